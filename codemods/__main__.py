@@ -1,0 +1,5 @@
+"""``python -m codemods``."""
+
+from codemods.cli import main
+
+main()

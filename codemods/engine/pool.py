@@ -1,0 +1,242 @@
+"""Worker processes for per-file work: started once, fed in chunks, never trusted.
+
+LibCST's native parser can crash the process (segfault) or run for minutes on
+pathological but valid code. So files are only ever parsed in worker processes, each
+working in a thread with a large stack; a worker that dies or overruns the per-file time
+limit is replaced, the file it was on gets an error, and the rest of its chunk is retried.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.sharedctypes import Synchronized
+from pathlib import Path
+from typing import Any
+
+from codemods.engine.results import FileError, FileResult
+
+# (path, shown path) for each file of a chunk.
+Item = tuple[Path, str]
+Work = Callable[[Path, str], FileResult]
+
+STACK_SIZE = 512 * 1024 * 1024
+RECURSION_LIMIT = 20_000
+WATCH_INTERVAL = 0.25
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+    # Index (in its current chunk) of the file being processed, and when it began.
+    current: Synchronized[int]
+    started: Synchronized[float]
+    chunks: deque[list[Item]] = field(default_factory=deque)
+
+
+def _context() -> Any:
+    if sys.platform == "linux":
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["codemods.engine.pool", "libcst"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+class Pool:
+    """Runs ``make_work(payload)(path, shown)`` for many files across ``jobs`` processes."""
+
+    def __init__(
+        self,
+        jobs: int,
+        make_work: Callable[[Any], Work],
+        payload: Any,
+        *,
+        file_timeout: float = 120.0,
+    ) -> None:
+        self._context = _context()
+        self._make_work = make_work
+        self._payload = payload
+        self._timeout = file_timeout
+        self._workers = [self._spawn() for _ in range(max(1, jobs))]
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        current = self._context.Value("i", -1, lock=False)
+        started = self._context.Value("d", 0.0, lock=False)
+        process = self._context.Process(
+            target=_serve,
+            args=(child, self._make_work, self._payload, current, started),
+            daemon=True,
+        )
+        process.start()
+        child.close()
+        return _Worker(process, parent, current, started)
+
+    def run(self, items: Sequence[Item], chunk_size: int) -> Iterator[FileResult]:
+        """Yield one result per item, in completion order."""
+        pending: deque[list[Item]] = deque(
+            list(items[i : i + chunk_size]) for i in range(0, len(items), chunk_size)
+        )
+        outstanding = len(items)
+        while outstanding:
+            for index in range(len(self._workers)):
+                self._feed(index, pending)
+            ready = multiprocessing.connection.wait(
+                [w.conn for w in self._workers]
+                + [w.process.sentinel for w in self._workers],
+                timeout=WATCH_INTERVAL,
+            )
+            for index, worker in enumerate(self._workers):
+                if worker.conn in ready:
+                    try:
+                        results: list[FileResult] = worker.conn.recv()
+                    except (EOFError, OSError):
+                        results = []
+                    if results:
+                        worker.chunks.popleft()
+                        outstanding -= len(results)
+                        yield from results
+                        continue
+                failure = self._failure(worker, worker.process.sentinel in ready)
+                if failure is not None:
+                    outstanding -= 1
+                    yield self._replace(index, failure, pending)
+
+    def _feed(self, index: int, pending: deque[list[Item]]) -> None:
+        """Keep two chunks queued at worker ``index`` (one working, one waiting)."""
+        worker = self._workers[index]
+        while pending and len(worker.chunks) < 2:
+            chunk = pending.popleft()
+            try:
+                worker.conn.send(chunk)
+            except OSError:
+                pending.appendleft(chunk)
+                if worker.chunks:
+                    return  # it died working: the watch loop blames the right file
+                # It died while idle, so nothing is lost: start a fresh one.
+                worker.process.kill()
+                worker.process.join(5)
+                self._workers[index] = worker = self._spawn()
+                continue
+            worker.chunks.append(chunk)
+
+    def _failure(self, worker: _Worker, died: bool) -> str | None:
+        """Why the worker must be replaced, if it must."""
+        if not worker.chunks:
+            return None
+        if died or not worker.process.is_alive():
+            worker.process.join(1)
+            code = worker.process.exitcode
+            signal_note = (
+                f"signal {-code}" if code is not None and code < 0 else f"exit {code}"
+            )
+            return f"worker process crashed ({signal_note}) while processing this file"
+        started = worker.started.value
+        if (
+            worker.current.value >= 0
+            and started
+            and time.monotonic() - started > self._timeout
+        ):
+            return f"timed out after {self._timeout:g} s; skipped"
+        return None
+
+    def _replace(
+        self, index: int, reason: str, pending: deque[list[Item]]
+    ) -> FileResult:
+        """Retire worker ``index``: blame its current file, requeue the rest one by one."""
+        worker = self._workers[index]
+        culprit = max(worker.current.value, 0)
+        chunk = worker.chunks.popleft()
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+        # Files after the culprit in its chunk, then any chunk queued behind it, retried
+        # one file at a time so one bad file costs no other file its result.
+        retry = chunk[culprit + 1 :] + [item for c in worker.chunks for item in c]
+        pending.extendleft([item] for item in reversed(retry))
+        # Files before the culprit were done but their results died with the worker.
+        pending.extendleft([item] for item in reversed(chunk[:culprit]))
+        self._workers[index] = self._spawn()
+        _, shown = chunk[culprit]
+        return FileResult(shown, error=FileError("internal", reason))
+
+    def close(self) -> None:
+        for worker in self._workers:
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+        for worker in self._workers:
+            worker.process.join(5)
+            if worker.process.is_alive():
+                worker.process.kill()
+            worker.conn.close()
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if exc_info[0] is not None:
+            for worker in self._workers:
+                worker.process.kill()
+        self.close()
+
+
+def _serve(
+    conn: Connection,
+    make_work: Callable[[Any], Work],
+    payload: Any,
+    current: Synchronized[int],
+    started: Synchronized[float],
+) -> None:
+    """Worker entry point: process chunks in a big-stack thread until told to stop."""
+    # Ctrl-C reaches the whole process group; only the parent decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.setrecursionlimit(RECURSION_LIMIT)
+    threading.stack_size(STACK_SIZE)
+    thread = threading.Thread(
+        target=_loop, args=(conn, make_work(payload), current, started), daemon=True
+    )
+    thread.start()
+    thread.join()
+
+
+def _loop(
+    conn: Connection,
+    work: Work,
+    current: Synchronized[int],
+    started: Synchronized[float],
+) -> None:
+    while True:
+        try:
+            chunk: list[Item] | None = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if chunk is None:
+            return
+        results = []
+        for position, (path, shown) in enumerate(chunk):
+            started.value = time.monotonic()
+            current.value = position
+            results.append(work(path, shown))
+        current.value = -1
+        started.value = 0.0
+        conn.send(results)

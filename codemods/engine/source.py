@@ -1,0 +1,159 @@
+"""Source text as Python reads it, and new text that keeps every byte no codemod touched."""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+# CPython refuses more than 200 nested brackets; LibCST's native parser crashes on far fewer
+# than it can be fed, so deeper files are checked with the standard parser first.
+MAX_BRACKET_DEPTH = 200
+_BRACKETS = re.compile(rb"[][(){}]")
+
+
+class SourceError(Exception):
+    """The file cannot be decoded or is not Python text; carries a 1-based position."""
+
+    def __init__(self, kind: str, message: str, line: int = 1, col: int = 1) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.line = line
+        self.col = col
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    # Codec name as `tokenize.detect_encoding` gives it; "utf-8-sig" means a BOM.
+    encoding: str
+
+    def encode(self, text: str) -> bytes:
+        return text.encode(self.encoding)
+
+
+def decode(raw: bytes) -> Decoded:
+    """Decode like the interpreter: BOM, then a PEP 263 cookie, else UTF-8."""
+    nul = raw.find(b"\x00")
+    if nul != -1:
+        line, col = _position(raw, nul)
+        raise SourceError("decode", "binary content: NUL byte", line, col)
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+    except SyntaxError as exc:
+        raise SourceError("decode", str(exc), exc.lineno or 1) from None
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line, col = _position(raw, exc.start)
+        raise SourceError(
+            "decode", f"cannot decode as {encoding}: {exc.reason}", line, col
+        ) from None
+    except LookupError:
+        raise SourceError("decode", f"unknown encoding {encoding!r}") from None
+    return Decoded(text, encoding)
+
+
+def check_nesting(raw: bytes) -> None:
+    """Reject files nested deeper than CPython allows before LibCST sees them.
+
+    Counting every bracket (even in strings) over-estimates; only then is the standard
+    parser asked, which knows strings from code and fails cleanly.
+    """
+    if raw.count(b"(") + raw.count(b"[") + raw.count(b"{") <= MAX_BRACKET_DEPTH:
+        return
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(raw):
+        if match.group() in b"([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    if deepest <= MAX_BRACKET_DEPTH:
+        return
+    import ast
+
+    try:
+        ast.parse(raw)
+    except SyntaxError as exc:
+        raise SourceError("parse", exc.msg, exc.lineno or 1, exc.offset or 1) from None
+    except (RecursionError, MemoryError):
+        raise SourceError("parse", "too deeply nested to parse") from None
+
+
+def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    return raw.count(b"\n", 0, offset) + 1, offset - line_start + 1
+
+
+def preserve(original: str, roundtrip: str, new: str) -> str:
+    """``new`` with LibCST's lossy re-printing undone wherever no codemod changed a line.
+
+    ``roundtrip`` is how LibCST prints the unchanged tree of ``original``. The line diff
+    roundtrip -> new is what the codemods did; it is replayed onto ``original``.
+    """
+    if roundtrip == original:
+        return new
+    old_lines = original.splitlines(keepends=True)
+    printed = roundtrip.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+    to_original = _line_pairs(old_lines, printed)
+    if to_original is None:
+        return new
+    out: list[str] = []
+    matcher = SequenceMatcher(None, printed, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.extend(old_lines[to_original[k]] for k in range(i1, i2))
+        else:
+            out.extend(new_lines[j1:j2])
+    return "".join(out)
+
+
+def _line_pairs(old: Sequence[str], printed: Sequence[str]) -> list[int] | None:
+    """For each printed line, the original line it stands for; None if lines were lost."""
+    if len(old) == len(printed):
+        return list(range(len(old)))
+    pairs: list[int] = []
+    matcher = SequenceMatcher(None, old, printed, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal" and i2 - i1 != j2 - j1:
+            return None
+        pairs.extend(range(i1, i2))
+    return pairs
+
+
+class LineMap:
+    """Maps 1-based line numbers of ``derived`` text back to ``base`` text.
+
+    Lines inside a changed block map to the first line of the block they replaced.
+    """
+
+    def __init__(self, base: str, derived: str) -> None:
+        matcher = SequenceMatcher(
+            None,
+            base.splitlines(keepends=True),
+            derived.splitlines(keepends=True),
+            autojunk=False,
+        )
+        self._starts: list[int] = []
+        self._blocks: list[tuple[str, int, int, int]] = []
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if j1 == j2:
+                continue
+            self._starts.append(j1)
+            self._blocks.append((tag, i1, i2, j1))
+
+    def __call__(self, line: int) -> int:
+        index = bisect_right(self._starts, line - 1) - 1
+        if index < 0:
+            return line
+        tag, i1, i2, j1 = self._blocks[index]
+        if tag == "equal":
+            return i1 + (line - 1 - j1) + 1
+        return min(i1, max(i2 - 1, 0)) + 1

@@ -1,0 +1,143 @@
+"""The base every codemod derives from, and the context the engine hands it.
+
+A codemod is a LibCST ``VisitorBasedCodemodCommand``, so ``python -m libcst.tool codemod``
+can run it too; the engine runs it with ``run_codemod`` below, which adds settings,
+``# noqa`` handling, structured findings and the project index.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+import libcst as cst
+from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from codemods.config import Settings
+from codemods.engine.noqa import NoqaMap
+from codemods.engine.results import Applicability, Finding
+from codemods.transforms import registry
+
+if TYPE_CHECKING:
+    from codemods.analysis.index import ProjectIndex
+
+FixSafety = Literal["safe", "unsafe"]
+HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A documented case: ``after`` is None when the codemod must leave ``before`` alone."""
+
+    title: str
+    before: str
+    after: str | None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "before", textwrap.dedent(self.before).lstrip("\n"))
+        if self.after is not None:
+            object.__setattr__(self, "after", textwrap.dedent(self.after).lstrip("\n"))
+
+
+@dataclass
+class Environment:
+    """What the engine knows about the file being transformed."""
+
+    settings: Settings
+    noqa: NoqaMap = field(default_factory=NoqaMap)
+    module_name: str | None = None
+    index: ProjectIndex | None = None
+    safe_only: bool = False
+    findings: list[Finding] = field(default_factory=list)
+    fixes_applied: int = 0
+
+
+class Codemod(VisitorBasedCodemodCommand):
+    """Base class: subclasses declare ``class X(Codemod, code="TG00x")``."""
+
+    CODE: ClassVar[str]
+    NAME: ClassVar[str]
+    DESCRIPTION: ClassVar[str] = "No description."
+    FIX_SAFETY: ClassVar[FixSafety] = "unsafe"
+    EXAMPLES: ClassVar[tuple[Example, ...]] = ()
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init_subclass__(cls, code: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if code is None:
+            return
+        spec = registry.find(code)
+        if spec is None:
+            raise TypeError(f"{cls.__name__}: code {code} is not in the registry")
+        cls.CODE, cls.NAME = spec.code, spec.name
+
+    def __init__(
+        self, context: CodemodContext, environment: Environment | None = None
+    ) -> None:
+        super().__init__(context)
+        self.env = environment or Environment(Settings())
+
+    @property
+    def settings(self) -> Settings:
+        return self.env.settings
+
+    def option(self, key: str) -> Any:
+        return self.settings.option(self.CODE, key)
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        *,
+        fixable: bool,
+        applicability: Applicability | None = None,
+        group: str | None = None,
+    ) -> bool:
+        """Record a finding at ``node``; True when its fix should be applied now.
+
+        A finding suppressed by ``# noqa`` is not recorded and its fix not applied. With
+        ``--safe-only``, an unsafe fix is recorded as pending instead of applied.
+        """
+        position = self.get_metadata(PositionProvider, node).start
+        if self.env.noqa.suppresses(position.line, self.CODE):
+            return False
+        applicability = applicability or self.FIX_SAFETY
+        apply = fixable and not (self.env.safe_only and applicability == "unsafe")
+        if fixable and not apply:
+            message += " (unsafe fix not applied: --safe-only)"
+        self.env.findings.append(
+            Finding(
+                rule=self.CODE,
+                line=position.line,
+                col=position.column + 1,
+                message=message,
+                fixable=apply,
+                applicability=applicability,
+                group=group,
+            )
+        )
+        if apply:
+            self.env.fixes_applied += 1
+        else:
+            # Shown by `python -m libcst.tool codemod`, which knows nothing of findings.
+            self.warn(f"{self.CODE} line {position.line}: {message}")
+        return apply
+
+
+def run_codemod(
+    codemod: type[Codemod],
+    wrapper: MetadataWrapper,
+    environment: Environment,
+    filename: str | None = None,
+) -> cst.Module:
+    """Apply one codemod to an already wrapped module (metadata computed on demand)."""
+    context = CodemodContext(
+        filename=filename,
+        full_module_name=environment.module_name,
+        wrapper=wrapper,
+    )
+    instance = codemod(context, environment)
+    with instance.resolve(wrapper):
+        return instance.transform_module_impl(wrapper.module)

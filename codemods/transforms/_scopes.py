@@ -1,0 +1,85 @@
+"""A mixin that keeps track of the classes and functions a codemod is inside.
+
+Codemods that override one of these visit/leave methods must call ``super()``.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.metadata import QualifiedNameProvider
+
+from codemods.transforms._base import Codemod, Environment
+from codemods.transforms._matchers import (
+    ClassScope,
+    Frame,
+    frame_for,
+    imported_names,
+    taskgroup_targets,
+)
+
+
+class ScopeTracking(Codemod):
+    """Maintains ``self.scopes``: the enclosing ClassScope/Frame objects, innermost last."""
+
+    METADATA_DEPENDENCIES = (*Codemod.METADATA_DEPENDENCIES, QualifiedNameProvider)
+
+    def __init__(
+        self, context: CodemodContext, environment: Environment | None = None
+    ) -> None:
+        super().__init__(context, environment)
+        self.scopes: list[ClassScope | Frame] = []
+        self._with_targets: list[tuple[Frame, int]] = []
+
+    # -- queries ---------------------------------------------------------------------------
+
+    def qualified(self, node: cst.CSTNode) -> set[str]:
+        """Absolute qualified names ``node`` refers to through imports."""
+        names = self.get_metadata(QualifiedNameProvider, node, set())
+        return imported_names(names, self.module_name)
+
+    @property
+    def module_name(self) -> str | None:
+        return self.env.module_name or self.context.full_module_name
+
+    @property
+    def frame(self) -> Frame | None:
+        """The innermost enclosing function, if any."""
+        top = self.scopes[-1] if self.scopes else None
+        return top if isinstance(top, Frame) else None
+
+    # -- bookkeeping -----------------------------------------------------------------------
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scopes.append(ClassScope(node))
+
+    def leave_ClassDef(
+        self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+    ) -> cst.ClassDef:
+        self.scopes.pop()
+        return updated_node
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        top = self.scopes[-1] if self.scopes else None
+        enclosing = top if isinstance(top, ClassScope) else None
+        self.scopes.append(frame_for(node, self.qualified, enclosing))
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        self.scopes.pop()
+        return updated_node
+
+    def visit_With(self, node: cst.With) -> None:
+        frame = self.frame
+        targets = taskgroup_targets(node, self.qualified) if frame is not None else []
+        if frame is not None:
+            frame.taskgroup_blocks.extend(targets)
+            self._with_targets.append((frame, len(targets)))
+
+    def leave_With(self, original_node: cst.With, updated_node: cst.With) -> cst.With:
+        if self.frame is not None and self._with_targets:
+            frame, count = self._with_targets.pop()
+            if count:
+                del frame.taskgroup_blocks[-count:]
+        return updated_node
