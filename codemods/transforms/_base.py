@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from codemods.config import Settings
@@ -132,12 +133,26 @@ def run_codemod(
     environment: Environment,
     filename: str | None = None,
 ) -> cst.Module:
-    """Apply one codemod to an already wrapped module (metadata computed on demand)."""
+    """Apply one codemod to an already wrapped module (metadata computed on demand).
+
+    Like LibCST's ``CodemodCommand.transform_module``, but on the caller's wrapper (no
+    copy of the tree); the import additions and removals it scheduled run afterwards.
+    """
+    module_name = environment.module_name
+    package = None
+    if module_name is not None:
+        is_package = filename is not None and filename.endswith("__init__.py")
+        package = module_name if is_package else module_name.rpartition(".")[0]
     context = CodemodContext(
         filename=filename,
-        full_module_name=environment.module_name,
+        full_module_name=module_name,
+        full_package_name=package,
         wrapper=wrapper,
     )
     instance = codemod(context, environment)
     with instance.resolve(wrapper):
-        return instance.transform_module_impl(wrapper.module)
+        tree = instance.transform_module_impl(wrapper.module)
+    for visitor in (AddImportsVisitor, RemoveImportsVisitor):
+        if visitor.CONTEXT_KEY in instance.context.scratch:
+            tree = visitor(instance.context).transform_module(tree)
+    return tree

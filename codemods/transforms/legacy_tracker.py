@@ -11,7 +11,12 @@ from libcst.metadata import PositionProvider
 from codemods.transforms._base import Environment, Example
 from codemods.transforms._builders import fresh_name
 from codemods.transforms._imports import bound_module_name, ensure_import
-from codemods.transforms._matchers import Frame, matches_configured, names_used
+from codemods.transforms._matchers import (
+    Frame,
+    absolute,
+    matches_configured,
+    names_used,
+)
 from codemods.transforms._scopes import ScopeTracking
 from codemods.transforms._spawning import (
     Layout,
@@ -113,7 +118,7 @@ class LegacyTracker(ScopeTracking, code="TG001"):
         qualified = self._is_tracker(original_node.func)
         if not qualified:
             return updated_node
-        spelled = cst.Module([]).code_for_node(original_node.func)
+        spelled = _code(original_node.func)
         unsupported = [
             arg.keyword.value
             for arg in original_node.args
@@ -227,12 +232,14 @@ class LegacyTracker(ScopeTracking, code="TG001"):
                 if isinstance(small, cst.ImportFrom) and not isinstance(
                     small.names, cst.ImportStar
                 ):
+                    source = _import_source(small)
                     for alias in small.names:
-                        if self._is_tracker(alias.name):
+                        imported = absolute(f"{source}.{_code(alias.name)}", self.module_name)
+                        if matches_configured({imported}, self.settings.trackers):
                             self._remove(small, alias)
                 elif isinstance(small, cst.Import):
                     for alias in small.names:
-                        name = cst.Module([]).code_for_node(alias.name)
+                        name = _code(alias.name)
                         if name in self.tracker_modules:
                             asname = alias.asname.name if alias.asname else None
                             RemoveImportsVisitor.remove_unused_import(
@@ -242,15 +249,22 @@ class LegacyTracker(ScopeTracking, code="TG001"):
                             )
 
     def _remove(self, node: cst.ImportFrom, alias: cst.ImportAlias) -> None:
-        module = "" if node.module is None else cst.Module([]).code_for_node(node.module)
-        module = "." * len(node.relative) + module
         asname = alias.asname.name if alias.asname else None
         RemoveImportsVisitor.remove_unused_import(
             self.context,
-            module,
+            absolute(_import_source(node), self.module_name),
             obj=alias.name.value if isinstance(alias.name, cst.Name) else None,
             asname=asname.value if isinstance(asname, cst.Name) else None,
         )
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _import_source(node: cst.ImportFrom) -> str:
+    """``.x.y`` for ``from .x.y import ...``."""
+    return "." * len(node.relative) + ("" if node.module is None else _code(node.module))
 
 
 def insert_before_first_use(

@@ -1,0 +1,99 @@
+"""The ``codemods`` command: click declarations only; the work is in the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from codemods import __version__, session
+from codemods.engine.reporting.terminal import Terminal
+from codemods.engine.results import ExitCode
+
+F = TypeVar("F", bound=Callable[..., Any])
+FORMATS = click.Choice(["text", "json", "sarif", "github"])
+
+
+def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--select TG001,TG002 --select TG003`` -> ("TG001", "TG002", "TG003")."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def run_options(command: F) -> F:
+    """Options shared by ``run`` and ``check``."""
+    decorators = [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.option("--config", "config_file", type=click.Path(path_type=Path),
+                     help="Read [tool.codemods] from this file instead of the nearest pyproject.toml."),
+        click.option("--select", multiple=True, help="Codemods to run (codes or names, comma-separated)."),
+        click.option("--ignore", multiple=True, help="Codemods not to run."),
+        click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable)."),
+        click.option("--include", multiple=True, help="Glob of extra files to take, e.g. '*.pyi'."),
+        click.option("-j", "--jobs", type=click.IntRange(min=0), help="Worker processes (0: all cores)."),
+        click.option("--format", "output_format", type=FORMATS, default="text", show_default=True),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def _invocation(**options: Any) -> session.Invocation:
+    overrides = {
+        "select": _codes(options["select"]) or None,
+        "ignore": _codes(options["ignore"]),
+        "exclude": options["exclude"],
+        "include": options["include"],
+    }
+    return session.Invocation(
+        paths=options["paths"] or (Path("."),),
+        config_file=options["config_file"],
+        overrides=overrides,
+        output_format=options["output_format"],
+        jobs=options["jobs"],
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="codemods")
+def main() -> None:
+    """Migrate asyncio code from fire-and-forget tasks to asyncio.TaskGroup."""
+
+
+@main.command()
+@run_options
+@click.option("--write", is_flag=True, help="Apply the changes (atomically, file by file).")
+@click.option("--safe-only", is_flag=True, help="Apply only fixes marked safe.")
+def run(write: bool, safe_only: bool, **options: Any) -> None:
+    """Show the migration as a diff (a dry run), or apply it with --write."""
+    code = session.execute(
+        _invocation(**options), Terminal(), mode="run", write=write, safe_only=safe_only
+    )
+    raise SystemExit(code)
+
+
+@main.command()
+@run_options
+def check(**options: Any) -> None:
+    """Exit 1 while any codemod would change something or a finding remains (CI gate)."""
+    raise SystemExit(session.execute(_invocation(**options), Terminal(), mode="check"))
+
+
+@main.command(name="list")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+def list_codemods(output_format: str) -> None:
+    """List the codemods in the order they run."""
+    from codemods.explain import list_codemods as render
+
+    render(Terminal(), output_format)
+
+
+@main.command()
+@click.argument("codemod")
+def explain(codemod: str) -> None:
+    """Explain a codemod: what it does, why, an example, and its fix safety."""
+    from codemods.explain import explain as render
+
+    if not render(Terminal(), codemod):
+        raise SystemExit(ExitCode.USAGE)

@@ -1,0 +1,1 @@
+"""Turning a Summary into text for people (rich) or documents for machines."""

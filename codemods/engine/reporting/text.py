@@ -1,0 +1,74 @@
+"""Output for people: diffs on stdout, findings, errors and a summary table on stderr."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.syntax import Syntax
+from rich.table import Table
+
+from codemods.engine.reporting.terminal import Terminal
+from codemods.engine.results import FileResult, Summary
+
+
+def diff(terminal: Terminal, result: FileResult) -> None:
+    """One file's unified diff: highlighted on a terminal, verbatim otherwise."""
+    if not result.diff:
+        return
+    if terminal.color:
+        terminal.out.print(Syntax(result.diff, "udiff", theme="ansi_dark", background_color="default"))
+    else:
+        terminal.data(result.diff)
+
+
+def findings(terminal: Terminal, result: FileResult, *, include_fixable: bool) -> None:
+    """``path:line:col: CODE [*] message`` lines; ``[*]`` marks what a run fixes."""
+    for finding in result.findings:
+        if finding.fixable and not include_fixable:
+            continue
+        marker = " [*]" if finding.fixable else ""
+        terminal.data(
+            f"{result.path}:{finding.line}:{finding.col}: {finding.rule}{marker} "
+            f"{finding.message}\n"
+        )
+
+
+def error(terminal: Terminal, result: FileResult) -> None:
+    if result.error is None:
+        return
+    e = result.error
+    terminal.message(f"{result.path}:{e.line}:{e.col}: {e.kind} error: {e.message}", "red")
+
+
+def summary(terminal: Terminal, report: Summary, names: dict[str, str], safety: dict[str, str]) -> None:
+    """Skipped paths, then a table of totals grouped by codemod and fix safety."""
+    for skipped in report.skipped:
+        terminal.message(f"{skipped.path}: skipped: {skipped.reason}", "yellow")
+    fixes: Counter[str] = Counter()
+    pending: Counter[str] = Counter()
+    for result in report.results:
+        for finding in result.findings:
+            (fixes if finding.fixable else pending)[finding.rule] += 1
+    table = Table(title=None, show_edge=False, pad_edge=False, box=None)
+    table.add_column("codemod")
+    table.add_column("safety")
+    table.add_column("fixes" if report.mode == "run" else "fixable", justify="right")
+    table.add_column("to decide", justify="right")
+    for code in sorted(set(fixes) | set(pending)):
+        table.add_row(
+            f"{code} {names.get(code, '')}".strip(),
+            safety.get(code, ""),
+            str(fixes[code]),
+            str(pending[code]),
+        )
+    if table.row_count:
+        terminal.err.print(table)
+    changed = "changed" if report.mode == "run" else "would change"
+    written = sum(1 for r in report.results if r.written)
+    if written:
+        changed = f"changed ({written} written)"
+    terminal.message(
+        f"{report.files_scanned} files scanned, {report.files_changed} {changed}, "
+        f"{report.findings} findings, {report.errors} errors",
+        "bold",
+    )

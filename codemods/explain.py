@@ -1,0 +1,43 @@
+"""``codemods list`` and ``codemods explain``, rendered from each codemod's own docs."""
+
+from __future__ import annotations
+
+import json
+
+from rich.markdown import Markdown
+from rich.table import Table
+
+from codemods.engine.reporting.terminal import Terminal
+from codemods.transforms import registry
+from codemods.transforms.docs import all_docs, document
+
+
+def list_codemods(terminal: Terminal, output_format: str) -> None:
+    docs = all_docs()
+    if output_format == "json":
+        rows = [
+            {"code": d.code, "name": d.name, "description": d.description, "fix_safety": d.fix_safety}
+            for d in docs
+        ]
+        terminal.data(json.dumps(rows, indent=2) + "\n")
+        return
+    table = Table(box=None, pad_edge=False)
+    for column in ("code", "name", "fix safety", "description"):
+        table.add_column(column)
+    for doc in docs:
+        table.add_row(doc.code, doc.name, doc.fix_safety, doc.description)
+    terminal.out.print(table)
+
+
+def explain(terminal: Terminal, wanted: str) -> bool:
+    spec = registry.find(wanted)
+    if spec is None:
+        known = ", ".join(f"{s.code} ({s.name})" for s in registry.CODEMODS)
+        terminal.message(f"codemods: error: unknown codemod {wanted!r}; known: {known}", "red")
+        return False
+    page = document(spec).markdown()
+    if terminal.color:
+        terminal.out.print(Markdown(page))
+    else:
+        terminal.data(page)
+    return True

@@ -1,0 +1,90 @@
+"""Loading golden cases from ``fixtures/cases/<CODE>/``.
+
+A case is either a file pair ``<case>.before.py`` + ``<case>.after.py`` (no ``.after.py``:
+the codemod must leave it byte-identical), or a directory ``<case>/`` holding a ``before/``
+tree and an ``after/`` tree (files missing from ``after/`` must stay unchanged), for
+codemods whose changes cross files. A ``<case>.toml`` file, or ``<case>/codemods.toml``,
+holds a ``[tool.codemods]`` table for that case.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from codemods import config
+
+REPO = Path(__file__).resolve().parents[2]
+CASES = REPO / "fixtures" / "cases"
+
+
+@dataclass(frozen=True)
+class FileCase:
+    code: str
+    name: str
+    before: Path
+    after: Path | None
+    settings: config.Settings
+
+    @property
+    def id(self) -> str:
+        return f"{self.code}/{self.name}"
+
+
+@dataclass(frozen=True)
+class TreeCase:
+    code: str
+    name: str
+    root: Path
+    settings_file: Path | None
+
+    @property
+    def id(self) -> str:
+        return f"{self.code}/{self.name}"
+
+
+def _settings(code: str, table_file: Path | None) -> config.Settings:
+    table: dict[str, object] = {}
+    if table_file is not None and table_file.is_file():
+        with table_file.open("rb") as handle:
+            table = tomllib.load(handle).get("tool", {}).get("codemods", {})
+    table.setdefault("select", [code])
+    return config.parse_table(table, source=str(table_file or "<defaults>"))
+
+
+def codemod_folders() -> list[Path]:
+    return sorted(p for p in CASES.iterdir() if p.is_dir()) if CASES.is_dir() else []
+
+
+def file_cases() -> list[FileCase]:
+    cases = []
+    for folder in codemod_folders():
+        for before in sorted(folder.glob("*.before.py")):
+            name = before.name.removesuffix(".before.py")
+            after = before.with_name(f"{name}.after.py")
+            cases.append(
+                FileCase(
+                    folder.name,
+                    name,
+                    before,
+                    after if after.exists() else None,
+                    _settings(folder.name, before.with_name(f"{name}.toml")),
+                )
+            )
+    return cases
+
+
+def tree_cases() -> list[TreeCase]:
+    cases = []
+    for folder in codemod_folders():
+        for case in sorted(p for p in folder.iterdir() if (p / "before").is_dir()):
+            settings_file = case / "codemods.toml"
+            cases.append(
+                TreeCase(folder.name, case.name, case, settings_file if settings_file.exists() else None)
+            )
+    return cases
+
+
+def tree_settings(case: TreeCase) -> config.Settings:
+    return _settings(case.code, case.settings_file)
