@@ -31,6 +31,9 @@ class Invocation:
 
 
 def load_settings(invocation: Invocation) -> config.Settings:
+    for path in invocation.paths:
+        if not path.exists() and not path.is_symlink():
+            raise config.ConfigError(f"{path}: no such file or directory")
     return config.load(
         list(invocation.paths),
         config_file=invocation.config_file,

@@ -80,9 +80,9 @@ class _Walker:
     def __init__(self, settings: Settings) -> None:
         base = Path(settings.root)
         self.base = base
-        self.exclude = pathspec.PathSpec.from_lines("gitwildmatch", settings.exclude)
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(settings.exclude)
         patterns = (*DEFAULT_INCLUDE, *settings.include)
-        self.include = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+        self.include = pathspec.GitIgnoreSpec.from_lines(patterns)
         self.only_py = not settings.include
         self.roots: list[Path] = []
         self.files: dict[str, Path] = {}

@@ -17,7 +17,14 @@ from codemods.config import Settings
 from codemods.engine.diffs import unified_diff
 from codemods.engine.noqa import NoqaMap
 from codemods.engine.results import FileError, FileResult, Finding
-from codemods.engine.source import LineMap, SourceError, check_nesting, decode, preserve
+from codemods.engine.source import (
+    LineMap,
+    SourceError,
+    check_nesting,
+    decode,
+    preserve,
+    syntax_error,
+)
 from codemods.engine.writer import WriteError, write_atomic
 from codemods.transforms import registry
 
@@ -153,7 +160,7 @@ def transform_text(
         original = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         message = exc.message.splitlines()[0] if exc.message else "syntax error"
-        raise SourceError("parse", message, exc.raw_line, exc.raw_column + 1) from None
+        raise syntax_error(text, message, exc.raw_line, exc.raw_column + 1) from None
     except RecursionError:
         raise SourceError("parse", "too deeply nested for LibCST to parse") from None
 

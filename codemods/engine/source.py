@@ -86,6 +86,23 @@ def check_nesting(raw: bytes) -> None:
         raise SourceError("parse", "too deeply nested to parse") from None
 
 
+def syntax_error(text: str, fallback: str, line: int, col: int) -> SourceError:
+    """The clearest report of why ``text`` does not parse.
+
+    CPython's parser says it best ("'(' was never closed", with the right position); only
+    when it accepts the text (syntax LibCST does not know) is LibCST's message used.
+    """
+    import ast
+
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        return SourceError("parse", exc.msg, exc.lineno or line, exc.offset or col)
+    except (RecursionError, MemoryError, ValueError):
+        pass
+    return SourceError("parse", f"LibCST cannot parse this: {fallback}", line, col)
+
+
 def _position(raw: bytes, offset: int) -> tuple[int, int]:
     line_start = raw.rfind(b"\n", 0, offset) + 1
     return raw.count(b"\n", 0, offset) + 1, offset - line_start + 1
