@@ -151,6 +151,8 @@ class LineMap:
     Lines inside a changed block map to the first line of the block they replaced.
     """
 
+    _base_lines: int
+
     def __init__(self, base: str, derived: str) -> None:
         matcher = SequenceMatcher(
             None,
@@ -158,6 +160,7 @@ class LineMap:
             derived.splitlines(keepends=True),
             autojunk=False,
         )
+        self._base_lines = max(1, base.count("\n") + (not base.endswith("\n")))
         self._starts: list[int] = []
         self._blocks: list[tuple[str, int, int, int]] = []
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -170,7 +173,8 @@ class LineMap:
         index = bisect_right(self._starts, line - 1) - 1
         if index < 0:
             return line
-        tag, i1, i2, j1 = self._blocks[index]
+        tag, i1, _, j1 = self._blocks[index]
         if tag == "equal":
             return i1 + (line - 1 - j1) + 1
-        return min(i1, max(i2 - 1, 0)) + 1
+        # A replaced block maps to its first line; inserted lines to the line they precede.
+        return min(i1 + 1, self._base_lines)

@@ -8,13 +8,14 @@ can run it too; the engine runs it with ``run_codemod`` below, which adds settin
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper, PositionProvider, ProviderT
 
 from codemods.config import Settings
 from codemods.engine.noqa import NoqaMap
@@ -60,10 +61,10 @@ class Codemod(VisitorBasedCodemodCommand):
 
     CODE: ClassVar[str]
     NAME: ClassVar[str]
-    DESCRIPTION: ClassVar[str] = "No description."
+    DESCRIPTION: str = "No description."
     FIX_SAFETY: ClassVar[FixSafety] = "unsafe"
     EXAMPLES: ClassVar[tuple[Example, ...]] = ()
-    METADATA_DEPENDENCIES = (PositionProvider,)
+    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (PositionProvider,)
 
     def __init_subclass__(cls, code: str | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -184,8 +184,9 @@ def _append_exploded(
         # The new parameter becomes the last: it takes the comma leading to `)`.
         last = items[-1]
         closing = getattr(last, "comma")
-        params = params.deep_replace(last, last.with_changes(comma=between))
-        assert isinstance(params, cst.Parameters)
+        replaced = params.deep_replace(last, last.with_changes(comma=between))
+        assert isinstance(replaced, cst.Parameters)
+        params = replaced
         return _appended(params, fresh.with_changes(comma=closing))
     return _appended(params, fresh.with_changes(comma=between))
 

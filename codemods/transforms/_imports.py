@@ -104,7 +104,7 @@ def ensure_from_import(
 def _insert_import(
     module: cst.Module, new: cst.BaseStatement, name: str, *, plain: bool
 ) -> cst.Module:
-    body = list(module.body)
+    body: list[cst.BaseStatement] = list(module.body)
     start = 0
     if body and _is_docstring(body[0]):
         start = 1

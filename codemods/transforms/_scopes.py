@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.metadata import QualifiedNameProvider
+from libcst.metadata import PositionProvider, QualifiedNameProvider
 
 from codemods.transforms._base import Codemod, Environment
 from codemods.transforms._matchers import (
@@ -22,7 +22,7 @@ from codemods.transforms._matchers import (
 class ScopeTracking(Codemod):
     """Maintains ``self.scopes``: the enclosing ClassScope/Frame objects, innermost last."""
 
-    METADATA_DEPENDENCIES = (*Codemod.METADATA_DEPENDENCIES, QualifiedNameProvider)
+    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider)
 
     def __init__(
         self, context: CodemodContext, environment: Environment | None = None

@@ -98,8 +98,8 @@ def keeper_declaration(target: str, result_type: str, asyncio_name: str, module:
     return parse_statement(f"{target}: set[{asyncio_name}.Task[{result_type}]] = set()\n", module)
 
 
-def declares(body: cst.BaseSuite, target: str) -> bool:
-    """Whether ``body`` (a function's) already assigns ``target`` (``self._x``)."""
+def declares(body: cst.CSTNode, target: str) -> bool:
+    """Whether ``body`` (a function's, a statement) assigns ``target`` (``self._x``)."""
     found = False
 
     class _Find(cst.CSTVisitor):
@@ -118,9 +118,10 @@ def declares(body: cst.BaseSuite, target: str) -> bool:
 def append_to_function(function: cst.FunctionDef, statement: cst.BaseStatement) -> cst.FunctionDef:
     """``function`` with ``statement`` as the last statement of its body."""
     body = function.body
-    if not isinstance(body, cst.IndentedBlock):
+    if isinstance(body, cst.SimpleStatementSuite):
         # `def __init__(self): pass` on one line: give it a block first.
-        body = cst.IndentedBlock(body=[cst.SimpleStatementLine(body=list(body.body))])
+        body = cst.IndentedBlock(body=[cst.SimpleStatementLine(body=body.body)])
+    assert isinstance(body, cst.IndentedBlock)
     return function.with_changes(body=body.with_changes(body=[*body.body, statement]))
 
 
@@ -238,7 +239,7 @@ def _async_return_types(module: cst.Module) -> dict[tuple[str | None, str], str]
 
     take(None, module.body)
     for statement in module.body:
-        if isinstance(statement, cst.ClassDef):
+        if isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
             take(statement.name.value, statement.body.body)
     return found
 

@@ -172,7 +172,9 @@ class LegacyTracker(ScopeTracking, code="TG001"):
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> cst.BaseStatement:
         expression = original_node.body[0]
-        if not (isinstance(expression, cst.Expr) and expression.value in self.rebuild):
+        if not (isinstance(expression, cst.Expr) and isinstance(expression.value, cst.Call)):
+            return updated_node
+        if expression.value not in self.rebuild:
             return updated_node
         frame, group = self.rebuild.pop(expression.value)
         call = updated_node.body[0]

@@ -1,0 +1,72 @@
+"""Decoding like Python, keeping untouched bytes, line maps, diffs that git applies."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from codemods.engine.diffs import unified_diff
+from codemods.engine.source import LineMap, SourceError, check_nesting, decode, preserve
+
+
+def test_decode_bom_cookie_and_default() -> None:
+    assert decode(b"\xef\xbb\xbfx = 1\n").encoding == "utf-8-sig"
+    assert decode(b"\xef\xbb\xbfx = 1\n").text == "x = 1\n"
+    latin = decode("# coding: latin-1\ns = 'é'\n".encode("latin-1"))
+    assert latin.encoding == "iso-8859-1" and "é" in latin.text
+    assert decode(b"x = 1\n").encoding == "utf-8"
+    assert latin.encode(latin.text) == "# coding: latin-1\ns = 'é'\n".encode("latin-1")
+    bom = decode(b"\xef\xbb\xbfx = 1\n")
+    assert bom.encode("y = 2\n") == b"\xef\xbb\xbfy = 2\n"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message", "line", "col"),
+    [
+        (b"x = 1\ny = '\xff'\n", "cannot decode as utf-8: invalid start byte", 2, 6),
+        (b"x = 1\n\x00\n", "binary content: NUL byte", 2, 1),
+        (b"# coding: klingon\n", "unknown encoding: klingon", 1, 1),
+    ],
+)
+def test_decode_errors_have_positions(raw: bytes, message: str, line: int, col: int) -> None:
+    with pytest.raises(SourceError) as caught:
+        decode(raw)
+    assert (caught.value.message, caught.value.line, caught.value.col) == (message, line, col)
+
+
+def test_nesting_beyond_cpython_limits_is_rejected_before_libcst() -> None:
+    check_nesting(b"x = " + b"(" * 150 + b"1" + b")" * 150)
+    check_nesting(b"s = '" + b"(" * 500 + b"'\n")  # brackets in a string are fine
+    with pytest.raises(SourceError, match="too many nested parentheses"):
+        check_nesting(b"x = " + b"(" * 5000 + b"1" + b")" * 5000)
+
+
+def test_preserve_keeps_lines_libcst_would_reprint() -> None:
+    original = "try:\n    a = 1\nexcept ValueError :\n    pass\nb = 2\n"
+    roundtrip = original.replace("ValueError :", "ValueError:")
+    new = roundtrip.replace("b = 2", "b = 3")
+    assert preserve(original, roundtrip, new) == original.replace("b = 2", "b = 3")
+    assert preserve(original, original, new) == new
+
+
+def test_line_map_points_changed_lines_to_their_origin() -> None:
+    base = "a\nb\nc\nd\n"
+    derived = "a\nnew1\nnew2\nb\nc\nd\n"
+    line_map = LineMap(base, derived)
+    assert [line_map(n) for n in range(1, 7)] == [1, 2, 2, 2, 3, 4]
+
+
+def test_diff_marks_missing_final_newline_and_git_applies(tmp_path: Path) -> None:
+    old = "a = 1\r\nb = 2"
+    new = "a = 1\r\nb = 3"
+    diff = unified_diff(old, new, "f.py")
+    assert diff.endswith("+b = 3\n\\ No newline at end of file\n")
+    assert "-b = 2\n\\ No newline at end of file\n" in diff
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "f.py").write_bytes(old.encode())
+    (tmp_path / "p.diff").write_bytes(diff.encode())
+    subprocess.run(["git", "apply", "p.diff"], cwd=tmp_path, check=True)
+    assert (tmp_path / "f.py").read_bytes() == new.encode()
+    assert unified_diff(old, old, "f.py") == ""
