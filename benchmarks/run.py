@@ -1,0 +1,186 @@
+"""Time `codemods` against its peers on one benchmark tree, alternating the commands.
+
+    python benchmarks/make_corpus.py 20000 benchmarks/corpus-20000
+    python benchmarks/run.py benchmarks/corpus-20000 --runs 5
+
+Every command runs on the same tree, round after round (A B C ... A B C ...), so a slow
+spell of the machine hits them all alike. Wall time is measured around the whole process;
+peak memory is the largest resident set of any process of the command's tree, sampled
+from /proc (and never below what `resource` reports for waited-for children).
+Prints medians, min-max, files/s, peak RSS and each command's ratio to ours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TRIGGERS = "track_task|create_task|ensure_future"
+
+
+@dataclass
+class Command:
+    key: str
+    label: str
+    argv: list[str]
+    runs: int
+    prime: bool = False
+    times: list[float] = field(default_factory=list)
+    peak_rss_mb: float = 0.0
+
+
+def commands(tree: Path, runs: int, libcst_runs: int, jobs: int) -> list[Command]:
+    codemods = [sys.executable, "-m", "codemods"]
+    cache = ["--cache-dir", str(tree / ".codemods_cache")]
+    grep = (
+        ["rg", "-l", "--type", "py", TRIGGERS, "."]
+        if shutil.which("rg")
+        else ["grep", "-rlE", "--include=*.py", TRIGGERS, "."]
+    )
+    return [
+        Command("cold", f"codemods check cold (-j {jobs})",
+                [*codemods, "check", "--no-cache", "-j", str(jobs), "."], runs),
+        Command("cold1", "codemods check cold (-j 1)",
+                [*codemods, "check", "--no-cache", "-j", "1", "."], runs),
+        Command("warm", "codemods check warm", [*codemods, "check", *cache, "-j", str(jobs), "."],
+                runs, prime=True),
+        Command("dry", "codemods run (dry run)", [*codemods, "run", *cache, "-j", str(jobs), "."],
+                runs, prime=True),
+        Command("libcst", f"python -m libcst.tool codemod TG001 (-j {jobs})",
+                [sys.executable, "-m", "libcst.tool", "codemod", "-j", str(jobs), "-u", "3",
+                 "--no-format", "--hide-progress", "legacy_tracker.LegacyTracker", "."],
+                libcst_runs),
+        Command("ruff_cold", "ruff check --select RUF006 --no-cache",
+                ["ruff", "check", "--select", "RUF006", "--no-cache", "--exit-zero", "-q", "."], runs),
+        Command("ruff_warm", "ruff check --select RUF006 (warm cache)",
+                ["ruff", "check", "--select", "RUF006", "--exit-zero", "-q", "."], runs, prime=True),
+        Command("grep", " ".join(grep[:2]) + " <trigger words>", grep, runs),
+    ]  # fmt: skip
+
+
+class PeakSampler(threading.Thread):
+    """Largest RSS of any process descending from ``root_pid`` while it runs."""
+
+    def __init__(self, root_pid: int) -> None:
+        super().__init__(daemon=True)
+        self.root_pid = root_pid
+        self.peak_kb = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            for pid in self._tree():
+                self.peak_kb = max(self.peak_kb, _rss_kb(pid))
+            self.done.wait(0.05)
+
+    def _tree(self) -> set[int]:
+        parents: dict[int, int] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    stat = Path(f"/proc/{entry}/stat").read_text()
+                except OSError:
+                    continue
+                parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+        tree = {self.root_pid}
+        grew = True
+        while grew:
+            grew = False
+            for pid, parent in parents.items():
+                if parent in tree and pid not in tree:
+                    tree.add(pid)
+                    grew = True
+        return tree
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def measure(command: Command, tree: Path) -> None:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    process = subprocess.Popen(command.argv, cwd=tree, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    sampler = PeakSampler(process.pid)
+    if sys.platform == "linux":
+        sampler.start()
+    process.wait()
+    elapsed = time.perf_counter() - start
+    sampler.done.set()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    command.times.append(elapsed)
+    peak_kb = max(sampler.peak_kb, after if after > before else 0)
+    command.peak_rss_mb = max(command.peak_rss_mb, peak_kb / 1024)
+
+
+def report(results: list[Command], files: int, machine: str) -> str:
+    ours = {c.key: statistics.median(c.times) for c in results if c.times}
+    lines = [f"{files} files; {machine}", ""]
+    header = f"{'command':48} {'median s':>9} {'min-max s':>15} {'files/s':>9} {'peak MB':>8} {'ratio':>9}"
+    lines += [header, "-" * len(header)]
+    for command in results:
+        if not command.times:
+            continue
+        median = statistics.median(command.times)
+        reference = ours["warm"] if command.key == "ruff_warm" and "warm" in ours else ours["cold"]
+        ratio = f"{median / reference:8.2f}x"
+        spread = f"{min(command.times):.2f}-{max(command.times):.2f}"
+        lines.append(
+            f"{command.label:48} {median:9.2f} {spread:>15} {files / median:9.0f} "
+            f"{command.peak_rss_mb:8.0f} {ratio:>9}"
+        )
+    lines += ["", "ratio: the command's median time over ours (cold check; warm check for "
+              "ruff's warm cache). Above 1: we are faster."]
+    if "cold" in ours and "cold1" in ours:
+        lines.append(f"-j 1 / -j 2 on a cold check: {ours['cold1'] / ours['cold']:.2f}x")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("tree", type=Path)
+    parser.add_argument("--runs", type=int, default=5, help="runs per command (default 5)")
+    parser.add_argument("--libcst-runs", type=int, default=5,
+                        help="runs of libcst.tool (slow: about half an hour each on 20,000 files)")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--json", type=Path, help="also write the raw timings here")
+    args = parser.parse_args()
+    tree = args.tree.resolve()
+    files = sum(1 for _ in tree.rglob("*.py"))
+    planned = commands(tree, args.runs, args.libcst_runs, args.jobs)
+    for command in planned:
+        if command.prime:
+            subprocess.run(command.argv, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for round_number in range(max(c.runs for c in planned)):
+        for command in planned:
+            if round_number < command.runs:
+                measure(command, tree)
+                print(f"round {round_number + 1}: {command.label}: {command.times[-1]:.2f} s",
+                      file=sys.stderr, flush=True)
+    machine = f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}, Python {sys.version.split()[0]}"
+    print(report(planned, files, machine))
+    if args.json is not None:
+        args.json.write_text(json.dumps(
+            {c.key: {"label": c.label, "times": c.times, "peak_rss_mb": c.peak_rss_mb} for c in planned},
+            indent=2))
+
+
+if __name__ == "__main__":
+    main()
