@@ -18,21 +18,44 @@ FORMATS = click.Choice(["text", "json", "sarif", "github"])
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     """``--select TG001,TG002 --select TG003`` -> ("TG001", "TG002", "TG003")."""
-    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+    return tuple(
+        part.strip() for value in values for part in value.split(",") if part.strip()
+    )
 
 
 def run_options(command: F) -> F:
     """Options shared by ``run`` and ``check``."""
     decorators = [
         click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
-        click.option("--config", "config_file", type=click.Path(path_type=Path),
-                     help="Read [tool.codemods] from this file instead of the nearest pyproject.toml."),
-        click.option("--select", multiple=True, help="Codemods to run (codes or names, comma-separated)."),
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(path_type=Path),
+            help="Read [tool.codemods] from this file, not the nearest pyproject.toml.",
+        ),
+        click.option(
+            "--select",
+            multiple=True,
+            help="Codemods to run (codes or names, comma-separated).",
+        ),
         click.option("--ignore", multiple=True, help="Codemods not to run."),
-        click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable)."),
-        click.option("--include", multiple=True, help="Glob of extra files to take, e.g. '*.pyi'."),
-        click.option("-j", "--jobs", type=click.IntRange(min=0), help="Worker processes (0: all cores)."),
-        click.option("--format", "output_format", type=FORMATS, default="text", show_default=True),
+        click.option(
+            "--exclude", multiple=True, help="Glob of paths to skip (repeatable)."
+        ),
+        click.option(
+            "--include",
+            multiple=True,
+            help="Glob of extra files to take, e.g. '*.pyi'.",
+        ),
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=0),
+            help="Worker processes (0: all cores).",
+        ),
+        click.option(
+            "--format", "output_format", type=FORMATS, default="text", show_default=True
+        ),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -63,25 +86,61 @@ def main() -> None:
 
 @main.command()
 @run_options
-@click.option("--write", is_flag=True, help="Apply the changes (atomically, file by file).")
+@click.option(
+    "--write", is_flag=True, help="Apply the changes (atomically, file by file)."
+)
 @click.option("--safe-only", is_flag=True, help="Apply only fixes marked safe.")
-def run(write: bool, safe_only: bool, **options: Any) -> None:
+@click.option(
+    "-i",
+    "--interactive",
+    is_flag=True,
+    help="Ask about each hunk (y/n/a/d/q/?), then write the accepted ones.",
+)
+@click.option(
+    "--patch",
+    "patch_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the changes as one patch for `git apply` (from the repo root).",
+)
+def run(
+    write: bool,
+    safe_only: bool,
+    interactive: bool,
+    patch_file: Path | None,
+    **options: Any,
+) -> None:
     """Show the migration as a diff (a dry run), or apply it with --write."""
+    review = session.Review(interactive=interactive, patch=patch_file)
     code = session.execute(
-        _invocation(**options), Terminal(), mode="run", write=write, safe_only=safe_only
+        _invocation(**options),
+        Terminal(),
+        mode="run",
+        write=write,
+        safe_only=safe_only,
+        review=review,
     )
     raise SystemExit(code)
 
 
 @main.command()
 @run_options
-def check(**options: Any) -> None:
-    """Exit 1 while any codemod would change something or a finding remains (CI gate)."""
-    raise SystemExit(session.execute(_invocation(**options), Terminal(), mode="check"))
+@click.option(
+    "--add-noqa",
+    is_flag=True,
+    help="Write `# noqa: CODE` on the line of every finding that is not fixable.",
+)
+def check(add_noqa: bool, **options: Any) -> None:
+    """Exit 1 while a codemod would change something or a finding remains (CI gate)."""
+    review = session.Review(add_noqa=add_noqa)
+    raise SystemExit(
+        session.execute(_invocation(**options), Terminal(), mode="check", review=review)
+    )
 
 
 @main.command(name="list")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text"
+)
 def list_codemods(output_format: str) -> None:
     """List the codemods in the order they run."""
     from codemods.explain import list_codemods as render

@@ -1,10 +1,11 @@
-"""One command-line invocation of ``run`` or ``check``: settings, run, report, exit code.
+"""One command-line invocation of ``run`` or ``check``: settings, run, report, exit.
 
 Kept out of ``cli.py`` so that the click commands stay declarations.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +31,37 @@ class Invocation:
     jobs: int | None
 
 
+@dataclass(frozen=True)
+class Review:
+    """How a person reviews the run beyond the plain report (``docs/review.md``)."""
+
+    interactive: bool = False
+    patch: Path | None = None
+    add_noqa: bool = False
+
+    def check(self, invocation: Invocation, *, write: bool) -> None:
+        """Refuse combinations that cannot work, before anything runs."""
+        if self.interactive and write:
+            raise config.ConfigError("--write and --interactive are mutually exclusive")
+        if self.interactive and not sys.stdin.isatty():
+            raise config.ConfigError(
+                "--interactive asks about each change, but stdin is not a terminal"
+            )
+        if (self.interactive or self.add_noqa) and invocation.output_format != "text":
+            raise config.ConfigError(
+                "--interactive and --add-noqa report as text: drop --format"
+            )
+        if self.patch is not None and write:
+            raise config.ConfigError(
+                "--patch records a dry run (or, with --interactive, what was applied): "
+                "drop --write"
+            )
+
+    @property
+    def active(self) -> bool:
+        return self.interactive or self.patch is not None or self.add_noqa
+
+
 def load_settings(invocation: Invocation) -> config.Settings:
     for path in invocation.paths:
         if not path.exists() and not path.is_symlink():
@@ -48,9 +80,12 @@ def execute(
     mode: runner.Mode,
     write: bool = False,
     safe_only: bool = False,
+    review: Review | None = None,
 ) -> int:
-    """Run, report in the chosen format, and return the exit code."""
+    """Run, report in the chosen format (or review), and return the exit code."""
+    review = review or Review()
     try:
+        review.check(invocation, write=write)
         settings = load_settings(invocation)
         request = runner.Request(
             paths=invocation.paths,
@@ -67,12 +102,34 @@ def execute(
     except config.ConfigError as exc:
         terminal.message(f"codemods: error: {exc}", "red")
         return ExitCode.USAGE
+    if review.active:
+        return int(_review(summary, review, invocation.output_format, terminal))
     report(summary, invocation.output_format, terminal)
     return int(summary.return_code)
 
 
+def _review(
+    summary: Summary, review: Review, output_format: str, terminal: Terminal
+) -> int:
+    from codemods.review import steps
+
+    if review.add_noqa:
+        return steps.add_noqa_step(summary, terminal)
+    if review.interactive:
+        return steps.interactive(summary, terminal, _names(), review.patch)
+    assert review.patch is not None
+    report(summary, output_format, terminal)
+    return steps.worst(
+        summary.return_code, steps.dry_run_patch(summary, terminal, review.patch)
+    )
+
+
+def _names() -> dict[str, str]:
+    return {spec.code: spec.name for spec in registry.CODEMODS}
+
+
 def report(summary: Summary, output_format: str, terminal: Terminal) -> None:
-    names = {spec.code: spec.name for spec in registry.CODEMODS}
+    names = _names()
     if output_format == "json":
         terminal.data(json_report.render(summary))
     elif output_format == "sarif":
@@ -90,16 +147,13 @@ def _report_text(summary: Summary, terminal: Terminal, names: dict[str, str]) ->
         if summary.mode == "run":
             text.diff(terminal, result)
         elif result.changed:
-            terminal.data(f"{result.path}: would be changed by {', '.join(result.changed_by)}\n")
+            terminal.data(
+                f"{result.path}: would be changed by {', '.join(result.changed_by)}\n"
+            )
         text.findings(terminal, result, include_fixable=summary.mode == "check")
     for result in summary.results:
         text.error(terminal, result)
-    safety = {}
-    if summary.findings:
-        from codemods.transforms.docs import all_docs
-
-        safety = {doc.code: doc.fix_safety for doc in all_docs()}
-    text.summary(terminal, summary, names, safety)
+    text.summary(terminal, summary, names)
 
 
 @contextmanager

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 
+from codemods.engine.source import split_lines
+
 NO_NEWLINE = "\\ No newline at end of file\n"
 
 
@@ -15,8 +17,9 @@ def unified_diff(old: str, new: str, path: str, *, context: int = 3) -> str:
     """
     if old == new:
         return ""
-    old_lines = old.splitlines(keepends=True)
-    new_lines = new.splitlines(keepends=True)
+    # Lines end at \n, \r\n or \r only: a form feed in a line must not split it.
+    old_lines = split_lines(old)
+    new_lines = split_lines(new)
     out: list[str] = []
     for line in difflib.unified_diff(
         old_lines,

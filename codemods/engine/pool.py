@@ -8,6 +8,7 @@ limit is replaced, the file it was on gets an error, and the rest of its chunk i
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -16,18 +17,18 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.sharedctypes import Synchronized
-from pathlib import Path
 from typing import Any
 
 from codemods.engine.results import FileError, FileResult
 
-# (path, shown path) for each file of a chunk.
-Item = tuple[Path, str]
-Work = Callable[[Path, str], FileResult]
+# (path, shown path) for each file of a chunk, optionally with a task for the work
+# function (the runner's phases); the work function is called as ``work(*item)``.
+Item = tuple[Any, ...]
+Work = Callable[..., Any]
 
 STACK_SIZE = 512 * 1024 * 1024
 RECURSION_LIMIT = 20_000
@@ -59,8 +60,31 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
+@contextlib.contextmanager
+def _safe_path() -> Iterator[None]:
+    """Start helper interpreters with ``PYTHONSAFEPATH`` set.
+
+    The forkserver, its resource tracker (and spawned workers elsewhere) boot with
+    ``python -c``, which puts the working directory first on ``sys.path``: run inside
+    the target tree, a ``pickle.py`` or ``socket.py`` there would be imported and run.
+    """
+    saved = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = saved
+
+
+def _chunked(items: Sequence[Item], size: int) -> deque[list[Item]]:
+    return deque(list(items[i : i + size]) for i in range(0, len(items), size))
+
+
 class Pool:
-    """Runs ``make_work(payload)(path, shown)`` for many files across ``jobs`` processes."""
+    """Runs ``make_work(payload)(*item)`` for many items across ``jobs`` processes."""
 
     def __init__(
         self,
@@ -85,19 +109,42 @@ class Pool:
             args=(child, self._make_work, self._payload, current, started),
             daemon=True,
         )
-        process.start()
+        with _safe_path():
+            process.start()
         child.close()
         return _Worker(process, parent, current, started)
 
-    def run(self, items: Sequence[Item], chunk_size: int) -> Iterator[FileResult]:
-        """Yield one result per item, in completion order."""
-        pending: deque[list[Item]] = deque(
-            list(items[i : i + chunk_size]) for i in range(0, len(items), chunk_size)
+    def run(self, items: Sequence[Item], chunk_size: int) -> Iterator[Any]:
+        """Yield one result per item, in completion order: what the work function
+        returned, or a ``FileResult`` error when its worker crashed or timed out."""
+        yield from self._drive(_chunked(items, chunk_size), {})
+
+    def run_pinned(
+        self, items_by_pid: Mapping[int, Sequence[Item]], chunk_size: int
+    ) -> Iterator[Any]:
+        """Like :meth:`run`, but each item goes to the worker process ``items_by_pid``
+        names, which holds state for it (a parsed tree). Items whose worker is gone
+        (replaced after a crash) go to any worker, whose work function must cope."""
+        own: dict[int, deque[list[Item]]] = {}
+        shared: deque[list[Item]] = deque()
+        pids = {w.process.pid: index for index, w in enumerate(self._workers)}
+        for pid, items in items_by_pid.items():
+            chunks = _chunked(items, chunk_size)
+            if pid in pids:
+                own[pids[pid]] = chunks
+            else:
+                shared.extend(chunks)
+        yield from self._drive(shared, own)
+
+    def _drive(
+        self, pending: deque[list[Item]], own: dict[int, deque[list[Item]]]
+    ) -> Iterator[Any]:
+        outstanding = sum(len(c) for c in pending) + sum(
+            len(c) for chunks in own.values() for c in chunks
         )
-        outstanding = len(items)
         while outstanding:
             for index in range(len(self._workers)):
-                self._feed(index, pending)
+                self._feed(index, own.get(index) or pending)
             ready = multiprocessing.connection.wait(
                 [w.conn for w in self._workers]
                 + [w.process.sentinel for w in self._workers],
@@ -106,7 +153,7 @@ class Pool:
             for index, worker in enumerate(self._workers):
                 if worker.conn in ready:
                     try:
-                        results: list[FileResult] = worker.conn.recv()
+                        results: list[Any] = worker.conn.recv()
                     except (EOFError, OSError):
                         results = []
                     if results:
@@ -175,7 +222,7 @@ class Pool:
         # Files before the culprit were done but their results died with the worker.
         pending.extendleft([item] for item in reversed(chunk[:culprit]))
         self._workers[index] = self._spawn()
-        _, shown = chunk[culprit]
+        shown = chunk[culprit][1]
         return FileResult(shown, error=FileError("internal", reason))
 
     def close(self) -> None:
@@ -233,10 +280,10 @@ def _loop(
         if chunk is None:
             return
         results = []
-        for position, (path, shown) in enumerate(chunk):
+        for position, item in enumerate(chunk):
             started.value = time.monotonic()
             current.value = position
-            results.append(work(path, shown))
+            results.append(work(*item))
         current.value = -1
         started.value = 0.0
         conn.send(results)

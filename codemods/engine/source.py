@@ -14,6 +14,9 @@ from difflib import SequenceMatcher
 # than it can be fed, so deeper files are checked with the standard parser first.
 MAX_BRACKET_DEPTH = 200
 _BRACKETS = re.compile(rb"[][(){}]")
+# A line as Python counts them: ended by \n, \r\n or \r, and by nothing else.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+_FINAL_NEWLINE = re.compile(r"(?:\r\n|\r|\n)\Z")
 
 
 class SourceError(Exception):
@@ -103,6 +106,16 @@ def syntax_error(text: str, fallback: str, line: int, col: int) -> SourceError:
     return SourceError("parse", f"LibCST cannot parse this: {fallback}", line, col)
 
 
+def split_lines(text: str) -> list[str]:
+    """The lines of ``text`` as Python and LibCST count them, each with its ending.
+
+    ``str.splitlines`` also breaks at a form feed, ``\\v``, ``\\x1c``-``\\x1e``, ``\\x85``,
+    ``\\u2028`` and ``\\u2029``, which Python source may hold inside a line (a form feed
+    alone on a line is a common page break); counting those would shift every later line.
+    """
+    return _LINE.findall(text)
+
+
 def _position(raw: bytes, offset: int) -> tuple[int, int]:
     line_start = raw.rfind(b"\n", 0, offset) + 1
     return raw.count(b"\n", 0, offset) + 1, offset - line_start + 1
@@ -116,9 +129,13 @@ def preserve(original: str, roundtrip: str, new: str) -> str:
     """
     if roundtrip == original:
         return new
-    old_lines = original.splitlines(keepends=True)
-    printed = roundtrip.splitlines(keepends=True)
-    new_lines = new.splitlines(keepends=True)
+    return _keep_final_newline(original, roundtrip, _replay(original, roundtrip, new))
+
+
+def _replay(original: str, roundtrip: str, new: str) -> str:
+    old_lines = split_lines(original)
+    printed = split_lines(roundtrip)
+    new_lines = split_lines(new)
     to_original = _line_pairs(old_lines, printed)
     if to_original is None:
         return new
@@ -130,6 +147,14 @@ def preserve(original: str, roundtrip: str, new: str) -> str:
         else:
             out.extend(new_lines[j1:j2])
     return "".join(out)
+
+
+def _keep_final_newline(original: str, roundtrip: str, new: str) -> str:
+    """Give back the final line ending LibCST drops when it prints a file ending in \\r."""
+    ending = _FINAL_NEWLINE.search(original)
+    if ending is None or not new or roundtrip.endswith(("\n", "\r")):
+        return new
+    return new if new.endswith(("\n", "\r")) else new + ending.group()
 
 
 def _line_pairs(old: Sequence[str], printed: Sequence[str]) -> list[int] | None:
@@ -154,13 +179,9 @@ class LineMap:
     _base_lines: int
 
     def __init__(self, base: str, derived: str) -> None:
-        matcher = SequenceMatcher(
-            None,
-            base.splitlines(keepends=True),
-            derived.splitlines(keepends=True),
-            autojunk=False,
-        )
-        self._base_lines = max(1, base.count("\n") + (not base.endswith("\n")))
+        base_lines = split_lines(base)
+        matcher = SequenceMatcher(None, base_lines, split_lines(derived), autojunk=False)
+        self._base_lines = max(1, len(base_lines))
         self._starts: list[int] = []
         self._blocks: list[tuple[str, int, int, int]] = []
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():

@@ -241,3 +241,39 @@ def _ordered(params: cst.Parameters) -> list[cst.CSTNode]:
     if params.star_kwarg is not None:
         items.append(params.star_kwarg)
     return items
+
+
+def with_keyword(call: cst.Call, keyword: str, value: cst.BaseExpression) -> cst.Call:
+    """``call`` with ``keyword=value`` as its last argument, in the call's own layout.
+
+    An exploded call (trailing comma) gets a line of its own, indented like the first
+    argument; any other gets ``, keyword=value`` after its last argument.
+    """
+    fresh = cst.Arg(
+        value=value,
+        keyword=cst.Name(keyword),
+        equal=cst.AssignEqual(
+            whitespace_before=cst.SimpleWhitespace(""),
+            whitespace_after=cst.SimpleWhitespace(""),
+        ),
+    )
+    if not call.args:
+        return call.with_changes(args=[fresh])
+    *rest, last = call.args
+    if isinstance(last.comma, cst.Comma):
+        opening = call.whitespace_before_args
+        line: cst.BaseParenthesizableWhitespace = cst.SimpleWhitespace(" ")
+        if isinstance(opening, cst.ParenthesizedWhitespace):
+            # The opening's indentation, without a comment it may carry.
+            line = opening.with_changes(
+                first_line=cst.TrailingWhitespace(), empty_lines=[]
+            )
+        spaced = last.with_changes(comma=cst.Comma(whitespace_after=line))
+        fresh = fresh.with_changes(comma=last.comma)
+        return call.with_changes(args=[*rest, spaced, fresh])
+    spaced = last.with_changes(
+        comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")),
+        whitespace_after_arg=cst.SimpleWhitespace(""),
+    )
+    fresh = fresh.with_changes(whitespace_after_arg=last.whitespace_after_arg)
+    return call.with_changes(args=[*rest, spaced, fresh])

@@ -37,6 +37,8 @@ class CodemodSpec:
     class_name: str
     triggers: Callable[[Settings], tuple[bytes, ...]]
     options: tuple[Option, ...] = ()
+    # It asks the project index, so its result in one file can depend on others.
+    uses_index: bool = False
 
     def load(self) -> type[Codemod]:
         cls: type[Codemod] = getattr(
@@ -50,13 +52,99 @@ def tracker_words(settings: Settings) -> tuple[bytes, ...]:
     return tuple(name.rsplit(".", 1)[-1].encode() for name in settings.trackers)
 
 
+def task_spawn_words(settings: Settings) -> tuple[bytes, ...]:
+    """``create_task`` / ``ensure_future``: a spawn must spell one of them."""
+    return SPAWN_WORDS
+
+
+def lifecycle_words(settings: Settings) -> tuple[bytes, ...]:
+    """A lifecycle method TG002 converts spawns: by tracker or by asyncio. Its callers
+    in other files are found by the words the project index adds in later rounds."""
+    return (*tracker_words(settings), *SPAWN_WORDS)
+
+
+def taskgroup_words(settings: Settings) -> tuple[bytes, ...]:
+    """A TaskGroup in scope is spelled: ``asyncio.TaskGroup()`` or an annotation."""
+    return (b"TaskGroup",)
+
+
 CODEMODS: tuple[CodemodSpec, ...] = (
+    CodemodSpec(
+        code="TG002",
+        name="sync-start",
+        module="codemods.transforms.sync_start",
+        class_name="SyncStart",
+        triggers=lifecycle_words,
+        uses_index=True,
+        options=(
+            Option(
+                "safe-bases",
+                list,
+                (),
+                "base classes from outside the project that define no lifecycle "
+                "method, e.g. 'pydantic.BaseModel'; other outside bases keep a "
+                "family from being converted",
+            ),
+        ),
+    ),
     CodemodSpec(
         code="TG001",
         name="legacy-tracker",
         module="codemods.transforms.legacy_tracker",
         class_name="LegacyTracker",
         triggers=tracker_words,
+    ),
+    CodemodSpec(
+        code="TG003",
+        name="dangling-task",
+        module="codemods.transforms.dangling_task",
+        class_name="DanglingTask",
+        triggers=task_spawn_words,
+        options=(
+            Option(
+                "task-names",
+                dict,
+                {},
+                "task name template by spawned coroutine function, e.g. "
+                "_run_loop = 'f\"workflow_{trace_id}\"'; used where every name it "
+                "reads is in scope",
+            ),
+        ),
+    ),
+    CodemodSpec(
+        code="TG005",
+        name="lifespan-taskgroup",
+        module="codemods.transforms.lifespan_taskgroup",
+        class_name="LifespanTaskgroup",
+        triggers=taskgroup_words,
+        uses_index=True,
+        options=(
+            Option(
+                "accepting",
+                list,
+                (),
+                "callables from outside the project that accept the TaskGroup "
+                "parameter, by qualified name, e.g. 'workers.start_pool'",
+            ),
+        ),
+    ),
+)
+
+
+def own_code_words(settings: Settings) -> tuple[bytes, ...]:
+    """A ``# noqa`` naming one of this tool's codes spells ``TG`` and a digit."""
+    return tuple(f"TG{digit}".encode() for digit in range(10))
+
+
+# TG100 reports the `# noqa` directives the codemods before it did not use, so it runs
+# after all of them: keep it last (a codemod added to CODEMODS above lands before it).
+CODEMODS += (
+    CodemodSpec(
+        code="TG100",
+        name="unused-noqa",
+        module="codemods.transforms.unused_noqa",
+        class_name="UnusedNoqa",
+        triggers=own_code_words,
     ),
 )
 

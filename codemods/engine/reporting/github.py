@@ -13,7 +13,9 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(level: str, path: str, line: int, col: int, title: str, message: str) -> str:
+def annotation(
+    level: str, path: str, line: int, col: int, title: str, message: str
+) -> str:
     return (
         f"::{level} file={_property(path)},line={line},col={col},"
         f"title={_property(title)}::{_data(message)}"
@@ -27,7 +29,11 @@ def render(summary: Summary, names: dict[str, str]) -> str:
             error = result.error
             lines.append(
                 annotation(
-                    "error", result.path, error.line, error.col, f"codemods {error.kind} error",
+                    "error",
+                    result.path,
+                    error.line,
+                    error.col,
+                    f"codemods {error.kind} error",
                     error.message,
                 )
             )
@@ -37,7 +43,12 @@ def render(summary: Summary, names: dict[str, str]) -> str:
             title = f"{finding.rule} {names.get(finding.rule, '')}".strip()
             lines.append(
                 annotation(
-                    "error", result.path, finding.line, finding.col, title, finding.message
+                    "error",
+                    result.path,
+                    finding.line,
+                    finding.col,
+                    title,
+                    finding.message,
                 )
             )
     return "".join(f"{line}\n" for line in lines)

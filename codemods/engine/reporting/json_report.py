@@ -28,7 +28,12 @@ def finding_json(finding: Finding) -> dict[str, Any]:
 def error_json(error: FileError | None) -> dict[str, Any] | None:
     if error is None:
         return None
-    return {"kind": error.kind, "message": error.message, "line": error.line, "col": error.col}
+    return {
+        "kind": error.kind,
+        "message": error.message,
+        "line": error.line,
+        "col": error.col,
+    }
 
 
 def file_json(result: FileResult, *, with_diff: bool) -> dict[str, Any]:

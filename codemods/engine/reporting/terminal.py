@@ -1,7 +1,7 @@
 """The one object that owns output: data on stdout, messages on stderr.
 
-Colour only on a terminal and never when ``NO_COLOR`` is set; markup is off, so paths and
-code print exactly as written.
+Colour only on a terminal and never when ``NO_COLOR`` is set; markup is off, so paths
+and code print exactly as written.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Output for people: diffs on stdout, findings, errors and a summary table on stderr."""
+"""Output for people: diffs and findings on stdout; errors and a summary on stderr."""
 
 from __future__ import annotations
 
@@ -13,12 +13,18 @@ from codemods.engine.results import FileResult, Summary
 
 def diff(terminal: Terminal, result: FileResult) -> None:
     """One file's unified diff: highlighted on a terminal, verbatim otherwise."""
-    if not result.diff:
-        return
+    if result.diff:
+        udiff(terminal, result.diff)
+
+
+def udiff(terminal: Terminal, text: str) -> None:
+    """Unified diff text (a whole diff or one hunk) on stdout."""
     if terminal.color:
-        terminal.out.print(Syntax(result.diff, "udiff", theme="ansi_dark", background_color="default"))
+        terminal.out.print(
+            Syntax(text, "udiff", theme="ansi_dark", background_color="default")
+        )
     else:
-        terminal.data(result.diff)
+        terminal.data(text)
 
 
 def findings(terminal: Terminal, result: FileResult, *, include_fixable: bool) -> None:
@@ -37,29 +43,34 @@ def error(terminal: Terminal, result: FileResult) -> None:
     if result.error is None:
         return
     e = result.error
-    terminal.message(f"{result.path}:{e.line}:{e.col}: {e.kind} error: {e.message}", "red")
+    terminal.message(
+        f"{result.path}:{e.line}:{e.col}: {e.kind} error: {e.message}", "red"
+    )
 
 
-def summary(terminal: Terminal, report: Summary, names: dict[str, str], safety: dict[str, str]) -> None:
+def summary(terminal: Terminal, report: Summary, names: dict[str, str]) -> None:
     """Skipped paths, then a table of totals grouped by codemod and fix safety."""
     for skipped in report.skipped:
         terminal.message(f"{skipped.path}: skipped: {skipped.reason}", "yellow")
-    fixes: Counter[str] = Counter()
-    pending: Counter[str] = Counter()
+    # A codemod may mark a single fix safer or riskier than its default, so the
+    # safety of a row is each finding's own applicability.
+    fixes: Counter[tuple[str, str]] = Counter()
+    pending: Counter[tuple[str, str]] = Counter()
     for result in report.results:
         for finding in result.findings:
-            (fixes if finding.fixable else pending)[finding.rule] += 1
+            key = (finding.rule, finding.applicability)
+            (fixes if finding.fixable else pending)[key] += 1
     table = Table(title=None, show_edge=False, pad_edge=False, box=None)
     table.add_column("codemod")
     table.add_column("safety")
     table.add_column("fixes" if report.mode == "run" else "fixable", justify="right")
     table.add_column("to decide", justify="right")
-    for code in sorted(set(fixes) | set(pending)):
+    for code, safety in sorted(set(fixes) | set(pending)):
         table.add_row(
             f"{code} {names.get(code, '')}".strip(),
-            safety.get(code, ""),
-            str(fixes[code]),
-            str(pending[code]),
+            safety,
+            str(fixes[code, safety]),
+            str(pending[code, safety]),
         )
     if table.row_count:
         terminal.err.print(table)

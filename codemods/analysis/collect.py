@@ -1,0 +1,306 @@
+"""Collecting a module's :class:`ModuleFacts` from its (original, parsed) tree.
+
+Runs in the worker that parsed the file, on the metadata wrapper the first codemod then
+reuses, so collecting costs no second parse and no second scope analysis.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameProvider
+
+from codemods.analysis.facts import (
+    ClassFacts,
+    FunctionFacts,
+    FunctionKind,
+    ModuleFacts,
+    Ref,
+)
+from codemods.analysis.gains import constructor_gains, function_gains
+from codemods.analysis.inference import FunctionTypes, annotation_ref
+from codemods.analysis.names import AMBIGUOUS, ModuleNames, top_level_statements
+from codemods.config import Settings
+from codemods.engine.noqa import NoqaMap
+from codemods.transforms._lifecycle import spawns_in
+from codemods.transforms._matchers import (
+    QualifiedNamesOf,
+    dotted,
+    imported_names,
+    is_none,
+    taskgroup_annotation,
+)
+
+BUILTIN_NAMES = frozenset(dir(builtins))
+DECORATED_KINDS: dict[str, FunctionKind] = {
+    "staticmethod": "static",
+    "classmethod": "class",
+    "property": "property",
+}
+
+
+def qualified_names_of(wrapper: MetadataWrapper, module_name: str) -> QualifiedNamesOf:
+    """Absolute imported names of a node, as ``ScopeTracking.qualified`` gives them."""
+    table = wrapper.resolve(QualifiedNameProvider)
+
+    def resolve(node: cst.CSTNode) -> set[str]:
+        found = table.get(node, set())
+        # QualifiedNameProvider computes lazily (LibCST's get_metadata does the same).
+        return imported_names(found() if callable(found) else found, module_name)
+
+    return resolve
+
+
+def function_kind(function: cst.FunctionDef, in_class: bool) -> FunctionKind:
+    if not in_class:
+        return "function"
+    for decorator in function.decorators:
+        spelled = dotted(decorator.decorator)
+        if spelled in DECORATED_KINDS:
+            return DECORATED_KINDS[spelled]
+    params = function.params
+    return "method" if params.posonly_params or params.params else "static"
+
+
+class _Collector:
+    def __init__(
+        self,
+        wrapper: MetadataWrapper,
+        module_name: str,
+        is_package: bool,
+        settings: Settings,
+        noqa: NoqaMap,
+    ) -> None:
+        self.module_name = module_name
+        self.names = ModuleNames(wrapper.module, module_name, is_package)
+        self.resolve = qualified_names_of(wrapper, module_name)
+        self.positions = wrapper.resolve(PositionProvider)
+        self.settings = settings
+        self.noqa = noqa
+
+    def line(self, node: cst.CSTNode) -> int:
+        return self.positions[node].start.line
+
+    def suppressed(self, code: str, call: cst.Call) -> bool:
+        return self.noqa.suppresses(self.line(call), code)
+
+    def function(self, function: cst.FunctionDef, kind: FunctionKind) -> FunctionFacts:
+        params = function.params
+        positional = [p.name.value for p in (*params.posonly_params, *params.params)]
+        if kind in ("method", "class", "property"):
+            positional = positional[1:]
+        every = (*params.posonly_params, *params.params, *params.kwonly_params)
+        taskgroup = next(
+            (
+                p.name.value
+                for p in every
+                if p.annotation is not None
+                and self._is_taskgroup(p.annotation.annotation)
+            ),
+            None,
+        )
+        returns = function.returns
+        directive = self.noqa.directives.get(self.line(function))
+        noqa: tuple[str, ...] = ()
+        if directive is not None:
+            noqa = ("*",) if directive.codes is None else tuple(sorted(directive.codes))
+        return FunctionFacts(
+            name=function.name.value,
+            line=self.line(function),
+            is_async=function.asynchronous is not None,
+            kind=kind,
+            positional=tuple(positional),
+            keyword_only=tuple(p.name.value for p in params.kwonly_params),
+            var_positional=isinstance(params.star_arg, cst.Param),
+            var_keyword=params.star_kwarg is not None,
+            taskgroup_param=taskgroup,
+            returns=None
+            if returns is None
+            else annotation_ref(returns.annotation, self.names),
+            spawns=bool(spawns_in(function, self.resolve, self.settings.trackers)),
+            noqa=noqa,
+            gains_taskgroup=function_gains(
+                function, self.resolve, self.settings, self.suppressed
+            ),
+        )
+
+    def _is_taskgroup(self, annotation: cst.BaseExpression) -> bool:
+        if isinstance(annotation, cst.SimpleString):  # "asyncio.TaskGroup | None"
+            try:
+                annotation = cst.parse_expression(str(annotation.evaluated_value))
+            except cst.ParserSyntaxError:
+                return False
+            return taskgroup_annotation(annotation, self._spelled_names) is not None
+        return taskgroup_annotation(annotation, self.resolve) is not None
+
+    def _spelled_names(self, node: cst.CSTNode) -> set[str]:
+        spelled = dotted(node) if isinstance(node, cst.BaseExpression) else None
+        target = None if spelled is None else self.names.absolute(spelled)
+        return set() if target is None else {target}
+
+    def klass(self, node: cst.ClassDef) -> ClassFacts:
+        qualified = f"{self.module_name}.{node.name.value}"
+        bases = tuple(
+            self._base(arg.value) for arg in node.bases if arg.keyword is None
+        )
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        functions = [s for s in body if isinstance(s, cst.FunctionDef)]
+        kinds = {f: function_kind(f, in_class=True) for f in functions}
+        instance_methods = [f for f in functions if kinds[f] == "method"]
+        return ClassFacts(
+            name=node.name.value,
+            line=self.line(node),
+            bases=bases,
+            methods=tuple(self.function(f, kinds[f]) for f in functions),
+            attributes=self._attributes(body, instance_methods, qualified),
+            init_gains_via=constructor_gains(
+                node, instance_methods, self.resolve, self.settings, self.suppressed
+            ),
+        )
+
+    def _base(self, expression: cst.BaseExpression) -> str:
+        if isinstance(expression, cst.Subscript):  # Generic[T], Base[int]
+            expression = expression.value
+        spelled = dotted(expression)
+        if spelled is None:
+            return ""
+        found = self.names.absolute(spelled)
+        if found is None and spelled in BUILTIN_NAMES:
+            return f"builtins.{spelled}"
+        return found or ""
+
+    def _attributes(
+        self,
+        body: Iterable[cst.BaseStatement],
+        methods: Iterable[cst.FunctionDef],
+        owner: str,
+    ) -> tuple[tuple[str, Ref], ...]:
+        annotated: dict[str, set[Ref | None]] = {}
+        assigned: dict[str, set[Ref | None]] = {}
+        for statement in body:
+            for small in _small_statements(statement):
+                if isinstance(small, cst.AnnAssign) and isinstance(
+                    small.target, cst.Name
+                ):
+                    ref = annotation_ref(small.annotation.annotation, self.names)
+                    annotated.setdefault(small.target.value, set()).add(ref)
+        for method in methods:
+            types = FunctionTypes(method, self.names, owner)
+            params = method.params
+            receiver = [*params.posonly_params, *params.params][0].name.value
+            for target, annotation, value in _self_assignments(method, receiver):
+                if annotation is not None:
+                    ref = annotation_ref(annotation, self.names)
+                    annotated.setdefault(target, set()).add(ref)
+                elif value is not None and not is_none(value):
+                    assigned.setdefault(target, set()).add(types.of(value))
+        return _agreed({**assigned, **annotated})
+
+    def module_variables(self, module: cst.Module) -> tuple[tuple[str, Ref], ...]:
+        types = FunctionTypes(None, self.names, None)
+        found: dict[str, set[Ref | None]] = {}
+        for statement in top_level_statements(module.body):
+            for small in _small_statements(statement):
+                if isinstance(small, cst.AnnAssign) and isinstance(
+                    small.target, cst.Name
+                ):
+                    ref = annotation_ref(small.annotation.annotation, self.names)
+                    found.setdefault(small.target.value, set()).add(ref)
+                elif isinstance(small, cst.Assign) and not is_none(small.value):
+                    for target in small.targets:
+                        if isinstance(target.target, cst.Name):
+                            ref = types.of(small.value)
+                            found.setdefault(target.target.value, set()).add(ref)
+        return _agreed(found)
+
+
+def _agreed(found: dict[str, set[Ref | None]]) -> tuple[tuple[str, Ref], ...]:
+    """The names whose every annotation or assignment gives the same type."""
+    agreed = []
+    for name, refs in sorted(found.items()):
+        if len(refs) == 1:
+            (ref,) = refs
+            if ref is not None:
+                agreed.append((name, ref))
+    return tuple(agreed)
+
+
+def _small_statements(statement: cst.BaseStatement) -> list[cst.BaseSmallStatement]:
+    return (
+        list(statement.body) if isinstance(statement, cst.SimpleStatementLine) else []
+    )
+
+
+def _self_assignments(
+    method: cst.FunctionDef, receiver: str
+) -> list[tuple[str, cst.BaseExpression | None, cst.BaseExpression | None]]:
+    """(attribute, annotation, value) of each ``<receiver>.attr [: T] = value`` in the
+    method's own body."""
+    found: list[tuple[str, cst.BaseExpression | None, cst.BaseExpression | None]] = []
+
+    def attribute_of(target: cst.BaseExpression) -> str | None:
+        if (
+            isinstance(target, cst.Attribute)
+            and isinstance(target.value, cst.Name)
+            and target.value.value == receiver
+        ):
+            return target.attr.value
+        return None
+
+    class _Visitor(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            return False
+
+        def visit_Assign(self, node: cst.Assign) -> None:
+            for target in node.targets:
+                name = attribute_of(target.target)
+                if name is not None:
+                    found.append((name, None, node.value))
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            name = attribute_of(node.target)
+            if name is not None:
+                found.append((name, node.annotation.annotation, node.value))
+
+    method.body.visit(_Visitor())
+    return found
+
+
+def collect_facts(
+    wrapper: MetadataWrapper,
+    *,
+    module_name: str,
+    settings: Settings,
+    noqa: NoqaMap | None = None,
+    path: str = "",
+    is_package: bool = False,
+) -> ModuleFacts:
+    """The facts of the module ``wrapper`` holds (its original tree)."""
+    module = wrapper.module
+    collector = _Collector(
+        wrapper, module_name, is_package, settings, noqa or NoqaMap()
+    )
+    statements = list(top_level_statements(module.body))
+    names = collector.names
+    return ModuleFacts(
+        name=module_name,
+        path=path,
+        classes=tuple(
+            collector.klass(s) for s in statements if isinstance(s, cst.ClassDef)
+        ),
+        functions=tuple(
+            collector.function(s, "function")
+            for s in statements
+            if isinstance(s, cst.FunctionDef)
+        ),
+        variables=collector.module_variables(module),
+        imports=tuple(
+            sorted((k, v) for k, v in names.imports.items() if v != AMBIGUOUS)
+        ),
+        star_imports=tuple(names.stars),
+    )

@@ -1,0 +1,119 @@
+"""What a module tells about itself, as frozen, picklable records (no LibCST here).
+
+Workers collect a :class:`ModuleFacts` per parsed file and send it to the parent,
+which builds the :class:`~codemods.analysis.index.ProjectIndex` from all of them.
+Every name in a fact is absolute (``pkg.audit.EncryptedAuditTrail``), resolved
+through the module's own imports, so the index follows names across modules without
+the trees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+RefKind = Literal["instance", "value", "call", "attribute", "method"]
+FunctionKind = Literal["function", "method", "static", "class", "property"]
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """What a value is, symbolically; the index turns it into a class when it can.
+
+    - ``instance``: an instance of the class ``name`` names (an annotation);
+    - ``value``: the value of the global ``name`` (a module variable, an alias);
+    - ``call``: what calling the global ``name`` returns (a constructor, a factory);
+    - ``attribute``: attribute ``name`` of the value ``base``;
+    - ``method``: what calling method ``name`` of the value ``base`` returns.
+    """
+
+    kind: RefKind
+    name: str
+    base: Ref | None = None
+
+    @classmethod
+    def instance(cls, name: str) -> Ref:
+        return cls("instance", name)
+
+    @classmethod
+    def value(cls, name: str) -> Ref:
+        return cls("value", name)
+
+    @classmethod
+    def call(cls, name: str) -> Ref:
+        return cls("call", name)
+
+    @classmethod
+    def attribute(cls, base: Ref, name: str) -> Ref:
+        return cls("attribute", name, base)
+
+    @classmethod
+    def method(cls, base: Ref, name: str) -> Ref:
+        return cls("method", name, base)
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionFacts:
+    """A function or method, as callers and the lifecycle analysis see it."""
+
+    name: str
+    line: int
+    is_async: bool = False
+    kind: FunctionKind = "function"
+    # Parameters that can be given by position, without the bound `self`/`cls`.
+    positional: tuple[str, ...] = ()
+    keyword_only: tuple[str, ...] = ()
+    var_positional: bool = False
+    var_keyword: bool = False
+    # The parameter annotated as an asyncio.TaskGroup (optional or not), if any.
+    taskgroup_param: str | None = None
+    returns: Ref | None = None
+    # Its own body starts background tasks (tracker calls, create_task, ...).
+    spawns: bool = False
+    # Codes its noqa comment (on the `def` line) suppresses; "*" for a bare one.
+    noqa: tuple[str, ...] = ()
+    # Codes of per-file codemods that give it the TaskGroup parameter (TG003).
+    gains_taskgroup: tuple[str, ...] = ()
+
+    def suppresses(self, code: str) -> bool:
+        return "*" in self.noqa or code in self.noqa
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        return (*self.positional, *self.keyword_only)
+
+
+@dataclass(frozen=True, slots=True)
+class ClassFacts:
+    """A top-level class: its bases, methods and the types of its attributes."""
+
+    name: str
+    line: int
+    # Absolute names of the bases; "" for a base expression that names nothing.
+    bases: tuple[str, ...] = ()
+    methods: tuple[FunctionFacts, ...] = ()
+    attributes: tuple[tuple[str, Ref], ...] = ()
+    # Methods whose TG003 fix makes `__init__` take the TaskGroup (and keep it).
+    init_gains_via: tuple[str, ...] = ()
+
+    def method(self, name: str) -> FunctionFacts | None:
+        return next((m for m in self.methods if m.name == name), None)
+
+    def attribute(self, name: str) -> Ref | None:
+        return next((ref for attr, ref in self.attributes if attr == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleFacts:
+    """Everything the index needs from one module."""
+
+    name: str
+    path: str
+    classes: tuple[ClassFacts, ...] = ()
+    functions: tuple[FunctionFacts, ...] = ()
+    # Module-level names bound to a value (an alias is a `Ref.value` of its target).
+    variables: tuple[tuple[str, Ref], ...] = ()
+    # Local name -> the absolute name it imports.
+    imports: tuple[tuple[str, str], ...] = ()
+    # Modules imported with `from m import *`.
+    star_imports: tuple[str, ...] = ()

@@ -1,0 +1,238 @@
+"""Lifecycle families (TG002) and who accepts a TaskGroup after the run (TG005).
+
+A *family* is a lifecycle method (``start``) together with every override of it in
+the project: a base's ``start`` and a subclass's must stay both synchronous or both
+async, so they convert together, or not at all. A family converts when one of its
+synchronous members spawns background tasks, unless something makes that unsafe (a
+member marked ``noqa: TG002``, an ancestor from outside the project whose ``start`` it
+may override).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from codemods.analysis.facts import FunctionFacts
+
+if TYPE_CHECKING:
+    from codemods.analysis.index import Callee, ProjectIndex
+
+TG002 = "TG002"
+# Bases from outside the project that certainly define no lifecycle method.
+SAFE_BASES = frozenset(
+    {
+        "builtins.object",
+        "abc.ABC",
+        "typing.Generic",
+        "typing.Protocol",
+        "typing_extensions.Protocol",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Lifecycle:
+    """How TG002 treats one definition of a lifecycle method."""
+
+    group: str
+    # Why the family cannot be converted (reported, nothing changed), if it cannot,
+    # and the member it is about (``Class.method``).
+    problem: str | None = None
+    culprit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LifecycleCall:
+    """A call of a lifecycle method TG002 makes async."""
+
+    group: str
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class GroupParameter:
+    """A callee's TaskGroup parameter, as it is once the run is over."""
+
+    name: str
+    # Its index among the positional arguments; None when it is keyword-only.
+    position: int | None
+    target: str
+
+
+@dataclass(frozen=True)
+class Family:
+    method: str
+    root: str
+    members: tuple[str, ...]
+    converts: bool
+    problem: str | None
+    culprit: str | None
+
+    @property
+    def group(self) -> str:
+        return f"{TG002}:{self.root}.{self.method}"
+
+
+def _short(name: str) -> str:
+    return name.rpartition(".")[2]
+
+
+def families(index: ProjectIndex, method: str) -> dict[str, Family]:
+    """The family of each class that defines ``method``, by class (computed once)."""
+    key = f"families:{method}"
+    if key not in index._caches:
+        index._caches[key] = _families(index, method)
+    found: dict[str, Family] = index._caches[key]
+    return found
+
+
+def _families(index: ProjectIndex, method: str) -> dict[str, Family]:
+    members = {
+        name
+        for name, facts in index.classes.items()
+        if (found := facts.method(method)) is not None and found.kind == "method"
+    }
+    parent = {name: name for name in members}
+
+    def root(name: str) -> str:
+        while parent[name] != name:
+            name = parent[name]
+        return name
+
+    tops: set[str] = set()
+    for name in sorted(members):
+        # The members it overrides: the first definition up each base's ancestry.
+        overridden = {
+            first
+            for _, base in index.bases(name)
+            if base is not None and (first := _first_member(index, base, members))
+        }
+        if not overridden:
+            tops.add(name)
+        for other in overridden:
+            parent[root(other)] = root(name)
+    components: dict[str, list[str]] = {}
+    for name in sorted(members):
+        components.setdefault(root(name), []).append(name)
+    result: dict[str, Family] = {}
+    for group in components.values():
+        family = _family(index, method, tuple(group), min(tops & set(group) or group))
+        result.update((name, family) for name in group)
+    return result
+
+
+def _first_member(index: ProjectIndex, start: str, members: set[str]) -> str | None:
+    return next((k for k in index.mro(start) if k in members), None)
+
+
+def _family(
+    index: ProjectIndex, method: str, members: tuple[str, ...], root: str
+) -> Family:
+    facts = {name: index.classes[name].method(method) for name in members}
+    converts = TG002 in index.scope.codes and any(
+        f is not None and not f.is_async and f.spawns for f in facts.values()
+    )
+    found = _problem(index, method, facts) if converts else None
+    problem, culprit = found if found is not None else (None, None)
+    return Family(method, root, members, converts, problem, culprit)
+
+
+def _problem(
+    index: ProjectIndex, method: str, facts: dict[str, FunctionFacts | None]
+) -> tuple[str, str] | None:
+    """Why the family cannot convert, and the member (``Class.method``) it is about."""
+    param = index.scope.taskgroup_param
+    safe = SAFE_BASES | set(index.scope.safe_bases)
+    for name, function in sorted(facts.items()):
+        member = f"{_short(name)}.{method}"
+        if function is None:
+            continue
+        if function.suppresses(TG002):
+            return "is marked `noqa: TG002`, and the family converts together", member
+        if param in function.parameters and function.taskgroup_param != param:
+            return f"already has a `{param}` parameter that is not a TaskGroup", member
+        for klass in index.mro(name):
+            for written, known in index.bases(klass):
+                if known is None and written not in safe:
+                    outside = f"`{written}`" if written else "a base it cannot resolve"
+                    reason = (
+                        f"may override a method of {outside}, from outside the "
+                        "project, whose callers would not await it"
+                    )
+                    return reason, member
+    return None
+
+
+def lifecycle(index: ProjectIndex, owner: str, method: str) -> Lifecycle | None:
+    family = families(index, method).get(owner)
+    if family is None or not family.converts:
+        return None
+    return Lifecycle(family.group, family.problem, family.culprit)
+
+
+def lifecycle_call(
+    index: ProjectIndex, owner: str, method: str
+) -> LifecycleCall | None:
+    """The conversion a call of ``method`` on an instance of ``owner`` follows."""
+    found = index.method(owner, method)
+    if found is None:
+        return None
+    definer, function = found
+    family = families(index, method).get(definer)
+    if (
+        family is None
+        or not family.converts
+        or family.problem is not None
+        or function.is_async
+    ):
+        return None
+    return LifecycleCall(family.group, f"{_short(definer)}.{method}")
+
+
+def converted_by_lifecycle(
+    index: ProjectIndex, owner: str, function: FunctionFacts
+) -> bool:
+    """Whether TG002 makes this method of class ``owner`` async (with ``tg``)."""
+    if function.name not in index.scope.lifecycle_methods or function.is_async:
+        return False
+    family = families(index, function.name).get(owner)
+    return family is not None and family.converts and family.problem is None
+
+
+def taskgroup_parameter(index: ProjectIndex, callee: Callee) -> GroupParameter | None:
+    """The TaskGroup parameter ``callee`` has once every selected codemod has run."""
+    function = callee.function
+    existing = function.taskgroup_param
+    if existing is not None:
+        position = (
+            function.positional.index(existing)
+            if existing in function.positional
+            else None
+        )
+        return GroupParameter(existing, position, callee.display)
+    param = index.scope.taskgroup_param
+    if param in function.parameters or not _gains(index, callee):
+        return None
+    position = None if function.var_positional else len(function.positional)
+    return GroupParameter(param, position, callee.display)
+
+
+def _gains(index: ProjectIndex, callee: Callee) -> bool:
+    function = callee.function
+    if function.gains_taskgroup:
+        return True
+    definer = callee.definer
+    if definer is None:
+        return False
+    if converted_by_lifecycle(index, definer, function):
+        return True
+    if callee.constructs is None or definer not in index.classes:
+        return False
+    klass = index.classes[definer]
+    # TG002 converts the spawns of the methods it makes async before TG003 runs.
+    return any(
+        (method := klass.method(name)) is not None
+        and not converted_by_lifecycle(index, definer, method)
+        for name in klass.init_gains_via
+    )

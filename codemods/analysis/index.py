@@ -1,0 +1,338 @@
+"""The project index: every module's facts, and the questions codemods ask of them.
+
+Built in the parent from the facts the workers collected (no LibCST, no trees), or,
+for a single file, from that file's facts alone (a *local* index). Names are followed
+through imports, aliases, package re-exports and star imports; values through
+annotations, constructors, factories, attributes and module-level instances.
+
+Codemods ask only the methods marked ``@query``. A recording index logs each question
+with its answer; the runner replays the log of a file transformed with a local index
+against the full index, and transforms the file again only where an answer differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
+
+from codemods.analysis import families, triggers
+from codemods.analysis.facts import ClassFacts, FunctionFacts, ModuleFacts, Ref
+from codemods.analysis.families import GroupParameter, Lifecycle, LifecycleCall
+
+P = ParamSpec("P")
+R = TypeVar("R")
+SymbolKind = Literal["class", "function", "variable", "module"]
+# Deeper chains of aliases and attributes than this are given up on (and cycles).
+MAX_DEPTH = 25
+
+
+@dataclass(frozen=True)
+class IndexScope:
+    """What the run does, as far as the index's answers depend on it."""
+
+    codes: tuple[str, ...] = ()
+    lifecycle_methods: tuple[str, ...] = ("start",)
+    taskgroup_param: str = "tg"
+    # Bases from outside the project known to define no lifecycle method (TG002).
+    safe_bases: tuple[str, ...] = ()
+    # Callables from outside the project known to accept the TaskGroup (TG005).
+    accepting: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, settings: Any) -> IndexScope:
+        return cls(
+            codes=settings.codes,
+            lifecycle_methods=settings.lifecycle_methods,
+            taskgroup_param=settings.taskgroup_param,
+            safe_bases=tuple(settings.option("TG002", "safe-bases")),
+            accepting=tuple(settings.option("TG005", "accepting")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """One question a codemod asked, and the answer it got."""
+
+    name: str
+    args: tuple[Any, ...]
+    answer: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Symbol:
+    kind: SymbolKind
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Callee:
+    """What a call runs: a function, a method, or a class's ``__init__``."""
+
+    function: FunctionFacts
+    # The class that defines the function, and for a constructor the class constructed.
+    definer: str | None
+    constructs: str | None
+    display: str
+
+
+def query(
+    method: Callable[Concatenate[ProjectIndex, P], R],
+) -> Callable[Concatenate[ProjectIndex, P], R]:
+    """Mark a method as a question codemods ask; a recording index logs it."""
+
+    @wraps(method)
+    def recorded(self: ProjectIndex, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        answer = method(self, *args, **kwargs)
+        if self.log is not None:
+            self.log.append(Query(method.__name__, args, answer))
+        return answer
+
+    return recorded
+
+
+@dataclass
+class ProjectIndex:
+    """Facts of many modules, resolvable by absolute name."""
+
+    scope: IndexScope = field(default_factory=IndexScope)
+    modules: dict[str, ModuleFacts] = field(default_factory=dict)
+    classes: dict[str, ClassFacts] = field(default_factory=dict)
+    functions: dict[str, FunctionFacts] = field(default_factory=dict)
+    variables: dict[str, Ref] = field(default_factory=dict)
+    imports: dict[str, str] = field(default_factory=dict)
+    # Names a question needed and no indexed module defines (another round may).
+    unresolved: set[str] = field(default_factory=set)
+    log: list[Query] | None = None
+    quiet: bool = False
+    _symbols: dict[str, Symbol | None] = field(default_factory=dict, repr=False)
+    _caches: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(
+        cls, facts: Iterable[ModuleFacts], scope: IndexScope, *, record: bool = False
+    ) -> ProjectIndex:
+        index = cls(scope=scope, log=[] if record else None)
+        # Two files claiming one module name: the first by path wins, deterministically.
+        for module in sorted(facts, key=lambda m: (m.name, m.path)):
+            if module.name in index.modules:
+                continue
+            index.modules[module.name] = module
+            prefix = module.name
+            for klass in module.classes:
+                index.classes[f"{prefix}.{klass.name}"] = klass
+            for function in module.functions:
+                index.functions[f"{prefix}.{function.name}"] = function
+            for name, ref in module.variables:
+                index.variables[f"{prefix}.{name}"] = ref
+            for name, target in module.imports:
+                index.imports[f"{prefix}.{name}"] = target
+        return index
+
+    def replays(self, queries: Iterable[Query]) -> bool:
+        """Whether this index answers every logged question as it was answered.
+
+        Every question is asked (no short cut), so that ``unresolved`` learns every
+        name the answers would need.
+        """
+        log, self.log = self.log, None  # replaying is not asking
+        try:
+            answers = [getattr(self, q.name)(*q.args) == q.answer for q in queries]
+        finally:
+            self.log = log
+        return all(answers)
+
+    # -- the questions codemods ask ---------------------------------------------------
+
+    @query
+    def lifecycle(self, owner: str, method: str) -> Lifecycle | None:
+        """How TG002 treats ``method`` as class ``owner`` defines it; None: it stays."""
+        return families.lifecycle(self, owner, method)
+
+    @query
+    def lifecycle_call(self, receiver: Ref, method: str) -> LifecycleCall | None:
+        """The conversion ``<receiver>.<method>()`` follows, if TG002 makes it async."""
+        owner = self.class_of(receiver)
+        return None if owner is None else families.lifecycle_call(self, owner, method)
+
+    @query
+    def lifecycle_super_call(self, owner: str, method: str) -> LifecycleCall | None:
+        """The same for ``super().<method>()`` in a method of class ``owner``."""
+        if owner not in self.classes:
+            return None
+        for _, base in self.bases(owner):
+            if base is not None and self.method(base, method) is not None:
+                return families.lifecycle_call(self, base, method)
+        return None
+
+    @query
+    def taskgroup_parameter(self, func: Ref) -> GroupParameter | None:
+        """The TaskGroup parameter what ``func`` names takes once the run is over."""
+        callee = self.callee(func)
+        if callee is not None:
+            return families.taskgroup_parameter(self, callee)
+        if func.kind == "value" and func.name in self.scope.accepting:
+            return GroupParameter(self.scope.taskgroup_param, None, _short(func.name))
+        return None
+
+    def dynamic_triggers(self) -> frozenset[bytes]:
+        """Words a file must spell to reach what the codemods change (next rounds)."""
+        return triggers.dynamic_triggers(self)
+
+    # -- names ------------------------------------------------------------------------
+
+    def symbol(self, name: str) -> Symbol | None:
+        if name not in self._symbols:
+            self._symbols[name] = self._symbol(name, frozenset())
+        found = self._symbols[name]
+        if found is None and not self.quiet:
+            self.unresolved.add(name)
+        return found
+
+    def _symbol(self, name: str, seen: frozenset[str]) -> Symbol | None:
+        if name in seen or len(seen) > MAX_DEPTH:
+            return None
+        seen = seen | {name}
+        for kind, table in (
+            ("class", self.classes),
+            ("function", self.functions),
+            ("variable", self.variables),
+        ):
+            if name in table:
+                return Symbol(kind, name)  # type: ignore[arg-type]
+        if name in self.imports:
+            return self._symbol(self.imports[name], seen)
+        if name in self.modules:
+            return Symbol("module", name)
+        head, dot, last = name.rpartition(".")
+        owner = self._symbol(head, seen) if dot else None
+        if owner is not None and owner.kind == "module":
+            candidates = [] if owner.name == head else [f"{owner.name}.{last}"]
+            candidates += [f"{s}.{last}" for s in self.modules[owner.name].star_imports]
+            for candidate in candidates:
+                found = self._symbol(candidate, seen)
+                if found is not None:
+                    return found
+        if not self.quiet:
+            self.unresolved.add(name)
+        return None
+
+    def class_named(self, name: str, depth: int = 0) -> str | None:
+        """The class ``name`` denotes, through aliases (``Trail = AuditTrail``)."""
+        found = self.symbol(name)
+        if found is None or depth > MAX_DEPTH:
+            return None
+        if found.kind == "class":
+            return found.name
+        alias = self.variables.get(found.name)
+        if alias is not None and alias.kind == "value":
+            return self.class_named(alias.name, depth + 1)
+        return None
+
+    # -- values -----------------------------------------------------------------------
+
+    def class_of(self, ref: Ref, depth: int = 0) -> str | None:
+        """The class of the instance ``ref`` stands for, when the facts say."""
+        if depth > MAX_DEPTH:
+            return None
+        if ref.kind == "instance":
+            return self.class_named(ref.name)
+        if ref.kind == "value":
+            found = self.symbol(ref.name)
+            value = None if found is None else self.variables.get(found.name)
+            return None if value is None else self.class_of(value, depth + 1)
+        if ref.kind == "call":
+            callee = self.callee(Ref.value(ref.name))
+            if callee is None or callee.constructs is not None:
+                return None if callee is None else callee.constructs
+            returns = callee.function.returns
+            return None if returns is None else self.class_of(returns, depth + 1)
+        base = None if ref.base is None else self.class_of(ref.base, depth + 1)
+        if base is None:
+            return None
+        if ref.kind == "attribute":
+            attribute = self.attribute(base, ref.name)
+            return None if attribute is None else self.class_of(attribute, depth + 1)
+        found_method = self.method(base, ref.name)
+        returns = None if found_method is None else found_method[1].returns
+        return None if returns is None else self.class_of(returns, depth + 1)
+
+    def callee(self, ref: Ref, depth: int = 0) -> Callee | None:
+        """What calling ``ref`` runs: a function, a method or a class's ``__init__``."""
+        if ref.kind == "attribute" and ref.base is not None:
+            owner = self.class_of(ref.base)
+            return None if owner is None else self._method_callee(owner, ref.name)
+        if ref.kind != "value" or depth > MAX_DEPTH:
+            return None
+        found = self.symbol(ref.name)
+        if found is None:
+            # `Class.create()`: a static or class method reached through its class.
+            head, _, last = ref.name.rpartition(".")
+            owner = self.class_named(head) if head else None
+            return None if owner is None else self._method_callee(owner, last)
+        if found.kind == "function":
+            function = self.functions[found.name]
+            return Callee(function, None, None, function.name)
+        if found.kind == "class":
+            init = self.method(found.name, "__init__")
+            if init is None:
+                bare = FunctionFacts("__init__", 0, kind="method")
+                return Callee(bare, found.name, found.name, _short(found.name))
+            return Callee(init[1], init[0], found.name, _short(found.name))
+        alias = self.variables.get(found.name)
+        if alias is not None and alias.kind == "value":
+            return self.callee(alias, depth + 1)
+        return None
+
+    def _method_callee(self, owner: str, name: str) -> Callee | None:
+        found = self.method(owner, name)
+        if found is None:
+            return None
+        return Callee(found[1], found[0], None, f"{_short(found[0])}.{name}")
+
+    # -- classes ----------------------------------------------------------------------
+
+    def bases(self, name: str) -> list[tuple[str, str | None]]:
+        """(base as written, the project class it is or None) for each base."""
+        return [
+            (base, self.class_named(base) if base else None)
+            for base in self.classes[name].bases
+        ]
+
+    def mro(self, name: str) -> list[str]:
+        """``name`` and its project ancestors, depth first, left to right, once each."""
+        order: list[str] = []
+        pending = [name]
+        while pending:
+            current = pending.pop(0)
+            if current in order or current not in self.classes:
+                continue
+            order.append(current)
+            pending[0:0] = [
+                known for _, known in self.bases(current) if known is not None
+            ]
+        return order
+
+    def method(self, owner: str, name: str) -> tuple[str, FunctionFacts] | None:
+        """The class in ``owner``'s ancestry defining method ``name``, and it."""
+        for klass in self.mro(owner):
+            found = self.classes[klass].method(name)
+            if found is not None:
+                return klass, found
+        return None
+
+    def attribute(self, owner: str, name: str) -> Ref | None:
+        for klass in self.mro(owner):
+            facts = self.classes[klass]
+            found = facts.attribute(name)
+            if found is not None:
+                return found
+            getter = facts.method(name)
+            if getter is not None and getter.kind == "property":
+                return getter.returns
+        return None
+
+
+def _short(name: str) -> str:
+    return name.rpartition(".")[2]

@@ -1,0 +1,69 @@
+"""The words that make a file not parsed yet relevant, once the index knows more.
+
+A call of a converted ``start`` must reach its receiver through something the file
+spells: the class (or a subclass), a factory returning it, a module-level instance, a
+class holding one in an attribute, or an alias or re-export of any of them. Their names
+are the next round's triggers. Names the index cannot resolve while working this out are
+not asked for: only a codemod's questions pull in further modules.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from codemods.analysis.families import families
+
+if TYPE_CHECKING:
+    from codemods.analysis.index import ProjectIndex
+
+
+def converted_classes(index: ProjectIndex) -> set[str]:
+    """Classes whose lifecycle method TG002 makes async, and their subclasses."""
+    members: set[str] = set()
+    for method in index.scope.lifecycle_methods:
+        for family in families(index, method).values():
+            if family.converts and family.problem is None:
+                members.update(family.members)
+    return {name for name in index.classes if members.intersection(index.mro(name))}
+
+
+def dynamic_triggers(index: ProjectIndex) -> frozenset[bytes]:
+    quiet, index.quiet = index.quiet, True
+    try:
+        reaching = _reaching(index, converted_classes(index))
+        relevant = set(reaching)
+        relevant.update(
+            name
+            for name, function in index.functions.items()
+            if function.returns is not None
+            and index.class_of(function.returns) in reaching
+        )
+        relevant.update(
+            name
+            for name, ref in index.variables.items()
+            if index.class_of(ref) in reaching or index.class_named(name) in reaching
+        )
+        for name in index.imports:
+            found = index.symbol(name)
+            if found is not None and found.name in relevant:
+                relevant.add(name)
+    finally:
+        index.quiet = quiet
+    return frozenset(name.rpartition(".")[2].encode() for name in relevant)
+
+
+def _reaching(index: ProjectIndex, converted: set[str]) -> set[str]:
+    """``converted`` and every class whose attributes or methods lead to one of them."""
+    reaching = set(converted)
+    changed = True
+    while changed:
+        changed = False
+        for name, facts in index.classes.items():
+            if name in reaching:
+                continue
+            refs = [ref for _, ref in facts.attributes]
+            refs += [m.returns for m in facts.methods if m.returns is not None]
+            if any(index.class_of(ref) in reaching for ref in refs):
+                reaching.add(name)
+                changed = True
+    return reaching

@@ -1,0 +1,210 @@
+"""The worker side of a run's phases: scan, finalize, commit (see ``runner``).
+
+A worker scans a file by parsing it once: it collects the module's facts and transforms
+it with a local index, recording the questions the codemods asked. When some were asked,
+the result may depend on other modules, so it is pending: not written, and the parsed
+tree kept in this worker (within a memory budget) for the finalize phase, which
+transforms it again with the full index, and the commit, which writes the final text.
+A file whose tree was not kept, or whose worker was replaced after a crash, is parsed
+again there (counted as a re-parse).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from codemods.engine.pipeline import (
+    Job,
+    Loaded,
+    error_result,
+    file_result,
+    load_file,
+    module_name_of,
+    process_file,
+)
+from codemods.engine.results import FileResult
+from codemods.engine.source import SourceError
+from codemods.engine.transform import (
+    Transformed,
+    TransformError,
+    parse_text,
+    transform_module,
+)
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from codemods.analysis.facts import ModuleFacts
+    from codemods.analysis.index import ProjectIndex, Query
+
+
+@dataclass(frozen=True)
+class Scan:
+    """Task: parse the file if it spells one of ``words`` (None: the job's triggers), or
+    whatever it spells when ``force`` (a module the index needs)."""
+
+    words: tuple[bytes, ...] | None = None
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class Finalize:
+    """Task: the file's result with the index pickled in ``index_file`` (None: its own,
+    local index), transforming the kept tree again unless its result already comes
+    from that index; ``commit``: write it (in write mode) and let the tree go."""
+
+    index_file: str | None
+    commit: bool = False
+
+
+@dataclass(frozen=True)
+class Scanned:
+    result: FileResult
+    facts: ModuleFacts | None = None
+    queries: tuple[Query, ...] = ()
+    parsed: bool = False
+    # The result depends on other modules' facts: not final, not written.
+    pending: bool = False
+    # The pid of the worker keeping the parsed tree, if it is kept.
+    holder: int | None = None
+
+
+@dataclass(frozen=True)
+class Finalized:
+    result: FileResult
+    queries: tuple[Query, ...] = ()
+    reparsed: bool = False
+    # Names the full index could not resolve for this file (modules to scan next).
+    unresolved: frozenset[str] = frozenset()
+    holder: int | None = None
+
+
+@dataclass
+class _Kept:
+    loaded: Loaded
+    module: cst.Module
+    outcome: Transformed
+    # The index file ``outcome`` was computed with; None: the local index.
+    index_file: str | None = None
+
+
+class WorkerState:
+    """The work function of one worker process, and the trees it keeps."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.kept: dict[Path, _Kept] = {}
+        self.kept_size = 0
+        self.indexes: dict[str, ProjectIndex] = {}
+
+    def __call__(
+        self, path: Path, shown: str, task: Scan | Finalize | None = None
+    ) -> FileResult | Scanned | Finalized:
+        if task is None:
+            return process_file(path, shown, self.job)
+        if isinstance(task, Scan):
+            return self.scan(path, shown, task)
+        return self.finalize(path, shown, task)
+
+    def scan(self, path: Path, shown: str, task: Scan) -> Scanned:
+        job = self.job
+        words = None if task.force or not job.prefilter else task.words or job.triggers
+        loaded = load_file(path, shown, words)
+        if not isinstance(loaded, Loaded):
+            return Scanned(loaded)
+        try:
+            module = parse_text(loaded.decoded.text)
+            outcome = self._transform(loaded, module, None)
+        except (SourceError, TransformError) as exc:
+            return Scanned(error_result(shown, exc), parsed=True)
+        pending = bool(outcome.queries)
+        result = file_result(loaded, outcome, job, write=job.write and not pending)
+        holder = None
+        kept = _Kept(loaded, module, outcome)
+        if pending and self._fits(kept):
+            self.kept[path] = kept
+            self.kept_size += len(loaded.decoded.text)
+            holder = os.getpid()
+        return Scanned(result, outcome.facts, outcome.queries, True, pending, holder)
+
+    def finalize(self, path: Path, shown: str, task: Finalize) -> Finalized:
+        index = self._index(task.index_file)
+        kept = self.kept.get(path)
+        reparsed = kept is None
+        transformed = reparsed or (
+            kept is not None and kept.index_file != task.index_file
+        )
+        try:
+            if kept is None:
+                loaded = load_file(path, shown, None)
+                if not isinstance(loaded, Loaded):
+                    return Finalized(loaded, reparsed=True)
+                module = parse_text(loaded.decoded.text)
+                kept = _Kept(loaded, module, self._transform(loaded, module, index))
+                kept.index_file = task.index_file
+                if not task.commit and self._fits(kept):
+                    self.kept[path] = kept
+                    self.kept_size += len(loaded.decoded.text)
+            elif kept.index_file != task.index_file:
+                kept.outcome = self._transform(kept.loaded, kept.module, index)
+                kept.index_file = task.index_file
+        except (SourceError, TransformError) as exc:
+            return Finalized(error_result(shown, exc), reparsed=reparsed)
+        if task.commit:
+            self._release(path)
+        write = self.job.write and task.commit
+        result = file_result(kept.loaded, kept.outcome, self.job, write=write)
+        unresolved: frozenset[str] = frozenset()
+        if index is not None and transformed:
+            unresolved = frozenset(index.unresolved)
+        holder = os.getpid() if path in self.kept else None
+        return Finalized(result, kept.outcome.queries, reparsed, unresolved, holder)
+
+    def _transform(
+        self, loaded: Loaded, module: cst.Module, index: ProjectIndex | None
+    ) -> Transformed:
+        """Transform ``module``; with a (full) ``index``, record the questions asked of
+        it and the names it could not resolve."""
+        job = self.job
+        if index is not None:
+            index.log, index.unresolved = [], set()
+        outcome = transform_module(
+            module,
+            loaded.decoded.text,
+            job.codes,
+            job.settings,
+            module_name=module_name_of(loaded.path),
+            index=index,
+            safe_only=job.safe_only,
+            filename=loaded.shown,
+        )
+        if index is None:
+            return outcome
+        return replace(outcome, queries=tuple(index.log or ()))
+
+    def _index(self, index_file: str | None) -> ProjectIndex | None:
+        if index_file is None:
+            return None
+        if index_file not in self.indexes:
+            # One index at a time: an older one is never asked again.
+            self.indexes.clear()
+            with open(index_file, "rb") as handle:
+                self.indexes[index_file] = pickle.load(handle)
+        return self.indexes[index_file]
+
+    def _fits(self, kept: _Kept) -> bool:
+        return self.kept_size + len(kept.loaded.decoded.text) <= self.job.keep_budget
+
+    def _release(self, path: Path) -> None:
+        kept = self.kept.pop(path, None)
+        if kept is not None:
+            self.kept_size -= len(kept.loaded.decoded.text)
+
+
+def worker_state(job: Job) -> WorkerState:
+    """The per-item function a worker runs (module level, so it pickles)."""
+    return WorkerState(job)

@@ -1,0 +1,234 @@
+"""Text through the selected codemods: parse once, run them in order, keep what no
+codemod touched byte for byte.
+
+Raises instead of returning errors: ``SourceError`` when the text does not parse,
+``TransformError`` when a codemod fails or produces text that does not parse.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from codemods.config import Settings
+from codemods.engine.noqa import NoqaMap
+from codemods.engine.results import Finding
+from codemods.engine.source import LineMap, SourceError, preserve, syntax_error
+from codemods.transforms import registry
+
+if TYPE_CHECKING:
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper
+
+    from codemods.analysis.facts import ModuleFacts
+    from codemods.analysis.index import ProjectIndex, Query
+
+
+@dataclass(frozen=True)
+class Transformed:
+    """The result of running codemods over one text."""
+
+    text: str
+    findings: tuple[Finding, ...]
+    changed_by: tuple[str, ...]
+    # With a local index (none given): the module's facts, and the questions the
+    # codemods asked of the index with their answers.
+    facts: ModuleFacts | None = None
+    queries: tuple[Query, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changed_by)
+
+
+class TransformError(Exception):
+    """A codemod failed or produced text that does not parse; names the codemod."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 1) -> None:
+        super().__init__(message)
+        self.message, self.line, self.col = message, line, col
+
+
+def transform_text(
+    text: str,
+    codes: Sequence[str],
+    settings: Settings,
+    *,
+    module_name: str | None = None,
+    index: ProjectIndex | None = None,
+    safe_only: bool = False,
+    filename: str | None = None,
+) -> Transformed:
+    """Parse ``text`` once and run the codemods ``codes`` over it, in registry order.
+
+    Without an ``index``, codemods that ask one get the module's own (a local index).
+    Raises ``SourceError`` when the text does not parse and ``TransformError`` when a
+    codemod fails or its output does not parse.
+    """
+    return transform_module(
+        parse_text(text),
+        text,
+        codes,
+        settings,
+        module_name=module_name,
+        index=index,
+        safe_only=safe_only,
+        filename=filename,
+    )
+
+
+def parse_text(text: str) -> cst.Module:
+    """The LibCST tree of ``text``; ``SourceError`` if it does not parse."""
+    import libcst as cst
+
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        message = exc.message.splitlines()[0] if exc.message else "syntax error"
+        raise syntax_error(text, message, exc.raw_line, exc.raw_column + 1) from None
+    except RecursionError:
+        raise SourceError("parse", "too deeply nested for LibCST to parse") from None
+
+
+def transform_module(
+    original: cst.Module,
+    text: str,
+    codes: Sequence[str],
+    settings: Settings,
+    *,
+    module_name: str | None = None,
+    index: ProjectIndex | None = None,
+    safe_only: bool = False,
+    filename: str | None = None,
+) -> Transformed:
+    """Run the codemods ``codes`` over the already parsed ``text`` (``original``, which
+    stays untouched, so a kept tree can be transformed again with a fuller index)."""
+    from libcst.metadata import MetadataWrapper
+
+    from codemods.transforms._base import Environment, run_codemod
+
+    module = original
+    stage_text = text
+    back_to_original: list[LineMap] = []
+    findings: list[Finding] = []
+    changed_by: list[str] = []
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    facts = None
+    if index is None and any(spec.uses_index for spec in _selected(codes)):
+        facts, index = _local_index(wrapper, text, settings, module_name, filename)
+    # One noqa map of the original text, asked through each stage's line maps: it
+    # learns which directives suppressed something (TG100 reports the others).
+    noqa = NoqaMap.of(text)
+    for spec in _selected(codes):
+        environment = Environment(
+            settings,
+            noqa=noqa.stage(spec.code, back_to_original),
+            module_name=module_name,
+            index=index,
+            safe_only=safe_only,
+        )
+        try:
+            updated = run_codemod(spec.load(), wrapper, environment, filename)
+        except RecursionError:
+            raise TransformError(f"{spec.code} gave up: too deeply nested") from None
+        except Exception as exc:
+            raise TransformError(
+                f"internal error in {spec.code} ({spec.name}): "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+        findings.extend(_to_original(environment.findings, back_to_original))
+        if environment.fixes_applied == 0 or updated.deep_equals(module):
+            continue
+        changed_by.append(spec.code)
+        new_text = updated.code
+        back_to_original.insert(0, LineMap(stage_text, new_text))
+        module, stage_text = updated, new_text
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+
+    queries = () if facts is None or index is None else tuple(index.log or ())
+    if not changed_by:
+        return Transformed(text, tuple(findings), (), facts, queries)
+    final = preserve(text, original.code, stage_text)
+    _check_parses(text, final, changed_by)
+    return Transformed(
+        final, tuple(sorted(findings, key=_order)), tuple(changed_by), facts, queries
+    )
+
+
+def _selected(codes: Sequence[str]) -> list[registry.CodemodSpec]:
+    return [spec for spec in registry.CODEMODS if spec.code in codes]
+
+
+def _local_index(
+    wrapper: MetadataWrapper,
+    text: str,
+    settings: Settings,
+    module_name: str | None,
+    filename: str | None,
+) -> tuple[ModuleFacts, ProjectIndex]:
+    """The module's facts, and a recording index of them alone (on the wrapper the
+    first codemod reuses, so scope analysis runs once)."""
+    from codemods.analysis.collect import collect_facts
+    from codemods.analysis.index import IndexScope, ProjectIndex
+
+    facts = collect_facts(
+        wrapper,
+        module_name=module_name or "__main__",
+        settings=settings,
+        noqa=NoqaMap.of(text),
+        path=filename or "",
+        is_package=filename is not None and Path(filename).name == "__init__.py",
+    )
+    return facts, ProjectIndex.build([facts], IndexScope.of(settings), record=True)
+
+
+def _to_original(findings: Sequence[Finding], maps: Sequence[LineMap]) -> list[Finding]:
+    if not maps:
+        return list(findings)
+    mapped: list[Finding] = []
+    for finding in findings:
+        line = finding.line
+        for line_map in maps:
+            line = line_map(line)
+        mapped.append(_moved(finding, line))
+    return mapped
+
+
+def _moved(finding: Finding, line: int) -> Finding:
+    if line == finding.line:
+        return finding
+    return Finding(
+        finding.rule,
+        line,
+        finding.col,
+        finding.message,
+        finding.fixable,
+        finding.applicability,
+        finding.group,
+    )
+
+
+def _order(finding: Finding) -> tuple[int, int, str]:
+    return finding.line, finding.col, finding.rule
+
+
+def _check_parses(before: str, after: str, changed_by: Sequence[str]) -> None:
+    """The new text must be valid Python whenever the old one was."""
+    try:
+        ast.parse(after)
+    except SyntaxError as exc:
+        try:
+            ast.parse(before)
+        except SyntaxError:
+            return
+        raise TransformError(
+            f"internal error in {', '.join(changed_by)}: the new text does not parse"
+            f" ({exc.msg}); file left unchanged",
+            exc.lineno or 1,
+            exc.offset or 1,
+        ) from None
+    except (RecursionError, MemoryError):
+        return

@@ -1,0 +1,425 @@
+"""The project index: facts collected from trees, names followed across modules, the
+questions TG002 and TG005 ask, the words that start further rounds, and the recording
+that lets the runner finalize only files whose answers changed."""
+
+from __future__ import annotations
+
+import pickle
+import textwrap
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper
+
+from codemods import config
+from codemods.analysis.collect import collect_facts
+from codemods.analysis.facts import ModuleFacts, Ref
+from codemods.analysis.families import GroupParameter, Lifecycle, LifecycleCall
+from codemods.analysis.index import IndexScope, ProjectIndex
+from codemods.config import Settings
+from codemods.engine.noqa import NoqaMap
+
+
+def facts(
+    name: str, source: str, *, package: bool = False, settings: Settings | None = None
+) -> ModuleFacts:
+    text = textwrap.dedent(source)
+    wrapper = MetadataWrapper(cst.parse_module(text))
+    return collect_facts(
+        wrapper,
+        module_name=name,
+        settings=settings or Settings(),
+        noqa=NoqaMap.of(text),
+        is_package=package,
+    )
+
+
+def index_of(*modules: ModuleFacts, settings: Settings | None = None) -> ProjectIndex:
+    return ProjectIndex.build(modules, IndexScope.of(settings or Settings()))
+
+
+AUDIT = facts(
+    "svc.audit",
+    """
+    import asyncio
+
+    from svc.tracker import track_task
+
+
+    class AuditTrail:
+        def __init__(self) -> None:
+            self._tasks: list[asyncio.Task[None]] = []
+
+        async def _flush(self) -> None:
+            await asyncio.sleep(0)
+
+        def start(self) -> None:
+            self._tasks = [track_task(self._flush())]
+
+
+    def make_trail() -> "AuditTrail":
+        return AuditTrail()
+
+
+    default_trail = AuditTrail()
+    Trail = AuditTrail
+    """,
+)
+PACKAGE = facts(
+    "svc",
+    """
+    from .audit import AuditTrail as Audit
+    from .audit import make_trail
+    from .helpers import *
+    """,
+    package=True,
+)
+HELPERS = facts(
+    "svc.helpers",
+    """
+    from svc.audit import AuditTrail
+
+
+    def helper_trail() -> AuditTrail | None:
+        return None
+    """,
+)
+MANAGER = facts(
+    "app.manager",
+    """
+    import asyncio
+    from typing import Optional
+
+    import svc
+    from svc import Audit
+
+
+    class Manager:
+        backup: Optional[Audit]
+
+        def __init__(self, trail: Audit) -> None:
+            self._trail = trail
+            self.other = svc.make_trail()
+            self.maybe = None
+            self.maybe = Audit()
+
+        @property
+        def current(self) -> Audit:
+            return self._trail
+
+        async def initialize(self, tg: "asyncio.TaskGroup | None" = None) -> None:
+            await asyncio.sleep(0)
+
+
+    def get_manager() -> Manager:
+        return Manager(Audit())
+    """,
+)
+
+
+class TestFacts:
+    def test_methods_record_what_callers_and_the_lifecycle_analysis_need(self) -> None:
+        (klass,) = AUDIT.classes
+        start = klass.method("start")
+        assert start is not None
+        assert (start.kind, start.is_async, start.spawns) == ("method", False, True)
+        assert start.positional == ()  # `self` is bound, not passed
+        flush = klass.method("_flush")
+        assert flush is not None and not flush.spawns and flush.is_async
+
+    def test_a_quoted_taskgroup_annotation_is_a_taskgroup_parameter(self) -> None:
+        (klass,) = MANAGER.classes
+        initialize = klass.method("initialize")
+        assert initialize is not None
+        assert initialize.taskgroup_param == "tg"
+        assert initialize.positional == ("tg",)
+
+    def test_attribute_types_from_annotations_parameters_calls_and_properties(
+        self,
+    ) -> None:
+        (klass,) = MANAGER.classes
+        assert dict(klass.attributes) == {
+            "backup": Ref.instance("svc.Audit"),
+            "_trail": Ref.instance("svc.Audit"),
+            "other": Ref.call("svc.make_trail"),
+            # `None` first, an instance later: the instance is its type.
+            "maybe": Ref.call("svc.Audit"),
+        }
+
+    def test_relative_imports_of_a_package_resolve_against_the_package(self) -> None:
+        assert dict(PACKAGE.imports) == {
+            "Audit": "svc.audit.AuditTrail",
+            "make_trail": "svc.audit.make_trail",
+        }
+        assert PACKAGE.star_imports == ("svc.helpers",)
+
+    def test_module_variables_and_aliases(self) -> None:
+        assert dict(AUDIT.variables) == {
+            "default_trail": Ref.call("svc.audit.AuditTrail"),
+            "Trail": Ref.value("svc.audit.AuditTrail"),
+        }
+
+    def test_builtin_and_unresolvable_bases(self) -> None:
+        module = facts(
+            "m",
+            """
+            class A(object): ...
+            class B(make_base()): ...
+            class C(Generic[T]): ...
+            """,
+        )
+        assert [c.bases for c in module.classes] == [("builtins.object",), ("",), ("",)]
+
+    def test_noqa_on_the_def_line_is_recorded(self) -> None:
+        module = facts(
+            "m",
+            """
+            class A:
+                def start(self) -> None:  # noqa: TG002
+                    pass
+
+                def stop(self) -> None:  # noqa
+                    pass
+            """,
+        )
+        start, stop = module.classes[0].methods
+        assert start.noqa == ("TG002",) and start.suppresses("TG002")
+        assert stop.suppresses("TG005") and not start.suppresses("TG005")
+
+    def test_facts_pickle(self) -> None:
+        assert pickle.loads(pickle.dumps(MANAGER)) == MANAGER
+
+
+class TestResolution:
+    index = index_of(AUDIT, PACKAGE, HELPERS, MANAGER)
+
+    @pytest.mark.parametrize(
+        ("ref", "expected"),
+        [
+            (Ref.instance("svc.Audit"), "svc.audit.AuditTrail"),  # a re-export
+            (Ref.call("svc.make_trail"), "svc.audit.AuditTrail"),  # a factory
+            (Ref.value("svc.audit.default_trail"), "svc.audit.AuditTrail"),
+            (Ref.call("svc.audit.Trail"), "svc.audit.AuditTrail"),  # an alias
+            (Ref.call("svc.helper_trail"), "svc.audit.AuditTrail"),  # star import
+            (Ref.call("app.manager.get_manager"), "app.manager.Manager"),
+            (
+                Ref.attribute(Ref.call("app.manager.get_manager"), "current"),
+                "svc.audit.AuditTrail",
+            ),
+            (
+                Ref.attribute(Ref.instance("app.manager.Manager"), "other"),
+                "svc.audit.AuditTrail",
+            ),
+            (Ref.value("svc.audit.AuditTrail"), None),  # the class, not an instance
+            (Ref.instance("threading.Thread"), None),
+        ],
+    )
+    def test_class_of(self, ref: Ref, expected: str | None) -> None:
+        assert self.index.class_of(ref) == expected
+
+    def test_names_outside_the_index_are_remembered_as_unresolved(self) -> None:
+        index = index_of(MANAGER)
+        assert index.class_of(Ref.instance("svc.Audit")) is None
+        assert "svc.Audit" in index.unresolved
+
+
+BASE = facts(
+    "svc.base",
+    """
+    import asyncio
+
+
+    class Service:
+        def __init__(self) -> None:
+            self.ready = False
+
+        async def run(self) -> None:
+            await asyncio.sleep(0)
+
+        def start(self) -> None:
+            asyncio.create_task(self.run())
+    """,
+)
+CHILD = facts(
+    "svc.child",
+    """
+    from svc.base import Service
+
+
+    class Cached(Service):
+        def start(self) -> None:
+            super().start()
+
+
+    class Plain(Service):
+        pass
+    """,
+)
+
+
+class TestLifecycle:
+    def test_an_override_converts_with_the_base_it_overrides(self) -> None:
+        index = index_of(BASE, CHILD)
+        group = "TG002:svc.base.Service.start"
+        assert index.lifecycle("svc.base.Service", "start") == Lifecycle(group)
+        assert index.lifecycle("svc.child.Cached", "start") == Lifecycle(group)
+        assert index.lifecycle_call(
+            Ref.call("svc.child.Plain"), "start"
+        ) == LifecycleCall(group, "Service.start")
+        assert index.lifecycle_super_call("svc.child.Cached", "start") == LifecycleCall(
+            group, "Service.start"
+        )
+
+    def test_a_base_from_outside_the_project_blocks_the_family(self) -> None:
+        worker = facts(
+            "w",
+            """
+            import asyncio
+            import threading
+
+
+            class Worker(threading.Thread):
+                def start(self) -> None:
+                    asyncio.ensure_future(asyncio.sleep(1))
+            """,
+        )
+        found = index_of(worker).lifecycle("w.Worker", "start")
+        assert found is not None and found.culprit == "Worker.start"
+        assert found.problem is not None and "`threading.Thread`" in found.problem
+        assert index_of(worker).lifecycle_call(Ref.call("w.Worker"), "start") is None
+        safe = config.parse_table(
+            {"TG002": {"safe-bases": ["threading.Thread"]}}, source="test"
+        )
+        assert index_of(worker, settings=safe).lifecycle(
+            "w.Worker", "start"
+        ) == Lifecycle("TG002:w.Worker.start")
+
+    def test_a_noqa_on_one_member_keeps_the_whole_family(self) -> None:
+        child = facts(
+            "svc.child",
+            """
+            from svc.base import Service
+
+
+            class Cached(Service):
+                def start(self) -> None:  # noqa: TG002
+                    super().start()
+            """,
+        )
+        found = index_of(BASE, child).lifecycle("svc.base.Service", "start")
+        assert found is not None and found.culprit == "Cached.start"
+        assert (
+            index_of(BASE, child).lifecycle_call(Ref.call("svc.base.Service"), "start")
+            is None
+        )
+
+    def test_nothing_converts_without_tg002_or_without_spawns(self) -> None:
+        without = Settings(select=("TG005",))
+        assert (
+            index_of(BASE, settings=without).lifecycle("svc.base.Service", "start")
+            is None
+        )
+        quiet = facts("q", "class Q:\n    def start(self) -> None:\n        pass\n")
+        assert index_of(quiet).lifecycle("q.Q", "start") is None
+
+
+RUNNER = """
+import asyncio
+
+
+class Runner:
+    def __init__(self, factory: str) -> None:
+        self.factory = factory
+
+    async def _loop(self) -> None:
+        await asyncio.sleep(0)
+
+    {start_def}(self) -> None:
+        asyncio.create_task(self._loop())
+
+
+async def begin(count: int, *, group: asyncio.TaskGroup | None = None) -> None:
+    await asyncio.sleep(count)
+"""
+
+
+class TestTaskGroupParameter:
+    def test_an_existing_parameter_by_position(self) -> None:
+        module = facts("r", RUNNER.format(start_def="async def run"))
+        assert index_of(module).taskgroup_parameter(Ref.value("r.begin")) == (
+            GroupParameter("group", None, "begin")
+        )
+
+    def test_tg003_gives_the_constructor_and_the_method_one(self) -> None:
+        settings = Settings(select=("TG003", "TG005"))
+        module = facts("r", RUNNER.format(start_def="async def run"), settings=settings)
+        index = index_of(module, settings=settings)
+        assert index.taskgroup_parameter(Ref.value("r.Runner")) == GroupParameter(
+            "tg", 1, "Runner"
+        )
+        method = Ref.attribute(Ref.call("r.Runner"), "run")
+        assert index.taskgroup_parameter(method) == GroupParameter(
+            "tg", 0, "Runner.run"
+        )
+
+    def test_what_tg002_converts_first_gives_the_constructor_nothing(self) -> None:
+        # TG003 would give `__init__` a group for the running loop's task in `start`;
+        # but TG002 runs first, converting `start` and its spawns, so TG003 never does.
+        source = RUNNER.format(start_def="def start").replace(
+            "asyncio.create_task(", "asyncio.get_running_loop().create_task("
+        )
+        without = Settings(select=("TG003", "TG005"))
+        index = index_of(facts("r", source, settings=without), settings=without)
+        assert index.taskgroup_parameter(Ref.value("r.Runner")) == GroupParameter(
+            "tg", 1, "Runner"
+        )
+        settings = Settings(select=("TG002", "TG003", "TG005"))
+        index = index_of(facts("r", source, settings=settings), settings=settings)
+        assert index.taskgroup_parameter(Ref.value("r.Runner")) is None
+        method = Ref.attribute(Ref.call("r.Runner"), "start")
+        assert index.taskgroup_parameter(method) == GroupParameter(
+            "tg", 0, "Runner.start"
+        )
+
+    def test_the_accepting_option_names_callables_outside_the_project(self) -> None:
+        settings = config.parse_table(
+            {"TG005": {"accepting": ["pool.start_pool"]}}, source="test"
+        )
+        index = index_of(settings=settings)
+        assert index.taskgroup_parameter(
+            Ref.value("pool.start_pool")
+        ) == GroupParameter("tg", None, "start_pool")
+        assert index.taskgroup_parameter(Ref.value("pool.other")) is None
+
+
+class TestRounds:
+    def test_dynamic_triggers_name_what_reaches_a_converted_class(self) -> None:
+        index = index_of(AUDIT, PACKAGE, HELPERS, MANAGER)
+        assert index.dynamic_triggers() == {
+            b"AuditTrail",  # the class
+            b"Trail",  # an alias
+            b"Audit",  # a re-export under another name
+            b"make_trail",  # a factory (and its re-export)
+            b"helper_trail",
+            b"default_trail",  # a module-level instance
+            b"Manager",  # holds one in an attribute
+            b"get_manager",  # returns a Manager
+        }
+
+    def test_no_triggers_when_nothing_converts(self) -> None:
+        assert index_of(MANAGER).dynamic_triggers() == frozenset()
+
+    def test_a_recording_index_logs_questions_the_full_index_replays(self) -> None:
+        local = ProjectIndex.build([MANAGER], IndexScope.of(Settings()), record=True)
+        ref = Ref.attribute(Ref.instance("app.manager.Manager"), "_trail")
+        assert local.lifecycle_call(ref, "start") is None
+        assert local.log is not None and len(local.log) == 1
+        full = index_of(AUDIT, PACKAGE, HELPERS, MANAGER)
+        assert not full.replays(local.log)  # the full index knows AuditTrail converts
+        assert local.replays(local.log)
+
+    def test_the_index_pickles_for_the_workers(self) -> None:
+        index = index_of(AUDIT, PACKAGE, HELPERS, MANAGER)
+        index.dynamic_triggers()
+        copy = pickle.loads(pickle.dumps(index))
+        assert copy.class_of(Ref.call("svc.make_trail")) == "svc.audit.AuditTrail"
