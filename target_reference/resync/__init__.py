@@ -1,0 +1,1 @@
+"""resync: workflow orchestration with an encrypted, hash-chained audit trail."""

@@ -1,0 +1,1 @@
+"""Application services: audit trail, orchestration, enterprise manager, lifespan."""

@@ -1,0 +1,1 @@
+"""Building blocks of the encrypted audit trail (entries, keys, blocks, storage)."""

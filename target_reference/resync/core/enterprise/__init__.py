@@ -1,0 +1,1 @@
+"""Enterprise features: the manager that starts and stops the compliance modules."""

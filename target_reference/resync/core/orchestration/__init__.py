@@ -1,0 +1,1 @@
+"""Workflow orchestration: configurations, executions, step executors, event bus."""
