@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 TRIGGERS = "track_task|create_task|ensure_future"
+# Which of our runs each command is compared with (default: our cold check).
+REFERENCE = {"ruff_warm": "warm", "warm": "warm", "libcst": "tg001", "tg001": "tg001"}
 
 
 @dataclass
@@ -52,13 +54,17 @@ def commands(tree: Path, runs: int, libcst_runs: int, jobs: int) -> list[Command
                 [*codemods, "check", "--no-cache", "-j", str(jobs), "."], runs),
         Command("cold1", "codemods check cold (-j 1)",
                 [*codemods, "check", "--no-cache", "-j", "1", "."], runs),
+        Command("tg001", f"codemods check --select TG001 cold (-j {jobs})",
+                [*codemods, "check", "--select", "TG001", "--no-cache", "-j", str(jobs), "."],
+                runs),
         Command("warm", "codemods check warm", [*codemods, "check", *cache, "-j", str(jobs), "."],
                 runs, prime=True),
-        Command("dry", "codemods run (dry run)", [*codemods, "run", *cache, "-j", str(jobs), "."],
-                runs, prime=True),
+        Command("dry", "codemods run (dry run, no cache)",
+                [*codemods, "run", "--no-cache", "-j", str(jobs), "."], runs),
         Command("libcst", f"python -m libcst.tool codemod TG001 (-j {jobs})",
-                [sys.executable, "-m", "libcst.tool", "codemod", "-j", str(jobs), "-u", "3",
-                 "--no-format", "--hide-progress", "legacy_tracker.LegacyTracker", "."],
+                [sys.executable, "-m", "libcst.tool", "codemod", f"--jobs={jobs}",
+                 "--unified-diff=3", "--no-format", "--hide-progress",
+                 "legacy_tracker.LegacyTracker", "."],
                 libcst_runs),
         Command("ruff_cold", "ruff check --select RUF006 --no-cache",
                 ["ruff", "check", "--select", "RUF006", "--no-cache", "--exit-zero", "-q", "."], runs),
@@ -139,18 +145,33 @@ def report(results: list[Command], files: int, machine: str) -> str:
         if not command.times:
             continue
         median = statistics.median(command.times)
-        reference = ours["warm"] if command.key == "ruff_warm" and "warm" in ours else ours["cold"]
-        ratio = f"{median / reference:8.2f}x"
+        reference = ours.get(REFERENCE.get(command.key, "cold"))
+        ratio = f"{median / reference:8.2f}x" if reference else "-"
         spread = f"{min(command.times):.2f}-{max(command.times):.2f}"
         lines.append(
             f"{command.label:48} {median:9.2f} {spread:>15} {files / median:9.0f} "
             f"{command.peak_rss_mb:8.0f} {ratio:>9}"
         )
-    lines += ["", "ratio: the command's median time over ours (cold check; warm check for "
-              "ruff's warm cache). Above 1: we are faster."]
-    if "cold" in ours and "cold1" in ours:
+    lines += ["", "ratio: the command's median time over ours: over our warm check for "
+              "ruff's warm cache, over our TG001-only check for libcst.tool (the "
+              "equivalent command), else over our cold check. Above 1: we are faster."]
+    if "cold" in ours and "cold1" in ours:  # the -j scaling target
         lines.append(f"-j 1 / -j 2 on a cold check: {ours['cold1'] / ours['cold']:.2f}x")
     return "\n".join(lines)
+
+
+def _tool_versions() -> str:
+    versions = []
+    for argv in (["ruff", "--version"], ["rg", "--version"]):
+        try:
+            out = subprocess.run(argv, capture_output=True, text=True).stdout
+        except OSError:
+            continue
+        versions.append(out.splitlines()[0] if out else argv[0])
+    from importlib.metadata import version
+
+    versions.append(f"libcst {version('libcst')}")
+    return ", ".join(versions)
 
 
 def main() -> None:
@@ -166,7 +187,7 @@ def main() -> None:
     files = sum(1 for _ in tree.rglob("*.py"))
     planned = commands(tree, args.runs, args.libcst_runs, args.jobs)
     for command in planned:
-        if command.prime:
+        if command.prime and command.runs:
             subprocess.run(command.argv, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for round_number in range(max(c.runs for c in planned)):
         for command in planned:
@@ -174,7 +195,8 @@ def main() -> None:
                 measure(command, tree)
                 print(f"round {round_number + 1}: {command.label}: {command.times[-1]:.2f} s",
                       file=sys.stderr, flush=True)
-    machine = f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}, Python {sys.version.split()[0]}"
+    machine = (f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}, "
+               f"Python {sys.version.split()[0]}, {_tool_versions()}")
     print(report(planned, files, machine))
     if args.json is not None:
         args.json.write_text(json.dumps(

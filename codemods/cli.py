@@ -56,6 +56,23 @@ def run_options(command: F) -> F:
         click.option(
             "--format", "output_format", type=FORMATS, default="text", show_default=True
         ),
+        click.option(
+            "--no-cache",
+            is_flag=True,
+            envvar="CODEMODS_NO_CACHE",
+            help="Neither read nor write the results cache.",
+        ),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            envvar="CODEMODS_CACHE_DIR",
+            help="Results cache directory [default: .codemods_cache in the project].",
+        ),
+        click.option(
+            "--shard",
+            metavar="K/N",
+            help="Process only shard K of N (a CI matrix; see merge-reports).",
+        ),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -75,6 +92,8 @@ def _invocation(**options: Any) -> session.Invocation:
         overrides=overrides,
         output_format=options["output_format"],
         jobs=options["jobs"],
+        cache=None if options["no_cache"] else options["cache_dir"] or session.DEFAULT,
+        shard=options["shard"],
     )
 
 
@@ -137,6 +156,36 @@ def check(add_noqa: bool, **options: Any) -> None:
     )
 
 
+@main.command(name="merge-reports")
+@click.argument(
+    "reports",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--with-patch",
+    "patches",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A shard's --patch file (repeatable), merged into --patch.",
+)
+@click.option(
+    "--patch",
+    "patch_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the shards' patches here as one patch.",
+)
+def merge_reports(
+    reports: tuple[Path, ...], patches: tuple[Path, ...], patch_file: Path | None
+) -> None:
+    """Merge the `--format json` reports of `--shard K/N` runs: one report on stdout,
+    the exit code of the whole run, and with --patch one patch."""
+    from codemods.engine.reporting.merge import merge_command
+
+    raise SystemExit(merge_command(reports, patches, patch_file, Terminal()))
+
+
 @main.command(name="list")
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text"
@@ -156,3 +205,40 @@ def explain(codemod: str) -> None:
 
     if not render(Terminal(), codemod):
         raise SystemExit(ExitCode.USAGE)
+
+
+@main.command()
+@click.argument(
+    "path",
+    required=False,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@click.option("--select", multiple=True, help="Codemods to apply (codes or names).")
+@click.option("--ignore", multiple=True, help="Codemods not to apply.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Make the migrated copy in this empty directory and keep it.",
+)
+def validate(
+    path: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    output_format: str,
+    workdir: Path | None,
+) -> None:
+    """Migrate a temporary copy of PATH (default: the bundled legacy app) and run the
+    gates of its [tool.codemods.validate]: parse and idempotency, mypy --strict,
+    codemods check, its tests, the reference. Exit 1 if a gate fails."""
+    from codemods.validate.command import validate as run_validation
+
+    overrides = {"select": _codes(select) or None, "ignore": _codes(ignore)}
+    code = run_validation(path, overrides, output_format, Terminal(), workdir)
+    raise SystemExit(code)

@@ -95,6 +95,8 @@ VALIDATE_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "mypy-files": (list, "a list of paths"),
     "test-command": (list, "a list of command-line arguments"),
     "reference": (str, "a path"),
+    "retired": (list, "a list of paths"),
+    "test-timeout": (int, "an integer (seconds)"),
 }
 
 

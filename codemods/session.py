@@ -17,9 +17,13 @@ from codemods.engine import runner
 from codemods.engine.reporting import github, json_report, sarif, text
 from codemods.engine.reporting.terminal import Terminal
 from codemods.engine.results import ExitCode, Summary
+from codemods.engine.shard import Shard
 from codemods.transforms import registry
 
 PROGRESS_THRESHOLD = 200
+# The cache directory the configuration names (``cache-dir``, by default
+# ``.codemods_cache`` next to the configuration, else in the working directory).
+DEFAULT = Path("<configured>")
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,10 @@ class Invocation:
     overrides: Mapping[str, Any]
     output_format: str
     jobs: int | None
+    # The results cache: a directory, DEFAULT, or None (``--no-cache``).
+    cache: Path | None = None
+    # ``--shard K/N`` as given.
+    shard: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,26 @@ class Review:
     @property
     def active(self) -> bool:
         return self.interactive or self.patch is not None or self.add_noqa
+
+
+def cache_dir(invocation: Invocation, settings: config.Settings) -> Path | None:
+    """Where the results cache lives for this run (None: no cache)."""
+    if invocation.cache is not DEFAULT:
+        return invocation.cache
+    configured = Path(settings.cache_dir)
+    if configured.is_absolute():
+        return configured
+    base = Path.cwd() if settings.config_path is None else Path(settings.root)
+    return base / configured
+
+
+def shard(invocation: Invocation) -> Shard | None:
+    if invocation.shard is None:
+        return None
+    try:
+        return Shard.parse(invocation.shard)
+    except ValueError as exc:
+        raise config.ConfigError(str(exc)) from None
 
 
 def load_settings(invocation: Invocation) -> config.Settings:
@@ -95,6 +123,9 @@ def execute(
             want_diff=mode == "run",
             safe_only=safe_only,
             jobs=invocation.jobs,
+            # Reviews work on fresh results (texts, hunks), never on cached ones.
+            cache_dir=None if review.active else cache_dir(invocation, settings),
+            shard=shard(invocation),
         )
         show_progress = invocation.output_format == "text" and terminal.interactive
         with _progress(terminal, show_progress) as (on_start, on_result):

@@ -130,7 +130,7 @@ def test_untouched_text_is_byte_identical(tmp_path: Path) -> None:
 def test_json_format(repo: Path) -> None:
     result = invoke("run", "--format", "json", repo)
     document = json.loads(result.stdout)
-    assert set(document) == {"version", "files", "summary"}
+    assert set(document) == {"version", "mode", "files", "summary"}
     assert document["version"] == 1
     assert document["summary"] == {"files_scanned": 2, "files_changed": 1, "findings": 2, "errors": 0}
     (entry,) = document["files"]

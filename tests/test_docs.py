@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from codemods.config import Settings
@@ -9,6 +11,7 @@ from codemods.engine.pipeline import transform_text
 from codemods.transforms import registry
 from codemods.transforms._base import Example
 from codemods.transforms.docs import document
+from tests.support.cli import invoke
 
 SPECS = registry.CODEMODS
 EXAMPLES = [(spec, example) for spec in SPECS for example in spec.load().EXAMPLES]
@@ -20,9 +23,10 @@ def test_documentation_is_complete(spec: registry.CodemodSpec) -> None:
     assert doc.missing() == []
     assert doc.description and doc.description != "No description."
     page = doc.markdown()
-    for heading in ("## What it does", "## Why is this bad?", "## Example", "## Use instead",
-                    "## Fix safety"):
-        assert heading in page
+    for heading in (
+        "What it does", "Why is this bad?", "Example", "Use instead", "Fix safety"
+    ):
+        assert f"## {heading}" in page
 
 
 @pytest.mark.parametrize(
@@ -30,9 +34,38 @@ def test_documentation_is_complete(spec: registry.CodemodSpec) -> None:
 )
 def test_documented_example_holds(spec: registry.CodemodSpec, example: Example) -> None:
     settings = Settings(select=(spec.code,))
-    result = transform_text(example.before, (spec.code,), settings, module_name="example")
+    result = transform_text(
+        example.before, (spec.code,), settings, module_name="example"
+    )
     expected = example.before if example.after is None else example.after
     assert result.text == expected
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.code for s in SPECS])
+def test_the_cli_lists_and_explains_it(spec: registry.CodemodSpec) -> None:
+    doc = document(spec)
+    rows = json.loads(invoke("list", "--format", "json").stdout)
+    assert {
+        "code": spec.code,
+        "name": spec.name,
+        "description": doc.description,
+        "fix_safety": doc.fix_safety,
+    } in rows
+    listing = invoke("list")
+    assert listing.exit_code == 0
+    assert any(
+        line.split()[:3] == [spec.code, spec.name, doc.fix_safety]
+        for line in listing.stdout.splitlines()
+    )
+    by_code, by_name = invoke("explain", spec.code), invoke("explain", spec.name)
+    assert (by_code.exit_code, by_name.exit_code) == (0, 0)
+    assert by_code.stdout == by_name.stdout
+    assert by_code.stdout.strip() == doc.markdown().strip()
+    assert by_code.stdout.startswith(f"# {spec.name} ({spec.code})\n")
+    for example in spec.load().EXAMPLES:
+        assert example.before.strip() in by_code.stdout
+        if example.after is not None:
+            assert example.after.strip() in by_code.stdout
 
 
 def test_missing_documentation_is_detected() -> None:

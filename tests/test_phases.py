@@ -10,9 +10,13 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import libcst
 import pytest
 
 from codemods import config
@@ -23,9 +27,13 @@ from codemods.engine.pipeline import Job
 from codemods.engine.pool import Pool, Work
 from codemods.engine.results import FileResult, Summary
 from codemods.transforms import registry
-from tests.support.golden import CASES
+from tests.support.golden import CASES, tree_cases, tree_settings
 
-TREES = [CASES / "TG002" / "multimodule", CASES / "TG005" / "seed_lifespan"]
+TREES = [
+    CASES / "TG002" / "multimodule",
+    CASES / "TG005" / "seed_lifespan",
+    CASES / "TG004" / "mailroom",
+]
 ALL_CODES = tuple(spec.code for spec in registry.CODEMODS)
 
 
@@ -82,7 +90,7 @@ def test_findings_of_one_conversion_share_a_group(tmp_path: Path) -> None:
             groups.setdefault(finding.group, []).append(
                 (name, finding.line, finding.fixable)
             )
-    assert sorted(groups) == [
+    assert sorted(map(str, groups)) == [
         "TG002:services.audit.EncryptedAuditTrail.start",
         "TG002:services.base.Service.start",
     ]
@@ -111,6 +119,70 @@ def test_one_run_equals_one_codemod_at_a_time(tree: Path, tmp_path: Path) -> Non
     again = _run(together, ALL_CODES, write=False)
     assert again.files_changed == 0
     assert again.stats["reparsed"] == 0
+
+
+class _InProcessPool:
+    """``Pool`` with one worker, this process: what is parsed can be counted here."""
+
+    def __init__(
+        self, jobs: int, make_work: Any, payload: Any, *, file_timeout: float = 0
+    ) -> None:
+        self.work = make_work(payload)
+
+    def run(self, items: list[tuple[Any, ...]], chunk_size: int) -> Iterator[Any]:
+        for item in items:
+            yield self.work(*item)
+
+    def run_pinned(
+        self, items_by_pid: dict[int, list[tuple[Any, ...]]], chunk_size: int
+    ) -> Iterator[Any]:
+        for items in items_by_pid.values():
+            yield from self.run(items, chunk_size)
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> _InProcessPool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    "tree", TREES, ids=[t.parent.name + "/" + t.name for t in TREES]
+)
+def test_the_cross_file_pass_parses_no_file_twice(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every ``libcst.parse_module`` call of a run with every codemod, counted: no
+    file's text is parsed twice, across all rounds, the index and the finalize."""
+    parsed: Counter[str] = Counter()
+    parse_module = libcst.parse_module
+
+    def counting(source: str | bytes, *args: Any, **kwargs: Any) -> libcst.Module:
+        parsed[source if isinstance(source, str) else source.decode()] += 1
+        return parse_module(source, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "Pool", _InProcessPool)
+    monkeypatch.setattr(libcst, "parse_module", counting)
+    root = _copy(tree, tmp_path / "tree")
+    files = Counter(path.read_text("utf-8") for path in sorted(root.rglob("*.py")))
+    case = next(case for case in tree_cases() if case.root == tree)
+    settings = replace(tree_settings(case), select=ALL_CODES, root=str(root))
+    request = runner.Request((root,), settings, mode="run", write=True, jobs=2)
+    summary = runner.run(request)
+    assert summary.files_changed > 0 and summary.errors == 0
+    assert _snapshot(root) == {
+        **_snapshot(tree / "before"),
+        **_snapshot(tree / "after"),
+    }
+    of_files = {text: count for text, count in parsed.items() if text in files}
+    assert of_files, "nothing was parsed"
+    twice = [text[:60] for text, n in of_files.items() if n > files[text]]
+    assert twice == [], "parsed more than once"
+    assert sum(of_files.values()) == summary.stats["parsed"]
+    assert summary.stats["reparsed"] == 0
 
 
 def _facts_index(*scans: Scanned) -> ProjectIndex:
@@ -208,3 +280,33 @@ def test_results_are_final_ones_only(tmp_path: Path) -> None:
     }
     assert all(isinstance(r, FileResult) for r in summary.results)
     assert not any(isinstance(r, (Scanned, Finalized)) for r in summary.results)
+
+
+SCRIPT = """import asyncio
+
+
+class {name}:
+    def __init__(self) -> None:
+        self.task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self.task = asyncio.create_task(asyncio.sleep(0))
+
+
+async def main() -> None:
+    {name}().start()
+"""
+
+
+def test_files_claiming_one_module_name_keep_their_own_facts(tmp_path: Path) -> None:
+    # Two scripts both importable as `main`: the index cannot tell them apart, so each
+    # is transformed with its own facts only (and written).
+    for folder, name in (("a", "Alpha"), ("b", "Beta")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "main.py").write_text(SCRIPT.format(name=name))
+    summary = _run(tmp_path, ("TG002",), write=True)
+    assert [r.written for r in summary.results] == [True, True]
+    for folder, name in (("a", "Alpha"), ("b", "Beta")):
+        text = (tmp_path / folder / "main.py").read_text()
+        assert "    async def start(self, tg: asyncio.TaskGroup | None = None)" in text
+        assert text.endswith(f"    await {name}().start()\n")

@@ -37,7 +37,9 @@ def test_two_hunks_with_their_ranges() -> None:
         pytest.param(set(), OLD, id="none"),
         pytest.param({0, 1}, NEW, id="all"),
         pytest.param({0}, OLD.replace("line 3\n", "line three\n"), id="first"),
-        pytest.param({1}, OLD.replace("line 17\n", "line 17a\nline 17b\n"), id="second"),
+        pytest.param(
+            {1}, OLD.replace("line 17\n", "line 17a\nline 17b\n"), id="second"
+        ),
     ],
 )
 def test_apply_a_subset(accepted: set[int], expected: str) -> None:
@@ -62,7 +64,9 @@ def test_crlf_lines_keep_their_endings() -> None:
     hunks = parse(unified_diff(old, new, "m.py")).hunks
     assert all(line.endswith("\r\n") for hunk in hunks for line in hunk.lines)
     assert apply(old, hunks, {0, 1}) == new
-    assert apply(old, hunks, {1}) == old.replace("line 17\r\n", "line 17a\r\nline 17b\r\n")
+    assert apply(old, hunks, {1}) == old.replace(
+        "line 17\r\n", "line 17a\r\nline 17b\r\n"
+    )
 
 
 def test_a_removed_line_that_looks_like_a_header() -> None:
@@ -104,10 +108,16 @@ LINES = st.lists(st.sampled_from(["a\n", "b\n", "c\r\n", "d\n", "e"]), max_size=
 
 @settings(max_examples=200, deadline=None)
 @given(old=LINES, new=LINES)
-def test_all_hunks_give_the_new_text_and_none_the_old(old: list[str], new: list[str]) -> None:
+def test_all_hunks_give_the_new_text_and_none_the_old(
+    old: list[str], new: list[str]
+) -> None:
     # "e" has no newline: it may only end a text, as a last line without one does.
-    old_text = "".join(line for line in old if line != "e") + ("e" if "e" in old else "")
-    new_text = "".join(line for line in new if line != "e") + ("e" if "e" in new else "")
+    old_text = "".join(line for line in old if line != "e") + (
+        "e" if "e" in old else ""
+    )
+    new_text = "".join(line for line in new if line != "e") + (
+        "e" if "e" in new else ""
+    )
     diff = unified_diff(old_text, new_text, "m.py")
     hunks = parse(diff).hunks if diff else ()
     assert apply(old_text, hunks, set(range(len(hunks)))) == new_text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,7 +12,9 @@ import pytest
 from codemods.review import patch
 from tests.support.cli import TRACKED, invoke, write
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+pytestmark = pytest.mark.skipif(
+    shutil.which("git") is None, reason="git is not installed"
+)
 
 LATIN1 = """
 # -*- coding: latin-1 -*-
@@ -48,7 +51,9 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (root / "app" / "crlf.py").write_bytes(
         TRACKED.lstrip("\n").replace("\n", "\r\n").encode()
     )
-    (root / "app" / "bom.py").write_bytes(b"\xef\xbb\xbf" + TRACKED.lstrip("\n").encode())
+    (root / "app" / "bom.py").write_bytes(
+        b"\xef\xbb\xbf" + TRACKED.lstrip("\n").encode()
+    )
     (root / "app" / "tail.py").write_bytes(NO_FINAL_NEWLINE.lstrip("\n").encode())
     write(root, "app/clean.py", "x = 1\n")
     assert _git(root, "init", "-q").returncode == 0
@@ -64,7 +69,9 @@ def _snapshot(root: Path) -> dict[str, bytes]:
     }
 
 
-def test_the_patch_applies_with_git_and_equals_write(repo: Path, tmp_path: Path) -> None:
+def test_the_patch_applies_with_git_and_equals_write(
+    repo: Path, tmp_path: Path
+) -> None:
     before = _snapshot(repo)
     target = tmp_path / "migration.patch"
 
@@ -74,7 +81,9 @@ def test_the_patch_applies_with_git_and_equals_write(repo: Path, tmp_path: Path)
     assert "patch for 5 files written to" in result.stderr
     assert _snapshot(repo) == before, "--patch is a dry run"
     data = target.read_bytes()
-    assert "olá".encode("latin-1") not in data, "unchanged lines are not in the patch"
+    # The Latin-1 file's context line is in Latin-1, as on disk, not UTF-8.
+    assert ' GREETING = "olá, café"\n'.encode("latin-1") in data
+    assert "olá".encode() not in data
     assert b"+    tg.create_task(asyncio.sleep(0))\n" in data
     assert b'+    tg.create_task(tick(), name="tick")\r\n' in data
     assert b"\\ No newline at end of file\n" in data
@@ -110,7 +119,9 @@ def test_a_bom_on_a_changed_first_line_is_in_the_patch(
 
 def test_paths_git_would_quote(tmp_path: Path) -> None:
     section = patch.section('we"ird\\name.py', "x = 1\n", "x = 2\n", "utf-8")
-    assert section.startswith(b'diff --git "a/we\\"ird\\\\name.py" "b/we\\"ird\\\\name.py"\n')
+    assert section.startswith(
+        b'diff --git "a/we\\"ird\\\\name.py" "b/we\\"ird\\\\name.py"\n'
+    )
 
 
 def test_a_file_outside_the_working_directory_is_left_out(
@@ -139,3 +150,37 @@ def test_patch_and_write_are_mutually_exclusive(repo: Path, tmp_path: Path) -> N
     assert result.stderr.startswith("codemods: error: --patch records a dry run")
     assert _snapshot(repo) == before
     assert not (tmp_path / "p.patch").exists()
+
+
+def test_interactive_patch_records_what_was_applied(repo: Path, tmp_path: Path) -> None:
+    from codemods import config
+    from codemods.engine import runner
+    from codemods.engine.reporting.terminal import Terminal
+    from codemods.review import steps
+
+    summary = runner.run(
+        runner.Request(
+            (Path("app"),),
+            config.load([Path("app")]),
+            mode="run",
+            want_diff=True,
+            jobs=1,
+        )
+    )
+    answers = iter(["y", "q"])  # the first hunk (of app/bom.py), then quit
+    target = tmp_path / "applied.patch"
+    err = io.StringIO()
+    code = steps.interactive(
+        summary,
+        Terminal(io.StringIO(), err, color=False),
+        {},
+        target,
+        ask=lambda prompt: next(answers),
+    )
+
+    assert code == 0
+    assert f"patch for 1 files written to {target}" in err.getvalue().splitlines()
+    data = target.read_bytes()
+    assert data.startswith(b"diff --git a/app/bom.py b/app/bom.py\n")
+    reverse = _git(repo, "apply", "-R", "--check", str(target))
+    assert reverse.returncode == 0, "the patch is exactly what is now on disk"

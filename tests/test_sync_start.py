@@ -73,6 +73,24 @@ def test_a_synchronous_caller_is_reported_with_caller_and_method() -> None:
     )
 
 
+def test_a_converted_method_used_as_a_value_is_reported() -> None:
+    source = """
+
+        async def main(service: Service, hooks: list[Callable[[], None]]) -> None:
+            hooks.append(service.start)
+            asyncio.get_running_loop().call_soon(service.start)
+        """
+    text, findings = run(source)
+    assert CONVERTED in text
+    assert tail(text) == textwrap.dedent(source)
+    references = [(f.line, f.fixable, f.group, f.message) for f in findings[1:]]
+    message = (
+        "`service.start` refers to `Service.start()`, which TG002 makes async: "
+        "whoever calls it must await it; change that code by hand"
+    )
+    assert references == [(17, False, GROUP, message), (18, False, GROUP, message)]
+
+
 @pytest.mark.parametrize(
     ("code", "where"),
     [
@@ -168,8 +186,9 @@ def test_a_spawn_the_taskgroup_cannot_take_is_reported_and_kept() -> None:
     assert "        asyncio.ensure_future(self.fut)\n" in result.text
     assert "            task = asyncio.create_task(asyncio.sleep(1))\n" in result.text
     (problem,) = [f for f in result.findings if not f.fixable]
-    assert problem.line == 10 and problem.message.startswith(
-        "`asyncio.ensure_future()` cannot move into the TaskGroup as written"
+    assert problem.line == 10 and problem.message == (
+        "`asyncio.ensure_future()` may be given a Future, which "
+        "TaskGroup.create_task() does not accept: migrate it by hand"
     )
 
 

@@ -24,6 +24,7 @@ from codemods.analysis.inference import FunctionTypes, annotation_ref
 from codemods.analysis.names import AMBIGUOUS, ModuleNames, top_level_statements
 from codemods.config import Settings
 from codemods.engine.noqa import NoqaMap
+from codemods.engine.source import split_lines
 from codemods.transforms._lifecycle import spawns_in
 from codemods.transforms._matchers import (
     QualifiedNamesOf,
@@ -34,6 +35,7 @@ from codemods.transforms._matchers import (
 )
 
 BUILTIN_NAMES = frozenset(dir(builtins))
+SPAWN_WORDS = ("create_task", "ensure_future")
 DECORATED_KINDS: dict[str, FunctionKind] = {
     "staticmethod": "static",
     "classmethod": "class",
@@ -72,6 +74,7 @@ class _Collector:
         is_package: bool,
         settings: Settings,
         noqa: NoqaMap,
+        text: str,
     ) -> None:
         self.module_name = module_name
         self.names = ModuleNames(wrapper.module, module_name, is_package)
@@ -79,9 +82,28 @@ class _Collector:
         self.positions = wrapper.resolve(PositionProvider)
         self.settings = settings
         self.noqa = noqa
+        self.lines = split_lines(text)
+        trackers = (name.rsplit(".", 1)[-1] for name in settings.trackers)
+        self.spawn_words = (*SPAWN_WORDS, *trackers)
 
     def line(self, node: cst.CSTNode) -> int:
         return self.positions[node].start.line
+
+    def mentions(self, node: cst.CSTNode, words: Iterable[str]) -> bool:
+        """Whether the source lines of ``node`` spell one of ``words``: walking a tree
+        is slow, so analyses that need a word look only where it is written."""
+        where = self.positions[node]
+        text = "".join(self.lines[where.start.line - 1 : where.end.line])
+        return any(word in text for word in words)
+
+    def spawns(self, function: cst.FunctionDef, kind: FunctionKind) -> bool:
+        """Whether a lifecycle method starts background tasks (TG002 asks no other)."""
+        return (
+            kind == "method"
+            and function.name.value in self.settings.lifecycle_methods
+            and self.mentions(function, self.spawn_words)
+            and bool(spawns_in(function, self.resolve, self.settings.trackers))
+        )
 
     def suppressed(self, code: str, call: cst.Call) -> bool:
         return self.noqa.suppresses(self.line(call), code)
@@ -119,11 +141,13 @@ class _Collector:
             returns=None
             if returns is None
             else annotation_ref(returns.annotation, self.names),
-            spawns=bool(spawns_in(function, self.resolve, self.settings.trackers)),
+            spawns=self.spawns(function, kind),
             noqa=noqa,
             gains_taskgroup=function_gains(
                 function, self.resolve, self.settings, self.suppressed
-            ),
+            )
+            if self.mentions(function, SPAWN_WORDS)
+            else (),
         )
 
     def _is_taskgroup(self, annotation: cst.BaseExpression) -> bool:
@@ -149,6 +173,7 @@ class _Collector:
         functions = [s for s in body if isinstance(s, cst.FunctionDef)]
         kinds = {f: function_kind(f, in_class=True) for f in functions}
         instance_methods = [f for f in functions if kinds[f] == "method"]
+        spawning = [f for f in instance_methods if self.mentions(f, SPAWN_WORDS)]
         return ClassFacts(
             name=node.name.value,
             line=self.line(node),
@@ -156,8 +181,10 @@ class _Collector:
             methods=tuple(self.function(f, kinds[f]) for f in functions),
             attributes=self._attributes(body, instance_methods, qualified),
             init_gains_via=constructor_gains(
-                node, instance_methods, self.resolve, self.settings, self.suppressed
-            ),
+                node, spawning, self.resolve, self.settings, self.suppressed
+            )
+            if spawning
+            else (),
         )
 
     def _base(self, expression: cst.BaseExpression) -> str:
@@ -279,11 +306,17 @@ def collect_facts(
     noqa: NoqaMap | None = None,
     path: str = "",
     is_package: bool = False,
+    text: str | None = None,
 ) -> ModuleFacts:
     """The facts of the module ``wrapper`` holds (its original tree)."""
     module = wrapper.module
     collector = _Collector(
-        wrapper, module_name, is_package, settings, noqa or NoqaMap()
+        wrapper,
+        module_name,
+        is_package,
+        settings,
+        noqa or NoqaMap(),
+        module.code if text is None else text,
     )
     statements = list(top_level_statements(module.body))
     names = collector.names

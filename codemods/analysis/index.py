@@ -12,6 +12,7 @@ against the full index, and transforms the file again only where an answer diffe
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -104,9 +105,13 @@ class ProjectIndex:
     imports: dict[str, str] = field(default_factory=dict)
     # Names a question needed and no indexed module defines (another round may).
     unresolved: set[str] = field(default_factory=set)
+    # Module names more than one file claims: left out.
+    ambiguous: set[str] = field(default_factory=set)
     log: list[Query] | None = None
     quiet: bool = False
     _symbols: dict[str, Symbol | None] = field(default_factory=dict, repr=False)
+    _resolved: dict[str, Symbol | None] = field(default_factory=dict, repr=False)
+    _cuts: int = field(default=0, repr=False)
     _caches: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -114,9 +119,13 @@ class ProjectIndex:
         cls, facts: Iterable[ModuleFacts], scope: IndexScope, *, record: bool = False
     ) -> ProjectIndex:
         index = cls(scope=scope, log=[] if record else None)
-        # Two files claiming one module name: the first by path wins, deterministically.
-        for module in sorted(facts, key=lambda m: (m.name, m.path)):
-            if module.name in index.modules:
+        every = list(facts)
+        claims = Counter(module.name for module in every)
+        # Two files claiming one module name (scripts named alike in two folders):
+        # neither can be told from the other, so neither is indexed.
+        index.ambiguous = {name for name, count in claims.items() if count > 1}
+        for module in every:
+            if module.name in index.ambiguous:
                 continue
             index.modules[module.name] = module
             prefix = module.name
@@ -178,7 +187,10 @@ class ProjectIndex:
 
     def dynamic_triggers(self) -> frozenset[bytes]:
         """Words a file must spell to reach what the codemods change (next rounds)."""
-        return triggers.dynamic_triggers(self)
+        if "triggers" not in self._caches:
+            self._caches["triggers"] = triggers.dynamic_triggers(self)
+        found: frozenset[bytes] = self._caches["triggers"]
+        return found
 
     # -- names ------------------------------------------------------------------------
 
@@ -191,9 +203,25 @@ class ProjectIndex:
         return found
 
     def _symbol(self, name: str, seen: frozenset[str]) -> Symbol | None:
+        # Memoized: star-import chains (`from x import *` in many modules) make the
+        # paths to a name exponential in number. An answer reached only because a
+        # cycle or the depth limit cut a path short may differ on another path, so
+        # only answers computed without such a cut are kept.
+        if name in self._resolved:
+            found = self._resolved[name]
+            if found is None and not self.quiet:
+                self.unresolved.add(name)
+            return found
         if name in seen or len(seen) > MAX_DEPTH:
+            self._cuts += 1
             return None
-        seen = seen | {name}
+        cuts = self._cuts
+        found = self._resolve(name, seen | {name})
+        if found is not None or self._cuts == cuts:
+            self._resolved[name] = found
+        return found
+
+    def _resolve(self, name: str, seen: frozenset[str]) -> Symbol | None:
         for kind, table in (
             ("class", self.classes),
             ("function", self.functions),

@@ -49,7 +49,10 @@ def dynamic_triggers(index: ProjectIndex) -> frozenset[bytes]:
                 relevant.add(name)
     finally:
         index.quiet = quiet
-    return frozenset(name.rpartition(".")[2].encode() for name in relevant)
+    # A private name (`_manager`) is used in the module defining it, already parsed;
+    # as a word it would only match unrelated files.
+    words = {name.rpartition(".")[2] for name in relevant}
+    return frozenset(word.encode() for word in words if not word.startswith("_"))
 
 
 def _reaching(index: ProjectIndex, converted: set[str]) -> set[str]:

@@ -3,11 +3,14 @@
 Directories are walked honouring ``.gitignore`` files (the repository's, nested ones too)
 and the ``exclude``/``include`` globs; tool and environment directories are always
 skipped. Symbolic links are never followed: a linked file inside the roots is processed
-where it really lives, one pointing elsewhere is noted and left alone.
+where it really lives, one pointing elsewhere is noted and left alone. The temporary
+files of an interrupted ``--write`` (``*.codemods-tmp``) are never taken, whatever
+``include`` says.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -18,6 +21,7 @@ import pathspec
 
 from codemods.config import ConfigError, Settings
 from codemods.engine.results import Skipped
+from codemods.engine.writer import TEMP_SUFFIX
 
 ALWAYS_SKIPPED = frozenset(
     {
@@ -53,10 +57,15 @@ class _Ignore:
 
 def display(path: Path) -> str:
     """How a path is shown: relative to the working directory when below it."""
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    # String work, not Path.relative_to: it is asked for every file of the tree, twice.
+    text, cwd = str(path), os.getcwd()
+    if text == cwd:
+        return "."
+    prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+    if text.startswith(prefix):
+        rest = text[len(prefix) :]
+        return rest if os.sep == "/" else rest.replace(os.sep, "/")
+    return path.as_posix()
 
 
 def discover(paths: Sequence[Path], settings: Settings) -> Discovered:
@@ -120,6 +129,11 @@ class _Walker:
         if not real.is_file():
             self.skipped.append(Skipped(display(path), "not a regular file"))
             return
+        if real.name.endswith(TEMP_SUFFIX):
+            self.skipped.append(
+                Skipped(display(path), "temporary file of an interrupted write")
+            )
+            return
         if self._excluded(path, is_dir=False):
             return
         self.files.setdefault(str(real), real)
@@ -153,6 +167,8 @@ class _Walker:
                 if _ignored(ignores, path, True) or self._excluded(path, is_dir=True):
                     continue
                 self._walk_dir(path, ignores)
+            elif entry.name.endswith(TEMP_SUFFIX):
+                continue  # left by a run killed mid-write: never source
             elif self._included(entry.name, path):
                 if _ignored(ignores, path, False) or self._excluded(path, is_dir=False):
                     continue
@@ -161,11 +177,12 @@ class _Walker:
     def _note_symlink(self, path: Path) -> None:
         try:
             real = path.resolve(strict=True)
-        except RuntimeError:
+        except RuntimeError:  # a loop, before Python 3.13
             self.skipped.append(Skipped(display(path), "symlink loop, not followed"))
             return
-        except OSError:
-            self.skipped.append(Skipped(display(path), "broken symlink, not followed"))
+        except OSError as exc:  # a loop is ELOOP from Python 3.13 on
+            kind = "symlink loop" if exc.errno == errno.ELOOP else "broken symlink"
+            self.skipped.append(Skipped(display(path), f"{kind}, not followed"))
             return
         if not self._inside_roots(real):
             self.skipped.append(

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from codemods.engine.cache import Stamp
 from codemods.engine.pipeline import (
     Job,
     Loaded,
@@ -25,12 +26,15 @@ from codemods.engine.pipeline import (
     load_file,
     module_name_of,
     process_file,
+    spells_any,
+    spells_identifier,
 )
 from codemods.engine.results import FileResult
 from codemods.engine.source import SourceError
 from codemods.engine.transform import (
     Transformed,
     TransformError,
+    module_facts,
     parse_text,
     transform_module,
 )
@@ -44,11 +48,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Scan:
-    """Task: parse the file if it spells one of ``words`` (None: the job's triggers), or
-    whatever it spells when ``force`` (a module the index needs)."""
+    """Task: parse the file if it spells one of the identifiers ``words`` (None: if it
+    holds one of the job's triggers), or whatever it holds when ``force`` (a module
+    the index needs)."""
 
     words: tuple[bytes, ...] | None = None
     force: bool = False
+    # Another shard's file: only its facts are wanted (for the project index).
+    facts_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,8 @@ class Scanned:
     pending: bool = False
     # The pid of the worker keeping the parsed tree, if it is kept.
     holder: int | None = None
+    # The file's stamp when read, if the job records stamps (for the cache).
+    stamp: Stamp | None = None
 
 
 @dataclass(frozen=True)
@@ -112,15 +121,28 @@ class WorkerState:
 
     def scan(self, path: Path, shown: str, task: Scan) -> Scanned:
         job = self.job
-        words = None if task.force or not job.prefilter else task.words or job.triggers
-        loaded = load_file(path, shown, words)
+        wanted = None
+        if job.prefilter and not task.force:
+            # Static triggers are substrings; the index's names must be identifiers.
+            wanted = (
+                spells_any(job.triggers)
+                if task.words is None
+                else spells_identifier(task.words)
+            )
+        stamps: dict[Path, Stamp] | None = {} if job.stamp else None
+        loaded = load_file(path, shown, wanted, stamps)
+        stamp = None if stamps is None else stamps.get(path)
         if not isinstance(loaded, Loaded):
-            return Scanned(loaded)
+            return Scanned(loaded, stamp=stamp)
         try:
             module = parse_text(loaded.decoded.text)
+            if task.facts_only:
+                text, name = loaded.decoded.text, module_name_of(path)
+                facts = module_facts(module, text, job.settings, name, shown)
+                return Scanned(FileResult(shown), facts, parsed=True, stamp=stamp)
             outcome = self._transform(loaded, module, None)
         except (SourceError, TransformError) as exc:
-            return Scanned(error_result(shown, exc), parsed=True)
+            return Scanned(error_result(shown, exc), parsed=True, stamp=stamp)
         pending = bool(outcome.queries)
         result = file_result(loaded, outcome, job, write=job.write and not pending)
         holder = None
@@ -129,7 +151,9 @@ class WorkerState:
             self.kept[path] = kept
             self.kept_size += len(loaded.decoded.text)
             holder = os.getpid()
-        return Scanned(result, outcome.facts, outcome.queries, True, pending, holder)
+        return Scanned(
+            result, outcome.facts, outcome.queries, True, pending, holder, stamp
+        )
 
     def finalize(self, path: Path, shown: str, task: Finalize) -> Finalized:
         index = self._index(task.index_file)
@@ -181,6 +205,7 @@ class WorkerState:
             index=index,
             safe_only=job.safe_only,
             filename=loaded.shown,
+            only_triggered=job.prefilter,
         )
         if index is None:
             return outcome

@@ -7,15 +7,23 @@ every failure becomes the file's ``FileError``.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codemods.config import Settings
+from codemods.engine.cache import Stamp, stamp_of
 from codemods.engine.diffs import unified_diff
 from codemods.engine.results import FileError, FileResult
-from codemods.engine.source import Decoded, SourceError, check_nesting, decode
+from codemods.engine.source import (
+    Decoded,
+    SourceError,
+    check_nesting,
+    check_size,
+    decode,
+)
 from codemods.engine.transform import (
     Transformed,
     TransformError,
@@ -60,6 +68,8 @@ class Job:
     # trigger word, so that the parser and codemods meet every file of a corpus.
     prefilter: bool = True
     keep_budget: int = KEEP_BUDGET
+    # Record each file's stamp (size, mtime, content hash) for the cache.
+    stamp: bool = False
     codes: tuple[str, ...] = field(init=False)
     triggers: tuple[bytes, ...] = field(init=False)
     # Some selected codemod asks the project index: the runner works in phases.
@@ -87,7 +97,7 @@ def process_file(
     path: Path, shown: str, job: Job, index: ProjectIndex | None = None
 ) -> FileResult:
     """Read, transform and (in write mode) replace one file; never raises."""
-    loaded = load_file(path, shown, job.triggers if job.prefilter else None)
+    loaded = load_file(path, shown, spells_any(job.triggers) if job.prefilter else None)
     if not isinstance(loaded, Loaded):
         return loaded
     try:
@@ -99,26 +109,46 @@ def process_file(
             index=index,
             safe_only=job.safe_only,
             filename=shown,
+            only_triggered=job.prefilter,
         )
     except (SourceError, TransformError) as exc:
         return error_result(shown, exc)
     return file_result(loaded, outcome, job, write=job.write)
 
 
+def spells_any(words: Sequence[bytes]) -> Callable[[bytes], bool]:
+    """Whether a file's bytes contain one of ``words`` (the trigger prefilter)."""
+    return lambda raw: any(word in raw for word in words)
+
+
+def spells_identifier(words: Sequence[bytes]) -> Callable[[bytes], bool]:
+    """Whether a file's bytes contain one of ``words`` as a whole identifier."""
+    alternatives = b"|".join(re.escape(word) for word in sorted(words))
+    pattern = re.compile(rb"(?<![\w])(?:" + alternatives + rb")(?![\w])")
+    return lambda raw: pattern.search(raw) is not None
+
+
 def load_file(
-    path: Path, shown: str, words: Sequence[bytes] | None
+    path: Path,
+    shown: str,
+    wanted: Callable[[bytes], bool] | None,
+    stamps: dict[Path, Stamp] | None = None,
 ) -> Loaded | FileResult:
-    """The file decoded, or its result: clean when it spells none of ``words`` (None:
-    take it whatever it spells), an error when it cannot be read or decoded."""
+    """The file decoded, or its result: clean when ``wanted`` does not want its bytes
+    (None: take it whatever it holds), an error when it cannot be read or decoded.
+    With ``stamps``, the stamp of the bytes read is recorded there (for the cache)."""
     try:
         with path.open("rb") as handle:
             stat_at_read = os.fstat(handle.fileno())
             raw = handle.read()
     except OSError as exc:
         return FileResult(shown, error=FileError("read", _os_reason(exc)))
-    if words is not None and not any(word in raw for word in words):
+    if stamps is not None:
+        stamps[path] = stamp_of(raw, stat_at_read)
+    if wanted is not None and not wanted(raw):
         return FileResult(shown)
     try:
+        check_size(raw)
         decoded = decode(raw)
         check_nesting(raw)
     except SourceError as exc:

@@ -33,6 +33,8 @@ Work = Callable[..., Any]
 STACK_SIZE = 512 * 1024 * 1024
 RECURSION_LIMIT = 20_000
 WATCH_INTERVAL = 0.25
+# Most files a chunk holds.
+CHUNK = 8
 
 
 def cpu_count() -> int:
@@ -245,6 +247,44 @@ class Pool:
             for worker in self._workers:
                 worker.process.kill()
         self.close()
+
+
+class LazyPool:
+    """A :class:`Pool` started on first use only (a run whose files the cache or the
+    parent's own prefilter answers starts none), sized by the first batch of work."""
+
+    def __init__(
+        self,
+        jobs: int,
+        make_work: Callable[[Any], Work],
+        payload: Any,
+        file_timeout: float = 120.0,
+        *,
+        factory: Callable[..., Pool] | None = None,
+    ) -> None:
+        self.jobs, self.make_work, self.payload = jobs, make_work, payload
+        self.file_timeout = file_timeout
+        self.factory = factory or Pool
+        self.pool: Pool | None = None
+        self.chunk = 1
+
+    def get(self, items: int) -> Pool:
+        if self.pool is None:
+            workers = max(1, min(self.jobs, items))
+            # Small chunks: candidates cluster (a test_asyncio/ folder), and a worker
+            # whose chunk holds them all would leave the others idle.
+            self.chunk = max(1, min(CHUNK, items // (workers * 4)))
+            self.pool = self.factory(
+                workers, self.make_work, self.payload, file_timeout=self.file_timeout
+            )
+        return self.pool
+
+    def __enter__(self) -> LazyPool:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        if self.pool is not None:
+            self.pool.__exit__(*exc_info)
 
 
 def _serve(

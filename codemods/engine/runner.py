@@ -22,23 +22,29 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from codemods.analysis.index import IndexScope, ProjectIndex, Query
 from codemods.config import Settings
+from codemods.engine.cache import Cache, Stamp
 from codemods.engine.discovery import discover, display
+from codemods.engine.memo import Memo
 from codemods.engine.phases import Finalize, Finalized, Scan, Scanned, worker_state
-from codemods.engine.pipeline import Job, module_name_of, process_file
-from codemods.engine.pool import Item, Pool, Work, cpu_count
+from codemods.engine.pipeline import Job, load_file, module_name_of, spells_any
+from codemods.engine.pool import Item, LazyPool, Pool, cpu_count
 from codemods.engine.results import FileResult, Summary
+from codemods.engine.shard import Shard
+from codemods.transforms import registry
 
 if TYPE_CHECKING:
     from codemods.analysis.facts import ModuleFacts
-    from codemods.analysis.index import Query
 
 Mode = Literal["check", "run"]
 OnResult = Callable[[FileResult], None]
+# Up to this many files (not answered by the cache), the parent reads them itself, so
+# that files spelling no trigger word never need a worker.
+PARENT_PREFILTER = 256
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,12 @@ class Request:
     safe_only: bool = False
     jobs: int | None = None
     file_timeout: float = 120.0
+    # Internal (robustness tests): False parses every file, see ``Job.prefilter``.
+    prefilter: bool = True
+    # The results cache directory (None: no cache), see ``cache``.
+    cache_dir: Path | None = None
+    # Only this shard's files are reported (and written).
+    shard: Shard | None = None
 
 
 def run(
@@ -61,19 +73,52 @@ def run(
 ) -> Summary:
     """Process every discovered file; ``on_result`` sees each final result once."""
     found = discover(request.paths, request.settings)
+    cache = _cache(request)
     job = Job(
         request.settings,
         want_diff=request.want_diff,
         write=request.write,
         safe_only=request.safe_only,
+        prefilter=request.prefilter,
+        stamp=cache is not None,
     )
     items = [(path, display(path)) for path in found.files]
+    own = _owner(request)
+    if own is not None and not job.uses_index:
+        # Nothing crosses files: the other shards' files are not even read.
+        items, own = [item for item in items if own(item[0])], None
     if on_start is not None:
-        on_start(len(items))
-    results, stats = _process(
-        items, job, _jobs(request), request.file_timeout, on_result
+        on_start(len(items) if own is None else sum(own(path) for path, _ in items))
+    workers = _jobs(request)
+    timeout = request.file_timeout
+    with LazyPool(workers, worker_state, job, timeout, factory=Pool) as pool:
+        phases = _Phases(pool, job, on_result, cache=cache, own=own)
+        results = phases.run(items)
+    return Summary.of(
+        results, mode=request.mode, skipped=found.skipped, stats=dict(phases.stats)
     )
-    return Summary.of(results, mode=request.mode, skipped=found.skipped, stats=stats)
+
+
+def _cache(request: Request) -> Cache | None:
+    if request.cache_dir is None or not request.prefilter:
+        return None
+    job_uses_index = any(
+        spec.uses_index
+        for spec in registry.select(request.settings.select, request.settings.ignore)
+    )
+    if request.shard is not None and job_uses_index:
+        return None  # a shard's results lean on files it does not own
+    return Cache.for_run(
+        request.cache_dir, request.settings.digest(), safe_only=request.safe_only
+    )
+
+
+def _owner(request: Request) -> Callable[[Path], bool] | None:
+    shard = request.shard
+    if shard is None:
+        return None
+    root = Path(request.settings.root)
+    return lambda path: shard.owns(path, root)
 
 
 def _jobs(request: Request) -> int:
@@ -81,35 +126,23 @@ def _jobs(request: Request) -> int:
     return wanted if wanted else cpu_count()
 
 
-def _process(
-    items: Sequence[tuple[Path, str]],
-    job: Job,
-    jobs: int,
-    file_timeout: float,
-    on_result: OnResult | None,
-) -> tuple[list[FileResult], dict[str, int]]:
-    if not items:
-        return [], {}
-    workers = max(1, min(jobs, len(items)))
-    chunk = max(1, min(64, len(items) // (workers * 4)))
-    with Pool(workers, worker_state, job, file_timeout=file_timeout) as pool:
-        phases = _Phases(pool, job, chunk, on_result)
-        results = phases.run(items)
-    return results, dict(phases.stats)
-
-
-def work_for(job: Job) -> Work:
-    """The one-phase per-file function (``process_file``); module level, it pickles."""
-    return partial(process_file, job=job)
-
-
 class _Phases:
-    """The phases of one run over one pool."""
+    """The phases of one run over one (lazily started) pool."""
 
     def __init__(
-        self, pool: Pool, job: Job, chunk: int, on_result: OnResult | None
+        self,
+        pool: LazyPool,
+        job: Job,
+        on_result: OnResult | None,
+        *,
+        cache: Cache | None = None,
+        own: Callable[[Path], bool] | None = None,
     ) -> None:
-        self.pool, self.job, self.chunk, self.on_result = pool, job, chunk, on_result
+        self.lazy_pool, self.job, self.on_result = pool, job, on_result
+        self.memo = Memo(cache, job)
+        # With a shard in a run that uses the index: the other shards' files are
+        # scanned for their facts only, and never reported.
+        self.own = own
         self.paths: dict[str, Path] = {}
         self.results: dict[str, FileResult] = {}
         self.scanned: dict[str, Scanned] = {}
@@ -125,53 +158,110 @@ class _Phases:
 
     def run(self, items: Sequence[tuple[Path, str]]) -> list[FileResult]:
         self.paths = {shown: path for path, shown in items}
-        self._scan([(path, shown, Scan()) for path, shown in items])
+        served = self.memo.lookup(items)
+        for shown, result in served.items():
+            self.results[shown] = result
+            self._emit(shown)
+        self.stats["cached"] = len(served)
+        todo = [(p, s) for p, s in items if s not in served]
+        for outcome in self.memo.statically_clean(todo):
+            self._accept(outcome, first=True)
+        todo = [(p, s) for p, s in todo if s not in self.results]
+        for outcome in self._prefilter(todo):
+            self._accept(outcome, first=True)
+        todo = [(p, s) for p, s in todo if s not in self.results]
+        if todo:
+            self._scan([(path, shown, self._task(shown)) for path, shown in todo])
         if self.queries:
             with tempfile.TemporaryDirectory(prefix="codemods-index-") as scratch:
                 self._settle(Path(scratch))
+        if self.own is not None:
+            foreign = [s for s in self.results if not self.own(self.paths[s])]
+            for shown in foreign:
+                del self.results[shown]
         for shown in self.results:
             self._emit(shown)
+        self.memo.save(self.results, self.paths)
         return list(self.results.values())
 
+    def _pool(self, items: int) -> Pool:
+        """The pool (started, and sized for ``items`` files, on first use)."""
+        return self.lazy_pool.get(items)
+
+    @property
+    def chunk(self) -> int:
+        return self.lazy_pool.chunk
+
+    def _task(self, shown: str, **options: Any) -> Scan:
+        foreign = self.own is not None and not self.own(self.paths[shown])
+        return Scan(facts_only=foreign, **options)
+
     def _emit(self, shown: str) -> None:
+        if self.own is not None and not self.own(self.paths[shown]):
+            return
         if shown not in self.emitted:
             self.emitted.add(shown)
             if self.on_result is not None:
                 self.on_result(self.results[shown])
 
+    def _prefilter(self, todo: Sequence[tuple[Path, str]]) -> list[Scanned]:
+        """On a small run, the parent reads the files itself: those spelling no
+        trigger word never need a worker (and a run without candidates no pool)."""
+        job = self.job
+        if len(todo) > PARENT_PREFILTER or not job.prefilter or self.own is not None:
+            return []
+        outcomes = []
+        wanted = spells_any(job.triggers)
+        for path, shown in todo:
+            stamps: dict[Path, Stamp] | None = {} if job.stamp else None
+            loaded = load_file(path, shown, wanted, stamps)
+            if isinstance(loaded, FileResult):
+                stamp = None if stamps is None else stamps.get(path)
+                outcomes.append(Scanned(loaded, stamp=stamp))
+        return outcomes
+
     # -- scan -------------------------------------------------------------------------
 
     def _scan(self, items: Sequence[Item]) -> None:
         self.stats["rounds"] += 1
-        for outcome in self.pool.run(items, self.chunk):
-            if isinstance(outcome, FileResult):  # its worker crashed or timed out
-                self.results[outcome.path] = outcome
-                self._emit(outcome.path)
-                continue
-            assert isinstance(outcome, Scanned)
-            shown = outcome.result.path
-            self.results[shown] = outcome.result
-            if not outcome.parsed:
-                continue  # a later round may still parse it
-            self.stats["parsed"] += 1
-            self.scanned[shown] = outcome
-            if outcome.pending:
-                self.queries[shown] = outcome.queries
-                self.holders[shown] = outcome.holder
-                self.answered[shown] = None
-            else:
-                self._emit(shown)
+        first = self.stats["rounds"] == 1
+        for outcome in self._pool(len(items)).run(items, self.chunk):
+            self._accept(outcome, first=first)
+
+    def _accept(self, outcome: FileResult | Scanned, *, first: bool) -> None:
+        """Take one scan outcome (a ``FileResult``: its worker crashed or timed out)."""
+        if isinstance(outcome, FileResult):
+            self.results[outcome.path] = outcome
+            self._emit(outcome.path)
+            return
+        shown = outcome.result.path
+        self.results[shown] = outcome.result
+        if first:
+            self.memo.scanned(shown, outcome)
+        if not outcome.parsed:
+            return  # a later round may still parse it
+        self.stats["parsed"] += 1
+        self.scanned[shown] = outcome
+        if outcome.pending:
+            self.queries[shown] = outcome.queries
+            self.holders[shown] = outcome.holder
+            self.answered[shown] = None
+        else:
+            self._emit(shown)
 
     # -- index, rounds, finalize, commit ----------------------------------------------
 
     def _settle(self, scratch: Path) -> None:
-        from codemods.analysis.index import IndexScope, ProjectIndex
-
         seen_words = set(self.job.triggers)
         index = ProjectIndex.build(self._facts(), IndexScope.of(self.job.settings))
         index_file: str | None = None
         while True:
-            stale = [s for s, q in self.queries.items() if not index.replays(q)]
+            local = self._outside(index)
+            stale = [
+                shown
+                for shown, queries in self.queries.items()
+                if shown not in local and not index.replays(queries)
+            ]
             words = set(index.dynamic_triggers()) - seen_words
             seen_words |= words
             more = self._more_files(words, index.unresolved)
@@ -192,6 +282,16 @@ class _Phases:
         if self.job.write:
             self._commit()
 
+    def _outside(self, index: ProjectIndex) -> set[str]:
+        """Pending files the index leaves out, because another file claims their module
+        name too: their result with their own facts is their final one."""
+        return {
+            shown
+            for shown in self.queries
+            if (facts := self.scanned[shown].facts) is not None
+            and facts.name in index.ambiguous
+        }
+
     def _facts(self) -> list[ModuleFacts]:
         return [s.facts for s in self.scanned.values() if s.facts is not None]
 
@@ -209,11 +309,10 @@ class _Phases:
         items: list[Item] = []
         for shown in waiting:
             if shown in wanted:
-                items.append((self.paths[shown], shown, Scan(force=True)))
+                items.append((self.paths[shown], shown, self._task(shown, force=True)))
             elif words:
-                items.append(
-                    (self.paths[shown], shown, Scan(words=tuple(sorted(words))))
-                )
+                task = self._task(shown, words=tuple(sorted(words)))
+                items.append((self.paths[shown], shown, task))
         return items
 
     def _modules_defining(self, names: set[str]) -> set[str]:
@@ -244,7 +343,7 @@ class _Phases:
             by_pid.setdefault(-1 if holder is None else holder, []).append(
                 (self.paths[shown], shown, task)
             )
-        for outcome in self.pool.run_pinned(by_pid, self.chunk):
+        for outcome in self._pool(len(files)).run_pinned(by_pid, self.chunk):
             if isinstance(outcome, FileResult):  # its worker crashed or timed out
                 self.results[outcome.path] = outcome
                 self.queries.pop(outcome.path, None)

@@ -14,6 +14,8 @@ from difflib import SequenceMatcher
 # than it can be fed, so deeper files are checked with the standard parser first.
 MAX_BRACKET_DEPTH = 200
 _BRACKETS = re.compile(rb"[][(){}]")
+# Larger files are reported, not parsed (the standard library's largest is 0.75 MB).
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
 # A line as Python counts them: ended by \n, \r\n or \r, and by nothing else.
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 _FINAL_NEWLINE = re.compile(r"(?:\r\n|\r|\n)\Z")
@@ -60,6 +62,17 @@ def decode(raw: bytes) -> Decoded:
     except LookupError:
         raise SourceError("decode", f"unknown encoding {encoding!r}") from None
     return Decoded(text, encoding)
+
+
+def check_size(raw: bytes) -> None:
+    """Reject files too large to parse: LibCST needs ~400 MB and ~10 s a megabyte, so a
+    generated 20 MB module would exhaust a worker's memory long before its time limit."""
+    if len(raw) > MAX_SOURCE_BYTES:
+        size = len(raw) / 1024 / 1024
+        limit = MAX_SOURCE_BYTES // 1024 // 1024
+        raise SourceError(
+            "parse", f"too large to parse ({size:.1f} MB, the limit is {limit} MB)"
+        )
 
 
 def check_nesting(raw: bytes) -> None:
@@ -180,7 +193,9 @@ class LineMap:
 
     def __init__(self, base: str, derived: str) -> None:
         base_lines = split_lines(base)
-        matcher = SequenceMatcher(None, base_lines, split_lines(derived), autojunk=False)
+        matcher = SequenceMatcher(
+            None, base_lines, split_lines(derived), autojunk=False
+        )
         self._base_lines = max(1, len(base_lines))
         self._starts: list[int] = []
         self._blocks: list[tuple[str, int, int, int]] = []

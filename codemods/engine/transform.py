@@ -61,6 +61,7 @@ def transform_text(
     index: ProjectIndex | None = None,
     safe_only: bool = False,
     filename: str | None = None,
+    only_triggered: bool = True,
 ) -> Transformed:
     """Parse ``text`` once and run the codemods ``codes`` over it, in registry order.
 
@@ -77,6 +78,7 @@ def transform_text(
         index=index,
         safe_only=safe_only,
         filename=filename,
+        only_triggered=only_triggered,
     )
 
 
@@ -103,9 +105,14 @@ def transform_module(
     index: ProjectIndex | None = None,
     safe_only: bool = False,
     filename: str | None = None,
+    only_triggered: bool = True,
 ) -> Transformed:
     """Run the codemods ``codes`` over the already parsed ``text`` (``original``, which
-    stays untouched, so a kept tree can be transformed again with a fuller index)."""
+    stays untouched, so a kept tree can be transformed again with a fuller index).
+
+    With ``only_triggered``, a codemod whose trigger words its input text does not
+    spell is not run (it could not apply), unless it consults the project index, whose
+    answers can make any file relevant to it."""
     from libcst.metadata import MetadataWrapper
 
     from codemods.transforms._base import Environment, run_codemod
@@ -123,6 +130,10 @@ def transform_module(
     # learns which directives suppressed something (TG100 reports the others).
     noqa = NoqaMap.of(text)
     for spec in _selected(codes):
+        if only_triggered and not _triggered(spec, settings, stage_text):
+            # Selected and certain to find nothing: it counts as run (for TG100).
+            noqa.stage(spec.code, back_to_original)
+            continue
         environment = Environment(
             settings,
             noqa=noqa.stage(spec.code, back_to_original),
@@ -158,8 +169,30 @@ def transform_module(
     )
 
 
+def _triggered(spec: registry.CodemodSpec, settings: Settings, text: str) -> bool:
+    if spec.uses_index:
+        return True
+    return any(word.decode() in text for word in spec.triggers(settings))
+
+
 def _selected(codes: Sequence[str]) -> list[registry.CodemodSpec]:
     return [spec for spec in registry.CODEMODS if spec.code in codes]
+
+
+def module_facts(
+    module: cst.Module,
+    text: str,
+    settings: Settings,
+    module_name: str | None,
+    filename: str | None,
+) -> ModuleFacts:
+    """The facts of an already parsed module, without running any codemod (a file
+    another shard reports, scanned for the project index only)."""
+    from libcst.metadata import MetadataWrapper
+
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    facts, _ = _local_index(wrapper, text, settings, module_name, filename)
+    return facts
 
 
 def _local_index(
@@ -181,6 +214,7 @@ def _local_index(
         noqa=NoqaMap.of(text),
         path=filename or "",
         is_package=filename is not None and Path(filename).name == "__init__.py",
+        text=text,
     )
     return facts, ProjectIndex.build([facts], IndexScope.of(settings), record=True)
 

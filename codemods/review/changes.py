@@ -8,7 +8,7 @@ the ``group`` keys of those findings: fixes that must be applied together or not
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,8 +50,8 @@ class FileChanges:
     def hunks(self) -> tuple[Hunk, ...]:
         return tuple(change.hunk for change in self.changes)
 
-    def apply(self, accepted: Sequence[int] | set[int]) -> str:
-        return apply(self.text, self.hunks, set(accepted))
+    def apply(self, accepted: Collection[int]) -> str:
+        return apply(self.text, self.hunks, accepted)
 
 
 def changed_files(summary: Summary) -> list[FileChanges]:

@@ -21,6 +21,8 @@ class Outcome:
     skipped: int
     refused: int
     reason: str | None = None
+    # The write itself failed (the reason says why): an error, not a refusal.
+    failed: bool = False
 
 
 def commit(
@@ -51,7 +53,8 @@ def commit(
         elif reason is None:
             outcomes.append(Outcome(file.shown, taken, skipped, 0))
         else:
-            outcomes.append(Outcome(file.shown, 0, skipped, taken, reason))
+            error = file.shown in failed
+            outcomes.append(Outcome(file.shown, 0, skipped, taken, reason, error))
     return outcomes
 
 
@@ -64,4 +67,7 @@ def _recheck(file: FileChanges) -> FileChanges:
         return dataclasses.replace(file, problem=f"cannot read: {exc.strerror}")
     if (now.st_size, now.st_mtime_ns) != (file.stat.st_size, file.stat.st_mtime_ns):
         return dataclasses.replace(file, problem="file changed during the review")
+    if not os.access(file.path, os.W_OK):
+        # Caught here, not by the write, so that no other file of its group is written.
+        return dataclasses.replace(file, problem="file is read-only")
     return file

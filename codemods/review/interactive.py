@@ -118,6 +118,9 @@ def hunk_text(hunk: Hunk) -> str:
 
 def summarize(terminal: Terminal, outcomes: Sequence[Outcome]) -> None:
     """One line a reviewed file, and why any refused file was refused."""
+    if not outcomes:
+        terminal.message("nothing to review: no codemod would change a file", "bold")
+        return
     for outcome in outcomes:
         terminal.message(
             f"{outcome.shown}: {outcome.applied} applied, {outcome.skipped} skipped, "

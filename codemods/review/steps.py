@@ -40,6 +40,8 @@ def interactive(
     _leftovers(summary, terminal)
     summarize(terminal, outcomes)
     code = summary.return_code
+    if any(outcome.failed for outcome in outcomes):
+        code = worst(code, ExitCode.FILE_ERRORS)
     if patch_file is not None:
         applied = {o.shown for o in outcomes if o.applied}
         chosen = [(f, accepted[f.shown]) for f in files if f.shown in applied]

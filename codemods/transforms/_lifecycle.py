@@ -107,9 +107,12 @@ def spawns_in(
 
 
 def is_running_loop_check(
-    statement: cst.BaseStatement, resolve: QualifiedNamesOf
+    statement: cst.BaseStatement,
+    resolve: QualifiedNamesOf,
+    unused: Collection[str] = (),
 ) -> bool:
-    """``try: asyncio.get_running_loop()`` with only ``except RuntimeError: ... raise``.
+    """``try: asyncio.get_running_loop()`` with only ``except RuntimeError: ... raise``;
+    also ``try: loop = asyncio.get_running_loop()`` for a ``loop`` in ``unused``.
 
     In a coroutine the loop is always running, so the check can never fail there.
     """
@@ -119,9 +122,17 @@ def is_running_loop_check(
     if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine):
         return False
     only = body[0].body
-    if len(only) != 1 or not isinstance(only[0], cst.Expr):
+    if len(only) != 1:
         return False
-    call = only[0].value
+    small = only[0]
+    if m.matches(small, m.Assign(targets=[m.AssignTarget(target=m.Name())])):
+        assert isinstance(small, cst.Assign)
+        target = small.targets[0].target
+        if not (isinstance(target, cst.Name) and target.value in unused):
+            return False
+    elif not isinstance(small, cst.Expr):
+        return False
+    call = small.value
     if not (isinstance(call, cst.Call) and resolve(call.func) & RUNNING_LOOP_GETTERS):
         return False
     return bool(statement.handlers) and all(
@@ -146,9 +157,13 @@ def _ends_in_raise(handler: cst.ExceptHandler) -> bool:
 
 
 def without_loop_checks(
-    original: cst.FunctionDef, updated: cst.FunctionDef, resolve: QualifiedNamesOf
+    original: cst.FunctionDef,
+    updated: cst.FunctionDef,
+    resolve: QualifiedNamesOf,
+    loops: Collection[str] = (),
 ) -> cst.FunctionDef:
-    """``updated`` without the top-level running-loop checks of ``original``'s body."""
+    """``updated`` without the top-level running-loop checks of ``original``'s body,
+    including checks binding one of its ``loops`` that nothing else uses any more."""
     before, after = original.body, updated.body
     if not isinstance(before, cst.IndentedBlock) or not isinstance(
         after, cst.IndentedBlock
@@ -156,10 +171,19 @@ def without_loop_checks(
         return updated
     if len(before.body) != len(after.body):
         return updated
+    pairs = list(zip(before.body, after.body, strict=True))
+    unused = {
+        name
+        for name in loops
+        if len(m.findall(after, m.Name(name)))
+        == sum(
+            len(m.findall(new, m.Name(name)))
+            for old, new in pairs
+            if is_running_loop_check(old, resolve, (name,))
+        )
+    }
     kept = [
-        new
-        for old, new in zip(before.body, after.body, strict=True)
-        if not is_running_loop_check(old, resolve)
+        new for old, new in pairs if not is_running_loop_check(old, resolve, unused)
     ]
     if not kept or len(kept) == len(after.body):
         return updated

@@ -445,6 +445,13 @@ def find_dangling(
     return found
 
 
+def unsupported_spawn(call: cst.Call, kind: str) -> str | None:
+    """Why a spawn of ``kind`` (:func:`spawn_kind`) cannot become
+    ``TaskGroup.create_task`` as written (completes "``asyncio.create_task()`` ..."),
+    or None when it can."""
+    return _unsupported(call, kind)
+
+
 def _unsupported(call: cst.Call, kind: str) -> str | None:
     positional = [arg for arg in call.args if arg.keyword is None]
     keywords = [

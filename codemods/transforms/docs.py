@@ -48,7 +48,7 @@ class CodemodDoc:
             if example.after is None:
                 parts += [f"Left alone: {example.title}", "```python"]
                 parts += [example.before.rstrip(), "```", ""]
-        parts += [f"## Fix safety", f"**{self.fix_safety}**. {self.sections.get('Fix safety', '')}"]
+        parts += ["## Fix safety", f"**{self.fix_safety}**. {self.sections.get('Fix safety', '')}"]
         return "\n".join(parts).rstrip() + "\n"
 
 

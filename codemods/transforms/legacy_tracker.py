@@ -19,8 +19,8 @@ from codemods.transforms._matchers import (
 )
 from codemods.transforms._scopes import ScopeTracking
 from codemods.transforms._spawning import (
-    Layout,
     Keepers,
+    Layout,
     alias_statement,
     discarded_spawn,
 )

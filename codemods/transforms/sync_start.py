@@ -24,10 +24,10 @@ from codemods.transforms._lifecycle import (
     without_unused_loops,
 )
 from codemods.transforms._matchers import (
-    CREATE_TASK_KEYWORDS,
     Frame,
     names_used,
     parameter_names,
+    unsupported_spawn,
 )
 from codemods.transforms._spawning import (
     Keepers,
@@ -51,8 +51,9 @@ class SyncStart(AwaitingCallSites, code="TG002"):
     with the task kept (tracker calls are left to TG001, which runs next). Overrides in
     subclasses and the base they override convert together. Then every call of a
     converted method in the run, found through annotations, constructors, factories,
-    module-level instances, imports, aliases and re-exports (never by name alone), is
-    awaited, and passes the TaskGroup in scope: ``await audit.start(tg=tg)``.
+    module-level instances, loops over annotated containers, imports, aliases and
+    re-exports (never by name alone), is awaited, and passes the TaskGroup in scope:
+    ``await audit.start(tg=tg)``.
 
     ## Why is this bad?
     A synchronous ``start`` can only fire and forget: the tasks it starts belong to no
@@ -64,8 +65,9 @@ class SyncStart(AwaitingCallSites, code="TG002"):
     ## Fix safety
     Unsafe: the method becomes a coroutine function, so every caller must await it. The
     codemod awaits the calls it can resolve inside ``async`` functions; a call from
-    synchronous code (or a lambda) is reported with its caller, and a call through a
-    receiver it cannot resolve is left alone, so review both. A family that may
+    synchronous code (or a lambda) is reported with its caller, and so is the method
+    used as a value (``hooks.append(audit.start)``); a call through a receiver it
+    cannot resolve is left alone, so review these. A family that may
     override a method of a class from outside the project, or has a member marked
     ``# noqa: TG002``, is reported and left unchanged. Every finding of one conversion
     carries the same group, ``TG002:<module>.<Class>.<method>``.
@@ -141,6 +143,7 @@ class SyncStart(AwaitingCallSites, code="TG002"):
         self.converting: dict[cst.FunctionDef, set[str]] = {}
         self.discarded: set[cst.Call] = set()
         self.rebuild: dict[cst.Call, Frame] = {}
+        self.called: set[cst.BaseExpression] = set()
 
     def runs_async(self, frame: Frame) -> bool:
         return frame.is_async or frame.function in self.converting
@@ -199,6 +202,25 @@ class SyncStart(AwaitingCallSites, code="TG002"):
             )
             self.discarded.add(expression.value)
 
+    def visit_Call(self, node: cst.Call) -> None:
+        super().visit_Call(node)
+        self.called.add(node.func)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        """A converted method used as a value (``hooks.append(audit.start)``): whoever
+        calls it later gets a coroutine, and nothing starts unless it is awaited."""
+        super().visit_Attribute(node)
+        methods = self.settings.lifecycle_methods
+        if node in self.called or node.attr.value not in methods:
+            return
+        call = self.lifecycle_call(node)
+        if call is not None:
+            message = (
+                f"`{code_of(node)}` refers to `{call.target}()`, which TG002 makes "
+                "async: whoever calls it must await it; change that code by hand"
+            )
+            self.report(node, message, fixable=False, group=call.group)
+
     # -- rewriting calls --------------------------------------------------------------
 
     def leave_Call(
@@ -227,30 +249,10 @@ class SyncStart(AwaitingCallSites, code="TG002"):
     def _spawn(
         self, frame: Frame, original: cst.Call, updated: cst.Call, kind: str
     ) -> cst.BaseExpression:
-        positional = [arg for arg in original.args if arg.keyword is None]
-        unsupported = any(
-            arg.star
-            or (
-                arg.keyword is not None
-                and arg.keyword.value not in CREATE_TASK_KEYWORDS
-            )
-            for arg in original.args
-        )
-        if (
-            unsupported
-            or len(positional) != 1
-            or (
-                kind == "ensure_future"
-                and not isinstance(positional[0].value, cst.Call)
-            )
-        ):
-            self.report(
-                original,
-                f"`{code_of(original.func)}()` cannot move into the TaskGroup as "
-                "written (TaskGroup.create_task takes one coroutine, `name=` and "
-                "`context=`): migrate it by hand",
-                fixable=False,
-            )
+        problem = unsupported_spawn(original, kind)
+        if problem is not None:
+            spelled = f"`{code_of(original.func)}()`"
+            self.report(original, f"{spelled} {problem}", fixable=False)
             return updated
         self.uses_asyncio = True
         if original in self.discarded:
@@ -294,7 +296,12 @@ class SyncStart(AwaitingCallSites, code="TG002"):
         if frame is None or original_node not in self.converting:
             return updated_node
         self.uses_asyncio = True
-        function = without_loop_checks(original_node, updated_node, self.qualified)
+        function = without_loop_checks(
+            original_node,
+            updated_node,
+            self.qualified,
+            self.converting[original_node],
+        )
         function = without_unused_loops(function, self.converting[original_node])
         function = function.with_changes(asynchronous=cst.Asynchronous())
         if self.param not in parameter_names(original_node):

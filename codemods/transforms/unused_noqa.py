@@ -13,6 +13,8 @@ from codemods.engine.noqa import remove_codes
 from codemods.transforms import registry
 from codemods.transforms._base import Codemod, Example
 
+KNOWN = frozenset(spec.code for spec in registry.CODEMODS)
+
 
 class UnusedNoqa(Codemod, code="TG100"):
     """Remove ``# noqa`` codes of this tool that no longer suppress anything.
@@ -88,13 +90,12 @@ class UnusedNoqa(Codemod, code="TG100"):
     def _fixed(self, comment: cst.Comment) -> str | None:
         """The comment without its unused codes (None: nothing left of it)."""
         line = self.get_metadata(PositionProvider, comment).start.line
-        known = {spec.code for spec in registry.CODEMODS}
-        unused = self.env.noqa.unused(line, comment.value, known)
+        unused = self.env.noqa.unused(line, comment.value, KNOWN)
         if not unused:
             return comment.value
         reasons = [
             f"{code} suppresses nothing here"
-            if code in known
+            if code in KNOWN
             else f"{code} is no codemod's code"
             for code in unused
         ]

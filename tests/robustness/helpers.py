@@ -1,4 +1,4 @@
-"""Shared by the robustness tests: the CLI as a subprocess, tree snapshots, big stacks."""
+"""Shared by the robustness tests: the CLI as a subprocess, snapshots, big stacks."""
 
 from __future__ import annotations
 
@@ -16,10 +16,16 @@ from codemods.engine.pool import RECURSION_LIMIT, STACK_SIZE
 T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[2]
 CASES = REPO / "fixtures" / "cases"
+CACHE_DIR = ".codemods_cache"
 
-# What the `codemods` console script does, as a file: run as `python <script>`, its own
-# directory (not the working directory) heads sys.path, exactly as for the installed script.
-CONSOLE_SCRIPT = "import sys\nfrom codemods.cli import main\nsys.exit(main())\n"
+# The `codemods` console script as pip writes it. Run as `python <script>`, its own
+# directory (not the working directory) heads sys.path, as for the installed script.
+CONSOLE_SCRIPT = """\
+import sys
+from codemods.cli import main
+if __name__ == "__main__":
+    sys.exit(main())
+"""
 
 
 def cli_argv(scratch: Path) -> list[str]:
@@ -35,16 +41,24 @@ def cli_env() -> dict[str, str]:
     """The environment for CLI subprocesses: no colour; the package importable."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COV_"))}
     env["NO_COLOR"] = "1"
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(REPO), env.get("PYTHONPATH")])
+    )
     env.pop("PYTHONSAFEPATH", None)
     return env
 
 
 def run_cli(
-    scratch: Path, args: Sequence[str | Path], *, cwd: Path, timeout: float = 300
+    scratch: Path,
+    args: Sequence[str | Path],
+    *,
+    cwd: Path,
+    timeout: float = 300,
+    prefix: Sequence[str] = (),
 ) -> subprocess.CompletedProcess[str]:
+    """``codemods <args>`` in ``cwd``; ``prefix`` wraps it (e.g. ``setpriv``)."""
     return subprocess.run(
-        [*cli_argv(scratch), *map(str, args)],
+        [*prefix, *cli_argv(scratch), *map(str, args)],
         cwd=cwd,
         env=cli_env(),
         capture_output=True,
@@ -55,11 +69,14 @@ def run_cli(
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every regular file under ``root`` (relative posix path -> bytes)."""
+    """Every regular file under ``root`` (relative posix path -> bytes), except the
+    results cache the CLI keeps in ``.codemods_cache/``."""
     return {
-        path.relative_to(root).as_posix(): path.read_bytes()
+        relative.as_posix(): path.read_bytes()
         for path in sorted(root.rglob("*"))
-        if path.is_file() and not path.is_symlink()
+        if path.is_file()
+        and not path.is_symlink()
+        and CACHE_DIR not in (relative := path.relative_to(root)).parts
     }
 
 
@@ -69,7 +86,7 @@ def copy_tree(source: Path, target: Path) -> Path:
 
 
 def with_big_stack(function: Callable[[], T]) -> T:
-    """Run ``function`` as the workers run files: big thread stack, high recursion limit."""
+    """Run ``function`` as the workers run files: big stack, high recursion limit."""
     outcome: dict[str, object] = {}
 
     def target() -> None:

@@ -4,15 +4,16 @@ Three sources, from blind to targeted (the tests use the first and the last):
 
 - ``raw``: hypothesmith programs as generated (almost never a trigger word: they check
   that text no codemod matches comes back unchanged, and the parser's robustness);
-- ``seeded``: hypothesmith programs whose identifiers are partly renamed to the words the
-  codemods look for (``track_task``, ``create_task``, ``tg``, ``start`` ...) under a
+- ``seeded``: hypothesmith programs whose identifiers are partly renamed to the words
+  the codemods look for (``track_task``, ``create_task``, ``tg``, ``start`` ...) under a
   header importing them, so codemods meet their patterns in random surroundings;
 - ``templates``: legacy shapes (tracker and spawn calls, kept or discarded, in
   functions, methods, TaskGroup blocks, lambdas, comprehensions, ``# noqa`` lines) with
-  generated expressions and (raw or seeded) statements in the holes, in any newline style.
+  generated expressions and (raw or seeded) statements in the holes, in any newline
+  style.
 
-When a codemod lands, add its shapes to ``SPAWNS`` / ``USES`` / ``CONTEXTS`` and its code
-to ``EXERCISED`` in ``test_fuzz_properties.py``.
+When a codemod lands, add its shapes to ``SPAWNS`` / ``USES`` / ``CONTEXTS`` and its
+code to ``EXERCISED`` in ``test_fuzz_properties.py``.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def _name_tokens(program: str) -> list[tuple[int, int, str]]:
 
 
 def rename(program: str, seed: int) -> str:
-    """``program`` with some identifiers renamed to words from ``POOL`` (by ``seed``)."""
+    """``program`` with some identifiers renamed to ``POOL`` words (by ``seed``)."""
     tokens = _name_tokens(program)
     chooser = random.Random(seed)
     mapping = {
@@ -159,8 +160,7 @@ CONTEXTS = (
     "class Service:\n"
     "    def __init__(self) -> None:\n        self.count = 0\n\n"
     "    async def start(self, {params}) -> None:\n{body2}",
-    "class Service:\n"
-    "    def start(self, {params}) -> None:\n{body2}",
+    "class Service:\n    def start(self, {params}) -> None:\n{body2}",
     "class Service(Base):\n"
     "    tg: asyncio.TaskGroup\n\n"
     "    async def handle(self, {params}):\n{body2}",
@@ -170,8 +170,8 @@ CONTEXTS = (
 PRELUDES = (
     "import asyncio\nfrom app.task_tracker import track_task\n",
     "import asyncio\nimport app.task_tracker as tt\nfrom typing import Optional\n",
-    "from asyncio import TaskGroup, create_task\nfrom app.task_tracker import track_task\n"
-    "import asyncio\n",
+    "from asyncio import TaskGroup, create_task\n"
+    "from app.task_tracker import track_task\nimport asyncio\n",
     '"""Module docstring."""\nfrom __future__ import annotations\n\nimport asyncio\n'
     "from app.task_tracker import track_task as tt_alias, track_task\n",
     "import asyncio\n",

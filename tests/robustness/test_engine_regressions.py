@@ -5,11 +5,22 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from codemods.config import Settings
 from codemods.engine.diffs import NO_NEWLINE, unified_diff
+from codemods.engine.discovery import discover
 from codemods.engine.noqa import NoqaMap
 from codemods.engine.pipeline import transform_text
-from codemods.engine.source import LineMap, preserve, split_lines
+from codemods.engine.source import (
+    MAX_SOURCE_BYTES,
+    LineMap,
+    SourceError,
+    check_size,
+    preserve,
+    split_lines,
+)
+from codemods.engine.writer import TEMP_SUFFIX
 
 TG001 = ("TG001",)
 
@@ -28,7 +39,12 @@ async def run(tg: asyncio.TaskGroup) -> None:
 
 def test_split_lines_breaks_only_where_python_does() -> None:
     text = "a\x0cb\n\x0b\x1c\x1d\x1e\x85\u2028\u2029\r\nc\rd"
-    assert split_lines(text) == ["a\x0cb\n", "\x0b\x1c\x1d\x1e\x85\u2028\u2029\r\n", "c\r", "d"]
+    assert split_lines(text) == [
+        "a\x0cb\n",
+        "\x0b\x1c\x1d\x1e\x85\u2028\u2029\r\n",
+        "c\r",
+        "d",
+    ]
     assert split_lines("") == []
     assert split_lines("\n\n") == ["\n", "\n"]
 
@@ -54,8 +70,11 @@ def test_noqa_in_a_file_with_carriage_return_newlines() -> None:
 def test_carriage_return_file_keeps_its_final_newline() -> None:
     # LibCST prints a file whose lines end in a lone \r without its final \r; when the
     # last line changed, the file lost it.
-    text = "import asyncio\rfrom app.task_tracker import track_task\r\r" \
-        "async def run(tg: asyncio.TaskGroup) -> None:\r    track_task(asyncio.sleep(1))\r"
+    text = (
+        "import asyncio\rfrom app.task_tracker import track_task\r\r"
+        "async def run(tg: asyncio.TaskGroup) -> None:\r"
+        "    track_task(asyncio.sleep(1))\r"
+    )
     outcome = transform_text(text, TG001, Settings())
     assert outcome.text.endswith("    tg.create_task(asyncio.sleep(1))\r")
     assert "\n" not in outcome.text
@@ -82,3 +101,27 @@ def test_diff_of_a_file_with_a_page_break_applies(tmp_path: Path) -> None:
     (tmp_path / "p.diff").write_bytes(diff.encode())
     subprocess.run(["git", "apply", "p.diff"], cwd=tmp_path, check=True)
     assert (tmp_path / "f.py").read_bytes() == outcome.text.encode()
+
+
+def test_temporary_files_of_a_killed_write_are_never_source(tmp_path: Path) -> None:
+    # A run killed between creating and renaming its temporary file leaves it behind;
+    # the next run must not migrate (and then write over) it, whatever `include` says.
+    legacy = "from app.task_tracker import track_task\ntrack_task(job())\n"
+    (tmp_path / "a.py").write_text(legacy)
+    leftover = tmp_path / f".a.py.k3j2{TEMP_SUFFIX}"
+    leftover.write_text(legacy)
+    settings = Settings(root=str(tmp_path), include=(f"*{TEMP_SUFFIX}",))
+    walked = discover([tmp_path], settings)
+    assert [path.name for path in walked.files] == ["a.py"]
+    named = discover([leftover], settings)
+    assert named.files == ()
+    reasons = [skipped.reason for skipped in named.skipped]
+    assert reasons == ["temporary file of an interrupted write"]
+
+
+def test_a_file_over_the_size_limit_is_reported_not_parsed() -> None:
+    # LibCST needs ~400 MB and ~10 s a megabyte: a generated 20 MB module took a
+    # worker's memory before its time limit.
+    check_size(b"x" * MAX_SOURCE_BYTES)
+    with pytest.raises(SourceError, match=r"too large to parse \(2\.0 MB"):
+        check_size(b"x" * (MAX_SOURCE_BYTES + 1))

@@ -1,7 +1,7 @@
 """The ``--format json`` document (version 1).
 
 Only files with something to say are listed (a change, a finding or an error); the
-summary counts every file scanned.
+summary counts every file scanned. ``mode`` is the command (``check`` or ``run``).
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ def to_json(summary: Summary) -> dict[str, Any]:
     with_diff = summary.mode == "run"
     return {
         "version": VERSION,
+        # check or run: what the exit code means (``merge-reports`` needs it).
+        "mode": summary.mode,
         "files": [
             file_json(result, with_diff=with_diff)
             for result in summary.results

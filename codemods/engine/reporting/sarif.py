@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codemods import __version__
 from codemods.engine.results import Summary
-from codemods.transforms.docs import CodemodDoc
+
+if TYPE_CHECKING:
+    from codemods.transforms.docs import CodemodDoc
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/taskgroup-codemods/"

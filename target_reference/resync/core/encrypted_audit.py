@@ -182,8 +182,8 @@ class EncryptedAuditTrail:
     async def _append_pending_entry(self, entry: AuditEntry) -> None:
         """Buffer *entry*; the caller holds ``_mem_lock``.
 
-        At capacity, wake the flusher and wait (``buffer_full_timeout_seconds``) for
-        room; only if storage has not caught up by then is the oldest entry dropped.
+        At capacity, wake the flusher and wait a bounded time for room; only if storage
+        has not caught up by then is the oldest entry dropped.
         """
         capacity = self.config.max_memory_entries
         if self._pending_unsaved >= capacity:
@@ -229,8 +229,8 @@ class EncryptedAuditTrail:
         if now - self._last_drop_warning >= self.config.drop_warning_interval_seconds:
             self._last_drop_warning = now
             logger.warning(
-                "audit buffer full and storage failing: dropped %d oldest entries "
-                "(%d in total)",
+                "EncryptedAuditTrail.pending_entries full and storage failing: "
+                "dropped %d oldest entries (%d in total)",
                 len(dropped),
                 self.dropped_entries,
             )

@@ -1,7 +1,9 @@
 """Audit keys: AES-256-GCM encryption keys and HMAC-SHA256 keys, kept in a 0600 file.
 
 Rotation adds a key and makes it active; older keys stay so that old blocks and
-signatures remain readable. Key material never appears in a ``repr`` or a log.
+signatures remain readable. Key material never appears in a ``repr`` or a log. A key
+file that is missing or wrong for the stored trail is refused before anything is
+written (see ``BlockStore``).
 """
 
 import base64
@@ -55,17 +57,38 @@ class AuditKey:
 
 
 class KeyManager:
-    """Loads the key file, creating it (mode 0600) with a first key if it is missing."""
+    """Loads the key file. If it is missing, a first key is made in memory; ``save_new``
+    writes it (mode 0600) once the caller knows no stored data needs other keys."""
 
     def __init__(self, key_file: Path) -> None:
         self.key_file = key_file
-        if key_file.exists():
-            self._keys, self._active_id = _load(key_file)
-        else:
+        self.is_new = not key_file.exists()
+        if self.is_new:
             first = AuditKey.generate()
             self._keys, self._active_id = {first.key_id: first}, first.key_id
-            ensure_private_directory(key_file.parent)
+        else:
+            self._keys, self._active_id = _load(key_file)
+
+    def save_new(self) -> None:
+        """Write the key file made in memory, if that is what this manager holds."""
+        if self.is_new:
+            ensure_private_directory(self.key_file.parent)
             self._save()
+            self.is_new = False
+
+    def check_reads(self, key_id: str, what: str) -> None:
+        """``KeyFileError`` unless *key_id*, which *what* was written with, is held."""
+        if key_id in self._keys:
+            return
+        if self.is_new:
+            raise KeyFileError(
+                f"audit key file {self.key_file} is missing, but {what} exists: "
+                "restore the key file"
+            )
+        raise KeyFileError(
+            f"audit key file {self.key_file} holds no key {key_id!r}, which {what} "
+            "was written with: wrong key file"
+        )
 
     @property
     def active_key(self) -> AuditKey:

@@ -41,7 +41,11 @@ CHECKPOINT_FILE = "checkpoint.json"
 
 
 class BlockStore:
-    """Writes sealed entries as encrypted blocks and reads them back."""
+    """Writes sealed entries as encrypted blocks and reads them back.
+
+    Keys that cannot read the stored trail are refused (``KeyFileError``) on opening,
+    before anything is written.
+    """
 
     def __init__(self, root: Path, keys: KeyManager) -> None:
         self.root = root
@@ -52,6 +56,8 @@ class BlockStore:
         ensure_private_directory(self.active_dir)
         ensure_private_directory(self.archive_dir)
         self._lock = asyncio.Lock()
+        self._check_keys()
+        keys.save_new()
         self.next_block_seq, self.last_sequence, self.last_chain_hash = (
             self._load_head()
         )
@@ -175,6 +181,24 @@ class BlockStore:
             fsync_directory(self.active_dir)
             logger.info("archived %d audit block(s)", archived)
         return archived
+
+    def _check_keys(self) -> None:
+        """Refuse keys that cannot read the newest block or the checkpoint (a missing
+        or wrong key file), before a new key or block is written next to them."""
+        files = self._files()
+        if files:
+            try:
+                header = read_header(files[-1][2].read_bytes())
+            except BlockError:
+                pass  # unreadable: verify_integrity reports it
+            else:
+                name = files[-1][2].relative_to(self.root)
+                self.keys.check_reads(header.key_id, f"audit block {name}")
+        try:
+            checkpoint = Checkpoint.parse(self.checkpoint_file.read_bytes())
+        except (OSError, ValueError):
+            return
+        self.keys.check_reads(checkpoint.key_id, f"{self.checkpoint_file}")
 
     def _load_head(self) -> tuple[int, int, str]:
         """Next block number and the last persisted entry's sequence and hash."""

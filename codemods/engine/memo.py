@@ -1,0 +1,79 @@
+"""What a run takes from the results cache and gives back to it (see ``cache``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from codemods.engine.cache import Cache, Stamp, with_path
+from codemods.engine.phases import Scanned
+from codemods.engine.pipeline import Job, module_name_of
+from codemods.engine.results import FileResult
+
+
+class Memo:
+    """The cache seen from one run; without a cache, it answers nothing."""
+
+    def __init__(self, cache: Cache | None, job: Job) -> None:
+        self.cache, self.job = cache, job
+        self.modules: dict[str, str] = {}
+        self.stamps: dict[str, Stamp] = {}
+        # Files that spell no static trigger word (known from the cache or the scan).
+        self.clean: set[str] = set()
+        self.known_clean: set[str] = set()
+
+    def lookup(self, items: Sequence[tuple[Path, str]]) -> dict[str, FileResult]:
+        """The final results the cache holds for ``items``, by shown path."""
+        if self.cache is None:
+            return {}
+        self.modules = {shown: module_name_of(path) for path, shown in items}
+        shown_of = {path: shown for path, shown in items}
+        found = self.cache.lookup(
+            [(path, self.modules[shown]) for path, shown in items],
+            uses_index=self.job.uses_index,
+            want_diff=self.job.want_diff,
+            write=self.job.write,
+        )
+        self.stamps = {shown_of[path]: stamp for path, stamp in found.stamps.items()}
+        self.known_clean = {shown_of[path] for path in found.statically_clean}
+        self.clean |= {shown_of[path] for path in found.results} & self.known_clean
+        return {
+            shown_of[path]: with_path(result, shown_of[path])
+            for path, result in found.results.items()
+        }
+
+    def statically_clean(self, todo: Sequence[tuple[Path, str]]) -> list[Scanned]:
+        """Scan outcomes of the files in ``todo`` the cache knows spell no trigger."""
+        return [
+            Scanned(FileResult(shown), stamp=self.stamps[shown])
+            for _, shown in todo
+            if shown in self.known_clean
+        ]
+
+    def scanned(self, shown: str, outcome: Scanned) -> None:
+        """Note a file's first scan: its stamp, and whether it spelled a trigger."""
+        if outcome.stamp is not None:
+            self.stamps[shown] = outcome.stamp
+        if not outcome.parsed and outcome.result.error is None:
+            self.clean.add(shown)
+
+    def save(
+        self, results: Mapping[str, FileResult], paths: Mapping[str, Path]
+    ) -> None:
+        """Record the run's final results (not errors, not files it rewrote)."""
+        cache = self.cache
+        if cache is None:
+            return
+        for shown, result in results.items():
+            path, stamp = paths[shown], self.stamps.get(shown)
+            if stamp is None or result.error is not None or result.written:
+                cache.forget(path)
+                continue
+            cache.record(
+                path,
+                stamp,
+                self.modules.get(shown) or module_name_of(path),
+                statically_clean=shown in self.clean,
+                result=None if result.changed and self.job.write else result,
+            )
+        cache.save(paths[shown] for shown in results)

@@ -1,0 +1,135 @@
+"""``codemods merge-reports``: the ``--shard K/N`` runs of a CI matrix as one run.
+
+The shards' ``--format json`` reports become one report (files sorted by path, totals
+summed) with the exit code the whole run would have had; their ``--patch`` files become
+one patch, sections sorted by path. A file reported by two shards, reports of different
+versions or modes, or a document that is not a report is a usage error (exit 2).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from codemods.engine.reporting.json_report import VERSION
+from codemods.engine.reporting.terminal import Terminal
+from codemods.engine.results import ExitCode
+
+TOTALS = ("files_scanned", "files_changed", "findings", "errors")
+_SECTION = re.compile(rb"^diff --git ", re.MULTILINE)
+
+
+class MergeError(Exception):
+    """The inputs cannot be merged; the message says why."""
+
+
+def load(path: Path) -> dict[str, Any]:
+    try:
+        document = json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise MergeError(f"{path}: not a JSON report: {exc}") from None
+    if not isinstance(document, dict) or document.get("version") != VERSION:
+        raise MergeError(
+            f"{path}: not a version {VERSION} codemods --format json report"
+        )
+    if not isinstance(document.get("files"), list) or not isinstance(
+        document.get("summary"), dict
+    ):
+        raise MergeError(f"{path}: a report needs 'files' and 'summary'")
+    return document
+
+
+def merge(documents: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """One report of several shards' reports."""
+    modes = {document.get("mode", "check") for document in documents}
+    if len(modes) > 1:
+        raise MergeError("the reports come from different commands (check and run)")
+    files: dict[str, dict[str, Any]] = {}
+    for document in documents:
+        for entry in document["files"]:
+            path = entry.get("path")
+            if not isinstance(path, str):
+                raise MergeError("a report lists a file without a path")
+            if path in files:
+                raise MergeError(f"{path} is in two reports: shards must not overlap")
+            files[path] = entry
+    summary = {
+        key: sum(int(document["summary"].get(key, 0)) for document in documents)
+        for key in TOTALS
+    }
+    merged = {"version": VERSION, "mode": modes.pop() if modes else "check"}
+    merged.update(files=[files[path] for path in sorted(files)], summary=summary)
+    return merged
+
+
+def return_code(report: dict[str, Any]) -> ExitCode:
+    """What ``Summary.return_code`` gives for the run the report describes."""
+    summary = report["summary"]
+    if summary["errors"]:
+        return ExitCode.FILE_ERRORS
+    if report["mode"] == "check" and (summary["files_changed"] or summary["findings"]):
+        return ExitCode.INCOMPLETE
+    return ExitCode.OK
+
+
+def merge_patches(patches: Sequence[bytes]) -> bytes:
+    """The shards' patches as one, each file's section in path order."""
+    sections: list[bytes] = []
+    for patch in patches:
+        starts = [match.start() for match in _SECTION.finditer(patch)]
+        if patch.strip() and (not starts or starts[0] != 0):
+            raise MergeError("a patch file does not start with 'diff --git'")
+        ends = [*starts[1:], len(patch)]
+        sections.extend(
+            patch[start:end] for start, end in zip(starts, ends, strict=True)
+        )
+    ordered: list[bytes] = sorted(sections, key=_header)
+    return b"".join(ordered)
+
+
+def _header(section: bytes) -> bytes:
+    return section.split(b"\n", 1)[0]
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Replace ``target`` so that it is either fully old or fully new."""
+    fd, temp = tempfile.mkstemp(dir=target.parent or Path("."), suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def merge_command(
+    reports: Sequence[Path],
+    patches: Sequence[Path],
+    patch_file: Path | None,
+    terminal: Terminal,
+) -> int:
+    """``codemods merge-reports``: the merged report on stdout, its exit code."""
+    try:
+        report = merge([load(path) for path in reports])
+        if patch_file is not None:
+            data = merge_patches([path.read_bytes() for path in patches])
+            write_atomic(patch_file, data)
+    except (MergeError, OSError) as exc:
+        terminal.message(f"codemods: error: {exc}", "red")
+        return ExitCode.USAGE
+    terminal.data(json.dumps(report, indent=2) + "\n")
+    totals = report["summary"]
+    terminal.message(
+        f"{len(reports)} reports merged: {totals['files_scanned']} files scanned, "
+        f"{totals['files_changed']} changed, {totals['findings']} findings, "
+        f"{totals['errors']} errors"
+    )
+    return return_code(report)

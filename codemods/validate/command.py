@@ -1,0 +1,79 @@
+"""One ``codemods validate`` invocation: copy, migrate, run the gates, report, exit."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from codemods.config import ConfigError
+from codemods.engine.reporting.terminal import Terminal
+from codemods.engine.results import ExitCode
+from codemods.validate import gates, report
+from codemods.validate.bundle import default_path
+from codemods.validate.compare import reference_gate
+from codemods.validate.project import (
+    Plan,
+    copy_project,
+    load_settings,
+    plan,
+    project_of,
+)
+from codemods.validate.results import GateResult
+
+
+def validate(
+    path: Path | None,
+    overrides: Mapping[str, Any],
+    output_format: str,
+    terminal: Terminal,
+    workdir: Path | None = None,
+) -> int:
+    """Validate ``path`` (default: the bundled legacy app); 0 if every gate passed.
+
+    The migrated copy is made in a temporary directory, removed afterwards, or in
+    ``workdir`` (which must be empty or not exist yet), where it is kept.
+    """
+    try:
+        source = default_path() if path is None else path
+        settings = load_settings(source)
+        project = project_of(source, settings)
+        with tempfile.TemporaryDirectory(prefix="codemods-validate-") as scratch:
+            workspace = Path(scratch) if workdir is None else _kept(workdir, project)
+            root = copy_project(project, workspace)
+            the_plan = plan(source, settings, root, overrides)
+            results = run_gates(the_plan, Path(scratch))
+    except ConfigError as exc:
+        terminal.message(f"codemods: error: {exc}", "red")
+        return ExitCode.USAGE
+    if output_format == "json":
+        report.as_json(terminal, source, the_plan.settings.codes, results)
+    else:
+        report.text(terminal, results)
+    return ExitCode.OK if report.ok(results) else ExitCode.INCOMPLETE
+
+
+def _kept(workdir: Path, project: Path) -> Path:
+    if workdir.exists() and (not workdir.is_dir() or any(workdir.iterdir())):
+        raise ConfigError(f"--workdir {workdir}: not an empty directory")
+    if workdir.resolve().is_relative_to(project):
+        raise ConfigError(f"--workdir {workdir}: inside the copied tree {project}")
+    workdir.mkdir(parents=True, exist_ok=True)
+    return workdir
+
+
+def run_gates(the_plan: Plan, scratch: Path) -> list[GateResult]:
+    """Every gate, in order, each whatever the others found: CI sees all failures."""
+    first = gates.migrate(the_plan, the_plan.settings, write=True)
+    second = gates.migrate(the_plan, the_plan.settings, write=False)
+    check = second
+    if the_plan.check_settings.codes != the_plan.settings.codes:
+        check = gates.migrate(the_plan, the_plan.check_settings, write=False)
+    return [
+        gates.parse_gate(the_plan, first, second),
+        gates.mypy_gate(the_plan, scratch / "mypy-cache"),
+        gates.check_gate(the_plan, check),
+        gates.tests_gate(the_plan),
+        reference_gate(the_plan),
+    ]

@@ -1,0 +1,74 @@
+"""The validation report: the details of each failing gate, then a table of the gates
+(stdout), then a one-line verdict (stderr); or one JSON document for CI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich import box
+from rich.table import Table
+
+from codemods.engine.reporting.terminal import Terminal
+from codemods.engine.reporting.text import udiff
+from codemods.validate.results import GateResult
+
+STYLES = {"passed": "green", "failed": "red", "skipped": "yellow"}
+JSON_VERSION = 1
+
+
+def ok(results: Sequence[GateResult]) -> bool:
+    return all(result.status != "failed" for result in results)
+
+
+def text(terminal: Terminal, results: Sequence[GateResult]) -> None:
+    for result in results:
+        if result.status == "failed" and result.details:
+            terminal.data(f"== {result.title}: {result.summary}\n")
+            # Reference and idempotency details are diffs: coloured on a terminal.
+            if result.gate in ("reference", "parse"):
+                udiff(terminal, result.details)
+            else:
+                terminal.data(result.details)
+    table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
+    table.add_column("gate", no_wrap=True)
+    table.add_column("result", no_wrap=True)
+    table.add_column("summary")
+    for result in results:
+        table.add_row(
+            result.title,
+            result.status,
+            result.summary,
+            style=STYLES[result.status] if terminal.color else None,
+        )
+    terminal.out.print(table)
+    failures = sum(1 for result in results if result.status == "failed")
+    if failures:
+        terminal.message(
+            f"validation failed: {failures} of {len(results)} gates", "red"
+        )
+    else:
+        terminal.message("validation passed", "green")
+
+
+def as_json(
+    terminal: Terminal, path: Path, codes: Sequence[str], results: Sequence[GateResult]
+) -> None:
+    document = {
+        "version": JSON_VERSION,
+        "path": str(path),
+        "codemods": list(codes),
+        "passed": ok(results),
+        "gates": [
+            {
+                "gate": result.gate,
+                "title": result.title,
+                "status": result.status,
+                "summary": result.summary,
+                "details": result.details,
+            }
+            for result in results
+        ],
+    }
+    terminal.data(json.dumps(document, indent=2) + "\n")

@@ -1,0 +1,256 @@
+"""The results cache: what a warm run serves, and everything that invalidates it.
+
+A cached result is served only while the file's content, the configuration and the tool
+are the ones it was computed with; with a codemod that reads other files (TG002's
+project index), only while every file of the run is unchanged. A corrupt cache is
+ignored. A warm run that parses nothing never imports LibCST.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from codemods import config
+from codemods.engine import cache as cache_module
+from codemods.engine import runner
+from codemods.engine.results import Summary
+from tests.support.cli import TRACKED, invoke, write
+from tests.support.golden import CASES
+
+MULTIMODULE = CASES / "TG002" / "multimodule" / "before"
+
+
+def _run(
+    root: Path,
+    cache_dir: Path | None,
+    *,
+    select: tuple[str, ...] = ("ALL",),
+    mode: runner.Mode = "check",
+    **settings: object,
+) -> Summary:
+    chosen = replace(config.Settings(select=select), root=str(root), **settings)
+    request = runner.Request(
+        (root,),
+        chosen,
+        mode=mode,
+        want_diff=mode == "run",
+        jobs=2,
+        cache_dir=cache_dir,
+    )
+    return runner.run(request)
+
+
+def _outcome(
+    summary: Summary,
+) -> list[tuple[str, bool, tuple[object, ...], str | None]]:
+    return [(Path(r.path).name, r.changed, r.findings, r.diff) for r in summary.results]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(MULTIMODULE, root)
+    write(root, "app/tracked.py", TRACKED)
+    write(root, "app/plain.py", "VALUE = 1\n")
+    return root
+
+
+def test_warm_run_serves_every_result_and_parses_nothing(
+    project: Path, tmp_path: Path
+) -> None:
+    cache_dir = tmp_path / "cache"
+    cold = _run(project, cache_dir)
+    assert cold.stats["parsed"] > 0 and cold.stats.get("cached") == 0
+    assert cold.files_changed > 0, "the tree has something to migrate"
+    warm = _run(project, cache_dir)
+    assert warm.stats.get("parsed", 0) == 0
+    assert warm.stats["cached"] == warm.files_scanned == cold.files_scanned
+    assert _outcome(warm) == _outcome(cold)
+    assert (cache_dir / "CACHEDIR.TAG").is_file()
+    assert not list(cache_dir.glob("*.tmp")), "the cache is written atomically"
+
+
+def test_a_changed_file_is_processed_again(project: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    cold = _run(project, cache_dir, select=("TG001",))
+    tracked = project / "app" / "tracked.py"
+    assert [r.path for r in cold.results if r.changed] == [
+        r.path for r in cold.results if r.path.endswith("tracked.py")
+    ]
+    # Same size, new content: the hash, not the size, tells.
+    tracked.write_text(tracked.read_text().replace("track_task", "trace_task"))
+    warm = _run(project, cache_dir, select=("TG001",))
+    assert warm.stats.get("parsed", 0) == 0, "no trigger word left: read, not parsed"
+    assert warm.stats["cached"] == warm.files_scanned - 1
+    assert warm.files_changed == 0 and warm.findings == 0
+
+
+def test_a_touched_file_with_the_same_content_is_served(
+    project: Path, tmp_path: Path
+) -> None:
+    cache_dir = tmp_path / "cache"
+    cold = _run(project, cache_dir)
+    tracked = project / "app" / "tracked.py"
+    stat = tracked.stat()
+    os.utime(tracked, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    warm = _run(project, cache_dir)
+    assert warm.stats.get("parsed", 0) == 0
+    assert _outcome(warm) == _outcome(cold)
+
+
+def test_with_the_project_index_one_change_parses_every_candidate_again(
+    project: Path, tmp_path: Path
+) -> None:
+    """TG002's answers in one file depend on others: a change anywhere means every
+    candidate is parsed again, while files that spell no trigger are not even read."""
+    cache_dir = tmp_path / "cache"
+    cold = _run(project, cache_dir)
+    write(project, "app/plain.py", "VALUE = 2\n")
+    warm = _run(project, cache_dir)
+    assert warm.stats["parsed"] == cold.stats["parsed"]
+    assert warm.stats["cached"] == 0
+    assert _outcome(warm) == _outcome(cold)
+
+
+def test_a_configuration_change_invalidates(project: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    cold = _run(project, cache_dir, select=("TG001",))
+    assert cold.files_changed == 1
+    other = _run(project, cache_dir, select=("TG001",), trackers=("trace_task",))
+    assert other.stats["cached"] == 0
+    assert other.files_changed == 0 and other.findings == 0
+    again = _run(project, cache_dir, select=("TG001",))
+    assert again.stats["cached"] == again.files_scanned, "each configuration its own"
+    assert _outcome(again) == _outcome(cold)
+
+
+def test_a_new_tool_version_invalidates(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache_dir = tmp_path / "cache"
+    _run(project, cache_dir, select=("TG001",))
+    monkeypatch.setattr(cache_module, "tool_fingerprint", lambda: "a later release")
+    later = _run(project, cache_dir, select=("TG001",))
+    assert later.stats["cached"] == 0
+    assert later.stats.get("parsed", 0) == 1
+
+
+def test_check_results_are_not_served_to_a_run_that_needs_diffs(
+    project: Path, tmp_path: Path
+) -> None:
+    cache_dir = tmp_path / "cache"
+    _run(project, cache_dir, select=("TG001",))
+    dry = _run(project, cache_dir, select=("TG001",), mode="run")
+    changed = [r for r in dry.results if r.changed]
+    assert len(changed) == 1 and changed[0].diff
+    assert '+    tg.create_task(tick(), name="tick")' in changed[0].diff
+    again = _run(project, cache_dir, select=("TG001",), mode="run")
+    assert again.stats["cached"] == again.files_scanned
+    assert [r.diff for r in again.results] == [r.diff for r in dry.results]
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [b"", b"{not json", b'{"format": 1}', b'{"complete": [], "entries": {"x": 1}}'],
+)
+def test_a_corrupt_cache_is_ignored(
+    project: Path, tmp_path: Path, garbage: bytes
+) -> None:
+    cache_dir = tmp_path / "cache"
+    cold = _run(project, cache_dir)
+    (generation,) = cache_dir.glob("*.json")
+    generation.write_bytes(garbage)
+    again = _run(project, cache_dir)
+    assert again.stats["cached"] == 0
+    assert _outcome(again) == _outcome(cold)
+    assert json.loads(generation.read_bytes())["entries"], "rewritten whole"
+
+
+def test_an_unwritable_cache_directory_never_fails_the_run(
+    project: Path, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    summary = _run(project, blocker / "cache")
+    assert summary.errors == 0 and summary.files_changed > 0
+
+
+def test_cli_cache_location_and_no_cache(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CODEMODS_NO_CACHE", raising=False)
+    (project / "pyproject.toml").write_text("[tool.codemods]\nselect = ['TG001']\n")
+    monkeypatch.chdir(tmp_path)
+    assert invoke("check", "--no-cache", project).exit_code == 1
+    assert not (project / ".codemods_cache").exists()
+    assert invoke("check", project).exit_code == 1
+    assert (project / ".codemods_cache" / "CACHEDIR.TAG").is_file()
+    elsewhere = tmp_path / "elsewhere"
+    first = invoke("check", "--cache-dir", elsewhere, project)
+    second = invoke("check", "--cache-dir", elsewhere, project)
+    assert (first.exit_code, first.stdout) == (second.exit_code, second.stdout)
+    assert list(elsewhere.glob("*.json"))
+
+
+def test_warm_check_does_not_import_libcst(project: Path, tmp_path: Path) -> None:
+    """Both runs in one process (the tool's fingerprint stays the same); the parent
+    never parses, and a warm run starts no worker."""
+    script = textwrap.dedent(
+        """
+        import sys
+        from codemods.cli import main
+
+        def check():
+            try:
+                main(["check", "--cache-dir", sys.argv[1], sys.argv[2]])
+            except SystemExit as exit:
+                return exit.code
+            raise AssertionError("no exit code")
+
+        cold = check()
+        assert "libcst" not in sys.modules, "the parent imported LibCST"
+        warm = check()
+        assert (cold, warm) == (1, 1), (cold, warm)
+        print(sorted(name for name in sys.modules if name.startswith("libcst")))
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if k != "CODEMODS_NO_CACHE"}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "cache"), str(project)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_no_worker_starts_when_nothing_needs_parsing(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm run, or a small tree that spells no trigger word, starts no pool."""
+    cache_dir = tmp_path / "cache"
+    cold = _run(project, cache_dir)
+    plain = tmp_path / "plain"
+    write(plain, "a.py", "VALUE = 1\n")
+    write(plain, "b.py", "def f() -> None:\n    pass\n")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a worker pool was started")
+
+    monkeypatch.setattr(runner.Pool, "__init__", refuse)
+    warm = _run(project, cache_dir)
+    assert _outcome(warm) == _outcome(cold)
+    clean = _run(plain, None)
+    assert clean.files_scanned == 2 and clean.return_code == 0
