@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,7 +88,14 @@ def _spawn(cwd: Path, *args: str) -> pexpect.spawn:
         encoding="utf-8",
         timeout=120,
         dimensions=(40, 120),
+        # A shell starts background jobs with SIGINT ignored, and the child would
+        # inherit that: Ctrl-C must reach it as it reaches a person's terminal.
+        preexec_fn=_default_sigint,
     )
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _answer(child: pexpect.spawn, *answers: str) -> Iterator[str]:
