@@ -16,7 +16,12 @@ def list_codemods(terminal: Terminal, output_format: str) -> None:
     docs = all_docs()
     if output_format == "json":
         rows = [
-            {"code": d.code, "name": d.name, "description": d.description, "fix_safety": d.fix_safety}
+            {
+                "code": d.code,
+                "name": d.name,
+                "description": d.description,
+                "fix_safety": d.fix_safety,
+            }
             for d in docs
         ]
         terminal.data(json.dumps(rows, indent=2) + "\n")
@@ -33,7 +38,9 @@ def explain(terminal: Terminal, wanted: str) -> bool:
     spec = registry.find(wanted)
     if spec is None:
         known = ", ".join(f"{s.code} ({s.name})" for s in registry.CODEMODS)
-        terminal.message(f"codemods: error: unknown codemod {wanted!r}; known: {known}", "red")
+        terminal.message(
+            f"codemods: error: unknown codemod {wanted!r}; known: {known}", "red"
+        )
         return False
     page = document(spec).markdown()
     if terminal.color:

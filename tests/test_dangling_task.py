@@ -286,13 +286,15 @@ def test_fix_is_reported_at_the_call() -> None:
             asyncio.create_task(g())
         """
     )
+    # The parameter it adds is reported at the `def`, so a review can attribute it.
     assert findings == [
+        (4, True, "`f()` takes the TaskGroup for the tasks it spawns as `tg`"),
         (
             5,
             True,
             "spawn the task `asyncio.create_task()` throws away into `tg`, else keep a "
             "strong reference to it until it is done",
-        )
+        ),
     ]
 
 

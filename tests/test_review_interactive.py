@@ -269,6 +269,72 @@ def test_quitting_after_half_a_group_writes_nothing_of_it(package: Path) -> None
     assert (package / "pkg" / "main.py").read_text() == MAIN.lstrip("\n")
 
 
+# -- a group across files: a parameter TG003 adds and the caller TG005 passes it to ----
+
+WORKER = """
+import asyncio
+
+
+class Worker:
+    def __init__(self) -> None:
+        self.count = 0
+
+    async def _run(self) -> None:
+        await asyncio.sleep(0)
+
+    async def initialize(self) -> None:
+        asyncio.create_task(self._run())
+"""
+
+LIFESPAN = """
+import asyncio
+
+from pkg.worker import Worker
+
+
+async def lifespan(worker: Worker) -> None:
+    async with asyncio.TaskGroup() as bg:
+        await worker.initialize()
+"""
+
+
+@pytest.fixture
+def gaining(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    write(tmp_path, "pkg/__init__.py", "")
+    write(tmp_path, "pkg/worker.py", WORKER)
+    write(tmp_path, "pkg/app.py", LIFESPAN)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_passing_a_parameter_is_refused_without_the_fix_that_adds_it(
+    gaining: Path,
+) -> None:
+    # app.py: pass `tg=bg` (accepted); worker.py: __init__, initialize() and the spawn
+    # (one hunk, skipped). Written alone, the call would raise TypeError.
+    code, lines = _review(Path("pkg"), ["y", "n"])
+    assert code == 0
+    group = "TG003:pkg.worker.Worker"
+    assert lines == [
+        "pkg/app.py: 0 applied, 0 skipped, 1 refused",
+        "pkg/worker.py: 0 applied, 1 skipped, 0 refused",
+        f"pkg/app.py: left unchanged: applies only part of {group}: 1 of its 2 "
+        "changes (the rest, in pkg/worker.py, were not accepted or were refused)",
+        "0 hunks applied in 0 files, 1 skipped, 1 refused",
+    ]
+    assert (gaining / "pkg" / "app.py").read_text() == LIFESPAN.lstrip("\n")
+
+
+def test_a_parameter_with_the_fix_that_adds_it_is_written(gaining: Path) -> None:
+    code, lines = _review(Path("pkg"), ["y", "y"])
+    assert code == 0
+    assert lines[-1] == "2 hunks applied in 2 files, 0 skipped, 0 refused"
+    assert "await worker.initialize(tg=bg)" in (gaining / "pkg" / "app.py").read_text()
+    worker = (gaining / "pkg" / "worker.py").read_text()
+    assert "def __init__(self, tg: asyncio.TaskGroup | None = None) -> None:" in worker
+    assert "async def initialize(self, tg: asyncio.TaskGroup | None = None)" in worker
+
+
 def test_ctrl_c_aborts_writing_nothing(project: Path) -> None:
     before = (project / "app" / "c.py").read_bytes()
     child = _spawn(project, "app/c.py")

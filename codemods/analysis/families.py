@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from codemods.analysis.index import Callee, ProjectIndex
 
 TG002 = "TG002"
+TG003 = "TG003"
 # Bases from outside the project that certainly define no lifecycle method.
 SAFE_BASES = frozenset(
     {
@@ -58,6 +59,9 @@ class GroupParameter:
     # Its index among the positional arguments; None when it is keyword-only.
     position: int | None
     target: str
+    # The group of the fix that adds the parameter in this run, if one does: passing
+    # the TaskGroup must be accepted together with it.
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -212,27 +216,43 @@ def taskgroup_parameter(index: ProjectIndex, callee: Callee) -> GroupParameter |
         )
         return GroupParameter(existing, position, callee.display)
     param = index.scope.taskgroup_param
-    if param in function.parameters or not _gains(index, callee):
+    if param in function.parameters:
+        return None
+    group = _gaining_group(index, callee)
+    if group is None:
         return None
     position = None if function.var_positional else len(function.positional)
-    return GroupParameter(param, position, callee.display)
+    return GroupParameter(param, position, callee.display, group)
 
 
-def _gains(index: ProjectIndex, callee: Callee) -> bool:
+def dangling_task_group(owner: str) -> str:
+    """The group of TG003's fixes that add a TaskGroup parameter in ``owner``.
+
+    ``owner`` is the class whose methods (and ``__init__``) take the parameter, or the
+    module-level function that does: those fixes share the stored TaskGroup.
+    """
+    return f"{TG003}:{owner}"
+
+
+def _gaining_group(index: ProjectIndex, callee: Callee) -> str | None:
+    """The group of the fix giving ``callee`` the TaskGroup parameter, if one does."""
     function = callee.function
-    if function.gains_taskgroup:
-        return True
     definer = callee.definer
+    # TG002 runs first: what it converts, TG003 finds converted.
+    if definer is not None and converted_by_lifecycle(index, definer, function):
+        return families(index, function.name)[definer].group
+    if function.gains_taskgroup:
+        owner = definer if definer is not None else callee.qualified
+        return None if owner is None else dangling_task_group(owner)
     if definer is None:
-        return False
-    if converted_by_lifecycle(index, definer, function):
-        return True
+        return None
     if callee.constructs is None or definer not in index.classes:
-        return False
+        return None
     klass = index.classes[definer]
     # TG002 converts the spawns of the methods it makes async before TG003 runs.
-    return any(
+    gains = any(
         (method := klass.method(name)) is not None
         and not converted_by_lifecycle(index, definer, method)
         for name in klass.init_gains_via
     )
+    return dangling_task_group(definer) if gains else None

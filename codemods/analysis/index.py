@@ -76,6 +76,8 @@ class Callee:
     definer: str | None
     constructs: str | None
     display: str
+    # The absolute name of the module-level function, when it is one.
+    qualified: str | None = None
 
 
 def query(
@@ -112,6 +114,7 @@ class ProjectIndex:
     _symbols: dict[str, Symbol | None] = field(default_factory=dict, repr=False)
     _resolved: dict[str, Symbol | None] = field(default_factory=dict, repr=False)
     _cuts: int = field(default=0, repr=False)
+    _attempted: dict[str, Symbol | None] = field(default_factory=dict, repr=False)
     _caches: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -196,6 +199,7 @@ class ProjectIndex:
 
     def symbol(self, name: str) -> Symbol | None:
         if name not in self._symbols:
+            self._attempted = {}
             self._symbols[name] = self._symbol(name, frozenset())
         found = self._symbols[name]
         if found is None and not self.quiet:
@@ -203,25 +207,42 @@ class ProjectIndex:
         return found
 
     def _symbol(self, name: str, seen: frozenset[str]) -> Symbol | None:
-        # Memoized: star-import chains (`from x import *` in many modules) make the
-        # paths to a name exponential in number. An answer reached only because a
-        # cycle or the depth limit cut a path short may differ on another path, so
-        # only answers computed without such a cut are kept.
+        # Memoized across questions only when no cycle or depth limit cut a path short
+        # (such an answer may differ along another path), and within one question
+        # always: names reach each other along exponentially many paths otherwise.
         if name in self._resolved:
             found = self._resolved[name]
             if found is None and not self.quiet:
                 self.unresolved.add(name)
             return found
+        if name in self._attempted:
+            return self._attempted[name]
         if name in seen or len(seen) > MAX_DEPTH:
             self._cuts += 1
             return None
         cuts = self._cuts
         found = self._resolve(name, seen | {name})
+        self._attempted[name] = found
         if found is not None or self._cuts == cuts:
             self._resolved[name] = found
         return found
 
     def _resolve(self, name: str, seen: frozenset[str]) -> Symbol | None:
+        found = self._defined(name, seen)
+        if found is not None or name in self.imports:
+            return found
+        head, dot, last = name.rpartition(".")
+        owner = self._symbol(head, seen) if dot else None
+        if owner is not None and owner.kind == "module":
+            found = self._through_stars(owner.name, last, name, seen)
+            if found is not None:
+                return found
+        if not self.quiet:
+            self.unresolved.add(name)
+        return None
+
+    def _defined(self, name: str, seen: frozenset[str]) -> Symbol | None:
+        """What ``name`` is where it is defined or imported, stars aside."""
         for kind, table in (
             ("class", self.classes),
             ("function", self.functions),
@@ -233,18 +254,46 @@ class ProjectIndex:
             return self._symbol(self.imports[name], seen)
         if name in self.modules:
             return Symbol("module", name)
-        head, dot, last = name.rpartition(".")
-        owner = self._symbol(head, seen) if dot else None
-        if owner is not None and owner.kind == "module":
-            candidates = [] if owner.name == head else [f"{owner.name}.{last}"]
-            candidates += [f"{s}.{last}" for s in self.modules[owner.name].star_imports]
-            for candidate in candidates:
-                found = self._symbol(candidate, seen)
-                if found is not None:
-                    return found
-        if not self.quiet:
-            self.unresolved.add(name)
         return None
+
+    def _through_stars(
+        self, module: str, last: str, name: str, seen: frozenset[str]
+    ) -> Symbol | None:
+        """``module.last`` found in the modules ``module`` star-imports, transitively.
+
+        The star-import graph is walked once per module, breadth first (a nearer
+        module's name wins), instead of once per path: in a package whose modules
+        star-import each other, as asyncio's do, the paths are exponential in number.
+        """
+        for source in self._star_closure(module):
+            candidate = f"{source}.{last}"
+            if candidate == name:
+                continue
+            if source in self.modules:
+                found = self._defined(candidate, seen)
+            else:
+                # Star-imported from outside the index: a later round may index it.
+                found = self._symbol(candidate, seen)
+            if found is not None:
+                return found
+        return None
+
+    def _star_closure(self, module: str) -> list[str]:
+        """``module`` and the modules it star-imports, transitively, nearest first."""
+        closures: dict[str, list[str]] = self._caches.setdefault("stars", {})
+        if module not in closures:
+            order: list[str] = []
+            pending = [module]
+            while pending:
+                current = pending.pop(0)
+                if current in order:
+                    continue
+                order.append(current)
+                facts = self.modules.get(current)
+                if facts is not None:
+                    pending.extend(facts.star_imports)
+            closures[module] = order
+        return closures[module]
 
     def class_named(self, name: str, depth: int = 0) -> str | None:
         """The class ``name`` denotes, through aliases (``Trail = AuditTrail``)."""
@@ -301,7 +350,7 @@ class ProjectIndex:
             return None if owner is None else self._method_callee(owner, last)
         if found.kind == "function":
             function = self.functions[found.name]
-            return Callee(function, None, None, function.name)
+            return Callee(function, None, None, function.name, found.name)
         if found.kind == "class":
             init = self.method(found.name, "__init__")
             if init is None:

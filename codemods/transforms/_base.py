@@ -21,6 +21,7 @@ from codemods.config import Settings
 from codemods.engine.noqa import NoqaMap
 from codemods.engine.results import Applicability, Finding
 from codemods.transforms import registry
+from codemods.transforms._dispatch import FastTransformer
 
 if TYPE_CHECKING:
     from codemods.analysis.index import ProjectIndex
@@ -56,7 +57,7 @@ class Environment:
     fixes_applied: int = 0
 
 
-class Codemod(VisitorBasedCodemodCommand):
+class Codemod(FastTransformer, VisitorBasedCodemodCommand):
     """Base class: subclasses declare ``class X(Codemod, code="TG00x")``."""
 
     CODE: ClassVar[str]
@@ -96,6 +97,7 @@ class Codemod(VisitorBasedCodemodCommand):
         fixable: bool,
         applicability: Applicability | None = None,
         group: str | None = None,
+        suppressible: bool = True,
     ) -> bool:
         """Record a finding at ``node``; True when its fix should be applied now.
 
@@ -103,7 +105,7 @@ class Codemod(VisitorBasedCodemodCommand):
         ``--safe-only``, an unsafe fix is recorded as pending instead of applied.
         """
         position = self.get_metadata(PositionProvider, node).start
-        if self.env.noqa.suppresses(position.line, self.CODE):
+        if suppressible and self.env.noqa.suppresses(position.line, self.CODE):
             return False
         applicability = applicability or self.FIX_SAFETY
         apply = fixable and not (self.env.safe_only and applicability == "unsafe")

@@ -183,7 +183,7 @@ def _append_exploded(
     if params.star_kwarg is None:
         # The new parameter becomes the last: it takes the comma leading to `)`.
         last = items[-1]
-        closing = last.comma
+        closing = getattr(last, "comma", cst.MaybeSentinel.DEFAULT)
         replaced = params.deep_replace(last, last.with_changes(comma=between))
         assert isinstance(replaced, cst.Parameters)
         params = replaced

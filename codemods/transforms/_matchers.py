@@ -113,7 +113,10 @@ class ClassScope:
     @property
     def init(self) -> cst.FunctionDef | None:
         for statement in self.node.body.body:
-            if isinstance(statement, cst.FunctionDef) and statement.name.value == "__init__":
+            if (
+                isinstance(statement, cst.FunctionDef)
+                and statement.name.value == "__init__"
+            ):
                 return statement
         return None
 
@@ -166,7 +169,8 @@ def _is_instance_method(function: cst.FunctionDef) -> bool:
     if not (params.posonly_params or params.params):
         return False
     return not any(
-        isinstance(d.decorator, cst.Name) and d.decorator.value in ("staticmethod", "classmethod")
+        isinstance(d.decorator, cst.Name)
+        and d.decorator.value in ("staticmethod", "classmethod")
         for d in function.decorators
     )
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.metadata import PositionProvider, QualifiedNameProvider
+from libcst.metadata import PositionProvider, ScopeProvider
 
 from codemods.transforms._base import Codemod, Environment
 from codemods.transforms._matchers import (
@@ -22,7 +22,7 @@ from codemods.transforms._matchers import (
 class ScopeTracking(Codemod):
     """Maintains ``self.scopes``: the enclosing ClassScope/Frame objects, innermost last."""
 
-    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider)
+    METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider)
 
     def __init__(
         self, context: CodemodContext, environment: Environment | None = None
@@ -35,7 +35,9 @@ class ScopeTracking(Codemod):
 
     def qualified(self, node: cst.CSTNode) -> set[str]:
         """Absolute qualified names ``node`` refers to through imports."""
-        names = self.get_metadata(QualifiedNameProvider, node, set())
+        # What QualifiedNameProvider gives, without its extra pass over every node.
+        scope = self.get_metadata(ScopeProvider, node, None)
+        names = scope.get_qualified_names_for(node) if scope is not None else set()
         return imported_names(names, self.module_name)
 
     @property

@@ -49,7 +49,9 @@ class Layout:
         return self.module.default_indent
 
 
-def alias_statement(alias: str, group: str, asyncio_name: str, module: cst.Module) -> cst.BaseStatement:
+def alias_statement(
+    alias: str, group: str, asyncio_name: str, module: cst.Module
+) -> cst.BaseStatement:
     """``spawn = asyncio.create_task if tg is None else tg.create_task``."""
     code = f"{alias} = {asyncio_name}.create_task if {group} is None else {group}.create_task\n"
     return parse_statement(code, module)
@@ -80,7 +82,11 @@ def discarded_spawn(
         prefix=f"{task} = ",
     )
     grouped = spawn_call(
-        f"{group}.create_task", call, column=inner, line_length=layout.line_length, unit=unit
+        f"{group}.create_task",
+        call,
+        column=inner,
+        line_length=layout.line_length,
+        unit=unit,
     )
     code = (
         f"if {group} is None:\n"
@@ -101,9 +107,13 @@ def _indented(code: str, unit: str) -> str:
     return "".join(f"{unit}{line}\n" for line in code.splitlines())
 
 
-def keeper_declaration(target: str, result_type: str, asyncio_name: str, module: cst.Module) -> cst.BaseStatement:
+def keeper_declaration(
+    target: str, result_type: str, asyncio_name: str, module: cst.Module
+) -> cst.BaseStatement:
     """``<target>: set[asyncio.Task[T]] = set()``."""
-    return parse_statement(f"{target}: set[{asyncio_name}.Task[{result_type}]] = set()\n", module)
+    return parse_statement(
+        f"{target}: set[{asyncio_name}.Task[{result_type}]] = set()\n", module
+    )
 
 
 def declares(body: cst.CSTNode, target: str) -> bool:
@@ -123,7 +133,9 @@ def declares(body: cst.CSTNode, target: str) -> bool:
     return found
 
 
-def append_to_function(function: cst.FunctionDef, statement: cst.BaseStatement) -> cst.FunctionDef:
+def append_to_function(
+    function: cst.FunctionDef, statement: cst.BaseStatement
+) -> cst.FunctionDef:
     """``function`` with ``statement`` as the last statement of its body."""
     body = function.body
     if isinstance(body, cst.SimpleStatementSuite):
@@ -133,7 +145,9 @@ def append_to_function(function: cst.FunctionDef, statement: cst.BaseStatement) 
     return function.with_changes(body=body.with_changes(body=[*body.body, statement]))
 
 
-def insert_after_imports(module: cst.Module, statement: cst.BaseStatement) -> cst.Module:
+def insert_after_imports(
+    module: cst.Module, statement: cst.BaseStatement
+) -> cst.Module:
     """``module`` with ``statement`` after its top imports, set off by a blank line."""
     body = list(module.body)
     index = 0
@@ -150,8 +164,11 @@ def _is_preamble(statement: cst.BaseStatement, index: int) -> bool:
     small = statement.body
     if all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in small):
         return True
-    return index == 0 and len(small) == 1 and isinstance(small[0], cst.Expr) and isinstance(
-        small[0].value, (cst.SimpleString, cst.ConcatenatedString)
+    return (
+        index == 0
+        and len(small) == 1
+        and isinstance(small[0], cst.Expr)
+        and isinstance(small[0].value, (cst.SimpleString, cst.ConcatenatedString))
     )
 
 
@@ -200,11 +217,17 @@ class Keepers:
             return node
         statements = list(node.body.body)
         for index, statement in enumerate(statements):
-            if isinstance(statement, cst.FunctionDef) and statement.name.value == "__init__":
+            if (
+                isinstance(statement, cst.FunctionDef)
+                and statement.name.value == "__init__"
+            ):
                 if declares(statement.body, f"self.{KEEPER}"):
                     return node
                 declaration = keeper_declaration(
-                    f"self.{KEEPER}", self._type(scope.keeper_types), asyncio_name, self.module
+                    f"self.{KEEPER}",
+                    self._type(scope.keeper_types),
+                    asyncio_name,
+                    self.module,
                 )
                 statements[index] = append_to_function(statement, declaration)
                 return node.with_changes(body=node.body.with_changes(body=statements))
@@ -243,11 +266,15 @@ def _async_return_types(module: cst.Module) -> dict[tuple[str | None, str], str]
                 and statement.asynchronous is not None
                 and statement.returns is not None
             ):
-                found[(owner, statement.name.value)] = code_of(statement.returns.annotation)
+                found[(owner, statement.name.value)] = code_of(
+                    statement.returns.annotation
+                )
 
     take(None, module.body)
     for statement in module.body:
-        if isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
+        if isinstance(statement, cst.ClassDef) and isinstance(
+            statement.body, cst.IndentedBlock
+        ):
             take(statement.name.value, statement.body.body)
     return found
 

@@ -9,6 +9,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import PositionProvider
 
+from codemods.analysis.families import dangling_task_group
 from codemods.transforms._base import Environment, Example
 from codemods.transforms._builders import (
     add_parameter,
@@ -139,8 +140,10 @@ class DanglingTask(ScopeTracking, code="TG003"):
         self.blocks: list[cst.IndentedBlock] = []
         # Decided while visiting, applied on the way out.
         self.rebuild: dict[cst.Call, tuple[Frame, str, bool]] = {}
-        self.gaining: set[cst.FunctionDef] = set()
-        self.storing: set[cst.ClassDef] = set()
+        # Functions gaining the TaskGroup parameter and classes keeping it, with the
+        # group their fixes share with the callers TG005 passes the TaskGroup to.
+        self.gaining: dict[cst.FunctionDef, str] = {}
+        self.storing: dict[cst.ClassDef, str] = {}
         self.chosen: set[tuple[cst.FunctionDef, cst.IndentedBlock]] = set()
         self.fixed = 0
         self.uses_asyncio = False
@@ -218,16 +221,28 @@ class DanglingTask(ScopeTracking, code="TG003"):
             f"spawn the task {spelled} throws away into `{param}`{via}, else keep a "
             "strong reference to it until it is done"
         )
-        if not self.report(original, message, fixable=True):
+        group = self._owner_group() if found is None or keeps else None
+        if not self.report(original, message, fixable=True, group=group):
             return updated
         self.fixed += 1
         self.uses_asyncio = True
-        if found is None:
-            self.gaining.add(frame.function)
-        if keeps and scope is not None:
-            self.storing.add(scope.node)
+        if found is None and group is not None:
+            self.gaining[frame.function] = group
+        if keeps and scope is not None and group is not None:
+            self.storing[scope.node] = group
         self.rebuild[original] = (frame, param, keeps)
         return self._named(frame, original, updated)
+
+    def _owner_group(self) -> str:
+        """The group of the fixes that change the signature and state of the innermost
+        enclosing class, else of the module-level function, being visited."""
+        classes = [n for n, s in enumerate(self.scopes) if isinstance(s, ClassScope)]
+        owner = self.scopes[: classes[-1] + 1 if classes else 1]
+        names = [
+            (scope.node if isinstance(scope, ClassScope) else scope.function).name.value
+            for scope in owner
+        ]
+        return dangling_task_group(".".join([self.module_name or "__main__", *names]))
 
     def _named(self, frame: Frame, original: cst.Call, updated: cst.Call) -> cst.Call:
         named = self.task_names.apply(original, updated, frame.function, self._line)
@@ -284,9 +299,20 @@ class DanglingTask(ScopeTracking, code="TG003"):
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
         super().leave_FunctionDef(original_node, updated_node)
-        if original_node not in self.gaining:
+        group = self.gaining.get(original_node)
+        if group is None:
             return updated_node
+        name = original_node.name.value
+        message = (
+            f"`{name}()` takes the TaskGroup for the tasks it spawns as `{self.param}`"
+        )
+        self._report_signature(original_node.name, message, group)
         return self._with_param(original_node, updated_node)
+
+    def _report_signature(self, node: cst.Name, message: str, group: str) -> None:
+        # Callers (and TG005) rely on this change: it is reported, whatever `noqa`
+        # says, so that a review accepts or skips it with the spawns it serves.
+        self.report(node, message, fixable=True, group=group, suppressible=False)
 
     def _with_param(
         self, original: cst.FunctionDef, updated: cst.FunctionDef
@@ -305,9 +331,17 @@ class DanglingTask(ScopeTracking, code="TG003"):
         scope = self.scopes[-1]
         super().leave_ClassDef(original_node, updated_node)
         keeping, init = self.keeping[original_node], ClassScope(original_node).init
-        if original_node in self.storing and keeping is not None and init is not None:
+        group = self.storing.get(original_node)
+        if group is not None and keeping is not None and init is not None:
             # __init__ takes the TaskGroup, if it does not yet, and keeps it.
             needs_param, needs_store = keeping
+            if needs_param or needs_store:
+                name = original_node.name.value
+                message = (
+                    f"`{name}.__init__()` keeps the TaskGroup its methods spawn into "
+                    f"as `self.{self.param}`"
+                )
+                self._report_signature(init.name, message, group)
             store = f"self.{self.param} = {self.param}\n"
             updated_node = keep_in_init(
                 updated_node,

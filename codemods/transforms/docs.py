@@ -43,12 +43,21 @@ class CodemodDoc:
         fixed = [e for e in self.examples if e.after is not None]
         if fixed:
             parts += ["## Example", "```python", fixed[0].before.rstrip(), "```", ""]
-            parts += ["## Use instead", "```python", str(fixed[0].after).rstrip(), "```", ""]
+            parts += [
+                "## Use instead",
+                "```python",
+                str(fixed[0].after).rstrip(),
+                "```",
+                "",
+            ]
         for example in self.examples:
             if example.after is None:
                 parts += [f"Left alone: {example.title}", "```python"]
                 parts += [example.before.rstrip(), "```", ""]
-        parts += ["## Fix safety", f"**{self.fix_safety}**. {self.sections.get('Fix safety', '')}"]
+        parts += [
+            "## Fix safety",
+            f"**{self.fix_safety}**. {self.sections.get('Fix safety', '')}",
+        ]
         return "\n".join(parts).rstrip() + "\n"
 
 

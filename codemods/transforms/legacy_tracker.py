@@ -102,7 +102,11 @@ class LegacyTracker(ScopeTracking, code="TG001"):
 
     def _is_tracker(self, node: cst.BaseExpression) -> set[str]:
         qualified = self.qualified(node)
-        return qualified if matches_configured(qualified, self.settings.trackers) else set()
+        return (
+            qualified
+            if matches_configured(qualified, self.settings.trackers)
+            else set()
+        )
 
     def visit_Module(self, node: cst.Module) -> None:
         self.asyncio_name = bound_module_name(node, "asyncio") or "asyncio"
@@ -111,10 +115,14 @@ class LegacyTracker(ScopeTracking, code="TG001"):
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         if len(node.body) == 1 and m.matches(node.body[0], m.Expr(value=m.Call())):
             expression = node.body[0]
-            assert isinstance(expression, cst.Expr) and isinstance(expression.value, cst.Call)
+            assert isinstance(expression, cst.Expr) and isinstance(
+                expression.value, cst.Call
+            )
             self.discarded.add(expression.value)
 
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+    def leave_Call(
+        self, original_node: cst.Call, updated_node: cst.Call
+    ) -> cst.BaseExpression:
         qualified = self._is_tracker(original_node.func)
         if not qualified:
             return updated_node
@@ -125,7 +133,11 @@ class LegacyTracker(ScopeTracking, code="TG001"):
             if arg.keyword is not None and arg.keyword.value not in CREATE_TASK_KEYWORDS
         ]
         positional = [arg for arg in original_node.args if arg.keyword is None]
-        if unsupported or len(positional) != 1 or any(a.star for a in original_node.args):
+        if (
+            unsupported
+            or len(positional) != 1
+            or any(a.star for a in original_node.args)
+        ):
             what = f"`{unsupported[0]}=`" if unsupported else "these arguments"
             self.report(
                 original_node,
@@ -169,10 +181,14 @@ class LegacyTracker(ScopeTracking, code="TG001"):
         return updated_node.with_changes(func=cst.Name(frame.alias))
 
     def leave_SimpleStatementLine(
-        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+        self,
+        original_node: cst.SimpleStatementLine,
+        updated_node: cst.SimpleStatementLine,
     ) -> cst.BaseStatement:
         expression = original_node.body[0]
-        if not (isinstance(expression, cst.Expr) and isinstance(expression.value, cst.Call)):
+        if not (
+            isinstance(expression, cst.Expr) and isinstance(expression.value, cst.Call)
+        ):
             return updated_node
         if expression.value not in self.rebuild:
             return updated_node
@@ -210,7 +226,9 @@ class LegacyTracker(ScopeTracking, code="TG001"):
         super().leave_ClassDef(original_node, updated_node)
         return self.keepers.declare_in_class(scope, updated_node, self.asyncio_name)
 
-    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+    def leave_Module(
+        self, original_node: cst.Module, updated_node: cst.Module
+    ) -> cst.Module:
         if self.converted == 0:
             return updated_node
         module = self.keepers.declare_in_module(updated_node, self.asyncio_name)
@@ -236,7 +254,9 @@ class LegacyTracker(ScopeTracking, code="TG001"):
                 ):
                     source = _import_source(small)
                     for alias in small.names:
-                        imported = absolute(f"{source}.{_code(alias.name)}", self.module_name)
+                        imported = absolute(
+                            f"{source}.{_code(alias.name)}", self.module_name
+                        )
                         if matches_configured({imported}, self.settings.trackers):
                             self._remove(small, alias)
                 elif isinstance(small, cst.Import):
@@ -266,7 +286,9 @@ def _code(node: cst.CSTNode) -> str:
 
 def _import_source(node: cst.ImportFrom) -> str:
     """``.x.y`` for ``from .x.y import ...``."""
-    return "." * len(node.relative) + ("" if node.module is None else _code(node.module))
+    return "." * len(node.relative) + (
+        "" if node.module is None else _code(node.module)
+    )
 
 
 def insert_before_first_use(
@@ -282,9 +304,13 @@ def insert_before_first_use(
     statements = list(body.body)
     for index, current in enumerate(statements):
         if m.findall(current, m.Call(func=m.Name(name))):
-            assert isinstance(current, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+            assert isinstance(
+                current, (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+            )
             assert isinstance(statement, cst.SimpleStatementLine)
             statements[index] = current.with_changes(leading_lines=[])
-            statements.insert(index, statement.with_changes(leading_lines=current.leading_lines))
+            statements.insert(
+                index, statement.with_changes(leading_lines=current.leading_lines)
+            )
             return function.with_changes(body=body.with_changes(body=statements))
     return function

@@ -113,6 +113,6 @@ class LifespanTaskgroup(IndexedCodemod, code="TG005"):
             f"pass the TaskGroup `{group}` to `{parameter.target}()`, which takes it "
             f"as `{parameter.name}=`"
         )
-        if not self.report(original_node, message, fixable=True):
+        if not self.report(original_node, message, fixable=True, group=parameter.group):
             return updated_node
         return with_keyword(updated_node, parameter.name, cst.Name(group))
