@@ -17,7 +17,8 @@ from codemods import config
 from codemods.engine import runner
 from codemods.engine.reporting.terminal import Terminal
 from codemods.review import steps
-from codemods.review.interactive import HELP, PROMPT
+from codemods.review.commit import Outcome
+from codemods.review.interactive import HELP, PROMPT, summarize
 from tests.support.cli import invoke, write
 
 REPO = Path(__file__).resolve().parents[1]
@@ -120,7 +121,7 @@ def test_a_review_session_in_a_terminal(project: Path) -> None:
     tail = ANSI.sub("", child.before)
 
     assert child.exitstatus == 0, tail
-    assert "app/a.py (hunk 1/12) by TG001 legacy-tracker" in shown[0]
+    assert "app/a.py (hunk 1/12) by TG001 legacy-tracker (unsafe fix)" in shown[0]
     assert "-from app.task_tracker import track_task" in shown[0]
     assert "+    tg.create_task(asyncio.sleep(1))" in shown[0]
     assert "app/a.py (hunk 2/12) by TG001 legacy-tracker" in shown[1]
@@ -353,3 +354,11 @@ def test_nothing_to_review(tmp_path: Path) -> None:
     code, lines = _review(tmp_path, [])
     assert code == 0
     assert lines == ["nothing to review: no codemod would change a file"]
+
+
+def test_the_summary_counts_in_the_singular_and_plural() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    outcomes = [Outcome("a.py", 1, 0, 0), Outcome("b.py", 0, 2, 0)]
+    summarize(Terminal(out, err, color=False), outcomes)
+    last = err.getvalue().splitlines()[-1]
+    assert last == "1 hunk applied in 1 file, 2 skipped, 0 refused"

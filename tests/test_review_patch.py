@@ -179,8 +179,19 @@ def test_interactive_patch_records_what_was_applied(repo: Path, tmp_path: Path) 
     )
 
     assert code == 0
-    assert f"patch for 1 files written to {target}" in err.getvalue().splitlines()
+    assert f"patch for 1 file written to {target}" in err.getvalue().splitlines()
     data = target.read_bytes()
     assert data.startswith(b"diff --git a/app/bom.py b/app/bom.py\n")
     reverse = _git(repo, "apply", "-R", "--check", str(target))
     assert reverse.returncode == 0, "the patch is exactly what is now on disk"
+
+
+def test_a_patch_replaces_the_old_one_whole_and_leaves_no_temporary_file(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "run.patch"
+    target.write_bytes(b"an older patch\n")
+    assert patch.save(target, [b"--- a/x.py\n", b"", b"--- a/y.py\n"]) == 2
+    assert target.read_bytes() == b"--- a/x.py\n--- a/y.py\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["run.patch"]
+    assert target.stat().st_mode & 0o644 == 0o644  # not mkstemp's private 0600

@@ -12,6 +12,7 @@ import contextlib
 import multiprocessing
 import multiprocessing.connection
 import os
+import select
 import signal
 import sys
 import threading
@@ -108,7 +109,7 @@ class Pool:
         started = self._context.Value("d", 0.0, lock=False)
         process = self._context.Process(
             target=_serve,
-            args=(child, self._make_work, self._payload, current, started),
+            args=(child, self._make_work, self._payload, current, started, os.getpid()),
             daemon=True,
         )
         with _safe_path():
@@ -293,8 +294,10 @@ def _serve(
     payload: Any,
     current: Synchronized[int],
     started: Synchronized[float],
+    main_pid: int,
 ) -> None:
     """Worker entry point: process chunks in a big-stack thread until told to stop."""
+    _exit_with(main_pid)
     # Ctrl-C reaches the whole process group; only the parent decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.setrecursionlimit(RECURSION_LIMIT)
@@ -304,6 +307,28 @@ def _serve(
     )
     thread.start()
     thread.join()
+
+
+def _exit_with(main_pid: int) -> None:
+    """Exit as soon as the run's main process does, however it dies.
+
+    A worker belongs to the forkserver, which outlives a main process killed alone
+    (SIGKILL): the workers themselves keep the forkserver's liveness pipe open. Left
+    alone, a worker would finish its chunk and write files for a run nobody waits for.
+    Linux (``pidfd_open``) only; elsewhere a worker stops at its next chunk.
+    """
+    if not hasattr(os, "pidfd_open"):
+        return
+    try:
+        watched = os.pidfd_open(main_pid)
+    except OSError:  # already gone
+        os._exit(1)
+
+    def watch() -> None:
+        select.select([watched], [], [])  # readable once the process has exited
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="main-watch").start()
 
 
 def _loop(

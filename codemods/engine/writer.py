@@ -58,6 +58,30 @@ def write_atomic(path: Path, data: bytes, *, expected: os.stat_result) -> None:
     _fsync_directory(path.parent)
 
 
+def write_new(path: Path, data: bytes) -> None:
+    """Create or replace ``path`` (a file the tool makes, such as a patch) with
+    ``data`` as a whole: a reader, or a run killed meanwhile, sees the old file or the
+    new one. Raises ``OSError``."""
+    fd, temp = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX
+    )
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # mkstemp makes it private; a patch is as readable as any file the user makes.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    _fsync_directory(path.parent)
+
+
 def _fsync_directory(directory: Path) -> None:
     """Make the rename itself durable (best effort: not every platform allows it)."""
     with contextlib.suppress(OSError):

@@ -24,6 +24,8 @@ class Change:
     hunk: Hunk
     codes: tuple[str, ...]
     groups: frozenset[str]
+    # The fix safety ("safe", "unsafe") of the fixes it holds, when any says.
+    safety: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,8 @@ def attribute(result: FileResult, hunks: Sequence[Hunk]) -> tuple[Change, ...]:
     for hunk, findings in zip(hunks, owned, strict=True):
         codes = _in_run_order([f.rule for f in findings], result.changed_by)
         groups = frozenset(f.group for f in findings if f.group is not None)
-        changes.append(Change(hunk, codes or result.changed_by, groups))
+        safety = tuple(sorted({f.applicability for f in findings}))
+        changes.append(Change(hunk, codes or result.changed_by, groups, safety))
     return tuple(changes)
 
 

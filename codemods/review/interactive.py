@@ -93,7 +93,12 @@ def _show(
     made_by = ", ".join(
         f"{code} {names.get(code, '')}".strip() for code in change.codes
     )
-    terminal.out.print(f"\n{file.shown} (hunk {counter}) by {made_by}", style="bold")
+    # A hunk holding any unsafe fix is as unsafe as its least safe part.
+    unsafe = "unsafe" in change.safety
+    safety = f" ({'unsafe' if unsafe else 'safe'} fix)" if change.safety else ""
+    terminal.out.print(
+        f"\n{file.shown} (hunk {counter}) by {made_by}{safety}", style="bold"
+    )
     for group in sorted(change.groups):
         others = [m for m in members[group] if m != (file.shown, number)]
         if others:
@@ -136,7 +141,11 @@ def summarize(terminal: Terminal, outcomes: Sequence[Outcome]) -> None:
     skipped = sum(o.skipped for o in outcomes)
     refused = sum(o.refused for o in outcomes)
     terminal.message(
-        f"{applied} hunks applied in {written} files, "
+        f"{plural(applied, 'hunk')} applied in {plural(written, 'file')}, "
         f"{skipped} skipped, {refused} refused",
         "bold",
     )
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from codemods.engine.diffs import unified_diff
+from codemods.engine.writer import write_new
 
 _NEEDS_QUOTES = re.compile(r'["\\\x00-\x1f\x7f]')
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -64,5 +65,5 @@ def _quoted(name: str) -> str:
 def save(target: Path, sections: Iterable[bytes]) -> int:
     """Write the patch; the number of files in it."""
     parts = [part for part in sections if part]
-    target.write_bytes(b"".join(parts))
+    write_new(target, b"".join(parts))
     return len(parts)

@@ -15,7 +15,7 @@ from codemods.engine.results import ExitCode, Summary
 from codemods.review import patch
 from codemods.review.changes import FileChanges, changed_files
 from codemods.review.commit import commit
-from codemods.review.interactive import Ask, ask_stdin, review, summarize
+from codemods.review.interactive import Ask, ask_stdin, plural, review, summarize
 from codemods.review.noqa_edit import add_noqa
 
 # Exit codes from the most to the least important (README: 2 > 3 > 1 > 0).
@@ -77,7 +77,9 @@ def _save(
         return ExitCode.USAGE
     for line in left_out:
         terminal.message(line, "red")
-    terminal.message(f"patch for {count} files written to {patch_file}", "bold")
+    terminal.message(
+        f"patch for {plural(count, 'file')} written to {patch_file}", "bold"
+    )
     return ExitCode.FILE_ERRORS if left_out else ExitCode.OK
 
 

@@ -337,20 +337,22 @@ class BoundedBuffer(ScopeTracking, code="TG004"):
             return updated_node.with_changes(
                 attr=cst.Name(self.to_deque[original_node])
             )
-        if original_node in self.to_list:
-            return list_of(self.to_list[original_node], original_node)
-        return updated_node
+        return self._listed(original_node, updated_node)
 
     def leave_Call(
         self, original_node: cst.Call, updated_node: cst.Call
     ) -> cst.BaseExpression:
-        if original_node in self.to_list:
-            return list_of(self.to_list[original_node], original_node)
-        return updated_node
+        return self._listed(original_node, updated_node)
 
     def leave_Subscript(
         self, original_node: cst.Subscript, updated_node: cst.Subscript
     ) -> cst.BaseExpression:
+        return self._listed(original_node, updated_node)
+
+    def _listed(
+        self, original_node: cst.BaseExpression, updated_node: cst.BaseExpression
+    ) -> cst.BaseExpression:
+        """A use that needs a list (slicing, a list method) reads ``list(self.x)``."""
         if original_node in self.to_list:
             return list_of(self.to_list[original_node], original_node)
         return updated_node
