@@ -182,10 +182,18 @@ def main() -> None:
                         help="runs of libcst.tool (slow: about half an hour each on 20,000 files)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--json", type=Path, help="also write the raw timings here")
+    parser.add_argument("--only", help="comma-separated command keys to run (default: all): "
+                        "cold, cold1, tg001, warm, dry, libcst, ruff_cold, ruff_warm, grep")
     args = parser.parse_args()
     tree = args.tree.resolve()
     files = sum(1 for _ in tree.rglob("*.py"))
     planned = commands(tree, args.runs, args.libcst_runs, args.jobs)
+    if args.only:
+        keys = set(args.only.split(","))
+        unknown = keys - {c.key for c in planned}
+        if unknown:
+            parser.error(f"unknown command keys: {', '.join(sorted(unknown))}")
+        planned = [c for c in planned if c.key in keys]
     for command in planned:
         if command.prime and command.runs:
             subprocess.run(command.argv, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -79,6 +79,24 @@ def test_warm_run_serves_every_result_and_parses_nothing(
     assert not list(cache_dir.glob("*.tmp")), "the cache is written atomically"
 
 
+def test_files_that_cannot_be_parsed_or_decoded_are_served_too(
+    project: Path, tmp_path: Path
+) -> None:
+    """Their errors last as long as their bytes: were they never cached, one such file
+    would make every warm run with the project index (served whole or not at all) cold."""
+    write(project, "app/broken.py", "async def f(:\n    asyncio.create_task(g())\n")
+    (project / "app" / "binary.py").write_bytes(b"create_task\x00\xff")
+    cache_dir = tmp_path / "cache"
+    cold = _run(project, cache_dir)
+    assert sorted(r.error.kind for r in cold.results if r.error) == ["decode", "parse"]
+    warm = _run(project, cache_dir)
+    assert warm.stats.get("parsed", 0) == 0
+    assert warm.stats["cached"] == warm.files_scanned
+    assert [(r.path, r.error) for r in warm.results] == [
+        (r.path, r.error) for r in cold.results
+    ]
+
+
 def test_a_changed_file_is_processed_again(project: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     cold = _run(project, cache_dir, select=("TG001",))

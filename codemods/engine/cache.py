@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from codemods.engine.results import FileResult, Finding
+from codemods.engine.results import FileError, FileResult, Finding
 
 FORMAT = 1
 # Generations kept side by side (other settings, other checkouts of the tool).
@@ -262,6 +262,7 @@ def _values(entry: Entry) -> list[Any]:
             "changed_by": list(entry.result.changed_by),
             "findings": [asdict(finding) for finding in entry.result.findings],
             "diff": entry.result.diff,
+            "error": None if entry.result.error is None else asdict(entry.result.error),
         }
     return [list(entry.stamp), entry.module, entry.statically_clean, result]
 
@@ -286,13 +287,22 @@ def _result(values: Mapping[str, Any] | None) -> FileResult | None:
     diff = values["diff"]
     if not isinstance(diff, (str, type(None))):
         raise TypeError("bad diff")
+    error = values.get("error")
     return FileResult(
         "",
         changed=bool(values["changed"]),
         findings=findings,
+        error=None if error is None else _error(error),
         diff=diff,
         changed_by=tuple(str(code) for code in values["changed_by"]),
     )
+
+
+def _error(values: Mapping[str, Any]) -> FileError:
+    error = FileError(**values)
+    if not (isinstance(error.kind, str) and isinstance(error.message, str)):
+        raise TypeError("bad error")
+    return error
 
 
 def _finding(values: Mapping[str, Any]) -> Finding:

@@ -60,13 +60,13 @@ class Memo:
     def save(
         self, results: Mapping[str, FileResult], paths: Mapping[str, Path]
     ) -> None:
-        """Record the run's final results (not errors, not files it rewrote)."""
+        """Record the run's final results (not passing errors, not files it rewrote)."""
         cache = self.cache
         if cache is None:
             return
         for shown, result in results.items():
             path, stamp = paths[shown], self.stamps.get(shown)
-            if stamp is None or result.error is not None or result.written:
+            if stamp is None or result.written or not _lasting(result):
                 cache.forget(path)
                 continue
             cache.record(
@@ -77,3 +77,13 @@ class Memo:
                 result=None if result.changed and self.job.write else result,
             )
         cache.save(paths[shown] for shown in results)
+
+
+# Errors that last as long as the file's bytes do. Cached like any result: with the
+# index codemods selected, results are served only when every file has one, so a single
+# file LibCST cannot parse would otherwise make every warm run of the repository cold.
+LASTING_ERRORS = frozenset({"decode", "parse"})
+
+
+def _lasting(result: FileResult) -> bool:
+    return result.error is None or result.error.kind in LASTING_ERRORS
