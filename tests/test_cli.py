@@ -57,7 +57,7 @@ def test_check_passes_when_nothing_is_left(tmp_path: Path) -> None:
     result = invoke("check", tmp_path)
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert "1 files scanned, 0 would change, 0 findings, 0 errors" in result.stderr
+    assert "1 file scanned, 0 would change, 0 findings, 0 errors" in result.stderr
 
 
 def _shown(path: Path) -> str:

@@ -146,6 +146,56 @@ class TestFacts:
             "maybe": Ref.call("svc.Audit"),
         }
 
+    def test_attributes_assigned_in_nested_blocks_but_not_in_nested_scopes(
+        self,
+    ) -> None:
+        module = facts(
+            "nest",
+            """
+            class Audit: ...
+
+            class Holder:
+                def __init__(self, flag: bool, value: object) -> None:
+                    if flag: self.suite = Audit()
+                    elif value:
+                        self.elif_ = Audit()
+                    else:
+                        self.else_ = Audit()
+                    try:
+                        self.tried = Audit()
+                    except ValueError:
+                        self.handled = Audit()
+                    finally:
+                        self.final = Audit()
+                    for _ in range(2):
+                        pass
+                    else:
+                        self.looped = Audit()
+                    with open("f") as handle:
+                        self.inside_with: Audit = handle
+                    match value:
+                        case 1:
+                            self.matched = Audit()
+                    def inner(other: Holder) -> None:
+                        self.in_function = Audit()
+                    class Inner:
+                        in_class = Audit()
+                    self.other, self.pair = Audit(), Audit()
+            """,
+        )
+        holder = module.classes[1]
+        assert sorted(dict(holder.attributes)) == [
+            "elif_",
+            "else_",
+            "final",
+            "handled",
+            "inside_with",
+            "looped",
+            "matched",
+            "suite",
+            "tried",
+        ]
+
     def test_relative_imports_of_a_package_resolve_against_the_package(self) -> None:
         assert dict(PACKAGE.imports) == {
             "Audit": "svc.audit.AuditTrail",

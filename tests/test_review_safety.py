@@ -62,7 +62,7 @@ def test_without_safe_only_every_fix_is_applied(mixed: Path) -> None:
         "TG100 unused-noqa safe 1 0",
     ]
     assert result.stderr.splitlines()[-1] == (
-        "1 files scanned, 1 changed (1 written), 3 findings, 0 errors"
+        "1 file scanned, 1 changed (1 written), 3 findings, 0 errors"
     )
 
 

@@ -7,7 +7,7 @@ reuses, so collecting costs no second parse and no second scope analysis.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
@@ -19,13 +19,14 @@ from codemods.analysis.facts import (
     ModuleFacts,
     Ref,
 )
+from codemods.analysis.families import TG002
 from codemods.analysis.gains import constructor_gains, function_gains
 from codemods.analysis.inference import FunctionTypes, annotation_ref
 from codemods.analysis.names import AMBIGUOUS, ModuleNames, top_level_statements
 from codemods.config import Settings
 from codemods.engine.noqa import NoqaMap
 from codemods.engine.source import split_lines
-from codemods.transforms._lifecycle import spawns_in
+from codemods.transforms._lifecycle import Spawn, spawns_in
 from codemods.transforms._matchers import (
     QualifiedNamesOf,
     dotted,
@@ -97,14 +98,15 @@ class _Collector:
         text = "".join(self.lines[where.start.line - 1 : where.end.line])
         return any(word in text for word in words)
 
-    def spawns(self, function: cst.FunctionDef, kind: FunctionKind) -> bool:
-        """Whether a lifecycle method starts background tasks (TG002 asks no other)."""
-        return (
+    def spawns(self, function: cst.FunctionDef, kind: FunctionKind) -> list[Spawn]:
+        """The spawns of a lifecycle method (TG002 asks of no other)."""
+        if (
             kind == "method"
             and function.name.value in self.settings.lifecycle_methods
             and self.mentions(function, self.spawn_words)
-            and bool(spawns_in(function, self.resolve, self.settings.trackers))
-        )
+        ):
+            return spawns_in(function, self.resolve, self.settings.trackers)
+        return []
 
     def suppressed(self, code: str, call: cst.Call) -> bool:
         return self.noqa.suppresses(self.line(call), code)
@@ -129,6 +131,11 @@ class _Collector:
         noqa: tuple[str, ...] = ()
         if directive is not None:
             noqa = ("*",) if directive.codes is None else tuple(sorted(directive.codes))
+        spawns = self.spawns(function, kind)
+        # Converting rewrites every spawn line: one that TG002 must not touch keeps
+        # the whole method (and so its family) as it is.
+        if any(self.suppressed(TG002, spawn.call) for spawn in spawns):
+            noqa = tuple(sorted({*noqa, TG002}))
         return FunctionFacts(
             name=function.name.value,
             line=self.line(function),
@@ -142,7 +149,7 @@ class _Collector:
             returns=None
             if returns is None
             else annotation_ref(returns.annotation, self.names),
-            spawns=self.spawns(function, kind),
+            spawns=bool(spawns),
             noqa=noqa,
             gains_taskgroup=function_gains(
                 function, self.resolve, self.settings, self.suppressed
@@ -265,7 +272,10 @@ def _self_assignments(
     method: cst.FunctionDef, receiver: str
 ) -> list[tuple[str, cst.BaseExpression | None, cst.BaseExpression | None]]:
     """(attribute, annotation, value) of each ``<receiver>.attr [: T] = value`` in the
-    method's own body."""
+    method's own body.
+
+    An assignment is a statement, never inside an expression, so only statements are
+    walked: visiting every node of every method was most of the facts' cost."""
     found: list[tuple[str, cst.BaseExpression | None, cst.BaseExpression | None]] = []
 
     def attribute_of(target: cst.BaseExpression) -> str | None:
@@ -277,26 +287,51 @@ def _self_assignments(
             return target.attr.value
         return None
 
-    class _Visitor(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return False
-
-        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-            return False
-
-        def visit_Assign(self, node: cst.Assign) -> None:
-            for target in node.targets:
+    for small in _own_small_statements(method.body):
+        if isinstance(small, cst.Assign):
+            for target in small.targets:
                 name = attribute_of(target.target)
                 if name is not None:
-                    found.append((name, None, node.value))
-
-        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-            name = attribute_of(node.target)
+                    found.append((name, None, small.value))
+        elif isinstance(small, cst.AnnAssign):
+            name = attribute_of(small.target)
             if name is not None:
-                found.append((name, node.annotation.annotation, node.value))
-
-    method.body.visit(_Visitor())
+                found.append((name, small.annotation.annotation, small.value))
     return found
+
+
+def _own_small_statements(suite: cst.BaseSuite) -> Iterator[cst.BaseSmallStatement]:
+    """The simple statements of ``suite`` and of the blocks nested in it, in order,
+    without those of nested functions and classes (scopes of their own)."""
+    if isinstance(suite, cst.SimpleStatementSuite):
+        yield from suite.body
+        return
+    for statement in suite.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            yield from statement.body
+        elif isinstance(statement, cst.BaseCompoundStatement) and not isinstance(
+            statement, (cst.FunctionDef, cst.ClassDef)
+        ):
+            for block in _blocks(statement):
+                yield from _own_small_statements(block)
+
+
+def _blocks(statement: cst.BaseCompoundStatement) -> Iterator[cst.BaseSuite]:
+    """The suites of a compound statement: body, ``elif``/``else``, handlers, cases."""
+    if isinstance(statement, cst.Match):
+        for case in statement.cases:
+            yield case.body
+        return
+    yield statement.body
+    if isinstance(statement, (cst.Try, cst.TryStar)):
+        for handler in statement.handlers:
+            yield handler.body
+        if statement.finalbody is not None:
+            yield statement.finalbody.body
+    orelse = getattr(statement, "orelse", None)
+    while orelse is not None:
+        yield orelse.body
+        orelse = orelse.orelse if isinstance(orelse, cst.If) else None
 
 
 def collect_facts(

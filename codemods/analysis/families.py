@@ -153,7 +153,11 @@ def _problem(
         if function is None:
             continue
         if function.suppresses(TG002):
-            return "is marked `noqa: TG002`, and the family converts together", member
+            return (
+                "is marked `noqa: TG002` (on its `def` or a spawn line), and the "
+                "family converts together",
+                member,
+            )
         if param in function.parameters and function.taskgroup_param != param:
             return f"already has a `{param}` parameter that is not a TaskGroup", member
         for klass in index.mro(name):

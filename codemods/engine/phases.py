@@ -23,6 +23,7 @@ from codemods.engine.pipeline import (
     Loaded,
     error_result,
     file_result,
+    judged,
     load_file,
     module_name_of,
     process_file,
@@ -134,6 +135,13 @@ class WorkerState:
         stamp = None if stamps is None else stamps.get(path)
         if not isinstance(loaded, Loaded):
             return Scanned(loaded, stamp=stamp)
+        if job.prefilter:
+            loaded = judged(loaded, job)
+            if wanted is not None and task.words is None and not loaded.relevant:
+                # Its trigger words are only in strings or comments (or name kept
+                # tasks): like a file spelling none, it stays unparsed unless a later
+                # round asks for it.
+                return Scanned(FileResult(shown), stamp=stamp)
         try:
             module = parse_text(loaded.decoded.text)
             if task.facts_only:
@@ -167,6 +175,8 @@ class WorkerState:
                 loaded = load_file(path, shown, None)
                 if not isinstance(loaded, Loaded):
                     return Finalized(loaded, reparsed=True)
+                if self.job.prefilter:
+                    loaded = judged(loaded, self.job)
                 module = parse_text(loaded.decoded.text)
                 kept = _Kept(loaded, module, self._transform(loaded, module, index))
                 kept.index_file = task.index_file
@@ -206,6 +216,7 @@ class WorkerState:
             safe_only=job.safe_only,
             filename=loaded.shown,
             only_triggered=job.prefilter,
+            relevant=loaded.relevant,
         )
         if index is None:
             return outcome

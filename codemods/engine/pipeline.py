@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from codemods.analysis.relevance import relevant_codes
 from codemods.config import Settings
 from codemods.engine.cache import Stamp, stamp_of
 from codemods.engine.diffs import unified_diff
@@ -44,6 +45,7 @@ __all__ = [
     "TransformError",
     "Transformed",
     "file_result",
+    "judged",
     "load_file",
     "parse_text",
     "process_file",
@@ -91,6 +93,8 @@ class Loaded:
     shown: str
     decoded: Decoded
     stat: os.stat_result
+    # The selected codemods its ``ast`` says could concern it (None: not asked).
+    relevant: frozenset[str] | None = None
 
 
 def process_file(
@@ -100,6 +104,10 @@ def process_file(
     loaded = load_file(path, shown, spells_any(job.triggers) if job.prefilter else None)
     if not isinstance(loaded, Loaded):
         return loaded
+    if job.prefilter:
+        loaded = judged(loaded, job)
+        if not loaded.relevant:
+            return FileResult(shown)
     try:
         outcome = transform_text(
             loaded.decoded.text,
@@ -110,10 +118,18 @@ def process_file(
             safe_only=job.safe_only,
             filename=shown,
             only_triggered=job.prefilter,
+            relevant=loaded.relevant,
         )
     except (SourceError, TransformError) as exc:
         return error_result(shown, exc)
     return file_result(loaded, outcome, job, write=job.write)
+
+
+def judged(loaded: Loaded, job: Job) -> Loaded:
+    """``loaded`` with the selected codemods that could concern it, as its ``ast``
+    tells (none when its trigger words are only in strings or comments)."""
+    codes = relevant_codes(loaded.decoded.text, job.codes, job.settings)
+    return replace(loaded, relevant=codes)
 
 
 def spells_any(words: Sequence[bytes]) -> Callable[[bytes], bool]:

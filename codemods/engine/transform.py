@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from codemods.analysis.relevance import relevant_codes
 from codemods.config import Settings
 from codemods.engine.noqa import NoqaMap
 from codemods.engine.results import Finding
@@ -62,6 +63,7 @@ def transform_text(
     safe_only: bool = False,
     filename: str | None = None,
     only_triggered: bool = True,
+    relevant: frozenset[str] | None = None,
 ) -> Transformed:
     """Parse ``text`` once and run the codemods ``codes`` over it, in registry order.
 
@@ -79,6 +81,7 @@ def transform_text(
         safe_only=safe_only,
         filename=filename,
         only_triggered=only_triggered,
+        relevant=relevant,
     )
 
 
@@ -106,13 +109,16 @@ def transform_module(
     safe_only: bool = False,
     filename: str | None = None,
     only_triggered: bool = True,
+    relevant: frozenset[str] | None = None,
 ) -> Transformed:
     """Run the codemods ``codes`` over the already parsed ``text`` (``original``, which
     stays untouched, so a kept tree can be transformed again with a fuller index).
 
-    With ``only_triggered``, a codemod whose trigger words its input text does not
-    spell is not run (it could not apply), unless it consults the project index, whose
-    answers can make any file relevant to it."""
+    With ``only_triggered``, a codemod that could not apply is not run: one that
+    ``relevant`` (the codemods the text's ``ast`` concerns, worked out here when None)
+    leaves out, or, once an earlier codemod changed the text, whose trigger words the
+    new text does not spell; unless it consults the project index, whose answers can
+    make any file relevant to it."""
     from libcst.metadata import MetadataWrapper
 
     from codemods.transforms._base import Environment, run_codemod
@@ -129,8 +135,11 @@ def transform_module(
     # One noqa map of the original text, asked through each stage's line maps: it
     # learns which directives suppressed something (TG100 reports the others).
     noqa = NoqaMap.of(text)
+    if only_triggered and relevant is None:
+        relevant = relevant_codes(text, codes, settings)
     for spec in _selected(codes):
-        if only_triggered and not _triggered(spec, settings, stage_text):
+        judged = relevant if stage_text is text else None
+        if only_triggered and not _triggered(spec, settings, stage_text, judged):
             # Selected and certain to find nothing: it counts as run (for TG100).
             noqa.stage(spec.code, back_to_original)
             continue
@@ -169,9 +178,16 @@ def transform_module(
     )
 
 
-def _triggered(spec: registry.CodemodSpec, settings: Settings, text: str) -> bool:
+def _triggered(
+    spec: registry.CodemodSpec,
+    settings: Settings,
+    text: str,
+    relevant: frozenset[str] | None,
+) -> bool:
     if spec.uses_index:
         return True
+    if relevant is not None:
+        return spec.code in relevant
     return any(word.decode() in text for word in spec.triggers(settings))
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from codemods.engine.reporting import text
 from codemods.engine.reporting.terminal import Terminal
+from codemods.engine.reporting.words import plural
 from codemods.review.changes import FileChanges
 from codemods.review.commit import Outcome
 from codemods.review.decide import group_members
@@ -145,7 +146,3 @@ def summarize(terminal: Terminal, outcomes: Sequence[Outcome]) -> None:
         f"{skipped} skipped, {refused} refused",
         "bold",
     )
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -11,11 +11,12 @@ from pathlib import Path
 
 from codemods.engine.reporting import text
 from codemods.engine.reporting.terminal import Terminal
+from codemods.engine.reporting.words import plural
 from codemods.engine.results import ExitCode, Summary
 from codemods.review import patch
 from codemods.review.changes import FileChanges, changed_files
 from codemods.review.commit import commit
-from codemods.review.interactive import Ask, ask_stdin, plural, review, summarize
+from codemods.review.interactive import Ask, ask_stdin, review, summarize
 from codemods.review.noqa_edit import add_noqa
 
 # Exit codes from the most to the least important (README: 2 > 3 > 1 > 0).

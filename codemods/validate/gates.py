@@ -12,6 +12,7 @@ from pathlib import Path
 
 from codemods.config import Settings
 from codemods.engine import runner
+from codemods.engine.reporting.words import plural
 from codemods.engine.results import ExitCode, FileResult, Summary
 from codemods.validate.compare import python_files
 from codemods.validate.project import Plan
@@ -81,7 +82,7 @@ def check_gate(plan: Plan, check: Summary) -> GateResult:
     return verdict(
         "check",
         problems,
-        f"{check.files_scanned} files scanned, nothing left to migrate",
+        f"{plural(check.files_scanned, 'file')} scanned, nothing left to migrate",
         f"{len(problems)} error(s), finding(s) or change(s) left",
     )
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import libcst as cst
 
+from codemods.analysis.relevance import relevant_codes
 from codemods.config import Settings
 from codemods.engine.pipeline import Job, TransformError, process_file, transform_text
 from codemods.engine.results import Finding
@@ -89,20 +90,31 @@ def has_trigger(source: str, config: Config) -> bool:
 
 
 def check_alone(source: str, config: Config, stats: Counter[str]) -> None:
-    """One codemod alone, through ``transform_text``."""
+    """One codemod alone, through ``transform_text``, run whatever its triggers say:
+    what it changes or reports, the prefilters (bytes, then ``ast``) must let through.
+    """
     try:
         outcome = transform_text(
-            source, config.codes, config.settings, module_name="example"
+            source,
+            config.codes,
+            config.settings,
+            module_name="example",
+            only_triggered=False,
         )
     except SourceError:
         return
     except TransformError as exc:
         raise AssertionError(f"{config.name}: TransformError: {exc.message}") from None
+    if outcome.changed or outcome.findings:
+        assert has_trigger(source, config), (
+            f"{config.name}: acted on a text without triggers"
+        )
+        codes = relevant_codes(source, config.codes, config.settings)
+        assert codes, f"{config.name}: acted on a text its ast prefilter rules out"
     check_findings(source, outcome.findings)
     if not outcome.changed:
         assert outcome.text == source, f"{config.name}: unchanged, yet not identical"
         return
-    assert has_trigger(source, config), f"{config.name} changed a trigger-free text"
     stats[f"changed by {config.name}"] += 1
     parses_as_before(source, outcome.text)
     keeps_layout(source, outcome.text)

@@ -19,6 +19,7 @@ from typing import Any
 
 from codemods.engine.reporting.json_report import VERSION
 from codemods.engine.reporting.terminal import Terminal
+from codemods.engine.reporting.words import plural
 from codemods.engine.results import ExitCode
 
 TOTALS = ("files_scanned", "files_changed", "findings", "errors")
@@ -128,8 +129,9 @@ def merge_command(
     terminal.data(json.dumps(report, indent=2) + "\n")
     totals = report["summary"]
     terminal.message(
-        f"{len(reports)} reports merged: {totals['files_scanned']} files scanned, "
-        f"{totals['files_changed']} changed, {totals['findings']} findings, "
-        f"{totals['errors']} errors"
+        f"{plural(len(reports), 'report')} merged: "
+        f"{plural(totals['files_scanned'], 'file')} scanned, "
+        f"{totals['files_changed']} changed, {plural(totals['findings'], 'finding')}, "
+        f"{plural(totals['errors'], 'error')}"
     )
     return return_code(report)

@@ -8,6 +8,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 
 from codemods.engine.reporting.terminal import Terminal
+from codemods.engine.reporting.words import plural
 from codemods.engine.results import FileResult, Summary
 
 
@@ -79,7 +80,8 @@ def summary(terminal: Terminal, report: Summary, names: dict[str, str]) -> None:
     if written:
         changed = f"changed ({written} written)"
     terminal.message(
-        f"{report.files_scanned} files scanned, {report.files_changed} {changed}, "
-        f"{report.findings} findings, {report.errors} errors",
+        f"{plural(report.files_scanned, 'file')} scanned, "
+        f"{report.files_changed} {changed}, {plural(report.findings, 'finding')}, "
+        f"{plural(report.errors, 'error')}",
         "bold",
     )

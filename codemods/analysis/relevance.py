@@ -1,0 +1,167 @@
+"""Which codemods a file that spells a trigger word could concern at all, judged on
+CPython's own syntax tree (``ast`` parses some fifty times faster than LibCST, and
+needs no scope or position metadata).
+
+The trigger prefilter matches bytes, so a word in a docstring, a comment or a string,
+or a spawn whose task is kept, makes a file a candidate; most of the large
+standard-library candidates are such. Here each codemod's word counts only where the
+codemod could act on it:
+
+- TG001: a tracker name as an identifier (a call, an attribute, an import);
+- TG002: a call of a spawn or tracker function inside a synchronous lifecycle method;
+- TG003: a spawn whose result is thrown away (an expression statement);
+- TG004: a class whose ``__init__`` sets an attribute to ``[]``, in a module with an
+  ``async with``;
+- TG005: ``TaskGroup`` as an identifier, or in a quoted annotation;
+- TG100, which reads comments, and any codemod this module does not know: the bytes
+  are the judge.
+
+Spawn and tracker functions count by their own name and by the names imports bind
+them to (``from asyncio import create_task as spawn``). A file concerning no selected
+codemod is one none of them could change or report, so it is not parsed by LibCST
+unless the project index asks for it. When in doubt (``ast`` cannot parse the text),
+every codemod is relevant.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+
+from codemods.config import Settings
+from codemods.transforms import registry
+
+SPAWN_WORDS = frozenset(word.decode() for word in registry.SPAWN_WORDS)
+TASKGROUP = "TaskGroup"
+
+
+@dataclass
+class _Seen:
+    """What one walk of the tree found, for every codemod's question."""
+
+    identifiers: set[str] = field(default_factory=set)
+    # Local names that imports bind to a spawn or tracker function (`as spawn`).
+    aliases: dict[str, str] = field(default_factory=dict)
+    # The called names of calls whose result is thrown away (expression statements).
+    discarded: set[str] = field(default_factory=set)
+    # The called names of calls inside synchronous lifecycle methods.
+    in_lifecycle: set[str] = field(default_factory=set)
+    # A string annotation naming TaskGroup (its name is then no identifier).
+    taskgroup_in_string: bool = False
+    async_with: bool = False
+    list_buffer: bool = False
+
+    def calls(self, called: set[str], words: frozenset[str]) -> bool:
+        """Whether a name in ``called`` is one of ``words`` or an alias of one."""
+        return any(name in words or self.aliases.get(name) in words for name in called)
+
+
+def relevant_codes(
+    text: str, codes: Sequence[str], settings: Settings
+) -> frozenset[str]:
+    """The codemods of ``codes`` that could change or report ``text``."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset(codes)
+    seen = _walk(tree, frozenset(settings.lifecycle_methods))
+    trackers = frozenset(name.rpartition(".")[2] for name in settings.trackers)
+    questions: dict[str, Callable[[], bool]] = {
+        "TG001": lambda: not seen.identifiers.isdisjoint(trackers),
+        # A lifecycle method that spawns (by asyncio or a tracker): where the
+        # project index's lifecycle families start from.
+        "TG002": lambda: seen.calls(seen.in_lifecycle, SPAWN_WORDS | trackers),
+        # A thrown-away spawn; also where the TaskGroup parameters come from that
+        # TG003 adds and other files' calls then pass (TG005).
+        "TG003": lambda: seen.calls(seen.discarded, SPAWN_WORDS),
+        "TG004": lambda: seen.async_with and seen.list_buffer,
+        "TG005": lambda: TASKGROUP in seen.identifiers or seen.taskgroup_in_string,
+    }
+    return frozenset(
+        code
+        for code in codes
+        if questions.get(code, partial(_spelled, text, code, settings))()
+    )
+
+
+def _spelled(text: str, code: str, settings: Settings) -> bool:
+    """A codemod this module asks nothing of (TG100, which reads comments): relevant
+    when the text spells its trigger words, or when it is unknown."""
+    spec = registry.find(code)
+    if spec is None:
+        return True
+    return any(word.decode() in text for word in spec.triggers(settings))
+
+
+def _called_name(call: ast.Call) -> str | None:
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def _walk(tree: ast.Module, lifecycle_methods: frozenset[str]) -> _Seen:
+    seen = _Seen()
+    names = seen.identifiers
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            names.add(node.attr)
+        elif isinstance(node, ast.alias):
+            imported = node.name.rpartition(".")[2]
+            names.add(imported)
+            if node.asname is not None:
+                names.add(node.asname)
+                seen.aliases[node.asname] = imported
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            called = _called_name(node.value)
+            if called is not None:
+                seen.discarded.add(called)
+        elif isinstance(node, (ast.arg, ast.AnnAssign)):
+            if not seen.taskgroup_in_string:
+                seen.taskgroup_in_string = _quotes_taskgroup(node.annotation)
+        elif isinstance(node, ast.AsyncWith):
+            seen.async_with = True
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if not seen.taskgroup_in_string:
+                seen.taskgroup_in_string = _quotes_taskgroup(node.returns)
+            if isinstance(node, ast.FunctionDef) and node.name in lifecycle_methods:
+                seen.in_lifecycle.update(
+                    called
+                    for inner in ast.walk(node)
+                    if isinstance(inner, ast.Call)
+                    and (called := _called_name(inner)) is not None
+                )
+        elif isinstance(node, ast.ClassDef) and not seen.list_buffer:
+            seen.list_buffer = _declares_list_buffer(node)
+    return seen
+
+
+def _quotes_taskgroup(annotation: ast.expr | None) -> bool:
+    """Whether a string in ``annotation`` names TaskGroup (``"asyncio.TaskGroup"``)."""
+    return annotation is not None and any(
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and TASKGROUP in node.value
+        for node in ast.walk(annotation)
+    )
+
+
+def _declares_list_buffer(node: ast.ClassDef) -> bool:
+    """``self.<x>[: T] = []`` among the statements of the class's ``__init__``."""
+    for statement in node.body:
+        if (
+            not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+            or statement.name != "__init__"
+        ):
+            continue
+        for small in statement.body:
+            if isinstance(small, (ast.Assign, ast.AnnAssign)):
+                if isinstance(small.value, ast.List) and not small.value.elts:
+                    return True
+    return False

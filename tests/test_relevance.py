@@ -1,0 +1,167 @@
+"""The ``ast`` prefilter: which codemods a candidate file could concern.
+
+It may keep too much (then LibCST parses a file for nothing) but never too little (a
+change or finding lost), so every golden case and every legacy app file must give the
+same result with it as with every codemod run unconditionally.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from codemods.analysis.relevance import relevant_codes
+from codemods.config import Settings
+from codemods.engine import runner
+from codemods.engine.pipeline import transform_text
+from codemods.transforms import registry
+from tests.support.golden import REPO, FileCase, file_cases
+
+ALL_CODES = tuple(spec.code for spec in registry.CODEMODS)
+FILE_CASES = file_cases()
+
+
+def codes_for(source: str, settings: Settings | None = None) -> set[str]:
+    chosen = ("TG001", "TG002", "TG003", "TG004", "TG005")
+    return set(relevant_codes(textwrap.dedent(source), chosen, settings or Settings()))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(
+            '"""Call asyncio.create_task(x) and track_task(y)."""\n', id="doc"
+        ),
+        pytest.param("# asyncio.TaskGroup, ensure_future\nx = 1\n", id="comment"),
+        pytest.param("HELP = 'async with lock: self.items = []'\n", id="string"),
+        pytest.param(
+            """
+            import asyncio
+
+            async def run() -> None:
+                task = asyncio.create_task(work())
+                await asyncio.ensure_future(work())
+            """,
+            id="kept-and-awaited-spawns",
+        ),
+        pytest.param(
+            """
+            class Pool:
+                def __init__(self) -> None:
+                    self.items = []
+
+                def add(self, item: object) -> None:
+                    self.items.append(item)
+            """,
+            id="list-without-async-with",
+        ),
+    ],
+)
+def test_words_that_are_not_code_concern_no_codemod(source: str) -> None:
+    assert codes_for(source) == set()
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param("asyncio.create_task(work())\n", {"TG003"}, id="discarded"),
+        pytest.param(
+            """
+            from asyncio import ensure_future as spawn
+
+            async def run() -> None:
+                spawn(work())
+            """,
+            {"TG003"},
+            id="aliased-spawn",
+        ),
+        pytest.param(
+            """
+            class Service:
+                def start(self) -> None:
+                    self._task = asyncio.create_task(self._run())
+            """,
+            {"TG002"},
+            id="lifecycle-spawn",
+        ),
+        pytest.param("from app.tasks import track_task\n", {"TG001"}, id="tracker"),
+        pytest.param(
+            "async def run(tg: 'asyncio.TaskGroup') -> None: ...\n",
+            {"TG005"},
+            id="quoted-annotation",
+        ),
+        pytest.param(
+            """
+            class Trail:
+                def __init__(self) -> None:
+                    self.pending: list[str] = []
+
+                async def flush(self) -> None:
+                    async with self.lock:
+                        self.pending.clear()
+            """,
+            {"TG004"},
+            id="list-buffer",
+        ),
+    ],
+)
+def test_code_concerns_its_codemod(source: str, expected: set[str]) -> None:
+    assert codes_for(source) == expected
+
+
+def test_configured_names_are_the_words() -> None:
+    settings = Settings(trackers=("app.jobs.spawn_later",), lifecycle_methods=("boot",))
+    source = """
+        class Service:
+            def boot(self) -> None:
+                spawn_later(self._run())
+    """
+    assert codes_for(source, settings) == {"TG001", "TG002"}
+    assert codes_for(source) == set()
+
+
+def test_text_ast_cannot_parse_concerns_every_codemod() -> None:
+    # A syntax error (or newer syntax than this Python's) is for LibCST to judge.
+    assert codes_for("def broken(:\n") == {"TG001", "TG002", "TG003", "TG004", "TG005"}
+
+
+@pytest.mark.parametrize("case", FILE_CASES, ids=[c.id for c in FILE_CASES])
+def test_golden_cases_lose_nothing_to_the_prefilter(case: FileCase) -> None:
+    before = case.before.read_text(encoding="utf-8")
+    codes = case.settings.codes
+    gated = transform_text(before, codes, case.settings, module_name="case")
+    every = transform_text(
+        before, codes, case.settings, module_name="case", only_triggered=False
+    )
+    assert (gated.text, gated.findings) == (every.text, every.findings)
+
+
+def test_a_run_parses_no_file_whose_words_are_only_prose(tmp_path: Path) -> None:
+    (tmp_path / "prose.py").write_text(
+        '"""Spawn with asyncio.create_task() inside an asyncio.TaskGroup."""\n'
+    )
+    (tmp_path / "kept.py").write_text(
+        "import asyncio\n\n\nasync def f() -> None:\n"
+        "    await asyncio.create_task(g())\n"
+    )
+    (tmp_path / "code.py").write_text(
+        "import asyncio\n\n\nasync def f() -> None:\n    asyncio.create_task(g())\n"
+    )
+    request = runner.Request(paths=(tmp_path,), settings=Settings(root=str(tmp_path)))
+    summary = runner.run(request)
+    assert summary.stats["parsed"] == 1
+    (result,) = [r for r in summary.results if r.findings]
+    assert result.path.endswith("code.py")
+
+
+def test_the_legacy_app_loses_nothing_to_the_prefilter() -> None:
+    settings = Settings()
+    for path in sorted((REPO / "fixtures" / "legacy_app").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        gated = transform_text(text, ALL_CODES, settings, module_name="app")
+        every = transform_text(
+            text, ALL_CODES, settings, module_name="app", only_triggered=False
+        )
+        assert (gated.text, gated.findings) == (every.text, every.findings), path
