@@ -23,8 +23,8 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     )
 
 
-def run_options(command: F) -> F:
-    """Options shared by ``run`` and ``check``."""
+def discovery_options(command: F) -> F:
+    """The files and the configuration: options of ``run``, ``check`` and ``index``."""
     decorators = [
         click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
         click.option(
@@ -53,6 +53,16 @@ def run_options(command: F) -> F:
             type=click.IntRange(min=0),
             help="Worker processes (0: all cores).",
         ),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def run_options(command: F) -> F:
+    """Options shared by ``run`` and ``check``."""
+    decorators = [
+        discovery_options,
         click.option(
             "--format", "output_format", type=FORMATS, default="text", show_default=True
         ),
@@ -73,6 +83,12 @@ def run_options(command: F) -> F:
             metavar="K/N",
             help="Process only shard K of N (a CI matrix; see merge-reports).",
         ),
+        click.option(
+            "--index",
+            "index_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Take the other shards' facts from this `codemods index` file.",
+        ),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -90,11 +106,19 @@ def _invocation(**options: Any) -> session.Invocation:
         paths=options["paths"] or (Path("."),),
         config_file=options["config_file"],
         overrides=overrides,
-        output_format=options["output_format"],
+        output_format=options.get("output_format", "text"),
         jobs=options["jobs"],
-        cache=None if options["no_cache"] else options["cache_dir"] or session.DEFAULT,
-        shard=options["shard"],
+        cache=_cache(options),
+        shard=options.get("shard"),
+        index=options.get("index_file"),
     )
+
+
+def _cache(options: dict[str, Any]) -> Path | None:
+    if options.get("no_cache", True):
+        return None
+    cache_dir: Path | None = options["cache_dir"]
+    return cache_dir or session.DEFAULT
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -154,6 +178,20 @@ def check(add_noqa: bool, **options: Any) -> None:
     raise SystemExit(
         session.execute(_invocation(**options), Terminal(), mode="check", review=review)
     )
+
+
+@main.command(name="index")
+@discovery_options
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the index file here (replaced as a whole).",
+)
+def index(out: Path, **options: Any) -> None:
+    """Scan the whole tree once for the project index (TG002, TG005) and write it to
+    --out, for the `--shard K/N --index FILE` runs of a CI matrix."""
+    raise SystemExit(session.write_index(_invocation(**options), Terminal(), out))
 
 
 @main.command(name="merge-reports")

@@ -16,8 +16,10 @@ from codemods import config
 from codemods.engine import runner
 from codemods.engine.reporting import github, json_report, sarif, text
 from codemods.engine.reporting.terminal import Terminal
+from codemods.engine.reporting.words import plural
 from codemods.engine.results import ExitCode, Summary
 from codemods.engine.shard import Shard
+from codemods.engine.shared_index import SharedIndex
 from codemods.transforms import registry
 
 PROGRESS_THRESHOLD = 200
@@ -37,6 +39,8 @@ class Invocation:
     cache: Path | None = None
     # ``--shard K/N`` as given.
     shard: str | None = None
+    # ``--index FILE``: the other shards' facts, from ``codemods index``.
+    index: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,31 @@ def shard(invocation: Invocation) -> Shard | None:
         raise config.ConfigError(str(exc)) from None
 
 
+def shared_index(
+    invocation: Invocation, settings: config.Settings
+) -> SharedIndex | None:
+    if invocation.index is None:
+        return None
+    return SharedIndex.read(invocation.index, settings)
+
+
+def write_index(invocation: Invocation, terminal: Terminal, out: Path) -> int:
+    """``codemods index``: gather every file's facts and write them to ``out``."""
+    from codemods.engine.gather import gather
+
+    try:
+        settings = load_settings(invocation)
+        request = runner.Request(invocation.paths, settings, jobs=invocation.jobs)
+        shared = gather(request)
+        shared.write(out)
+    except config.ConfigError as exc:
+        terminal.message(f"codemods: error: {exc}", "red")
+        return ExitCode.USAGE
+    files = plural(len(shared.entries), "file")
+    terminal.message(f"codemods: wrote {out}: {files} read, {shared.parsed} parsed")
+    return ExitCode.OK
+
+
 def load_settings(invocation: Invocation) -> config.Settings:
     for path in invocation.paths:
         if not path.exists() and not path.is_symlink():
@@ -126,6 +155,7 @@ def execute(
             # Reviews work on fresh results (texts, hunks), never on cached ones.
             cache_dir=None if review.active else cache_dir(invocation, settings),
             shard=shard(invocation),
+            shared=shared_index(invocation, settings),
         )
         show_progress = invocation.output_format == "text" and terminal.interactive
         with _progress(terminal, show_progress) as (on_start, on_result):

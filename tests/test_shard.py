@@ -2,7 +2,8 @@
 
 The shards partition the files (disjoint, complete, stable when files are added
 elsewhere); their JSON reports merge into the unsharded run's report and exit code, and
-their patches into its patch, also for TG002, whose answers need other shards' files.
+their patches into its patch, also for TG002, whose answers need other shards' files
+(scanned by each shard, or taken from one `codemods index` file with `--index`).
 """
 
 from __future__ import annotations
@@ -74,24 +75,74 @@ def _report(*args: str | Path) -> tuple[int, dict[str, object]]:
     return result.exit_code, json.loads(result.stdout)
 
 
+def _shard_reports(
+    tmp_path: Path, count: int, *options: str
+) -> tuple[list[int], list[Path]]:
+    """Exit codes and JSON reports of ``check --shard K/count`` for every K."""
+    codes, reports = [], []
+    for k in range(1, count + 1):
+        code, report = _report("check", *options, "--shard", f"{k}/{count}", ".")
+        path = tmp_path / f"shard-{k}.json"
+        path.write_text(json.dumps(report))
+        codes.append(code)
+        reports.append(path)
+    return codes, reports
+
+
+def _index_options(tmp_path: Path, indexed: bool, *options: str) -> tuple[str, ...]:
+    """With ``indexed``: ``--index FILE``, FILE written by ``codemods index``."""
+    if not indexed:
+        return options
+    index = tmp_path / "index.bin"
+    result = invoke("index", *options, "--out", index, ".")
+    assert result.exit_code == 0, result.stderr
+    return (*options, "--index", str(index))
+
+
+@pytest.mark.parametrize("indexed", [False, True], ids=["scanned", "index-file"])
 @pytest.mark.parametrize("select", ["TG001", "ALL"])
 def test_merged_shards_give_the_unsharded_report(
-    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, select: str
+    tree: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    select: str,
+    indexed: bool,
 ) -> None:
     """TG001 alone reads only each shard's own files; with TG002 a shard also scans
-    the others' for the project index, and still reports only its own."""
+    the others' for the project index (or takes their facts from the index file), and
+    still reports only its own."""
     monkeypatch.chdir(tree)
     whole_code, whole = _report("check", "--select", select, ".")
     assert whole_code == 1 and whole["files"]
-    reports = []
-    for k in (1, 2, 3):
-        code, report = _report("check", "--select", select, "--shard", f"{k}/3", ".")
-        assert code == 1 and report["files"], "each shard has work on this tree"
-        path = tmp_path / f"shard-{k}.json"
-        path.write_text(json.dumps(report))
-        reports.append(path)
+    options = _index_options(tmp_path, indexed, "--select", select)
+    codes, reports = _shard_reports(tmp_path, 3, *options)
+    assert codes == [1, 1, 1], "each shard has work on this tree"
     merged = invoke("merge-reports", *reports)
     assert merged.exit_code == whole_code
+    assert json.loads(merged.stdout) == whole
+
+
+@pytest.mark.parametrize("indexed", [False, True], ids=["scanned", "index-file"])
+def test_a_shard_none_of_whose_files_is_pending_still_runs_the_rounds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, indexed: bool
+) -> None:
+    """`services/metrics.py` spells no trigger word: only a later round finds it, as
+    a subclass of another module's converted `Service`, and its shard has no file of
+    its own pending after the first scan."""
+    root = tmp_path / "tree"
+    shutil.copytree(MULTIMODULE, root)
+    monkeypatch.chdir(root)
+    metrics = Path("services/metrics.py")
+    assert shard_of(root / metrics, root, 3) != shard_of(
+        root / "services/base.py", root, 3
+    )
+    whole_code, whole = _report("check", ".")
+    files = whole["files"]
+    assert isinstance(files, list)
+    assert metrics.as_posix() in [f["path"] for f in files if f["changed"]]
+    _, reports = _shard_reports(tmp_path, 3, *_index_options(tmp_path, indexed))
+    merged = invoke("merge-reports", *reports)
+    assert merged.exit_code == whole_code == 1
     assert json.loads(merged.stdout) == whole
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -81,6 +82,8 @@ class Scanned:
     holder: int | None = None
     # The file's stamp when read, if the job records stamps (for the cache).
     stamp: Stamp | None = None
+    # Its facts come from the shared index file (``--index``): it was not parsed.
+    shared: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,16 @@ class _Kept:
     outcome: Transformed
     # The index file ``outcome`` was computed with; None: the local index.
     index_file: str | None = None
+
+
+def scan_filter(job: Job, task: Scan) -> Callable[[bytes], bool] | None:
+    """What a file's bytes must spell for ``task`` to parse it (None: anything)."""
+    if not job.prefilter or task.force:
+        return None
+    # Static triggers are substrings; the index's names must be identifiers.
+    if task.words is None:
+        return spells_any(job.triggers)
+    return spells_identifier(task.words)
 
 
 class WorkerState:
@@ -122,14 +135,7 @@ class WorkerState:
 
     def scan(self, path: Path, shown: str, task: Scan) -> Scanned:
         job = self.job
-        wanted = None
-        if job.prefilter and not task.force:
-            # Static triggers are substrings; the index's names must be identifiers.
-            wanted = (
-                spells_any(job.triggers)
-                if task.words is None
-                else spells_identifier(task.words)
-            )
+        wanted = scan_filter(job, task)
         stamps: dict[Path, Stamp] | None = {} if job.stamp else None
         loaded = load_file(path, shown, wanted, stamps)
         stamp = None if stamps is None else stamps.get(path)

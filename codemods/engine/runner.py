@@ -35,6 +35,7 @@ from codemods.engine.pipeline import Job, load_file, module_name_of, spells_any
 from codemods.engine.pool import Item, LazyPool, Pool, cpu_count
 from codemods.engine.results import FileResult, Summary
 from codemods.engine.shard import Shard
+from codemods.engine.shared_index import Foreign, SharedIndex
 from codemods.transforms import registry
 
 if TYPE_CHECKING:
@@ -63,6 +64,8 @@ class Request:
     cache_dir: Path | None = None
     # Only this shard's files are reported (and written).
     shard: Shard | None = None
+    # The other shards' facts, from ``codemods index`` (``--index``).
+    shared: SharedIndex | None = None
 
 
 def run(
@@ -89,10 +92,11 @@ def run(
         items, own = [item for item in items if own(item[0])], None
     if on_start is not None:
         on_start(len(items) if own is None else sum(own(path) for path, _ in items))
-    workers = _jobs(request)
+    workers = worker_count(request)
     timeout = request.file_timeout
+    shared = None if request.shared is None else Foreign(request.shared, job)
     with LazyPool(workers, worker_state, job, timeout, factory=Pool) as pool:
-        phases = _Phases(pool, job, on_result, cache=cache, own=own)
+        phases = Phases(pool, job, on_result, cache=cache, own=own, shared=shared)
         results = phases.run(items)
     return Summary.of(
         results, mode=request.mode, skipped=found.skipped, stats=dict(phases.stats)
@@ -121,12 +125,12 @@ def _owner(request: Request) -> Callable[[Path], bool] | None:
     return lambda path: shard.owns(path, root)
 
 
-def _jobs(request: Request) -> int:
+def worker_count(request: Request) -> int:
     wanted = request.jobs if request.jobs is not None else request.settings.jobs
     return wanted if wanted else cpu_count()
 
 
-class _Phases:
+class Phases:
     """The phases of one run over one (lazily started) pool."""
 
     def __init__(
@@ -137,12 +141,13 @@ class _Phases:
         *,
         cache: Cache | None = None,
         own: Callable[[Path], bool] | None = None,
+        shared: Foreign | None = None,
     ) -> None:
         self.lazy_pool, self.job, self.on_result = pool, job, on_result
         self.memo = Memo(cache, job)
         # With a shard in a run that uses the index: the other shards' files are
-        # scanned for their facts only, and never reported.
-        self.own = own
+        # scanned for their facts only (or take them from ``shared``), never reported.
+        self.own, self.shared = own, shared
         self.paths: dict[str, Path] = {}
         self.results: dict[str, FileResult] = {}
         self.scanned: dict[str, Scanned] = {}
@@ -172,7 +177,9 @@ class _Phases:
         todo = [(p, s) for p, s in todo if s not in self.results]
         if todo:
             self._scan([(path, shown, self._task(shown)) for path, shown in todo])
-        if self.queries:
+        # A shard runs the rounds even with none of its files pending: one of them may
+        # matter only through the other shards' files (a subclass of theirs).
+        if self.queries or self.own is not None:
             with tempfile.TemporaryDirectory(prefix="codemods-index-") as scratch:
                 self._settle(Path(scratch))
         if self.own is not None:
@@ -225,6 +232,13 @@ class _Phases:
     def _scan(self, items: Sequence[Item]) -> None:
         self.stats["rounds"] += 1
         first = self.stats["rounds"] == 1
+        if self.shared is not None:
+            served, items = self.shared.split(items)
+            for scanned in served:
+                self._accept(scanned, first=first)
+            self.stats["shared_stale"] = len(self.shared.stale)
+        if not items:
+            return
         for outcome in self._pool(len(items)).run(items, self.chunk):
             self._accept(outcome, first=first)
 
@@ -240,7 +254,7 @@ class _Phases:
             self.memo.scanned(shown, outcome)
         if not outcome.parsed:
             return  # a later round may still parse it
-        self.stats["parsed"] += 1
+        self.stats["shared" if outcome.shared else "parsed"] += 1
         self.scanned[shown] = outcome
         if outcome.pending:
             self.queries[shown] = outcome.queries
