@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from codemods.analysis.index import IndexScope, ProjectIndex, Query
 from codemods.config import Settings
 from codemods.engine.cache import Cache, Stamp
 from codemods.engine.discovery import discover, display
@@ -40,6 +39,7 @@ from codemods.transforms import registry
 
 if TYPE_CHECKING:
     from codemods.analysis.facts import ModuleFacts
+    from codemods.analysis.index import ProjectIndex, Query
 
 Mode = Literal["check", "run"]
 OnResult = Callable[[FileResult], None]
@@ -267,6 +267,9 @@ class Phases:
 
     def _settle(self, scratch: Path) -> None:
         seen_words = set(self.job.triggers)
+        # Imported here: a run whose every result comes from the cache needs no index.
+        from codemods.analysis.index import IndexScope, ProjectIndex
+
         index = ProjectIndex.build(self._facts(), IndexScope.of(self.job.settings))
         index_file: str | None = None
         while True:

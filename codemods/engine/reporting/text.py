@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-from rich.syntax import Syntax
-from rich.table import Table
-
 from codemods.engine.reporting.terminal import Terminal
 from codemods.engine.reporting.words import plural
 from codemods.engine.results import FileResult, Summary
@@ -21,6 +18,8 @@ def diff(terminal: Terminal, result: FileResult) -> None:
 def udiff(terminal: Terminal, text: str) -> None:
     """Unified diff text (a whole diff or one hunk) on stdout."""
     if terminal.color:
+        from rich.syntax import Syntax  # only for a diff on a terminal: ~15 ms
+
         terminal.out.print(
             Syntax(text, "udiff", theme="ansi_dark", background_color="default")
         )
@@ -61,6 +60,29 @@ def summary(terminal: Terminal, report: Summary, names: dict[str, str]) -> None:
         for finding in result.findings:
             key = (finding.rule, finding.applicability)
             (fixes if finding.fixable else pending)[key] += 1
+    if fixes or pending:
+        _totals(terminal, report, names, fixes, pending)
+    changed = "changed" if report.mode == "run" else "would change"
+    written = sum(1 for r in report.results if r.written)
+    if written:
+        changed = f"changed ({written} written)"
+    terminal.message(
+        f"{plural(report.files_scanned, 'file')} scanned, "
+        f"{report.files_changed} {changed}, {plural(report.findings, 'finding')}, "
+        f"{plural(report.errors, 'error')}",
+        "bold",
+    )
+
+
+def _totals(
+    terminal: Terminal,
+    report: Summary,
+    names: dict[str, str],
+    fixes: Counter[tuple[str, str]],
+    pending: Counter[tuple[str, str]],
+) -> None:
+    from rich.table import Table  # not imported by a clean run
+
     table = Table(title=None, show_edge=False, pad_edge=False, box=None)
     table.add_column("codemod")
     table.add_column("safety")
@@ -73,15 +95,4 @@ def summary(terminal: Terminal, report: Summary, names: dict[str, str]) -> None:
             str(fixes[code, safety]),
             str(pending[code, safety]),
         )
-    if table.row_count:
-        terminal.err.print(table)
-    changed = "changed" if report.mode == "run" else "would change"
-    written = sum(1 for r in report.results if r.written)
-    if written:
-        changed = f"changed ({written} written)"
-    terminal.message(
-        f"{plural(report.files_scanned, 'file')} scanned, "
-        f"{report.files_changed} {changed}, {plural(report.findings, 'finding')}, "
-        f"{plural(report.errors, 'error')}",
-        "bold",
-    )
+    terminal.err.print(table)
