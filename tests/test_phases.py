@@ -11,7 +11,6 @@ import os
 import pickle
 import shutil
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from codemods.engine.pool import Pool, Work
 from codemods.engine.results import FileResult, Summary
 from codemods.transforms import registry
 from tests.support.golden import CASES, tree_cases, tree_settings
+from tests.support.pool import InProcessPool
 
 TREES = [
     CASES / "TG002" / "multimodule",
@@ -121,34 +121,6 @@ def test_one_run_equals_one_codemod_at_a_time(tree: Path, tmp_path: Path) -> Non
     assert again.stats["reparsed"] == 0
 
 
-class _InProcessPool:
-    """``Pool`` with one worker, this process: what is parsed can be counted here."""
-
-    def __init__(
-        self, jobs: int, make_work: Any, payload: Any, *, file_timeout: float = 0
-    ) -> None:
-        self.work = make_work(payload)
-
-    def run(self, items: list[tuple[Any, ...]], chunk_size: int) -> Iterator[Any]:
-        for item in items:
-            yield self.work(*item)
-
-    def run_pinned(
-        self, items_by_pid: dict[int, list[tuple[Any, ...]]], chunk_size: int
-    ) -> Iterator[Any]:
-        for items in items_by_pid.values():
-            yield from self.run(items, chunk_size)
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self) -> _InProcessPool:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        pass
-
-
 @pytest.mark.parametrize(
     "tree", TREES, ids=[t.parent.name + "/" + t.name for t in TREES]
 )
@@ -164,7 +136,7 @@ def test_the_cross_file_pass_parses_no_file_twice(
         parsed[source if isinstance(source, str) else source.decode()] += 1
         return parse_module(source, *args, **kwargs)
 
-    monkeypatch.setattr(runner, "Pool", _InProcessPool)
+    monkeypatch.setattr(runner, "Pool", InProcessPool)
     monkeypatch.setattr(libcst, "parse_module", counting)
     root = _copy(tree, tmp_path / "tree")
     files = Counter(path.read_text("utf-8") for path in sorted(root.rglob("*.py")))

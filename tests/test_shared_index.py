@@ -12,7 +12,6 @@ import os
 import pickle
 import shutil
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from codemods.engine.shared_index import MAGIC, SharedIndex
 from codemods.engine.transform import parse_text
 from tests.support.cli import TRACKED, invoke, write
 from tests.support.golden import CASES
+from tests.support.pool import InProcessPool
 
 MULTIMODULE = CASES / "TG002" / "multimodule" / "before"
 BASE, METRICS = "services/base.py", "services/metrics.py"
@@ -54,26 +54,6 @@ def _index(out: Path, *options: str) -> Path:
     return out
 
 
-class _InProcessPool:
-    """``Pool`` with one worker, this process: what is parsed can be counted here."""
-
-    def __init__(self, jobs: int, make_work: Any, payload: Any, **_: Any) -> None:
-        self.work = make_work(payload)
-
-    def run(self, items: list[tuple[Any, ...]], chunk_size: int) -> Iterator[Any]:
-        for item in items:
-            yield self.work(*item)
-
-    def run_pinned(
-        self, items_by_pid: dict[int, list[tuple[Any, ...]]], chunk_size: int
-    ) -> Iterator[Any]:
-        for items in items_by_pid.values():
-            yield from self.run(items, chunk_size)
-
-    def __exit__(self, *exc_info: object) -> None:
-        pass
-
-
 def _texts() -> dict[str, str]:
     files = sorted(Path().rglob("*.py"))
     texts = {path.read_text("utf-8"): path.as_posix() for path in files}
@@ -93,7 +73,7 @@ def parsed(tree: Path, monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
         counter[texts[text]] += 1
         return parse_text(text)
 
-    monkeypatch.setattr(runner, "Pool", _InProcessPool)
+    monkeypatch.setattr(runner, "Pool", InProcessPool)
     monkeypatch.setattr("codemods.engine.phases.parse_text", counting)
     return counter
 
