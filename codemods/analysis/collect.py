@@ -109,7 +109,8 @@ class _Collector:
         return []
 
     def suppressed(self, code: str, call: cst.Call) -> bool:
-        return self.noqa.suppresses(self.line(call), code)
+        where = self.positions[call]
+        return self.noqa.suppresses_span(where.start.line, where.end.line, code)
 
     def function(self, function: cst.FunctionDef, kind: FunctionKind) -> FunctionFacts:
         params = function.params

@@ -2,7 +2,9 @@
 
 ``# noqa`` alone suppresses every codemod on its line; ``# noqa: TG001, TG003`` only
 those.
-As in Ruff, a finding is suppressed by a comment on the line where it starts.
+As in Ruff, a finding is suppressed by a comment on the line where it starts; one on an
+expression or simple statement spanning several lines, by a comment on any of them (a
+fix rewrites them all, and a line marked ``# noqa`` is never rewritten).
 
 One map is made per file, of the original text; each codemod stage asks it through a
 view (``stage``) that maps the stage's line numbers back to the original, so that the
@@ -94,6 +96,11 @@ class NoqaMap:
             self.used.add((line, code))
             return True
         return False
+
+    def suppresses_span(self, first: int, last: int, code: str) -> bool:
+        """Whether a directive on one of the lines ``first``..``last`` suppresses
+        ``code`` (only the first such directive counts as used)."""
+        return any(self.suppresses(line, code) for line in range(first, last + 1))
 
     def unused(
         self, line: int, comment: str, known: Collection[str]

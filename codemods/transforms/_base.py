@@ -104,8 +104,18 @@ class Codemod(FastTransformer, VisitorBasedCodemodCommand):
         A finding suppressed by ``# noqa`` is not recorded and its fix not applied. With
         ``--safe-only``, an unsafe fix is recorded as pending instead of applied.
         """
-        position = self.get_metadata(PositionProvider, node).start
-        if suppressible and self.env.noqa.suppresses(position.line, self.CODE):
+        where = self.get_metadata(PositionProvider, node)
+        position = where.start
+        # A compound statement (a `def`) is marked on its first line; anything smaller
+        # on any of its lines, all of which its fix may rewrite.
+        last = (
+            position.line
+            if isinstance(node, cst.BaseCompoundStatement)
+            else where.end.line
+        )
+        if suppressible and self.env.noqa.suppresses_span(
+            position.line, last, self.CODE
+        ):
             return False
         applicability = applicability or self.FIX_SAFETY
         apply = fixable and not (self.env.safe_only and applicability == "unsafe")
