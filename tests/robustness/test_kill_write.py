@@ -33,7 +33,8 @@ import pytest
 from codemods.engine.writer import TEMP_SUFFIX
 from tests.robustness.helpers import CASES, cli_argv, cli_env, run_cli, snapshot
 
-# (copies of the TG001 cases, filler modules): 17 cases a copy, plus its __init__.py.
+# (copies of the TG001 cases, filler modules): each copy holds every TG001 case
+# (18 on 2026-12-03), plus its __init__.py.
 SMALL = (10, 40)
 LARGE = (130, 300)
 # Named as the writer names its temporary files, planted before every finishing run.
