@@ -135,6 +135,9 @@ class Foreign:
         # Foreign files scanned as without the file (their content is not its).
         self.stale: set[str] = set()
         self._filters: dict[Scan, Callable[[bytes], bool] | None] = {}
+        # Whether a file's bytes were the index's when first read: every round asks
+        # again about every waiting file, and hashing them all each time is wasted.
+        self._same: dict[str, bool] = {}
 
     def split(self, items: Sequence[Item]) -> tuple[list[Scanned], list[Item]]:
         """The outcomes the index answers, and the items still to scan."""
@@ -159,7 +162,10 @@ class Foreign:
             raw = path.read_bytes()
         except OSError:
             return None  # the scan reports it
-        if content_hash(raw) != entry.hash:
+        same = self._same.get(shown)
+        if same is None:
+            same = self._same[shown] = content_hash(raw) == entry.hash
+        if not same:
             return None
         if not self._wants(task, raw, entry):
             return Scanned(results.FileResult(shown))
