@@ -8,16 +8,17 @@ same result with it as with every codemod run unconditionally.
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from codemods.analysis.relevance import relevant_codes
+from codemods.analysis.relevance import judge, relevant_codes
 from codemods.config import Settings
 from codemods.engine import runner
 from codemods.engine.pipeline import transform_text
 from codemods.transforms import registry
-from tests.support.golden import REPO, FileCase, file_cases
+from tests.support.golden import REPO, FileCase, file_cases, tree_cases, tree_settings
 
 ALL_CODES = tuple(spec.code for spec in registry.CODEMODS)
 FILE_CASES = file_cases()
@@ -165,3 +166,51 @@ def test_the_legacy_app_loses_nothing_to_the_prefilter() -> None:
             text, ALL_CODES, settings, module_name="app", only_triggered=False
         )
         assert (gated.text, gated.findings) == (every.text, every.findings), path
+
+
+def _outcomes(root: Path, settings: Settings, *, prefilter: bool) -> list[object]:
+    request = runner.Request(
+        (root,), settings, want_diff=True, prefilter=prefilter, jobs=1
+    )
+    summary = runner.run(request)
+    return sorted(
+        (r.path, r.changed, r.findings, r.diff, r.error) for r in summary.results
+    )
+
+
+TREES = [
+    pytest.param(case.root / "before", tree_settings(case), id=case.id)
+    for case in tree_cases()
+]
+TREES.append(
+    pytest.param(REPO / "fixtures" / "legacy_app", Settings(), id="legacy_app")
+)
+
+
+@pytest.mark.parametrize(("root", "settings"), TREES)
+def test_projects_lose_nothing_to_the_prefilters(
+    root: Path, settings: Settings
+) -> None:
+    # Across files: the index's answers reach call sites in files that are only
+    # "reachable" for TG002 (a `.start()`), and the later rounds' words.
+    every = replace(settings, select=ALL_CODES, root=str(root))
+    assert _outcomes(root, every, prefilter=True) == _outcomes(
+        root, every, prefilter=False
+    )
+
+
+def test_what_the_index_could_reach() -> None:
+    source = textwrap.dedent(
+        """
+        def boot(audit: "resync.AuditTrail") -> None:
+            audit.start()
+        HELP = "Manager"  # Registry
+        """
+    )
+    relevance = judge(source, ("TG002", "TG005"), Settings())
+    assert relevance.codes == frozenset()
+    assert relevance.reachable == {"TG002"}
+    assert relevance.spells([b"AuditTrail"])
+    assert not relevance.spells([b"Manager", b"Registry"])
+    assert not judge("x = 1\n", ("TG002",), Settings()).reachable
+    assert judge("def broken(:\n", ("TG002",), Settings()).spells([b"Anything"])

@@ -19,14 +19,29 @@ codemod could act on it:
 Spawn and tracker functions count by their own name and by the names imports bind
 them to (``from asyncio import create_task as spawn``). A file concerning no selected
 codemod is one none of them could change or report, so it is not parsed by LibCST
-unless the project index asks for it. When in doubt (``ast`` cannot parse the text),
-every codemod is relevant.
+unless the project index asks for it.
+
+A codemod that asks the project index can act on more than the file's own facts tell:
+its answers make call sites anywhere relevant. What it could ever touch is narrower
+still than "anything" (``Relevance.reachable``), so a parsed file is not traversed by
+it for nothing:
+
+- TG002: a lifecycle method's name as an identifier (its call sites, ``.start``, and
+  the overrides that convert with a base in another file);
+- TG005: nothing more than ``TaskGroup`` spelled, as above: without it, no TaskGroup
+  is in scope to pass.
+
+And a file a later round wants because it spells a name the index found (a class that
+leads to a converted one) must spell it in code: as an identifier or in a quoted
+annotation (``Relevance.spells``). When in doubt (``ast`` cannot parse the text),
+every codemod is relevant and every word spelled.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -35,6 +50,25 @@ from codemods.transforms import registry
 
 SPAWN_WORDS = frozenset(word.decode() for word in registry.SPAWN_WORDS)
 TASKGROUP = "TaskGroup"
+WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """What a file's ``ast`` says about it, for the selected codemods."""
+
+    # The codemods that could change or report it with its own facts alone.
+    codes: frozenset[str]
+    # The codemods that could, given some answers of the project index (a superset).
+    reachable: frozenset[str]
+    # The identifiers its code spells, and the words of its quoted annotations (None:
+    # not known, the text does not parse).
+    names: frozenset[str] | None
+
+    def spells(self, words: Iterable[bytes]) -> bool:
+        """Whether its code spells one of ``words`` (always, when not known)."""
+        names = self.names
+        return names is None or any(word.decode() in names for word in words)
 
 
 @dataclass
@@ -48,8 +82,6 @@ class _Seen:
     discarded: set[str] = field(default_factory=set)
     # The called names of calls inside synchronous lifecycle methods.
     in_lifecycle: set[str] = field(default_factory=set)
-    # A string annotation naming TaskGroup (its name is then no identifier).
-    taskgroup_in_string: bool = False
     async_with: bool = False
     list_buffer: bool = False
 
@@ -62,14 +94,21 @@ def relevant_codes(
     text: str, codes: Sequence[str], settings: Settings
 ) -> frozenset[str]:
     """The codemods of ``codes`` that could change or report ``text``."""
+    return judge(text, codes, settings).codes
+
+
+def judge(text: str, codes: Sequence[str], settings: Settings) -> Relevance:
+    """What ``text``'s ``ast`` says about the codemods ``codes`` (see the module)."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return frozenset(codes)
+        every = frozenset(codes)
+        return Relevance(every, every, None)
     seen = _walk(tree, frozenset(settings.lifecycle_methods))
+    names = seen.identifiers
     trackers = frozenset(name.rpartition(".")[2] for name in settings.trackers)
     questions: dict[str, Callable[[], bool]] = {
-        "TG001": lambda: not seen.identifiers.isdisjoint(trackers),
+        "TG001": lambda: not names.isdisjoint(trackers),
         # A lifecycle method that spawns (by asyncio or a tracker): where the
         # project index's lifecycle families start from.
         "TG002": lambda: seen.calls(seen.in_lifecycle, SPAWN_WORDS | trackers),
@@ -77,13 +116,17 @@ def relevant_codes(
         # TG003 adds and other files' calls then pass (TG005).
         "TG003": lambda: seen.calls(seen.discarded, SPAWN_WORDS),
         "TG004": lambda: seen.async_with and seen.list_buffer,
-        "TG005": lambda: TASKGROUP in seen.identifiers or seen.taskgroup_in_string,
+        "TG005": lambda: TASKGROUP in names,
     }
-    return frozenset(
+    relevant = frozenset(
         code
         for code in codes
         if questions.get(code, partial(_spelled, text, code, settings))()
     )
+    reachable = set(relevant)
+    if "TG002" in codes and not names.isdisjoint(settings.lifecycle_methods):
+        reachable.add("TG002")
+    return Relevance(relevant, frozenset(reachable), frozenset(names))
 
 
 def _spelled(text: str, code: str, settings: Settings) -> bool:
@@ -123,13 +166,12 @@ def _walk(tree: ast.Module, lifecycle_methods: frozenset[str]) -> _Seen:
             if called is not None:
                 seen.discarded.add(called)
         elif isinstance(node, (ast.arg, ast.AnnAssign)):
-            if not seen.taskgroup_in_string:
-                seen.taskgroup_in_string = _quotes_taskgroup(node.annotation)
+            names.update(_quoted_words(node.annotation))
         elif isinstance(node, ast.AsyncWith):
             seen.async_with = True
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if not seen.taskgroup_in_string:
-                seen.taskgroup_in_string = _quotes_taskgroup(node.returns)
+            names.add(node.name)
+            names.update(_quoted_words(node.returns))
             if isinstance(node, ast.FunctionDef) and node.name in lifecycle_methods:
                 seen.in_lifecycle.update(
                     called
@@ -137,19 +179,24 @@ def _walk(tree: ast.Module, lifecycle_methods: frozenset[str]) -> _Seen:
                     if isinstance(inner, ast.Call)
                     and (called := _called_name(inner)) is not None
                 )
-        elif isinstance(node, ast.ClassDef) and not seen.list_buffer:
-            seen.list_buffer = _declares_list_buffer(node)
+        elif isinstance(node, ast.ClassDef):
+            names.add(node.name)
+            if not seen.list_buffer:
+                seen.list_buffer = _declares_list_buffer(node)
     return seen
 
 
-def _quotes_taskgroup(annotation: ast.expr | None) -> bool:
-    """Whether a string in ``annotation`` names TaskGroup (``"asyncio.TaskGroup"``)."""
-    return annotation is not None and any(
-        isinstance(node, ast.Constant)
-        and isinstance(node.value, str)
-        and TASKGROUP in node.value
+def _quoted_words(annotation: ast.expr | None) -> list[str]:
+    """The words of the strings in ``annotation`` (``"asyncio.TaskGroup"``: names
+    LibCST's side resolves as if unquoted)."""
+    if annotation is None:
+        return []
+    return [
+        word
         for node in ast.walk(annotation)
-    )
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        for word in WORD.findall(node.value)
+    ]
 
 
 def _declares_list_buffer(node: ast.ClassDef) -> bool:

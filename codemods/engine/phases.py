@@ -115,6 +115,17 @@ def scan_filter(job: Job, task: Scan) -> Callable[[bytes], bool] | None:
     return spells_identifier(task.words)
 
 
+def _wanted_in_code(loaded: Loaded, task: Scan) -> bool:
+    """Whether the words that made ``task`` take the file count in its code: a codemod
+    could concern it, or it spells one of the index's names as an identifier."""
+    relevance = loaded.relevance
+    if relevance is None:
+        return True
+    if task.words is None:
+        return bool(relevance.codes)
+    return relevance.spells(task.words)
+
+
 class WorkerState:
     """The work function of one worker process, and the trees it keeps."""
 
@@ -143,7 +154,7 @@ class WorkerState:
             return Scanned(loaded, stamp=stamp)
         if job.prefilter:
             loaded = judged(loaded, job)
-            if wanted is not None and task.words is None and not loaded.relevant:
+            if wanted is not None and not _wanted_in_code(loaded, task):
                 # Its trigger words are only in strings or comments (or name kept
                 # tasks): like a file spelling none, it stays unparsed unless a later
                 # round asks for it.
@@ -222,7 +233,7 @@ class WorkerState:
             safe_only=job.safe_only,
             filename=loaded.shown,
             only_triggered=job.prefilter,
-            relevant=loaded.relevant,
+            relevance=loaded.relevance,
         )
         if index is None:
             return outcome

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codemods.analysis.relevance import relevant_codes
+from codemods.analysis.relevance import Relevance, judge
 from codemods.config import Settings
 from codemods.engine.cache import Stamp, stamp_of
 from codemods.engine.diffs import unified_diff
@@ -93,8 +93,8 @@ class Loaded:
     shown: str
     decoded: Decoded
     stat: os.stat_result
-    # The selected codemods its ``ast`` says could concern it (None: not asked).
-    relevant: frozenset[str] | None = None
+    # What its ``ast`` says about the selected codemods (None: not asked).
+    relevance: Relevance | None = None
 
 
 def process_file(
@@ -106,7 +106,7 @@ def process_file(
         return loaded
     if job.prefilter:
         loaded = judged(loaded, job)
-        if not loaded.relevant:
+        if loaded.relevance is not None and not loaded.relevance.codes:
             return FileResult(shown)
     try:
         outcome = transform_text(
@@ -118,7 +118,7 @@ def process_file(
             safe_only=job.safe_only,
             filename=shown,
             only_triggered=job.prefilter,
-            relevant=loaded.relevant,
+            relevance=loaded.relevance,
         )
     except (SourceError, TransformError) as exc:
         return error_result(shown, exc)
@@ -126,10 +126,10 @@ def process_file(
 
 
 def judged(loaded: Loaded, job: Job) -> Loaded:
-    """``loaded`` with the selected codemods that could concern it, as its ``ast``
-    tells (none when its trigger words are only in strings or comments)."""
-    codes = relevant_codes(loaded.decoded.text, job.codes, job.settings)
-    return replace(loaded, relevant=codes)
+    """``loaded`` with what its ``ast`` says about the selected codemods (none concern
+    it when its trigger words are only in strings or comments)."""
+    relevance = judge(loaded.decoded.text, job.codes, job.settings)
+    return replace(loaded, relevance=relevance)
 
 
 def spells_any(words: Sequence[bytes]) -> Callable[[bytes], bool]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codemods.analysis.relevance import relevant_codes
+from codemods.analysis.relevance import Relevance, judge
 from codemods.config import Settings
 from codemods.engine.noqa import NoqaMap
 from codemods.engine.results import Finding
@@ -63,7 +63,7 @@ def transform_text(
     safe_only: bool = False,
     filename: str | None = None,
     only_triggered: bool = True,
-    relevant: frozenset[str] | None = None,
+    relevance: Relevance | None = None,
 ) -> Transformed:
     """Parse ``text`` once and run the codemods ``codes`` over it, in registry order.
 
@@ -81,7 +81,7 @@ def transform_text(
         safe_only=safe_only,
         filename=filename,
         only_triggered=only_triggered,
-        relevant=relevant,
+        relevance=relevance,
     )
 
 
@@ -109,16 +109,16 @@ def transform_module(
     safe_only: bool = False,
     filename: str | None = None,
     only_triggered: bool = True,
-    relevant: frozenset[str] | None = None,
+    relevance: Relevance | None = None,
 ) -> Transformed:
     """Run the codemods ``codes`` over the already parsed ``text`` (``original``, which
     stays untouched, so a kept tree can be transformed again with a fuller index).
 
     With ``only_triggered``, a codemod that could not apply is not run: one that
-    ``relevant`` (the codemods the text's ``ast`` concerns, worked out here when None)
-    leaves out, or, once an earlier codemod changed the text, whose trigger words the
-    new text does not spell; unless it consults the project index, whose answers can
-    make any file relevant to it."""
+    ``relevance`` (what the text's ``ast`` says, worked out here when None) rules out,
+    even given any answers of the project index; or, once an earlier codemod changed
+    the text, one whose trigger words the new text does not spell, unless it consults
+    the project index (its answers can then make the file relevant to it)."""
     from libcst.metadata import MetadataWrapper
 
     from codemods.transforms._base import Environment, run_codemod
@@ -135,10 +135,10 @@ def transform_module(
     # One noqa map of the original text, asked through each stage's line maps: it
     # learns which directives suppressed something (TG100 reports the others).
     noqa = NoqaMap.of(text)
-    if only_triggered and relevant is None:
-        relevant = relevant_codes(text, codes, settings)
+    if only_triggered and relevance is None:
+        relevance = judge(text, codes, settings)
     for spec in _selected(codes):
-        judged = relevant if stage_text is text else None
+        judged = relevance if stage_text is text else None
         if only_triggered and not _triggered(spec, settings, stage_text, judged):
             # Selected and certain to find nothing: it counts as run (for TG100).
             noqa.stage(spec.code, back_to_original)
@@ -182,12 +182,13 @@ def _triggered(
     spec: registry.CodemodSpec,
     settings: Settings,
     text: str,
-    relevant: frozenset[str] | None,
+    relevance: Relevance | None,
 ) -> bool:
+    if relevance is not None:
+        wanted = relevance.reachable if spec.uses_index else relevance.codes
+        return spec.code in wanted
     if spec.uses_index:
         return True
-    if relevant is not None:
-        return spec.code in relevant
     return any(word.decode() in text for word in spec.triggers(settings))
 
 
