@@ -112,6 +112,28 @@ def test_a_changed_file_is_processed_again(project: Path, tmp_path: Path) -> Non
     assert warm.files_changed == 0 and warm.findings == 0
 
 
+def test_a_warm_run_that_changes_nothing_leaves_the_cache_file_alone(
+    project: Path, tmp_path: Path
+) -> None:
+    cache_dir = tmp_path / "cache"
+    _run(project, cache_dir)
+    (generation,) = cache_dir.glob("*.json")
+    written = generation.read_bytes()
+    os.utime(generation, ns=(0, 0))
+    warm = _run(project, cache_dir)
+    assert warm.stats["cached"] == warm.files_scanned
+    assert generation.stat().st_mtime_ns == 0, "rewritten though nothing changed"
+    # A touched file (same content, new mtime) is a new stamp: written again.
+    tracked = project / "app" / "tracked.py"
+    stat = tracked.stat()
+    os.utime(tracked, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    _run(project, cache_dir)
+    assert generation.stat().st_mtime_ns != 0
+    assert generation.read_bytes() != written
+    entry = json.loads(generation.read_bytes())["entries"][str(tracked)]
+    assert entry[0][1] == stat.st_mtime_ns + 5_000_000_000
+
+
 def test_a_touched_file_with_the_same_content_is_served(
     project: Path, tmp_path: Path
 ) -> None:

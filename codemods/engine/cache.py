@@ -93,26 +93,32 @@ def _libcst_files() -> list[tuple[str, int, int]]:
     return [(str(version_file), stat.st_size, stat.st_mtime_ns)]
 
 
-@dataclass
+# An entry as the JSON file holds it, kept so while the run lasts (a warm run reads,
+# compares and writes back 20,000 of them): [[size, mtime, hash], module name,
+# statically clean, result or None].
+Raw = list[Any]
+
+
+@dataclass(frozen=True)
 class Entry:
     stamp: Stamp
     module: str
     statically_clean: bool
-    # The final result (its path is not used), if it may be served.
-    result: FileResult | None = None
+    # The final result in its JSON form, if it may be served.
+    result: Mapping[str, Any] | None = None
 
 
 @dataclass
 class Lookup:
-    """What the cache can answer for one run."""
+    """What the cache can answer for one run, by shown path."""
 
-    # Final results, by path.
-    results: dict[Path, FileResult] = field(default_factory=dict)
+    # Final results.
+    results: dict[str, FileResult] = field(default_factory=dict)
     # Files known not to spell a static trigger (when their result is not served: in a
     # run that uses the project index, a later round may still parse them).
-    statically_clean: set[Path] = field(default_factory=set)
-    # Valid entries' stamps, by path (to record again without reading the file).
-    stamps: dict[Path, Stamp] = field(default_factory=dict)
+    statically_clean: set[str] = field(default_factory=set)
+    # Valid entries' stamps (to record again without reading the file).
+    stamps: dict[str, Stamp] = field(default_factory=dict)
 
 
 class Cache:
@@ -121,8 +127,10 @@ class Cache:
     def __init__(self, directory: Path, generation: str) -> None:
         self.directory = directory
         self.generation = generation
-        self.entries: dict[str, Entry] = {}
+        self.entries: dict[str, Raw] = {}
         self.complete: frozenset[str] = frozenset()
+        # Entries differ from the file's (nothing loaded counts as a difference).
+        self.dirty = True
         self._load()
 
     @classmethod
@@ -142,70 +150,103 @@ class Cache:
     def _load(self) -> None:
         try:
             document = json.loads(self.file.read_bytes())
-            entries = {
-                path: _entry(values) for path, values in document["entries"].items()
-            }
-            complete = frozenset(document["complete"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            entries, complete = document["entries"], document["complete"]
+            if not isinstance(entries, dict) or not isinstance(complete, list):
+                raise TypeError("bad document")
+            complete = frozenset(str(path) for path in complete)
+        except (OSError, ValueError, KeyError, TypeError):
             return  # missing or corrupt: start empty, never fail
-        self.entries, self.complete = entries, complete
+        # An entry is checked in full when looked up; one of the wrong shape is dropped.
+        self.entries = {
+            key: raw
+            for key, raw in entries.items()
+            if isinstance(raw, list) and len(raw) == 4
+        }
+        self.complete = complete
+        self.dirty = len(self.entries) != len(entries)
 
     def lookup(
         self,
-        files: Sequence[tuple[Path, str]],
+        files: Sequence[tuple[str, str, str]],
         *,
         uses_index: bool,
         want_diff: bool,
         write: bool,
     ) -> Lookup:
-        """What can be reused for ``files`` ((path, module name) pairs)."""
+        """What can be reused for ``files`` ((path, module name, shown path) triples)."""
         found = Lookup()
-        servable: dict[Path, FileResult] = {}
-        for path, module in files:
-            entry = self.entries.get(str(path))
+        servable: dict[str, FileResult] = {}
+        for path, module, shown in files:
+            entry = self._entry(path)
             if entry is None or entry.module != module:
                 continue
             stamp = _still_valid(path, entry.stamp)
             if stamp is None:
                 continue
-            found.stamps[path] = stamp
+            found.stamps[shown] = stamp
             if entry.statically_clean:
-                found.statically_clean.add(path)
-            result = entry.result
-            if result is not None and _servable(result, want_diff, write):
-                servable[path] = result
+                found.statically_clean.add(shown)
+            values = entry.result
+            try:
+                if values is not None and _servable(values, want_diff, write):
+                    servable[shown] = _result(values, shown)
+            except (KeyError, TypeError, ValueError):
+                self._drop(path)  # corrupt: computed again
         if not uses_index:
             found.results = servable
         elif len(servable) == len(files) and self.complete == {
-            str(path) for path, _ in files
+            path for path, _, _ in files
         }:
             found.results = servable
         return found
+
+    def _entry(self, key: str) -> Entry | None:
+        raw = self.entries.get(key)
+        if raw is None:
+            return None
+        try:
+            return _entry(raw)
+        except (ValueError, TypeError):
+            self._drop(key)  # corrupt: as if missing
+            return None
+
+    def _drop(self, key: str) -> None:
+        self.entries.pop(key, None)
+        self.dirty = True
 
     # -- writing ---------------------------------------------------------------------
 
     def record(
         self,
-        path: Path,
+        path: str | Path,
         stamp: Stamp,
         module: str,
         *,
         statically_clean: bool,
         result: FileResult | None,
     ) -> None:
-        self.entries[str(path)] = Entry(stamp, module, statically_clean, result)
+        raw = _values(stamp, module, statically_clean, result)
+        key = str(path)
+        if self.entries.get(key) != raw:
+            self.entries[key] = raw
+            self.dirty = True
 
-    def forget(self, path: Path) -> None:
-        self.entries.pop(str(path), None)
+    def forget(self, path: str | Path) -> None:
+        if self.entries.pop(str(path), None) is not None:
+            self.dirty = True
 
-    def save(self, complete: Iterable[Path]) -> None:
-        """Write the generation atomically (a temporary file, then a rename); a cache
-        that cannot be written is left as it was."""
-        self.complete = frozenset(str(path) for path in complete)
+    def save(self, complete: Iterable[str | Path]) -> None:
+        """Write the generation atomically (a temporary file, then a rename), unless
+        it holds just what the file already does (a warm run that changed nothing); a
+        cache that cannot be written is left as it was."""
+        done = frozenset(str(path) for path in complete)
+        if not self.dirty and done == self.complete:
+            return
+        self.complete = done
         document = {
             "format": FORMAT,
             "complete": sorted(self.complete),
-            "entries": {path: _values(entry) for path, entry in self.entries.items()},
+            "entries": self.entries,
         }
         data = json.dumps(document, separators=(",", ":")).encode()
         with contextlib.suppress(OSError):
@@ -238,7 +279,7 @@ class Cache:
                 old.unlink()
 
 
-def _still_valid(path: Path, stamp: Stamp) -> Stamp | None:
+def _still_valid(path: str, stamp: Stamp) -> Stamp | None:
     """The file's current stamp if its content is the one ``stamp`` describes."""
     try:
         stat = os.stat(path)
@@ -250,32 +291,35 @@ def _still_valid(path: Path, stamp: Stamp) -> Stamp | None:
     if stat.st_mtime_ns == mtime:
         return stamp
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read()
     except OSError:
         return None
     return (size, stat.st_mtime_ns, digest) if content_hash(raw) == digest else None
 
 
-def _servable(result: FileResult, want_diff: bool, write: bool) -> bool:
-    if not result.changed:
+def _servable(values: Mapping[str, Any], want_diff: bool, write: bool) -> bool:
+    if not values["changed"]:
         return True
-    return not write and (not want_diff or result.diff is not None)
+    return not write and (not want_diff or values["diff"] is not None)
 
 
 # -- JSON form -------------------------------------------------------------------
 
 
-def _values(entry: Entry) -> list[Any]:
-    result = None
-    if entry.result is not None:
-        result = {
-            "changed": entry.result.changed,
-            "changed_by": list(entry.result.changed_by),
-            "findings": [asdict(finding) for finding in entry.result.findings],
-            "diff": entry.result.diff,
-            "error": None if entry.result.error is None else asdict(entry.result.error),
+def _values(
+    stamp: Stamp, module: str, statically_clean: bool, result: FileResult | None
+) -> Raw:
+    values = None
+    if result is not None:
+        values = {
+            "changed": result.changed,
+            "changed_by": list(result.changed_by),
+            "findings": [asdict(finding) for finding in result.findings],
+            "diff": result.diff,
+            "error": None if result.error is None else asdict(result.error),
         }
-    return [list(entry.stamp), entry.module, entry.statically_clean, result]
+    return [list(stamp), module, statically_clean, values]
 
 
 def _entry(values: Any) -> Entry:
@@ -286,21 +330,20 @@ def _entry(values: Any) -> Entry:
         and isinstance(digest, str)
         and isinstance(module, str)
         and isinstance(statically_clean, bool)
+        and isinstance(result, (dict, type(None)))
     ):
         raise TypeError("bad entry")
-    return Entry((size, mtime, digest), module, statically_clean, _result(result))
+    return Entry((size, mtime, digest), module, statically_clean, result)
 
 
-def _result(values: Mapping[str, Any] | None) -> FileResult | None:
-    if values is None:
-        return None
+def _result(values: Mapping[str, Any], shown: str) -> FileResult:
     findings = tuple(_finding(finding) for finding in values["findings"])
     diff = values["diff"]
     if not isinstance(diff, (str, type(None))):
         raise TypeError("bad diff")
     error = values.get("error")
     return FileResult(
-        "",
+        shown,
         changed=bool(values["changed"]),
         findings=findings,
         error=None if error is None else _error(error),
@@ -326,14 +369,3 @@ def _finding(values: Mapping[str, Any]) -> Finding:
     ):
         raise TypeError("bad finding")
     return finding
-
-
-def with_path(result: FileResult, shown: str) -> FileResult:
-    return FileResult(
-        shown,
-        changed=result.changed,
-        findings=result.findings,
-        error=result.error,
-        diff=result.diff,
-        changed_by=result.changed_by,
-    )

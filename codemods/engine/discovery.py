@@ -35,37 +35,55 @@ DEFAULT_INCLUDE = ("*.py",)
 
 @dataclass(frozen=True)
 class Discovered:
-    files: tuple[Path, ...]
+    # The files' paths, as strings (a warm run makes no Path of the files the cache
+    # answers), and how each is shown (``display``), in the same order.
+    paths: tuple[str, ...]
+    shown: tuple[str, ...]
     skipped: tuple[Skipped, ...]
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        return tuple(Path(path) for path in self.paths)
+
+    @property
+    def items(self) -> list[tuple[str, str]]:
+        """(path, shown) of each file."""
+        return list(zip(self.paths, self.shown, strict=True))
 
 
 @dataclass(frozen=True)
 class _Ignore:
     """One .gitignore file's patterns, relative to the directory holding it."""
 
-    base: Path
+    base: str
     spec: pathspec.GitIgnoreSpec
 
-    def verdict(self, path: Path, is_dir: bool) -> bool | None:
+    def verdict(self, path: str, is_dir: bool) -> bool | None:
         """True: ignored, False: re-included by a `!` pattern, None: not mentioned."""
-        try:
-            relative = path.relative_to(self.base).as_posix()
-        except ValueError:
+        relative = _below(path, self.base)
+        if relative is None:
             return None
         return self.spec.check_file(relative + "/" if is_dir else relative).include
 
 
-def display(path: Path) -> str:
+def _below(path: str, base: str) -> str | None:
+    """``path`` relative to the directory ``base`` (POSIX form), if it is below it."""
+    # Strings, not Path.relative_to: asked of every entry of the tree.
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    if not path.startswith(prefix):
+        return None
+    rest = path[len(prefix) :]
+    return rest if os.sep == "/" else rest.replace(os.sep, "/")
+
+
+def display(path: str | Path) -> str:
     """How a path is shown: relative to the working directory when below it."""
-    # String work, not Path.relative_to: it is asked for every file of the tree, twice.
-    text, cwd = str(path), os.getcwd()
+    # String work, not Path.relative_to: it is asked for every file of the tree.
+    text, cwd = os.fspath(path), os.getcwd()
     if text == cwd:
         return "."
-    prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
-    if text.startswith(prefix):
-        rest = text[len(prefix) :]
-        return rest if os.sep == "/" else rest.replace(os.sep, "/")
-    return path.as_posix()
+    relative = _below(text, cwd)
+    return Path(text).as_posix() if relative is None else relative
 
 
 def discover(paths: Sequence[Path], settings: Settings) -> Discovered:
@@ -81,8 +99,12 @@ def discover(paths: Sequence[Path], settings: Settings) -> Discovered:
             walker.walk(root)
         else:
             walker.take_explicit(root)
-    files = sorted(walker.files.values(), key=display)
-    return Discovered(tuple(files), tuple(walker.skipped))
+    ordered = sorted((display(path), path) for path in walker.files.values())
+    return Discovered(
+        tuple(path for _, path in ordered),
+        tuple(shown for shown, _ in ordered),
+        tuple(walker.skipped),
+    )
 
 
 class _Walker:
@@ -94,24 +116,23 @@ class _Walker:
         self.include = pathspec.GitIgnoreSpec.from_lines(patterns)
         self.only_py = not settings.include
         self.roots: list[Path] = []
-        self.files: dict[str, Path] = {}
+        # Each file once: its path as a string (real, when named on the command line).
+        self.files: dict[str, str] = {}
         self.skipped: list[Skipped] = []
 
     # -- filters -------------------------------------------------------------------------
 
-    def _relative(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.base).as_posix()
-        except ValueError:
-            return path.as_posix()
+    def _relative(self, path: str) -> str:
+        relative = _below(path, str(self.base))
+        return Path(path).as_posix() if relative is None else relative
 
-    def _excluded(self, path: Path, is_dir: bool) -> bool:
+    def _excluded(self, path: str, is_dir: bool) -> bool:
         if not self.exclude.patterns:
             return False
         relative = self._relative(path) + ("/" if is_dir else "")
         return self.exclude.match_file(relative)
 
-    def _included(self, name: str, path: Path) -> bool:
+    def _included(self, name: str, path: str) -> bool:
         if self.only_py:
             return name.endswith(".py")
         return self.include.match_file(self._relative(path)) or self.include.match_file(
@@ -134,35 +155,38 @@ class _Walker:
                 Skipped(display(path), "temporary file of an interrupted write")
             )
             return
-        if self._excluded(path, is_dir=False):
+        if self._excluded(str(path), is_dir=False):
             return
-        self.files.setdefault(str(real), real)
+        self.files.setdefault(str(real), str(real))
 
     def walk(self, root: Path) -> None:
         ignores = list(_ancestor_ignores(root))
-        self._walk_dir(root, ignores)
+        self._walk_dir(str(root), ignores)
 
-    def _walk_dir(self, directory: Path, ignores: list[_Ignore]) -> None:
+    def _walk_dir(self, directory: str, ignores: list[_Ignore]) -> None:
+        # Strings, not Paths, until a file is taken: a warm run is mostly this walk.
         own = _load_ignore(directory)
         if own is not None:
             ignores = [*ignores, own]
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
-            self.skipped.append(Skipped(display(directory), _reason(exc)))
+            self.skipped.append(Skipped(display(Path(directory)), _reason(exc)))
             return
         for entry in entries:
-            path = directory / entry.name
+            path = entry.path
             if entry.is_symlink():
-                self._note_symlink(path)
+                self._note_symlink(Path(path))
                 continue
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError as exc:
-                self.skipped.append(Skipped(display(path), _reason(exc)))
+                self.skipped.append(Skipped(display(Path(path)), _reason(exc)))
                 continue
             if is_dir:
-                if entry.name in ALWAYS_SKIPPED or (path / "pyvenv.cfg").exists():
+                if entry.name in ALWAYS_SKIPPED or os.path.exists(
+                    os.path.join(path, "pyvenv.cfg")
+                ):
                     continue
                 if _ignored(ignores, path, True) or self._excluded(path, is_dir=True):
                     continue
@@ -172,7 +196,7 @@ class _Walker:
             elif self._included(entry.name, path):
                 if _ignored(ignores, path, False) or self._excluded(path, is_dir=False):
                     continue
-                self.files.setdefault(str(path), path)
+                self.files.setdefault(path, path)
 
     def _note_symlink(self, path: Path) -> None:
         try:
@@ -194,7 +218,7 @@ class _Walker:
         # processed where it lives, so no file is ever written through a link.
 
 
-def _ignored(ignores: Sequence[_Ignore], path: Path, is_dir: bool) -> bool:
+def _ignored(ignores: Sequence[_Ignore], path: str, is_dir: bool) -> bool:
     ignored = False
     for ignore in ignores:
         verdict = ignore.verdict(path, is_dir)
@@ -204,10 +228,11 @@ def _ignored(ignores: Sequence[_Ignore], path: Path, is_dir: bool) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _load_ignore(directory: Path) -> _Ignore | None:
-    candidate = directory / ".gitignore"
+def _load_ignore(directory: str) -> _Ignore | None:
+    candidate = os.path.join(directory, ".gitignore")
     try:
-        lines = candidate.read_text(encoding="utf-8", errors="replace").splitlines()
+        with open(candidate, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
     except OSError:
         return None
     return _Ignore(directory, pathspec.GitIgnoreSpec.from_lines(lines))
@@ -223,13 +248,13 @@ def _ancestor_ignores(root: Path) -> Iterator[_Ignore]:
     else:
         return
     for directory in reversed(chain):
-        found = _load_ignore(directory)
+        found = _load_ignore(str(directory))
         if found is not None:
             yield found
     exclude_file = chain[-1] / ".git" / "info" / "exclude"
     if exclude_file.is_file():
         lines = exclude_file.read_text(encoding="utf-8", errors="replace").splitlines()
-        yield _Ignore(chain[-1], pathspec.GitIgnoreSpec.from_lines(lines))
+        yield _Ignore(str(chain[-1]), pathspec.GitIgnoreSpec.from_lines(lines))
 
 
 def _reason(exc: OSError) -> str:
@@ -237,18 +262,20 @@ def _reason(exc: OSError) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _package_dir_name(directory: Path) -> str | None:
+def _package_dir_name(directory: str) -> str | None:
     """The dotted package name of ``directory``, or None if it is not a package."""
-    if not (directory / "__init__.py").is_file():
+    if not os.path.isfile(os.path.join(directory, "__init__.py")):
         return None
-    parent = _package_dir_name(directory.parent)
-    return directory.name if parent is None else f"{parent}.{directory.name}"
+    parent_dir, name = os.path.split(directory)
+    parent = _package_dir_name(parent_dir) if parent_dir != directory else None
+    return name if parent is None else f"{parent}.{name}"
 
 
-def module_name(path: Path) -> str:
+def module_name(path: str | Path) -> str:
     """The dotted module name Python would import ``path`` as, from its package chain."""
-    package = _package_dir_name(path.parent)
-    stem = path.name.removesuffix(".pyi").removesuffix(".py")
+    directory, name = os.path.split(os.fspath(path))
+    package = _package_dir_name(directory)
+    stem = name.removesuffix(".pyi").removesuffix(".py")
     if stem == "__init__":
-        return package or path.parent.name
+        return package or os.path.basename(directory)
     return stem if package is None else f"{package}.{stem}"

@@ -7,7 +7,7 @@ rounds follow the index's trigger words until no new file spells one. Never prin
 
 from __future__ import annotations
 
-from codemods.engine.discovery import discover, display
+from codemods.engine.discovery import discover
 from codemods.engine.phases import worker_state
 from codemods.engine.pipeline import Job
 from codemods.engine.pool import LazyPool, Pool
@@ -20,8 +20,7 @@ def gather(request: Request) -> SharedIndex:
     job = Job(request.settings, prefilter=request.prefilter, stamp=True)
     found = discover(request.paths, request.settings)
     # With no index codemod selected, a shard reads no other shard's file.
-    files = found.files if job.uses_index else ()
-    items = [(path, display(path)) for path in files]
+    items = found.items if job.uses_index else []
     workers, timeout = worker_count(request), request.file_timeout
     with LazyPool(workers, worker_state, job, timeout, factory=Pool) as pool:
         # Every file is another shard's: facts only, and the rounds always run.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from codemods.engine.cache import Cache, Stamp, with_path
+from codemods.engine.cache import Cache, Stamp
 from codemods.engine.phases import Scanned
 from codemods.engine.pipeline import Job, module_name_of
 from codemods.engine.results import FileResult
@@ -22,25 +22,21 @@ class Memo:
         self.clean: set[str] = set()
         self.known_clean: set[str] = set()
 
-    def lookup(self, items: Sequence[tuple[Path, str]]) -> dict[str, FileResult]:
+    def lookup(self, items: Sequence[tuple[str | Path, str]]) -> dict[str, FileResult]:
         """The final results the cache holds for ``items``, by shown path."""
         if self.cache is None:
             return {}
         self.modules = {shown: module_name_of(path) for path, shown in items}
-        shown_of = {path: shown for path, shown in items}
         found = self.cache.lookup(
-            [(path, self.modules[shown]) for path, shown in items],
+            [(str(path), self.modules[shown], shown) for path, shown in items],
             uses_index=self.job.uses_index,
             want_diff=self.job.want_diff,
             write=self.job.write,
         )
-        self.stamps = {shown_of[path]: stamp for path, stamp in found.stamps.items()}
-        self.known_clean = {shown_of[path] for path in found.statically_clean}
-        self.clean |= {shown_of[path] for path in found.results} & self.known_clean
-        return {
-            shown_of[path]: with_path(result, shown_of[path])
-            for path, result in found.results.items()
-        }
+        self.stamps = found.stamps
+        self.known_clean = found.statically_clean
+        self.clean |= found.results.keys() & self.known_clean
+        return found.results
 
     def statically_clean(self, todo: Sequence[tuple[Path, str]]) -> list[Scanned]:
         """Scan outcomes of the files in ``todo`` the cache knows spell no trigger."""
@@ -58,7 +54,7 @@ class Memo:
             self.clean.add(shown)
 
     def save(
-        self, results: Mapping[str, FileResult], paths: Mapping[str, Path]
+        self, results: Mapping[str, FileResult], paths: Mapping[str, str | Path]
     ) -> None:
         """Record the run's final results (not passing errors, not files it rewrote)."""
         cache = self.cache

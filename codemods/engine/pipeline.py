@@ -215,7 +215,7 @@ def file_result(
     )
 
 
-def module_name_of(path: Path) -> str:
+def module_name_of(path: str | Path) -> str:
     from codemods.engine.discovery import module_name
 
     return module_name(path)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from codemods.config import Settings
 from codemods.engine.cache import Cache, Stamp
-from codemods.engine.discovery import discover, display
+from codemods.engine.discovery import discover
 from codemods.engine.memo import Memo
 from codemods.engine.phases import Finalize, Finalized, Scan, Scanned, worker_state
 from codemods.engine.pipeline import Job, load_file, module_name_of, spells_any
@@ -85,13 +85,15 @@ def run(
         prefilter=request.prefilter,
         stamp=cache is not None,
     )
-    items = [(path, display(path)) for path in found.files]
+    items = found.items
     own = _owner(request)
     if own is not None and not job.uses_index:
         # Nothing crosses files: the other shards' files are not even read.
-        items, own = [item for item in items if own(item[0])], None
+        items, own = [item for item in items if own(Path(item[0]))], None
     if on_start is not None:
-        on_start(len(items) if own is None else sum(own(path) for path, _ in items))
+        on_start(
+            len(items) if own is None else sum(own(Path(path)) for path, _ in items)
+        )
     workers = worker_count(request)
     timeout = request.file_timeout
     shared = None if request.shared is None else Foreign(request.shared, job)
@@ -148,7 +150,8 @@ class Phases:
         # With a shard in a run that uses the index: the other shards' files are
         # scanned for their facts only (or take them from ``shared``), never reported.
         self.own, self.shared = own, shared
-        self.paths: dict[str, Path] = {}
+        # Shown path -> path (a Path made only for a file the run reads, ``path``).
+        self.paths: dict[str, str | Path] = {}
         self.results: dict[str, FileResult] = {}
         self.scanned: dict[str, Scanned] = {}
         # Pending files: their latest questions, the worker keeping their tree, and the
@@ -161,14 +164,14 @@ class Phases:
         self.modules: dict[str, str] | None = None
         self.stats: Counter[str] = Counter()
 
-    def run(self, items: Sequence[tuple[Path, str]]) -> list[FileResult]:
+    def run(self, items: Sequence[tuple[str | Path, str]]) -> list[FileResult]:
         self.paths = {shown: path for path, shown in items}
         served = self.memo.lookup(items)
         for shown, result in served.items():
             self.results[shown] = result
             self._emit(shown)
         self.stats["cached"] = len(served)
-        todo = [(p, s) for p, s in items if s not in served]
+        todo = [(self.path(s), s) for _, s in items if s not in served]
         for outcome in self.memo.statically_clean(todo):
             self._accept(outcome, first=True)
         todo = [(p, s) for p, s in todo if s not in self.results]
@@ -183,13 +186,20 @@ class Phases:
             with tempfile.TemporaryDirectory(prefix="codemods-index-") as scratch:
                 self._settle(Path(scratch))
         if self.own is not None:
-            foreign = [s for s in self.results if not self.own(self.paths[s])]
+            foreign = [s for s in self.results if not self.own(self.path(s))]
             for shown in foreign:
                 del self.results[shown]
         for shown in self.results:
             self._emit(shown)
         self.memo.save(self.results, self.paths)
         return list(self.results.values())
+
+    def path(self, shown: str) -> Path:
+        """The path of the file shown as ``shown`` (as a Path, made once)."""
+        path = self.paths[shown]
+        if isinstance(path, str):
+            path = self.paths[shown] = Path(path)
+        return path
 
     def _pool(self, items: int) -> Pool:
         """The pool (started, and sized for ``items`` files, on first use)."""
@@ -200,11 +210,11 @@ class Phases:
         return self.lazy_pool.chunk
 
     def _task(self, shown: str, **options: Any) -> Scan:
-        foreign = self.own is not None and not self.own(self.paths[shown])
+        foreign = self.own is not None and not self.own(self.path(shown))
         return Scan(facts_only=foreign, **options)
 
     def _emit(self, shown: str) -> None:
-        if self.own is not None and not self.own(self.paths[shown]):
+        if self.own is not None and not self.own(self.path(shown)):
             return
         if shown not in self.emitted:
             self.emitted.add(shown)
@@ -326,10 +336,10 @@ class Phases:
         items: list[Item] = []
         for shown in waiting:
             if shown in wanted:
-                items.append((self.paths[shown], shown, self._task(shown, force=True)))
+                items.append((self.path(shown), shown, self._task(shown, force=True)))
             elif words:
                 task = self._task(shown, words=tuple(sorted(words)))
-                items.append((self.paths[shown], shown, task))
+                items.append((self.path(shown), shown, task))
         return items
 
     def _modules_defining(self, names: set[str]) -> set[str]:
@@ -358,7 +368,7 @@ class Phases:
             holder = self.holders.get(shown)
             task = Finalize(index_file, commit=commit)
             by_pid.setdefault(-1 if holder is None else holder, []).append(
-                (self.paths[shown], shown, task)
+                (self.path(shown), shown, task)
             )
         for outcome in self._pool(len(files)).run_pinned(by_pid, self.chunk):
             if isinstance(outcome, FileResult):  # its worker crashed or timed out
