@@ -173,7 +173,7 @@ class Cache:
         want_diff: bool,
         write: bool,
     ) -> Lookup:
-        """What can be reused for ``files`` ((path, module name, shown path) triples)."""
+        """What can be reused for ``files``: (path, module name, shown path) each."""
         found = Lookup()
         servable: dict[str, FileResult] = {}
         for path, module, shown in files:
