@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codemods import config
 from codemods.engine import runner
@@ -19,8 +19,10 @@ from codemods.engine.reporting.terminal import Terminal
 from codemods.engine.reporting.words import plural
 from codemods.engine.results import ExitCode, Summary
 from codemods.engine.shard import Shard
-from codemods.engine.shared_index import SharedIndex
 from codemods.transforms import registry
+
+if TYPE_CHECKING:
+    from codemods.engine.shared_index import SharedIndex
 
 PROGRESS_THRESHOLD = 200
 # The cache directory the configuration names (``cache-dir``, by default
@@ -99,6 +101,8 @@ def shared_index(
 ) -> SharedIndex | None:
     if invocation.index is None:
         return None
+    from codemods.engine.shared_index import SharedIndex  # the scan machinery, ~40 ms
+
     return SharedIndex.read(invocation.index, settings)
 
 

@@ -21,6 +21,7 @@ import pytest
 
 from codemods import config
 from codemods.engine import cache as cache_module
+from codemods.engine import pool as pool_module
 from codemods.engine import runner
 from codemods.engine.results import Summary
 from tests.support.cli import TRACKED, invoke, write
@@ -276,6 +277,45 @@ def test_warm_check_does_not_import_libcst(project: Path, tmp_path: Path) -> Non
     assert done.stdout.splitlines()[-1] == "[]"
 
 
+def test_a_warm_check_imports_only_what_it_reports_with(
+    project: Path, tmp_path: Path
+) -> None:
+    """A warm check served whole by the cache, in a process of its own, imports neither
+    LibCST nor the scan machinery (the scheduler, the pool, the per-file pipeline,
+    multiprocessing) nor rich, whose output it does not need off a terminal."""
+    heavy = ("libcst", "rich", "multiprocessing", "codemods.engine.scheduling",
+             "codemods.engine.pool", "codemods.engine.pipeline",
+             "codemods.engine.phases", "codemods.engine.shared_index")  # fmt: skip
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from codemods.cli import main
+
+        try:
+            main(["check", "--cache-dir", sys.argv[1], sys.argv[2]])
+        except SystemExit as exit:
+            assert exit.code == 1, exit.code
+        heavy = {heavy!r}
+        print(sorted(m for m in sys.modules if m.startswith(heavy)))
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if k != "CODEMODS_NO_CACHE"}
+    cache = str(tmp_path / "cache")
+    for run in ("cold", "warm"):
+        done = subprocess.run(
+            [sys.executable, "-c", script, cache, str(project)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=600,
+        )
+        assert done.returncode == 0, done.stderr
+        imported = done.stdout.splitlines()[-1]
+        assert (imported == "[]") == (run == "warm"), (run, imported)
+    assert "would change" in done.stderr  # the warm run reported all the same
+
+
 def test_no_worker_starts_when_nothing_needs_parsing(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -289,7 +329,7 @@ def test_no_worker_starts_when_nothing_needs_parsing(
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a worker pool was started")
 
-    monkeypatch.setattr(runner.Pool, "__init__", refuse)
+    monkeypatch.setattr(pool_module.Pool, "__init__", refuse)
     warm = _run(project, cache_dir)
     assert _outcome(warm) == _outcome(cold)
     clean = _run(plain, None)

@@ -38,7 +38,14 @@ def test_sorted_and_skips_tool_directories(tmp_path: Path) -> None:
 
 def test_nested_gitignore_with_negation(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
-    _tree(tmp_path, "keep.py", "gen_a.py", "sub/gen_b.py", "sub/gen_keep.py", "sub/deep/x.py")
+    _tree(
+        tmp_path,
+        "keep.py",
+        "gen_a.py",
+        "sub/gen_b.py",
+        "sub/gen_keep.py",
+        "sub/deep/x.py",
+    )
     (tmp_path / ".gitignore").write_text("gen_*.py\n")
     (tmp_path / "sub" / ".gitignore").write_text("!gen_keep.py\ndeep/\n")
     assert _found(tmp_path) == ["keep.py", "sub/gen_keep.py"]
@@ -54,7 +61,9 @@ def test_gitignore_of_enclosing_repository_applies_below(tmp_path: Path) -> None
 
 def test_exclude_and_include_globs(tmp_path: Path) -> None:
     _tree(tmp_path, "a.py", "migrations/m.py", "stub.pyi", "x_pb2.py")
-    settings = Settings(root=str(tmp_path), exclude=("migrations/", "*_pb2.py"), include=("*.pyi",))
+    settings = Settings(
+        root=str(tmp_path), exclude=("migrations/", "*_pb2.py"), include=("*.pyi",)
+    )
     assert _found(tmp_path, settings) == ["a.py", "stub.pyi"]
 
 
@@ -63,9 +72,9 @@ def test_explicit_file_bypasses_gitignore_but_not_exclude(tmp_path: Path) -> Non
     (tmp_path / ".gitignore").write_text("ignored.py\n")
     _tree(tmp_path, "ignored.py", "excluded.py")
     settings = Settings(root=str(tmp_path), exclude=("excluded.py",))
-    assert _found(tmp_path, settings, tmp_path / "ignored.py", tmp_path / "excluded.py") == [
-        "ignored.py"
-    ]
+    assert _found(
+        tmp_path, settings, tmp_path / "ignored.py", tmp_path / "excluded.py"
+    ) == ["ignored.py"]
 
 
 def test_symlinks_are_not_followed(tmp_path: Path) -> None:
@@ -81,10 +90,14 @@ def test_symlinks_are_not_followed(tmp_path: Path) -> None:
     result = discover([root], Settings(root=str(root)))
     assert [p.name for p in result.files] == ["real.py"]
     reasons = {Path(s.path).name: s.reason for s in result.skipped}
-    assert reasons["outside_link.py"] == "symlink pointing outside the root, not followed"
+    assert (
+        reasons["outside_link.py"] == "symlink pointing outside the root, not followed"
+    )
     assert reasons["outside_dir"] == "symlink pointing outside the root, not followed"
     assert reasons["loop_a.py"] == "symlink loop, not followed"
-    assert "inside_link.py" not in reasons, "a link inside the root is just not taken twice"
+    assert "inside_link.py" not in reasons, (
+        "a link inside the root is just not taken twice"
+    )
 
 
 def test_directory_named_like_a_module_is_walked(tmp_path: Path) -> None:
@@ -109,10 +122,54 @@ def test_unreadable_directory_is_noted(tmp_path: Path) -> None:
 
 
 def test_module_names_follow_packages(tmp_path: Path) -> None:
-    _tree(tmp_path, "app/__init__.py", "app/core/__init__.py", "app/core/x.py", "script.py")
+    _tree(
+        tmp_path,
+        "app/__init__.py",
+        "app/core/__init__.py",
+        "app/core/x.py",
+        "script.py",
+    )
     assert module_name(tmp_path / "app" / "core" / "x.py") == "app.core.x"
     assert module_name(tmp_path / "app" / "core" / "__init__.py") == "app.core"
     assert module_name(tmp_path / "script.py") == "script"
+
+
+def test_the_walk_names_modules_as_module_name_does(tmp_path: Path) -> None:
+    """The walk works module names out from the entries it lists; they must be the ones
+    ``module_name`` finds by looking at the disk, wherever the walk starts."""
+    _tree(
+        tmp_path,
+        "outer/__init__.py",
+        "outer/app/__init__.py",
+        "outer/app/core/__init__.py",
+        "outer/app/core/x.py",
+        "outer/app/core/types.pyi",
+        "outer/app/plain/y.py",  # a directory without __init__.py: not a package
+        "outer/app/plain/deeper/__init__.py",
+        "outer/app/plain/deeper/z.py",
+        "outer/app/fake/__init__.py/inner.py",  # a directory named __init__.py
+        "outer/app/fake/w.py",
+        "script.py",
+    )
+    for start in (
+        tmp_path,
+        tmp_path / "outer" / "app",
+        tmp_path / "outer" / "app" / "core",
+    ):
+        found = discover([start], Settings(root=str(tmp_path)))
+        assert found.paths
+        assert {path: module_name(path) for path in found.paths} == found.modules
+    found = discover([tmp_path], Settings(root=str(tmp_path)))
+    modules = {
+        Path(path).relative_to(tmp_path).as_posix(): m
+        for path, m in found.modules.items()
+    }
+    assert modules["outer/app/core/x.py"] == "outer.app.core.x"
+    assert modules["outer/app/plain/deeper/z.py"] == "deeper.z"
+    assert modules["outer/app/fake/w.py"] == "w"
+    explicit = tmp_path / "outer" / "app" / "core" / "x.py"
+    found = discover([explicit], Settings(root=str(tmp_path)))
+    assert list(found.modules.values()) == ["outer.app.core.x"]
 
 
 def test_exclude_is_relative_to_the_configuration(tmp_path: Path) -> None:

@@ -24,7 +24,11 @@ def test_documentation_is_complete(spec: registry.CodemodSpec) -> None:
     assert doc.description and doc.description != "No description."
     page = doc.markdown()
     for heading in (
-        "What it does", "Why is this bad?", "Example", "Use instead", "Fix safety"
+        "What it does",
+        "Why is this bad?",
+        "Example",
+        "Use instead",
+        "Fix safety",
     ):
         assert f"## {heading}" in page
 

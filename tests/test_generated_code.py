@@ -43,15 +43,28 @@ def test_after_files_pass_mypy_strict(generated: Path) -> None:
 
 
 def test_after_trees_pass_mypy_strict(generated: Path) -> None:
-    trees = sorted((generated / "trees").iterdir()) if (generated / "trees").exists() else []
+    trees = (
+        sorted((generated / "trees").iterdir())
+        if (generated / "trees").exists()
+        else []
+    )
     for tree in trees:
         _mypy(str(tree))
 
 
 def test_generated_code_has_no_dangling_tasks(generated: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated",
-         "--select", "RUF006", str(generated)],
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--no-cache",
+            "--isolated",
+            "--select",
+            "RUF006",
+            str(generated),
+        ],
         capture_output=True,
         text=True,
     )

@@ -33,10 +33,14 @@ def _read(path: Path) -> str:
 def test_file_case(case: FileCase) -> None:
     before = _read(case.before)
     expected = before if case.after is None else _read(case.after)
-    first = transform_text(before, case.settings.codes, case.settings, module_name="case")
+    first = transform_text(
+        before, case.settings.codes, case.settings, module_name="case"
+    )
     assert first.text == expected
     assert first.changed == (case.after is not None and expected != before)
-    second = transform_text(first.text, case.settings.codes, case.settings, module_name="case")
+    second = transform_text(
+        first.text, case.settings.codes, case.settings, module_name="case"
+    )
     assert second.text == first.text, "a second run changed the output (not idempotent)"
     assert not second.changed
 

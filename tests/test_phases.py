@@ -20,6 +20,7 @@ import pytest
 
 from codemods import config
 from codemods.analysis.index import IndexScope, ProjectIndex
+from codemods.engine import pool as pool_module
 from codemods.engine import runner
 from codemods.engine.phases import Finalize, Finalized, Scan, Scanned, WorkerState
 from codemods.engine.pipeline import Job
@@ -136,7 +137,7 @@ def test_the_cross_file_pass_parses_no_file_twice(
         parsed[source if isinstance(source, str) else source.decode()] += 1
         return parse_module(source, *args, **kwargs)
 
-    monkeypatch.setattr(runner, "Pool", InProcessPool)
+    monkeypatch.setattr(pool_module, "Pool", InProcessPool)
     monkeypatch.setattr(libcst, "parse_module", counting)
     root = _copy(tree, tmp_path / "tree")
     files = Counter(path.read_text("utf-8") for path in sorted(root.rglob("*.py")))

@@ -34,13 +34,18 @@ def test_a_crash_is_blamed_on_its_file_and_the_rest_completes() -> None:
     assert set(results) == set(names)
     crash = results.pop("crash.py")
     assert crash.error is not None
-    assert crash.error.message == "worker process crashed (signal 6) while processing this file"
+    assert (
+        crash.error.message
+        == "worker process crashed (signal 6) while processing this file"
+    )
     assert all(r.changed and r.error is None for r in results.values())
 
 
 def test_a_file_over_the_time_limit_is_skipped() -> None:
     with Pool(1, make_work, None, file_timeout=1.5) as pool:
-        results = {r.path: r for r in pool.run(_items("a.py", "hang.py", "b.py"), chunk_size=3)}
+        results = {
+            r.path: r for r in pool.run(_items("a.py", "hang.py", "b.py"), chunk_size=3)
+        }
     assert results["hang.py"].error is not None
     assert results["hang.py"].error.message == "timed out after 1.5 s; skipped"
     assert results["a.py"].changed and results["b.py"].changed

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from codemods import config
+from codemods.engine import pool as pool_module
 from codemods.engine import runner, shared_index
 from codemods.engine.cache import content_hash
 from codemods.engine.shard import Shard, shard_of
@@ -73,7 +74,7 @@ def parsed(tree: Path, monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
         counter[texts[text]] += 1
         return parse_text(text)
 
-    monkeypatch.setattr(runner, "Pool", InProcessPool)
+    monkeypatch.setattr(pool_module, "Pool", InProcessPool)
     monkeypatch.setattr("codemods.engine.phases.parse_text", counting)
     return counter
 

@@ -30,10 +30,16 @@ def test_decode_bom_cookie_and_default() -> None:
         (b"# coding: klingon\n", "unknown encoding: klingon", 1, 1),
     ],
 )
-def test_decode_errors_have_positions(raw: bytes, message: str, line: int, col: int) -> None:
+def test_decode_errors_have_positions(
+    raw: bytes, message: str, line: int, col: int
+) -> None:
     with pytest.raises(SourceError) as caught:
         decode(raw)
-    assert (caught.value.message, caught.value.line, caught.value.col) == (message, line, col)
+    assert (caught.value.message, caught.value.line, caught.value.col) == (
+        message,
+        line,
+        col,
+    )
 
 
 def test_nesting_beyond_cpython_limits_is_rejected_before_libcst() -> None:

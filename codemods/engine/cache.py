@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from codemods.engine.results import FileError, FileResult, Finding
 
@@ -99,8 +99,7 @@ def _libcst_files() -> list[tuple[str, int, int]]:
 Raw = list[Any]
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     stamp: Stamp
     module: str
     statically_clean: bool
@@ -119,6 +118,8 @@ class Lookup:
     statically_clean: set[str] = field(default_factory=set)
     # Valid entries' stamps (to record again without reading the file).
     stamps: dict[str, Stamp] = field(default_factory=dict)
+    # Valid entries whose file was touched (same content, another mtime).
+    restamped: set[str] = field(default_factory=set)
 
 
 class Cache:
@@ -176,14 +177,24 @@ class Cache:
         """What can be reused for ``files``: (path, module name, shown path) each."""
         found = Lookup()
         servable: dict[str, FileResult] = {}
+        entries = self.entries
         for path, module, shown in files:
-            entry = self._entry(path)
-            if entry is None or entry.module != module:
+            raw = entries.get(path)
+            if raw is None:
+                continue
+            try:
+                entry = _parse_entry(raw)
+            except (ValueError, TypeError):
+                self._drop(path)  # corrupt: as if missing
+                continue
+            if entry.module != module:
                 continue
             stamp = _still_valid(path, entry.stamp)
             if stamp is None:
                 continue
             found.stamps[shown] = stamp
+            if stamp is not entry.stamp:
+                found.restamped.add(shown)
             if entry.statically_clean:
                 found.statically_clean.add(shown)
             values = entry.result
@@ -199,16 +210,6 @@ class Cache:
         }:
             found.results = servable
         return found
-
-    def _entry(self, key: str) -> Entry | None:
-        raw = self.entries.get(key)
-        if raw is None:
-            return None
-        try:
-            return _entry(raw)
-        except (ValueError, TypeError):
-            self._drop(key)  # corrupt: as if missing
-            return None
 
     def _drop(self, key: str) -> None:
         self.entries.pop(key, None)
@@ -322,7 +323,7 @@ def _values(
     return [list(stamp), module, statically_clean, values]
 
 
-def _entry(values: Any) -> Entry:
+def _parse_entry(values: Any) -> Entry:
     (size, mtime, digest), module, statically_clean, result = values
     if not (
         isinstance(size, int)
@@ -337,6 +338,8 @@ def _entry(values: Any) -> Entry:
 
 
 def _result(values: Mapping[str, Any], shown: str) -> FileResult:
+    if not values["changed"] and not values["findings"] and values.get("error") is None:
+        return FileResult(shown)  # most files of a tree
     findings = tuple(_finding(finding) for finding in values["findings"])
     diff = values["diff"]
     if not isinstance(diff, (str, type(None))):

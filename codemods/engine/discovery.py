@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -40,6 +40,8 @@ class Discovered:
     paths: tuple[str, ...]
     shown: tuple[str, ...]
     skipped: tuple[Skipped, ...]
+    # Each path's module name (``module_name``), worked out during the walk.
+    modules: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def files(self) -> tuple[Path, ...]:
@@ -76,10 +78,12 @@ def _below(path: str, base: str) -> str | None:
     return rest if os.sep == "/" else rest.replace(os.sep, "/")
 
 
-def display(path: str | Path) -> str:
-    """How a path is shown: relative to the working directory when below it."""
+def display(path: str | Path, cwd: str | None = None) -> str:
+    """How a path is shown: relative to the working directory (``cwd``, by default the
+    current one) when below it."""
     # String work, not Path.relative_to: it is asked for every file of the tree.
-    text, cwd = os.fspath(path), os.getcwd()
+    text = os.fspath(path)
+    cwd = os.getcwd() if cwd is None else cwd
     if text == cwd:
         return "."
     relative = _below(text, cwd)
@@ -99,18 +103,20 @@ def discover(paths: Sequence[Path], settings: Settings) -> Discovered:
             walker.walk(root)
         else:
             walker.take_explicit(root)
-    ordered = sorted((display(path), path) for path in walker.files.values())
+    cwd = os.getcwd()
+    ordered = sorted((display(path, cwd), path) for path in walker.files.values())
     return Discovered(
         tuple(path for _, path in ordered),
         tuple(shown for shown, _ in ordered),
-        tuple(walker.skipped),
+        tuple(sorted(walker.skipped, key=lambda skipped: skipped.path)),
+        walker.modules,
     )
 
 
 class _Walker:
     def __init__(self, settings: Settings) -> None:
-        base = Path(settings.root)
-        self.base = base
+        # The directory exclude/include globs are relative to.
+        self.base = str(Path(settings.root))
         self.exclude = pathspec.GitIgnoreSpec.from_lines(settings.exclude)
         patterns = (*DEFAULT_INCLUDE, *settings.include)
         self.include = pathspec.GitIgnoreSpec.from_lines(patterns)
@@ -118,12 +124,13 @@ class _Walker:
         self.roots: list[Path] = []
         # Each file once: its path as a string (real, when named on the command line).
         self.files: dict[str, str] = {}
+        self.modules: dict[str, str] = {}
         self.skipped: list[Skipped] = []
 
     # -- filters -------------------------------------------------------------------------
 
     def _relative(self, path: str) -> str:
-        relative = _below(path, str(self.base))
+        relative = _below(path, self.base)
         return Path(path).as_posix() if relative is None else relative
 
     def _excluded(self, path: str, is_dir: bool) -> bool:
@@ -158,21 +165,31 @@ class _Walker:
         if self._excluded(str(path), is_dir=False):
             return
         self.files.setdefault(str(real), str(real))
+        self.modules.setdefault(str(real), module_name(real))
 
     def walk(self, root: Path) -> None:
         ignores = list(_ancestor_ignores(root))
-        self._walk_dir(str(root), ignores)
+        above = None if root.parent == root else _package_dir_name(str(root.parent))
+        self._walk_dir(str(root), ignores, above)
 
-    def _walk_dir(self, directory: str, ignores: list[_Ignore]) -> None:
+    def _walk_dir(
+        self, directory: str, ignores: list[_Ignore], parent_package: str | None
+    ) -> None:
         # Strings, not Paths, until a file is taken: a warm run is mostly this walk.
         own = _load_ignore(directory)
         if own is not None:
             ignores = [*ignores, own]
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            # In directory order: the files are sorted once, at the end.
+            entries = list(os.scandir(directory))
         except OSError as exc:
             self.skipped.append(Skipped(display(Path(directory)), _reason(exc)))
             return
+        # As ``_package_dir_name`` would say, from the entries at hand.
+        package = None
+        if any(e.name == "__init__.py" and _is_file(e) for e in entries):
+            name = os.path.basename(directory)
+            package = name if parent_package is None else f"{parent_package}.{name}"
         for entry in entries:
             path = entry.path
             if entry.is_symlink():
@@ -190,13 +207,14 @@ class _Walker:
                     continue
                 if _ignored(ignores, path, True) or self._excluded(path, is_dir=True):
                     continue
-                self._walk_dir(path, ignores)
+                self._walk_dir(path, ignores, package)
             elif entry.name.endswith(TEMP_SUFFIX):
                 continue  # left by a run killed mid-write: never source
             elif self._included(entry.name, path):
                 if _ignored(ignores, path, False) or self._excluded(path, is_dir=False):
                     continue
                 self.files.setdefault(path, path)
+                self.modules[path] = _module_in(package, directory, entry.name)
 
     def _note_symlink(self, path: Path) -> None:
         try:
@@ -257,6 +275,13 @@ def _ancestor_ignores(root: Path) -> Iterator[_Ignore]:
         yield _Ignore(str(chain[-1]), pathspec.GitIgnoreSpec.from_lines(lines))
 
 
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
 def _reason(exc: OSError) -> str:
     return (exc.strerror or str(exc)).lower()
 
@@ -274,7 +299,11 @@ def _package_dir_name(directory: str) -> str | None:
 def module_name(path: str | Path) -> str:
     """The dotted module name Python would import ``path`` as, from its package chain."""
     directory, name = os.path.split(os.fspath(path))
-    package = _package_dir_name(directory)
+    return _module_in(_package_dir_name(directory), directory, name)
+
+
+def _module_in(package: str | None, directory: str, name: str) -> str:
+    """The module name of ``name``, a file of ``directory`` (in package ``package``)."""
     stem = name.removesuffix(".pyi").removesuffix(".py")
     if stem == "__init__":
         return package or os.path.basename(directory)

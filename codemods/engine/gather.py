@@ -8,10 +8,11 @@ rounds follow the index's trigger words until no new file spells one. Never prin
 from __future__ import annotations
 
 from codemods.engine.discovery import discover
+from codemods.engine.job import Job
 from codemods.engine.phases import worker_state
-from codemods.engine.pipeline import Job
 from codemods.engine.pool import LazyPool, Pool
-from codemods.engine.runner import Phases, Request, worker_count
+from codemods.engine.runner import Request, worker_count
+from codemods.engine.scheduling import Phases
 from codemods.engine.shared_index import SharedIndex
 
 

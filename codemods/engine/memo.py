@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from codemods.engine.cache import Cache, Stamp
-from codemods.engine.phases import Scanned
-from codemods.engine.pipeline import Job, module_name_of
+from codemods.engine.discovery import module_name
+from codemods.engine.job import Job
 from codemods.engine.results import FileResult
+
+if TYPE_CHECKING:
+    from codemods.engine.phases import Scanned
 
 
 class Memo:
@@ -21,14 +25,26 @@ class Memo:
         # Files that spell no static trigger word (known from the cache or the scan).
         self.clean: set[str] = set()
         self.known_clean: set[str] = set()
+        # Results served as the cache holds them (their entries need no new record).
+        self.served: dict[str, FileResult] = {}
 
-    def lookup(self, items: Sequence[tuple[str | Path, str]]) -> dict[str, FileResult]:
-        """The final results the cache holds for ``items``, by shown path."""
+    def lookup(
+        self,
+        items: Sequence[tuple[str | Path, str]],
+        modules: Mapping[str, str] | None = None,
+    ) -> dict[str, FileResult]:
+        """The final results the cache holds for ``items``, by shown path (``modules``:
+        the module names discovery found, by path)."""
         if self.cache is None:
             return {}
-        self.modules = {shown: module_name_of(path) for path, shown in items}
+        known = {} if modules is None else modules
+        files = [
+            (text, known.get(text) or module_name(text), shown)
+            for text, shown in ((str(path), shown) for path, shown in items)
+        ]
+        self.modules = {shown: module for _, module, shown in files}
         found = self.cache.lookup(
-            [(str(path), self.modules[shown], shown) for path, shown in items],
+            files,
             uses_index=self.job.uses_index,
             want_diff=self.job.want_diff,
             write=self.job.write,
@@ -36,10 +52,17 @@ class Memo:
         self.stamps = found.stamps
         self.known_clean = found.statically_clean
         self.clean |= found.results.keys() & self.known_clean
+        self.served = {
+            shown: result
+            for shown, result in found.results.items()
+            if shown not in found.restamped
+        }
         return found.results
 
     def statically_clean(self, todo: Sequence[tuple[Path, str]]) -> list[Scanned]:
         """Scan outcomes of the files in ``todo`` the cache knows spell no trigger."""
+        from codemods.engine.phases import Scanned
+
         return [
             Scanned(FileResult(shown), stamp=self.stamps[shown])
             for _, shown in todo
@@ -61,6 +84,8 @@ class Memo:
         if cache is None:
             return
         for shown, result in results.items():
+            if self.served.get(shown) is result:
+                continue  # its entry already says just this
             path, stamp = paths[shown], self.stamps.get(shown)
             if stamp is None or result.written or not _lasting(result):
                 cache.forget(path)
@@ -68,7 +93,7 @@ class Memo:
             cache.record(
                 path,
                 stamp,
-                self.modules.get(shown) or module_name_of(path),
+                self.modules.get(shown) or module_name(path),
                 statically_clean=shown in self.clean,
                 result=None if result.changed and self.job.write else result,
             )

@@ -9,14 +9,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codemods.analysis.relevance import Relevance, judge
-from codemods.config import Settings
 from codemods.engine.cache import Stamp, stamp_of
 from codemods.engine.diffs import unified_diff
+from codemods.engine.job import Job
 from codemods.engine.results import FileError, FileResult
 from codemods.engine.source import (
     Decoded,
@@ -33,7 +33,6 @@ from codemods.engine.transform import (
     transform_text,
 )
 from codemods.engine.writer import WriteError, write_atomic
-from codemods.transforms import registry
 
 if TYPE_CHECKING:
     from codemods.analysis.index import ProjectIndex
@@ -52,37 +51,6 @@ __all__ = [
     "transform_module",
     "transform_text",
 ]
-
-# Source characters of parsed trees a worker keeps for the finalize phase (a LibCST tree
-# takes about 25 bytes a character); past it, a file is parsed again if needed.
-KEEP_BUDGET = 3_000_000
-
-
-@dataclass(frozen=True)
-class Job:
-    """What to do with every file of a run; sent once to each worker."""
-
-    settings: Settings
-    want_diff: bool = False
-    write: bool = False
-    safe_only: bool = False
-    # Internal (robustness tests): False parses every file, not only those containing a
-    # trigger word, so that the parser and codemods meet every file of a corpus.
-    prefilter: bool = True
-    keep_budget: int = KEEP_BUDGET
-    # Record each file's stamp (size, mtime, content hash) for the cache.
-    stamp: bool = False
-    codes: tuple[str, ...] = field(init=False)
-    triggers: tuple[bytes, ...] = field(init=False)
-    # Some selected codemod asks the project index: the runner works in phases.
-    uses_index: bool = field(init=False)
-
-    def __post_init__(self) -> None:
-        specs = registry.select(self.settings.select, self.settings.ignore)
-        object.__setattr__(self, "codes", tuple(spec.code for spec in specs))
-        words = {word for spec in specs for word in spec.triggers(self.settings)}
-        object.__setattr__(self, "triggers", tuple(sorted(words)))
-        object.__setattr__(self, "uses_index", any(spec.uses_index for spec in specs))
 
 
 @dataclass(frozen=True)

@@ -38,13 +38,6 @@ WATCH_INTERVAL = 0.25
 CHUNK = 8
 
 
-def cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
 @dataclass
 class _Worker:
     process: Any

@@ -81,7 +81,12 @@ def tree_cases() -> list[TreeCase]:
         for case in sorted(p for p in folder.iterdir() if (p / "before").is_dir()):
             settings_file = case / "codemods.toml"
             cases.append(
-                TreeCase(folder.name, case.name, case, settings_file if settings_file.exists() else None)
+                TreeCase(
+                    folder.name,
+                    case.name,
+                    case,
+                    settings_file if settings_file.exists() else None,
+                )
             )
     return cases
 

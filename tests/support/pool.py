@@ -1,5 +1,5 @@
 """A stand-in for the engine's ``Pool``: one worker, this process, so that a test can
-count what a run parses (``monkeypatch.setattr(runner, "Pool", InProcessPool)``)."""
+count what a run parses (``monkeypatch.setattr(codemods.engine.pool, "Pool", ...)``)."""
 
 from __future__ import annotations
 

@@ -81,18 +81,32 @@ def _totals(
     fixes: Counter[tuple[str, str]],
     pending: Counter[tuple[str, str]],
 ) -> None:
-    from rich.table import Table  # not imported by a clean run
-
-    table = Table(title=None, show_edge=False, pad_edge=False, box=None)
-    table.add_column("codemod")
-    table.add_column("safety")
-    table.add_column("fixes" if report.mode == "run" else "fixable", justify="right")
-    table.add_column("to decide", justify="right")
-    for code, safety in sorted(set(fixes) | set(pending)):
-        table.add_row(
+    fixed = "fixes" if report.mode == "run" else "fixable"
+    header = ("codemod", "safety", fixed, "to decide")
+    rows = [
+        (
             f"{code} {names.get(code, '')}".strip(),
             safety,
             str(fixes[code, safety]),
             str(pending[code, safety]),
         )
-    terminal.err.print(table)
+        for code, safety in sorted(set(fixes) | set(pending))
+    ]
+    lines = _columns([header, *rows], right_aligned=2)
+    terminal.message(lines[0], "bold")
+    for line in lines[1:]:
+        terminal.message(line)
+
+
+def _columns(rows: list[tuple[str, ...]], *, right_aligned: int) -> list[str]:
+    """Rows as aligned text, two spaces apart; the last ``right_aligned`` columns flush
+    right (numbers)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    left = len(widths) - right_aligned
+    return [
+        "  ".join(
+            cell.ljust(width) if i < left else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in rows
+    ]

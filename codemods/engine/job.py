@@ -1,0 +1,39 @@
+"""What to do with every file of a run (sent once to each worker)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from codemods.config import Settings
+from codemods.transforms import registry
+
+# Source characters of parsed trees a worker keeps for the finalize phase (a LibCST tree
+# takes about 25 bytes a character); past it, a file is parsed again if needed.
+KEEP_BUDGET = 3_000_000
+
+
+@dataclass(frozen=True)
+class Job:
+    """What to do with every file of a run; sent once to each worker."""
+
+    settings: Settings
+    want_diff: bool = False
+    write: bool = False
+    safe_only: bool = False
+    # Internal (robustness tests): False parses every file, not only those containing a
+    # trigger word, so that the parser and codemods meet every file of a corpus.
+    prefilter: bool = True
+    keep_budget: int = KEEP_BUDGET
+    # Record each file's stamp (size, mtime, content hash) for the cache.
+    stamp: bool = False
+    codes: tuple[str, ...] = field(init=False)
+    triggers: tuple[bytes, ...] = field(init=False)
+    # Some selected codemod asks the project index: the runner works in phases.
+    uses_index: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        specs = registry.select(self.settings.select, self.settings.ignore)
+        object.__setattr__(self, "codes", tuple(spec.code for spec in specs))
+        words = {word for spec in specs for word in spec.triggers(self.settings)}
+        object.__setattr__(self, "triggers", tuple(sorted(words)))
+        object.__setattr__(self, "uses_index", any(spec.uses_index for spec in specs))
