@@ -26,9 +26,9 @@ from codemods.engine.results import FileResult
 if TYPE_CHECKING:
     from codemods.analysis.facts import ModuleFacts
     from codemods.analysis.index import ProjectIndex, Query
+    from codemods.engine.runner import OnResult
     from codemods.engine.shared_index import Foreign
 
-OnResult = Callable[[FileResult], None]
 # Up to this many files (not answered by the cache), the parent reads them itself, so
 # that files spelling no trigger word never need a worker.
 PARENT_PREFILTER = 256
