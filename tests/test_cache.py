@@ -264,17 +264,24 @@ def test_warm_check_does_not_import_libcst(project: Path, tmp_path: Path) -> Non
         print(sorted(name for name in sys.modules if name.startswith("libcst")))
         """
     )
+    done = _python(script, tmp_path / "cache", project, cwd=tmp_path)
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
+def _python(script: str, *args: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``script`` run by a Python process of its own (with the cache on), which must
+    succeed."""
     env = {k: v for k, v in os.environ.items() if k != "CODEMODS_NO_CACHE"}
     done = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path / "cache"), str(project)],
+        [sys.executable, "-c", script, *map(str, args)],
         capture_output=True,
         text=True,
         env=env,
-        cwd=tmp_path,
+        cwd=cwd,
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1] == "[]"
+    return done
 
 
 def test_a_warm_check_imports_only_what_it_reports_with(
@@ -299,18 +306,8 @@ def test_a_warm_check_imports_only_what_it_reports_with(
         print(sorted(m for m in sys.modules if m.startswith(heavy)))
         """
     )
-    env = {k: v for k, v in os.environ.items() if k != "CODEMODS_NO_CACHE"}
-    cache = str(tmp_path / "cache")
     for run in ("cold", "warm"):
-        done = subprocess.run(
-            [sys.executable, "-c", script, cache, str(project)],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=tmp_path,
-            timeout=600,
-        )
-        assert done.returncode == 0, done.stderr
+        done = _python(script, tmp_path / "cache", project, cwd=tmp_path)
         imported = done.stdout.splitlines()[-1]
         assert (imported == "[]") == (run == "warm"), (run, imported)
     assert "would change" in done.stderr  # the warm run reported all the same
