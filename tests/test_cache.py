@@ -216,6 +216,28 @@ def test_a_corrupt_cache_is_ignored(
     assert json.loads(generation.read_bytes())["entries"], "rewritten whole"
 
 
+def test_a_clean_result_is_one_word_and_a_bad_one_is_computed_again(
+    project: Path, tmp_path: Path
+) -> None:
+    cache_dir = tmp_path / "cache"
+    cold = _run(project, cache_dir, select=("TG001",))
+    (generation,) = cache_dir.glob("*.json")
+    document = json.loads(generation.read_bytes())
+    entries = document["entries"]
+    plain, tracked = (
+        str(project / "app" / name) for name in ("plain.py", "tracked.py")
+    )
+    assert entries[plain][3] == cache_module.CLEAN
+    assert entries[tracked][3]["findings"], "a result with something to say, in full"
+    assert _run(project, cache_dir, select=("TG001",)).stats["cached"] == len(entries)
+    entries[plain][3] = "dirty"
+    generation.write_text(json.dumps(document))
+    again = _run(project, cache_dir, select=("TG001",))
+    assert again.stats["cached"] == len(entries) - 1, "only the bad entry is dropped"
+    assert _outcome(again) == _outcome(cold)
+    assert json.loads(generation.read_bytes())["entries"][plain][3] == "clean"
+
+
 def test_an_unwritable_cache_directory_never_fails_the_run(
     project: Path, tmp_path: Path
 ) -> None:

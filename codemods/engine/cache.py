@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 
 from codemods.engine.results import FileError, FileResult, Finding
 
-FORMAT = 1
+FORMAT = 2
 # Generations kept side by side (other settings, other checkouts of the tool).
 KEEP_GENERATIONS = 8
 TAG = (
@@ -97,14 +97,17 @@ def _libcst_files() -> list[tuple[str, int, int]]:
 # compares and writes back 20,000 of them): [[size, mtime, hash], module name,
 # statically clean, result or None].
 Raw = list[Any]
+# The result of a file no codemod changes or reports: most of a tree, so a quarter of
+# the file's JSON if spelled out.
+CLEAN = "clean"
 
 
 class Entry(NamedTuple):
     stamp: Stamp
     module: str
     statically_clean: bool
-    # The final result in its JSON form, if it may be served.
-    result: Mapping[str, Any] | None = None
+    # The final result in its JSON form (or CLEAN), if it may be served.
+    result: Mapping[str, Any] | str | None = None
 
 
 @dataclass
@@ -198,8 +201,11 @@ class Cache:
             if entry.statically_clean:
                 found.statically_clean.add(shown)
             values = entry.result
+            if values == CLEAN:
+                servable[shown] = FileResult(shown)
+                continue
             try:
-                if values is not None and _servable(values, want_diff, write):
+                if isinstance(values, dict) and _servable(values, want_diff, write):
                     servable[shown] = _result(values, shown)
             except (KeyError, TypeError, ValueError):
                 self._drop(path)  # corrupt: computed again
@@ -311,8 +317,12 @@ def _servable(values: Mapping[str, Any], want_diff: bool, write: bool) -> bool:
 def _values(
     stamp: Stamp, module: str, statically_clean: bool, result: FileResult | None
 ) -> Raw:
-    values = None
-    if result is not None:
+    values: dict[str, Any] | str | None
+    if result is None:
+        values = None
+    elif result == FileResult(result.path):
+        values = CLEAN  # nothing to say but that
+    else:
         values = {
             "changed": result.changed,
             "changed_by": list(result.changed_by),
@@ -331,15 +341,13 @@ def _parse_entry(values: Any) -> Entry:
         and isinstance(digest, str)
         and isinstance(module, str)
         and isinstance(statically_clean, bool)
-        and isinstance(result, (dict, type(None)))
+        and (result is None or result == CLEAN or isinstance(result, dict))
     ):
         raise TypeError("bad entry")
     return Entry((size, mtime, digest), module, statically_clean, result)
 
 
 def _result(values: Mapping[str, Any], shown: str) -> FileResult:
-    if not values["changed"] and not values["findings"] and values.get("error") is None:
-        return FileResult(shown)  # most files of a tree
     findings = tuple(_finding(finding) for finding in values["findings"])
     diff = values["diff"]
     if not isinstance(diff, (str, type(None))):
