@@ -77,7 +77,9 @@ def test_buffer_with_other_uses_is_reported_not_changed(name: str, reason: str) 
     assert finding.line == _line_of(before, "self.pending")
 
 
-@pytest.mark.parametrize("name", ["already_deque", "plain_list", "noqa_comment"])
+@pytest.mark.parametrize(
+    "name", ["already_deque", "plain_list", "noqa_comment", "no_async_with"]
+)
 def test_nothing_to_report(name: str) -> None:
     case, before = _case(name)
     result = _run(before, case.settings)

@@ -55,8 +55,36 @@ def codes_for(source: str, settings: Settings | None = None) -> set[str]:
 
                 def add(self, item: object) -> None:
                     self.items.append(item)
+
+
+            async def main(lock: object) -> None:
+                async with lock:
+                    pass
             """,
-            id="list-without-async-with",
+            id="list-in-a-class-without-async-with",
+        ),
+        pytest.param(
+            """
+            import asyncio
+
+            class Protocol:
+                async def run(self, group: object) -> None:
+                    self.loop.create_task(work())
+                    self.create_task(work())
+                    group.create_task(work())
+                    loop.create_task(work())
+            """,
+            id="spawns-tg003-cannot-resolve",
+        ),
+        pytest.param(
+            """
+            class TaskGroup:
+                async def __aenter__(self) -> "TaskGroup":
+                    return self
+
+            async def run(group) -> None: ...
+            """,
+            id="taskgroup-defined-not-held",
         ),
     ],
 )
@@ -67,7 +95,51 @@ def test_words_that_are_not_code_concern_no_codemod(source: str) -> None:
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        pytest.param("asyncio.create_task(work())\n", {"TG003"}, id="discarded"),
+        pytest.param(
+            "import asyncio\nasyncio.create_task(work())\n", {"TG003"}, id="discarded"
+        ),
+        pytest.param(
+            """
+            import asyncio as aio
+
+            async def run() -> None:
+                aio.tasks.ensure_future(work())
+                loop = aio.get_running_loop()
+                loop.create_task(work())
+            """,
+            {"TG003"},
+            id="module-attribute-and-running-loop",
+        ),
+        pytest.param(
+            """
+            from asyncio import get_running_loop as current
+
+            async def run() -> None:
+                current().create_task(work())
+            """,
+            {"TG003"},
+            id="aliased-running-loop",
+        ),
+        pytest.param(
+            """
+            import asyncio
+
+            async def lifespan() -> None:
+                async with asyncio.TaskGroup() as tg:
+                    await serve()
+            """,
+            {"TG005"},
+            id="taskgroup-entered",
+        ),
+        pytest.param(
+            """
+            from asyncio import TaskGroup as Group
+
+            async def serve(tg: Group | None = None) -> None: ...
+            """,
+            {"TG005"},
+            id="taskgroup-parameter-by-alias",
+        ),
         pytest.param(
             """
             from asyncio import ensure_future as spawn

@@ -9,10 +9,15 @@ codemod could act on it:
 
 - TG001: a tracker name as an identifier (a call, an attribute, an import);
 - TG002: a call of a spawn or tracker function inside a synchronous lifecycle method;
-- TG003: a spawn whose result is thrown away (an expression statement);
-- TG004: a class whose ``__init__`` sets an attribute to ``[]``, in a module with an
-  ``async with``;
-- TG005: ``TaskGroup`` as an identifier, or in a quoted annotation;
+- TG003: a spawn whose result is thrown away (an expression statement) and that TG003
+  can resolve: a spawn function by an imported name (``create_task``, ``spawn``), an
+  attribute of an imported name (``asyncio.create_task``, ``aio.tasks.ensure_future``),
+  or ``create_task`` of ``get_running_loop()`` or of a name assigned from it; not
+  ``self.loop.create_task`` nor ``group.create_task``;
+- TG004: a class whose ``__init__`` sets an attribute to ``[]`` and that holds an
+  ``async with`` (where TG004 looks for its drain);
+- TG005: a TaskGroup in scope: ``async with TaskGroup() as name`` or a parameter
+  annotated with ``TaskGroup`` (also quoted);
 - TG100, which reads comments, and any codemod this module does not know: the bytes
   are the judge.
 
@@ -49,7 +54,9 @@ from codemods.config import Settings
 from codemods.transforms import registry
 
 SPAWN_WORDS = frozenset(word.decode() for word in registry.SPAWN_WORDS)
+RUNNING_LOOP = frozenset({"get_running_loop"})
 TASKGROUP = "TaskGroup"
+TASKGROUPS = frozenset({TASKGROUP})
 WORD = re.compile(r"\w+")
 
 
@@ -78,16 +85,45 @@ class _Seen:
     identifiers: set[str] = field(default_factory=set)
     # Local names that imports bind to a spawn or tracker function (`as spawn`).
     aliases: dict[str, str] = field(default_factory=dict)
-    # The called names of calls whose result is thrown away (expression statements).
-    discarded: set[str] = field(default_factory=set)
+    # Every name an import binds (`asyncio`, `aio`, `create_task`).
+    imported: set[str] = field(default_factory=set)
+    # The called expressions of calls whose result is thrown away.
+    discarded: list[ast.expr] = field(default_factory=list)
+    # Names assigned the result of a call, with the called names.
+    assigned_calls: dict[str, set[str]] = field(default_factory=dict)
     # The called names of calls inside synchronous lifecycle methods.
     in_lifecycle: set[str] = field(default_factory=set)
-    async_with: bool = False
+    # The called names of `async with <call> as <name>` items.
+    entered: set[str] = field(default_factory=set)
+    # The identifiers of parameter annotations (quoted ones too).
+    annotating: set[str] = field(default_factory=set)
     list_buffer: bool = False
 
     def calls(self, called: set[str], words: frozenset[str]) -> bool:
         """Whether a name in ``called`` is one of ``words`` or an alias of one."""
         return any(name in words or self.aliases.get(name) in words for name in called)
+
+    def spawns(self, func: ast.expr) -> bool:
+        """Whether calling ``func`` may spawn a task TG003 knows (see the module)."""
+        if isinstance(func, ast.Name):
+            return self.calls({func.id}, SPAWN_WORDS)
+        if not isinstance(func, ast.Attribute) or func.attr not in SPAWN_WORDS:
+            return False
+        owner = func.value
+        if func.attr == "create_task" and self._running_loop(owner):
+            return True
+        while isinstance(owner, ast.Attribute):
+            owner = owner.value
+        return isinstance(owner, ast.Name) and owner.id in self.imported
+
+    def _running_loop(self, owner: ast.expr) -> bool:
+        """``get_running_loop()``, or a name assigned it somewhere."""
+        if isinstance(owner, ast.Call):
+            called = _called_name(owner)
+            return called is not None and self.calls({called}, RUNNING_LOOP)
+        if isinstance(owner, ast.Name):
+            return self.calls(self.assigned_calls.get(owner.id, set()), RUNNING_LOOP)
+        return False
 
 
 def relevant_codes(
@@ -114,9 +150,9 @@ def judge(text: str, codes: Sequence[str], settings: Settings) -> Relevance:
         "TG002": lambda: seen.calls(seen.in_lifecycle, SPAWN_WORDS | trackers),
         # A thrown-away spawn; also where the TaskGroup parameters come from that
         # TG003 adds and other files' calls then pass (TG005).
-        "TG003": lambda: seen.calls(seen.discarded, SPAWN_WORDS),
-        "TG004": lambda: seen.async_with and seen.list_buffer,
-        "TG005": lambda: TASKGROUP in names,
+        "TG003": lambda: any(seen.spawns(func) for func in seen.discarded),
+        "TG004": lambda: seen.list_buffer,
+        "TG005": lambda: seen.calls(seen.entered | seen.annotating, TASKGROUPS),
     }
     relevant = frozenset(
         code
@@ -158,17 +194,28 @@ def _walk(tree: ast.Module, lifecycle_methods: frozenset[str]) -> _Seen:
         elif isinstance(node, ast.alias):
             imported = node.name.rpartition(".")[2]
             names.add(imported)
+            seen.imported.add(node.asname or node.name.partition(".")[0])
             if node.asname is not None:
                 names.add(node.asname)
                 seen.aliases[node.asname] = imported
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            called = _called_name(node.value)
-            if called is not None:
-                seen.discarded.add(called)
-        elif isinstance(node, (ast.arg, ast.AnnAssign)):
-            names.update(_quoted_words(node.annotation))
+            seen.discarded.append(node.value.func)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
+            _note_assigned_call(node, seen)
+            if isinstance(node, ast.AnnAssign):
+                names.update(_quoted_words(node.annotation))
+        elif isinstance(node, ast.arg):
+            words = _annotation_words(node.annotation)
+            names.update(words)
+            seen.annotating.update(words)
         elif isinstance(node, ast.AsyncWith):
-            seen.async_with = True
+            seen.entered.update(
+                called
+                for item in node.items
+                if isinstance(item.context_expr, ast.Call)
+                and isinstance(item.optional_vars, ast.Name)
+                and (called := _called_name(item.context_expr)) is not None
+            )
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             names.add(node.name)
             names.update(_quoted_words(node.returns))
@@ -186,6 +233,32 @@ def _walk(tree: ast.Module, lifecycle_methods: frozenset[str]) -> _Seen:
     return seen
 
 
+def _note_assigned_call(
+    node: ast.Assign | ast.AnnAssign | ast.NamedExpr, seen: _Seen
+) -> None:
+    """Record ``name = f(...)`` (for ``loop = asyncio.get_running_loop()``)."""
+    value = node.value
+    if not isinstance(value, ast.Call) or (called := _called_name(value)) is None:
+        return
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    for target in targets:
+        if isinstance(target, ast.Name):
+            seen.assigned_calls.setdefault(target.id, set()).add(called)
+
+
+def _annotation_words(annotation: ast.expr | None) -> set[str]:
+    """The identifiers of ``annotation``, and the words of its strings."""
+    if annotation is None:
+        return set()
+    words = set(_quoted_words(annotation))
+    for node in ast.walk(annotation):
+        if isinstance(node, ast.Name):
+            words.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            words.add(node.attr)
+    return words
+
+
 def _quoted_words(annotation: ast.expr | None) -> list[str]:
     """The words of the strings in ``annotation`` (``"asyncio.TaskGroup"``: names
     LibCST's side resolves as if unquoted)."""
@@ -200,7 +273,8 @@ def _quoted_words(annotation: ast.expr | None) -> list[str]:
 
 
 def _declares_list_buffer(node: ast.ClassDef) -> bool:
-    """``self.<x>[: T] = []`` among the statements of the class's ``__init__``."""
+    """``self.<x>[: T] = []`` among the statements of the class's ``__init__``, in a
+    class holding an ``async with`` (TG004's drain takes the batch under one)."""
     for statement in node.body:
         if (
             not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -210,5 +284,9 @@ def _declares_list_buffer(node: ast.ClassDef) -> bool:
         for small in statement.body:
             if isinstance(small, (ast.Assign, ast.AnnAssign)):
                 if isinstance(small.value, ast.List) and not small.value.elts:
-                    return True
+                    return _holds_async_with(node)
     return False
+
+
+def _holds_async_with(node: ast.ClassDef) -> bool:
+    return any(isinstance(inner, ast.AsyncWith) for inner in ast.walk(node))

@@ -21,7 +21,7 @@ from codemods.transforms._buffer_rewrite import (
     replace_line,
     restructured,
 )
-from codemods.transforms._buffer_uses import collect_uses, declarations
+from codemods.transforms._buffer_uses import collect_uses, declarations, walk
 from codemods.transforms._builders import fresh_name
 from codemods.transforms._imports import bound_module_name, ensure_import
 from codemods.transforms._matchers import ClassScope, names_used
@@ -62,7 +62,8 @@ class BoundedBuffer(ScopeTracking, code="TG004"):
     modules that changes the attribute (rather than reading it) changes a copy. A
     buffer with other uses (indexing, slice assignment, sorting, passing it on,
     appends outside the lock), without a ``list[T]`` annotation, or without a known
-    capacity is reported and left alone.
+    capacity is reported and left alone. A class without any ``async with`` holds no
+    such buffer and is not looked at.
     """
 
     DESCRIPTION = "Bound in-memory list buffers and flush them without losing entries"
@@ -272,7 +273,8 @@ class BoundedBuffer(ScopeTracking, code="TG004"):
         if init is None:
             return
         buffers = declarations(init)
-        if not buffers:
+        if not buffers or not _holds_async_with(node):
+            # Not a buffer drained under an asyncio lock: a list like any other.
             return
         uses = collect_uses(self.tree, node, [b.name for b in buffers])
         context = Context(
@@ -421,3 +423,10 @@ class BoundedBuffer(ScopeTracking, code="TG004"):
 
 
 OPTION_NAMES = ("maxlen", "wait-timeout", "warning-interval", "flush-event", "wake-at")
+
+
+def _holds_async_with(node: cst.ClassDef) -> bool:
+    """Whether an ``async with`` is anywhere in ``node`` (where a drain could be)."""
+    return bool(
+        walk(node, lambda n: isinstance(n, cst.With) and n.asynchronous is not None)
+    )
