@@ -23,7 +23,7 @@ from codemods.engine import runner, shared_index
 from codemods.engine.cache import content_hash
 from codemods.engine.shard import Shard, shard_of
 from codemods.engine.shared_index import MAGIC, SharedIndex
-from codemods.engine.transform import parse_text
+from codemods.engine.transform import parse_for
 from tests.support.cli import TRACKED, invoke, write
 from tests.support.golden import CASES
 from tests.support.pool import InProcessPool
@@ -68,14 +68,14 @@ def parsed(tree: Path, monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     texts = _texts()
     counter: Counter[str] = Counter()
 
-    def counting(text: str) -> Any:
+    def counting(text: str, *args: Any, **kwargs: Any) -> Any:
         if text not in texts:  # a file the test changed
             texts.update(_texts())
         counter[texts[text]] += 1
-        return parse_text(text)
+        return parse_for(text, *args, **kwargs)
 
     monkeypatch.setattr(pool_module, "Pool", InProcessPool)
-    monkeypatch.setattr("codemods.engine.phases.parse_text", counting)
+    monkeypatch.setattr("codemods.engine.phases.parse_for", counting)
     return counter
 
 

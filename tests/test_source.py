@@ -64,6 +64,13 @@ def test_line_map_points_changed_lines_to_their_origin() -> None:
     assert [line_map(n) for n in range(1, 7)] == [1, 2, 2, 2, 3, 4]
 
 
+def test_line_map_keeps_the_lines_of_a_block_rewritten_line_for_line() -> None:
+    base = "a\ncall(x)\ncall(y)  # noqa: TG003\nd\n"
+    derived = "a\ntg.call(x)\ntg.call(y)  # noqa: TG003\nd\n"
+    line_map = LineMap(base, derived)
+    assert [line_map(n) for n in range(1, 5)] == [1, 2, 3, 4]
+
+
 def test_diff_marks_missing_final_newline_and_git_applies(tmp_path: Path) -> None:
     old = "a = 1\r\nb = 2"
     new = "a = 1\r\nb = 3"

@@ -9,7 +9,8 @@ the trees.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Literal
 
 RefKind = Literal["instance", "value", "call", "attribute", "method"]
@@ -117,3 +118,23 @@ class ModuleFacts:
     imports: tuple[tuple[str, str], ...] = ()
     # Modules imported with `from m import *`.
     star_imports: tuple[str, ...] = ()
+
+    def relined(self, line_of: Callable[[int], int]) -> ModuleFacts:
+        """These facts with each line ``line_of`` gives for it (facts collected from
+        an elided text, told in the whole text's lines)."""
+
+        def function(facts: FunctionFacts) -> FunctionFacts:
+            return replace(facts, line=line_of(facts.line))
+
+        return replace(
+            self,
+            classes=tuple(
+                replace(
+                    klass,
+                    line=line_of(klass.line),
+                    methods=tuple(function(method) for method in klass.methods),
+                )
+                for klass in self.classes
+            ),
+            functions=tuple(function(facts) for facts in self.functions),
+        )

@@ -32,11 +32,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from codemods.engine.results import FileError, FileResult, Finding
 
-FORMAT = 2
+FORMAT = 3
 # Generations kept side by side (other settings, other checkouts of the tool).
 KEEP_GENERATIONS = 8
 TAG = (
@@ -102,14 +102,6 @@ Raw = list[Any]
 CLEAN = "clean"
 
 
-class Entry(NamedTuple):
-    stamp: Stamp
-    module: str
-    statically_clean: bool
-    # The final result in its JSON form (or CLEAN), if it may be served.
-    result: Mapping[str, Any] | str | None = None
-
-
 @dataclass
 class Lookup:
     """What the cache can answer for one run, by shown path."""
@@ -132,7 +124,8 @@ class Cache:
         self.directory = directory
         self.generation = generation
         self.entries: dict[str, Raw] = {}
-        self.complete: frozenset[str] = frozenset()
+        # The digest of the set of files of the run that wrote the entries.
+        self.complete = ""
         # Entries differ from the file's (nothing loaded counts as a difference).
         self.dirty = True
         self._load()
@@ -155,9 +148,8 @@ class Cache:
         try:
             document = json.loads(self.file.read_bytes())
             entries, complete = document["entries"], document["complete"]
-            if not isinstance(entries, dict) or not isinstance(complete, list):
+            if not isinstance(entries, dict) or not isinstance(complete, str):
                 raise TypeError("bad document")
-            complete = frozenset(str(path) for path in complete)
         except (OSError, ValueError, KeyError, TypeError):
             return  # missing or corrupt: start empty, never fail
         # An entry is checked in full when looked up; one of the wrong shape is dropped.
@@ -177,7 +169,11 @@ class Cache:
         want_diff: bool,
         write: bool,
     ) -> Lookup:
-        """What can be reused for ``files``: (path, module name, shown path) each."""
+        """What can be reused for ``files``: (path, module name, shown path) each.
+
+        Asked of every file of a warm run, so an entry is taken apart only as far as
+        its answer needs: a stamp of the wrong type never matches the file's, and only
+        a result that is served is checked in full."""
         found = Lookup()
         servable: dict[str, FileResult] = {}
         entries = self.entries
@@ -186,21 +182,20 @@ class Cache:
             if raw is None:
                 continue
             try:
-                entry = _parse_entry(raw)
+                (size, mtime, digest), entry_module, statically_clean, values = raw
             except (ValueError, TypeError):
                 self._drop(path)  # corrupt: as if missing
                 continue
-            if entry.module != module:
+            if entry_module != module:
                 continue
-            stamp = _still_valid(path, entry.stamp)
+            stamp = _still_valid(path, size, mtime, digest)
             if stamp is None:
                 continue
             found.stamps[shown] = stamp
-            if stamp is not entry.stamp:
+            if stamp[1] != mtime:
                 found.restamped.add(shown)
-            if entry.statically_clean:
+            if statically_clean is True:
                 found.statically_clean.add(shown)
-            values = entry.result
             if values == CLEAN:
                 servable[shown] = FileResult(shown)
                 continue
@@ -211,9 +206,9 @@ class Cache:
                 self._drop(path)  # corrupt: computed again
         if not uses_index:
             found.results = servable
-        elif len(servable) == len(files) and self.complete == {
+        elif len(servable) == len(files) and self.complete == files_digest(
             path for path, _, _ in files
-        }:
+        ):
             found.results = servable
         return found
 
@@ -246,13 +241,13 @@ class Cache:
         """Write the generation atomically (a temporary file, then a rename), unless
         it holds just what the file already does (a warm run that changed nothing); a
         cache that cannot be written is left as it was."""
-        done = frozenset(str(path) for path in complete)
+        done = files_digest(str(path) for path in complete)
         if not self.dirty and done == self.complete:
             return
         self.complete = done
         document = {
             "format": FORMAT,
-            "complete": sorted(self.complete),
+            "complete": self.complete,
             "entries": self.entries,
         }
         data = json.dumps(document, separators=(",", ":")).encode()
@@ -286,17 +281,23 @@ class Cache:
                 old.unlink()
 
 
-def _still_valid(path: str, stamp: Stamp) -> Stamp | None:
-    """The file's current stamp if its content is the one ``stamp`` describes."""
+def files_digest(paths: Iterable[str]) -> str:
+    """One word for a set of files (a warm run compares it, not 20,000 paths)."""
+    joined = "\0".join(sorted(paths)).encode("utf-8", "surrogateescape")
+    return hashlib.sha1(joined, usedforsecurity=False).hexdigest()
+
+
+def _still_valid(path: str, size: int, mtime: int, digest: str) -> Stamp | None:
+    """The file's current stamp if its content is the one (``size``, ``mtime``,
+    ``digest``) describes."""
     try:
         stat = os.stat(path)
     except OSError:
         return None
-    size, mtime, digest = stamp
-    if stat.st_size != size:
+    if stat.st_size != size or not isinstance(digest, str):
         return None
     if stat.st_mtime_ns == mtime:
-        return stamp
+        return stat.st_size, stat.st_mtime_ns, digest
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
@@ -331,20 +332,6 @@ def _values(
             "error": None if result.error is None else asdict(result.error),
         }
     return [list(stamp), module, statically_clean, values]
-
-
-def _parse_entry(values: Any) -> Entry:
-    (size, mtime, digest), module, statically_clean, result = values
-    if not (
-        isinstance(size, int)
-        and isinstance(mtime, int)
-        and isinstance(digest, str)
-        and isinstance(module, str)
-        and isinstance(statically_clean, bool)
-        and (result is None or result == CLEAN or isinstance(result, dict))
-    ):
-        raise TypeError("bad entry")
-    return Entry((size, mtime, digest), module, statically_clean, result)
 
 
 def _result(values: Mapping[str, Any], shown: str) -> FileResult:

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from codemods.config import ConfigError, Settings
 from codemods.engine.results import Skipped
 from codemods.engine.writer import TEMP_SUFFIX
+
+if TYPE_CHECKING:
+    import pathspec
 
 ALWAYS_SKIPPED = frozenset(
     {
@@ -90,6 +92,21 @@ def display(path: str | Path, cwd: str | None = None) -> str:
     return Path(text).as_posix() if relative is None else relative
 
 
+def _shower(cwd: str) -> Callable[[str], str]:
+    """``display`` for many paths under one working directory: a slice for the usual
+    path below it (asked of every file of the tree), ``display`` for any other."""
+    prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+    if os.sep != "/":
+        return partial(display, cwd=cwd)
+
+    def show(path: str) -> str:
+        if path.startswith(prefix):
+            return path[len(prefix) :]
+        return display(path, cwd)
+
+    return show
+
+
 def discover(paths: Sequence[Path], settings: Settings) -> Discovered:
     """The files to process under ``paths``, sorted by displayed path, without duplicates."""
     walker = _Walker(settings)
@@ -103,8 +120,8 @@ def discover(paths: Sequence[Path], settings: Settings) -> Discovered:
             walker.walk(root)
         else:
             walker.take_explicit(root)
-    cwd = os.getcwd()
-    ordered = sorted((display(path, cwd), path) for path in walker.files.values())
+    show = _shower(os.getcwd())
+    ordered = sorted((show(path), path) for path in walker.files.values())
     return Discovered(
         tuple(path for _, path in ordered),
         tuple(shown for shown, _ in ordered),
@@ -117,10 +134,11 @@ class _Walker:
     def __init__(self, settings: Settings) -> None:
         # The directory exclude/include globs are relative to.
         self.base = str(Path(settings.root))
-        self.exclude = pathspec.GitIgnoreSpec.from_lines(settings.exclude)
-        patterns = (*DEFAULT_INCLUDE, *settings.include)
-        self.include = pathspec.GitIgnoreSpec.from_lines(patterns)
-        self.only_py = not settings.include
+        # None: no patterns (pathspec is imported only when some are given).
+        self.exclude = _spec(settings.exclude) if settings.exclude else None
+        self.include = (
+            _spec((*DEFAULT_INCLUDE, *settings.include)) if settings.include else None
+        )
         self.roots: list[Path] = []
         # Each file once: its path as a string (real, when named on the command line).
         self.files: dict[str, str] = {}
@@ -134,13 +152,13 @@ class _Walker:
         return Path(path).as_posix() if relative is None else relative
 
     def _excluded(self, path: str, is_dir: bool) -> bool:
-        if not self.exclude.patterns:
+        if self.exclude is None or not self.exclude.patterns:
             return False
         relative = self._relative(path) + ("/" if is_dir else "")
         return self.exclude.match_file(relative)
 
     def _included(self, name: str, path: str) -> bool:
-        if self.only_py:
+        if self.include is None:
             return name.endswith(".py")
         return self.include.match_file(self._relative(path)) or self.include.match_file(
             name
@@ -170,26 +188,39 @@ class _Walker:
     def walk(self, root: Path) -> None:
         ignores = list(_ancestor_ignores(root))
         above = None if root.parent == root else _package_dir_name(str(root.parent))
-        self._walk_dir(str(root), ignores, above)
+        self._walk_dir(str(root), ignores, above, root=True)
 
     def _walk_dir(
-        self, directory: str, ignores: list[_Ignore], parent_package: str | None
+        self,
+        directory: str,
+        ignores: list[_Ignore],
+        parent_package: str | None,
+        *,
+        root: bool = False,
     ) -> None:
         # Strings, not Paths, until a file is taken: a warm run is mostly this walk.
-        own = _load_ignore(directory)
-        if own is not None:
-            ignores = [*ignores, own]
         try:
             # In directory order: the files are sorted once, at the end.
             entries = list(os.scandir(directory))
         except OSError as exc:
             self.skipped.append(Skipped(display(Path(directory)), _reason(exc)))
             return
-        # As ``_package_dir_name`` would say, from the entries at hand.
+        # What the directory holds decides, not one lookup per possible name: most
+        # directories have no .gitignore, no __init__.py, and are no virtual env.
+        names = {entry.name: entry for entry in entries}
+        if not root and _is_virtual_env(names.get("pyvenv.cfg")):
+            return
+        if ".gitignore" in names:
+            own = _load_ignore(directory)
+            if own is not None:
+                ignores = [*ignores, own]
+        init = names.get("__init__.py")
         package = None
-        if any(e.name == "__init__.py" and _is_file(e) for e in entries):
+        if init is not None and _is_file(init):
             name = os.path.basename(directory)
             package = name if parent_package is None else f"{parent_package}.{name}"
+        # With no pattern to match, a file is taken on its name alone.
+        unfiltered = not ignores and self.exclude is None and self.include is None
         for entry in entries:
             path = entry.path
             if entry.is_symlink():
@@ -201,20 +232,28 @@ class _Walker:
                 self.skipped.append(Skipped(display(Path(path)), _reason(exc)))
                 continue
             if is_dir:
-                if entry.name in ALWAYS_SKIPPED or os.path.exists(
-                    os.path.join(path, "pyvenv.cfg")
-                ):
+                if entry.name in ALWAYS_SKIPPED:
                     continue
                 if _ignored(ignores, path, True) or self._excluded(path, is_dir=True):
                     continue
                 self._walk_dir(path, ignores, package)
-            elif entry.name.endswith(TEMP_SUFFIX):
-                continue  # left by a run killed mid-write: never source
-            elif self._included(entry.name, path):
-                if _ignored(ignores, path, False) or self._excluded(path, is_dir=False):
-                    continue
+            elif (
+                entry.name.endswith(".py")
+                if unfiltered
+                else self._takes(entry.name, path, ignores)
+            ):
                 self.files.setdefault(path, path)
                 self.modules[path] = _module_in(package, directory, entry.name)
+
+    def _takes(self, name: str, path: str, ignores: Sequence[_Ignore]) -> bool:
+        """Whether the walk takes the file ``name`` at ``path`` (patterns apply)."""
+        if name.endswith(TEMP_SUFFIX):
+            return False  # left by a run killed mid-write: never source
+        return (
+            self._included(name, path)
+            and not _ignored(ignores, path, False)
+            and not self._excluded(path, is_dir=False)
+        )
 
     def _note_symlink(self, path: Path) -> None:
         try:
@@ -253,7 +292,7 @@ def _load_ignore(directory: str) -> _Ignore | None:
             lines = handle.read().splitlines()
     except OSError:
         return None
-    return _Ignore(directory, pathspec.GitIgnoreSpec.from_lines(lines))
+    return _Ignore(directory, _spec(lines))
 
 
 def _ancestor_ignores(root: Path) -> Iterator[_Ignore]:
@@ -272,7 +311,21 @@ def _ancestor_ignores(root: Path) -> Iterator[_Ignore]:
     exclude_file = chain[-1] / ".git" / "info" / "exclude"
     if exclude_file.is_file():
         lines = exclude_file.read_text(encoding="utf-8", errors="replace").splitlines()
-        yield _Ignore(str(chain[-1]), pathspec.GitIgnoreSpec.from_lines(lines))
+        yield _Ignore(str(chain[-1]), _spec(lines))
+
+
+def _spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec:
+    import pathspec  # ~20 ms, and most runs are in trees with no pattern to match
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _is_virtual_env(marker: os.DirEntry[str] | None) -> bool:
+    """Whether a directory's ``pyvenv.cfg`` entry makes it a virtual environment (a
+    link to one counts when it leads somewhere, as ``os.path.exists`` says)."""
+    if marker is None:
+        return False
+    return not marker.is_symlink() or os.path.exists(marker.path)
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:

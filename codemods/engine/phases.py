@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,16 +34,15 @@ from codemods.engine.pipeline import (
 from codemods.engine.results import FileResult
 from codemods.engine.source import SourceError
 from codemods.engine.transform import (
+    Parsed,
     Transformed,
     TransformError,
     module_facts,
-    parse_text,
+    parse_for,
     transform_module,
 )
 
 if TYPE_CHECKING:
-    import libcst as cst
-
     from codemods.analysis.facts import ModuleFacts
     from codemods.analysis.index import ProjectIndex, Query
 
@@ -99,7 +98,7 @@ class Finalized:
 @dataclass
 class _Kept:
     loaded: Loaded
-    module: cst.Module
+    parsed: Parsed
     outcome: Transformed
     # The index file ``outcome`` was computed with; None: the local index.
     index_file: str | None = None
@@ -160,18 +159,19 @@ class WorkerState:
                 # round asks for it.
                 return Scanned(FileResult(shown), stamp=stamp)
         try:
-            module = parse_text(loaded.decoded.text)
             if task.facts_only:
-                text, name = loaded.decoded.text, module_name_of(path)
-                facts = module_facts(module, text, job.settings, name, shown)
+                parsed = self._parse(loaded, codes=(), facts=True)
+                name = module_name_of(path)
+                facts = module_facts(parsed, job.settings, name, shown)
                 return Scanned(FileResult(shown), facts, parsed=True, stamp=stamp)
-            outcome = self._transform(loaded, module, None)
+            parsed = self._parse(loaded, codes=job.codes, facts=job.uses_index)
+            outcome = self._transform(loaded, parsed, None)
         except (SourceError, TransformError) as exc:
             return Scanned(error_result(shown, exc), parsed=True, stamp=stamp)
         pending = bool(outcome.queries)
         result = file_result(loaded, outcome, job, write=job.write and not pending)
         holder = None
-        kept = _Kept(loaded, module, outcome)
+        kept = _Kept(loaded, parsed, outcome)
         if pending and self._fits(kept):
             self.kept[path] = kept
             self.kept_size += len(loaded.decoded.text)
@@ -194,14 +194,14 @@ class WorkerState:
                     return Finalized(loaded, reparsed=True)
                 if self.job.prefilter:
                     loaded = judged(loaded, self.job)
-                module = parse_text(loaded.decoded.text)
-                kept = _Kept(loaded, module, self._transform(loaded, module, index))
+                parsed = self._parse(loaded, codes=self.job.codes, facts=False)
+                kept = _Kept(loaded, parsed, self._transform(loaded, parsed, index))
                 kept.index_file = task.index_file
                 if not task.commit and self._fits(kept):
                     self.kept[path] = kept
                     self.kept_size += len(loaded.decoded.text)
             elif kept.index_file != task.index_file:
-                kept.outcome = self._transform(kept.loaded, kept.module, index)
+                kept.outcome = self._transform(kept.loaded, kept.parsed, index)
                 kept.index_file = task.index_file
         except (SourceError, TransformError) as exc:
             return Finalized(error_result(shown, exc), reparsed=reparsed)
@@ -215,17 +215,24 @@ class WorkerState:
         holder = os.getpid() if path in self.kept else None
         return Finalized(result, kept.outcome.queries, reparsed, unresolved, holder)
 
+    def _parse(self, loaded: Loaded, *, codes: Sequence[str], facts: bool) -> Parsed:
+        """``loaded`` parsed for the codemods ``codes`` (and its facts, with
+        ``facts``), elided where its ``ast`` allows (not judged: whole)."""
+        text, relevance = loaded.decoded.text, loaded.relevance
+        return parse_for(
+            text, codes, self.job.settings, relevance=relevance, facts=facts
+        )
+
     def _transform(
-        self, loaded: Loaded, module: cst.Module, index: ProjectIndex | None
+        self, loaded: Loaded, parsed: Parsed, index: ProjectIndex | None
     ) -> Transformed:
-        """Transform ``module``; with a (full) ``index``, record the questions asked of
+        """Transform ``parsed``; with a (full) ``index``, record the questions asked of
         it and the names it could not resolve."""
         job = self.job
         if index is not None:
             index.log, index.unresolved = [], set()
         outcome = transform_module(
-            module,
-            loaded.decoded.text,
+            parsed,
             job.codes,
             job.settings,
             module_name=module_name_of(loaded.path),

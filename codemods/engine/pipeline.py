@@ -26,8 +26,10 @@ from codemods.engine.source import (
     decode,
 )
 from codemods.engine.transform import (
+    Parsed,
     Transformed,
     TransformError,
+    parse_for,
     parse_text,
     transform_module,
     transform_text,
@@ -41,11 +43,13 @@ if TYPE_CHECKING:
 __all__ = [
     "Job",
     "Loaded",
+    "Parsed",
     "TransformError",
     "Transformed",
     "file_result",
     "judged",
     "load_file",
+    "parse_for",
     "parse_text",
     "process_file",
     "transform_module",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import cached_property
 from typing import Literal
 
 Applicability = Literal["safe", "unsafe"]
@@ -100,15 +101,15 @@ class Summary:
     def files_scanned(self) -> int:
         return len(self.results)
 
-    @property
+    @cached_property
     def files_changed(self) -> int:
         return sum(1 for r in self.results if r.changed)
 
-    @property
+    @cached_property
     def findings(self) -> int:
         return sum(len(r.findings) for r in self.results)
 
-    @property
+    @cached_property
     def errors(self) -> int:
         return sum(1 for r in self.results if r.error is not None)
 

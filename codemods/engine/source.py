@@ -186,7 +186,9 @@ def _line_pairs(old: Sequence[str], printed: Sequence[str]) -> list[int] | None:
 class LineMap:
     """Maps 1-based line numbers of ``derived`` text back to ``base`` text.
 
-    Lines inside a changed block map to the first line of the block they replaced.
+    A line of a block that replaced as many lines maps to its counterpart (a call
+    rewritten in place keeps its line, and the ``# noqa`` on it); a line of any other
+    changed block maps to the first line of the block it replaced.
     """
 
     _base_lines: int
@@ -198,19 +200,19 @@ class LineMap:
         )
         self._base_lines = max(1, len(base_lines))
         self._starts: list[int] = []
-        self._blocks: list[tuple[str, int, int, int]] = []
+        self._blocks: list[tuple[bool, int, int]] = []
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if j1 == j2:
                 continue
             self._starts.append(j1)
-            self._blocks.append((tag, i1, i2, j1))
+            self._blocks.append((tag == "equal" or i2 - i1 == j2 - j1, i1, j1))
 
     def __call__(self, line: int) -> int:
         index = bisect_right(self._starts, line - 1) - 1
         if index < 0:
             return line
-        tag, i1, _, j1 = self._blocks[index]
-        if tag == "equal":
+        line_for_line, i1, j1 = self._blocks[index]
+        if line_for_line:
             return i1 + (line - 1 - j1) + 1
         # A replaced block maps to its first line; inserted lines to the line they precede.
         return min(i1 + 1, self._base_lines)

@@ -1,56 +1,67 @@
 """Text through the selected codemods: parse once, run them in order, keep what no
 codemod touched byte for byte.
 
+LibCST is given the text with the function bodies no codemod that may run could touch
+elided (``elision``); findings, facts and the new text come back in the whole text's
+terms, and a result that touches an elided function is made again from the whole text.
+
 Raises instead of returning errors: ``SourceError`` when the text does not parse,
 ``TransformError`` when a codemod fails or produces text that does not parse.
 """
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from codemods.analysis.relevance import Relevance, judge
 from codemods.config import Settings
-from codemods.engine.noqa import NoqaMap
-from codemods.engine.results import Finding
-from codemods.engine.source import LineMap, SourceError, preserve, syntax_error
+from codemods.engine import elision
+from codemods.engine.source import SourceError, syntax_error
+from codemods.engine.stages import (
+    Transformed,
+    TransformError,
+    Unplanned,
+    check_parses,
+    local_index,
+    moved,
+    run_stages,
+)
 from codemods.transforms import registry
 
 if TYPE_CHECKING:
     import libcst as cst
-    from libcst.metadata import MetadataWrapper
 
     from codemods.analysis.facts import ModuleFacts
-    from codemods.analysis.index import ProjectIndex, Query
+    from codemods.analysis.index import ProjectIndex
+
+__all__ = [
+    "Parsed",
+    "TransformError",
+    "Transformed",
+    "module_facts",
+    "parse_for",
+    "parse_text",
+    "transform_module",
+    "transform_text",
+]
 
 
 @dataclass(frozen=True)
-class Transformed:
-    """The result of running codemods over one text."""
+class Parsed:
+    """A text, and LibCST's tree of it: of all of it, or of its elided form."""
 
     text: str
-    findings: tuple[Finding, ...]
-    changed_by: tuple[str, ...]
-    # With a local index (none given): the module's facts, and the questions the
-    # codemods asked of the index with their answers.
-    facts: ModuleFacts | None = None
-    queries: tuple[Query, ...] = ()
+    module: cst.Module
+    elided: elision.Elided | None = None
+    plan: elision.Plan | None = None
 
     @property
-    def changed(self) -> bool:
-        return bool(self.changed_by)
-
-
-class TransformError(Exception):
-    """A codemod failed or produced text that does not parse; names the codemod."""
-
-    def __init__(self, message: str, line: int = 1, col: int = 1) -> None:
-        super().__init__(message)
-        self.message, self.line, self.col = message, line, col
+    def whole(self) -> Parsed:
+        """The same text parsed whole."""
+        return self if self.elided is None else Parsed(self.text, parse_text(self.text))
 
 
 def transform_text(
@@ -71,9 +82,13 @@ def transform_text(
     Raises ``SourceError`` when the text does not parse and ``TransformError`` when a
     codemod fails or its output does not parse.
     """
+    if only_triggered and relevance is None:
+        relevance = judge(text, codes, settings)
+    facts = index is None and any(
+        spec.uses_index for spec in registry.CODEMODS if spec.code in codes
+    )
     return transform_module(
-        parse_text(text),
-        text,
+        parse_for(text, codes, settings, relevance=relevance, facts=facts),
         codes,
         settings,
         module_name=module_name,
@@ -98,9 +113,28 @@ def parse_text(text: str) -> cst.Module:
         raise SourceError("parse", "too deeply nested for LibCST to parse") from None
 
 
-def transform_module(
-    original: cst.Module,
+def parse_for(
     text: str,
+    codes: Sequence[str],
+    settings: Settings,
+    *,
+    relevance: Relevance | None,
+    facts: bool,
+) -> Parsed:
+    """``text`` parsed for the codemods ``codes`` (and the facts, with ``facts``):
+    elided where ``relevance`` shows bodies none of them could touch."""
+    wanted = elision.plan(codes, settings, text, relevance, facts=facts)
+    elided = None if wanted is None else elision.elide(text, wanted)
+    if elided is not None:
+        try:
+            return Parsed(text, parse_text(elided.text), elided, wanted)
+        except SourceError:
+            pass  # the whole text's own error is the one to report
+    return Parsed(text, parse_text(text))
+
+
+def transform_module(
+    parsed: Parsed,
     codes: Sequence[str],
     settings: Settings,
     *,
@@ -111,175 +145,87 @@ def transform_module(
     only_triggered: bool = True,
     relevance: Relevance | None = None,
 ) -> Transformed:
-    """Run the codemods ``codes`` over the already parsed ``text`` (``original``, which
-    stays untouched, so a kept tree can be transformed again with a fuller index).
-
-    With ``only_triggered``, a codemod that could not apply is not run: one that
-    ``relevance`` (what the text's ``ast`` says, worked out here when None) rules out,
-    even given any answers of the project index; or, once an earlier codemod changed
-    the text, one whose trigger words the new text does not spell, unless it consults
-    the project index (its answers can then make the file relevant to it)."""
-    from libcst.metadata import MetadataWrapper
-
-    from codemods.transforms._base import Environment, run_codemod
-
-    module = original
-    stage_text = text
-    back_to_original: list[LineMap] = []
-    findings: list[Finding] = []
-    changed_by: list[str] = []
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    facts = None
-    if index is None and any(spec.uses_index for spec in _selected(codes)):
-        facts, index = _local_index(wrapper, text, settings, module_name, filename)
-    # One noqa map of the original text, asked through each stage's line maps: it
-    # learns which directives suppressed something (TG100 reports the others).
-    noqa = NoqaMap.of(text)
-    if only_triggered and relevance is None:
-        relevance = judge(text, codes, settings)
-    for spec in _selected(codes):
-        judged = relevance if stage_text is text else None
-        if only_triggered and not _triggered(spec, settings, stage_text, judged):
-            # Selected and certain to find nothing: it counts as run (for TG100).
-            noqa.stage(spec.code, back_to_original)
-            continue
-        environment = Environment(
-            settings,
-            noqa=noqa.stage(spec.code, back_to_original),
-            module_name=module_name,
-            index=index,
-            safe_only=safe_only,
-        )
-        try:
-            updated = run_codemod(spec.load(), wrapper, environment, filename)
-        except RecursionError:
-            raise TransformError(f"{spec.code} gave up: too deeply nested") from None
-        except Exception as exc:
-            raise TransformError(
-                f"internal error in {spec.code} ({spec.name}): "
-                f"{type(exc).__name__}: {exc}"
-            ) from exc
-        findings.extend(_to_original(environment.findings, back_to_original))
-        if environment.fixes_applied == 0 or updated.deep_equals(module):
-            continue
-        changed_by.append(spec.code)
-        new_text = updated.code
-        back_to_original.insert(0, LineMap(stage_text, new_text))
-        module, stage_text = updated, new_text
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-
-    queries = () if facts is None or index is None else tuple(index.log or ())
-    if not changed_by:
-        return Transformed(text, tuple(findings), (), facts, queries)
-    final = preserve(text, original.code, stage_text)
-    _check_parses(text, final, changed_by)
-    return Transformed(
-        final, tuple(sorted(findings, key=_order)), tuple(changed_by), facts, queries
+    """Run the codemods ``codes`` over the already ``parsed`` text (whose tree stays
+    untouched, so a kept tree can be transformed again with a fuller index); see
+    ``stages.run_stages``."""
+    stages = partial(
+        run_stages,
+        codes=codes,
+        settings=settings,
+        module_name=module_name,
+        index=index,
+        safe_only=safe_only,
+        filename=filename,
+        only_triggered=only_triggered,
+        relevance=relevance,
     )
-
-
-def _triggered(
-    spec: registry.CodemodSpec,
-    settings: Settings,
-    text: str,
-    relevance: Relevance | None,
-) -> bool:
-    if relevance is not None:
-        wanted = relevance.reachable if spec.uses_index else relevance.codes
-        return spec.code in wanted
-    if spec.uses_index:
-        return True
-    return any(word.decode() in text for word in spec.triggers(settings))
-
-
-def _selected(codes: Sequence[str]) -> list[registry.CodemodSpec]:
-    return [spec for spec in registry.CODEMODS if spec.code in codes]
+    elided, plan = parsed.elided, parsed.plan
+    if elided is not None and plan is not None:
+        asked = _Asked(index)
+        try:
+            outcome = stages(
+                parsed.module,
+                elided.text,
+                planned=plan.planned,
+                line_of=elided.whole_line,
+            )
+            whole = _in_whole(outcome, parsed.text, elided)
+            if whole is not None:
+                return whole
+        except (Unplanned, TransformError):
+            pass  # made again from the whole text, which says what went wrong
+        asked.forget()
+        parsed = parsed.whole
+    return stages(parsed.module, parsed.text)
 
 
 def module_facts(
-    module: cst.Module,
-    text: str,
-    settings: Settings,
-    module_name: str | None,
-    filename: str | None,
+    parsed: Parsed, settings: Settings, module_name: str | None, filename: str | None
 ) -> ModuleFacts:
-    """The facts of an already parsed module, without running any codemod (a file
+    """The facts of an already parsed text, without running any codemod (a file
     another shard reports, scanned for the project index only)."""
     from libcst.metadata import MetadataWrapper
 
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    facts, _ = _local_index(wrapper, text, settings, module_name, filename)
+    wrapper = MetadataWrapper(parsed.module, unsafe_skip_copy=True)
+    elided = parsed.elided
+    text = parsed.text if elided is None else elided.text
+    line_of = None if elided is None else elided.whole_line
+    facts, _ = local_index(wrapper, text, settings, module_name, filename, line_of)
     return facts
 
 
-def _local_index(
-    wrapper: MetadataWrapper,
-    text: str,
-    settings: Settings,
-    module_name: str | None,
-    filename: str | None,
-) -> tuple[ModuleFacts, ProjectIndex]:
-    """The module's facts, and a recording index of them alone (on the wrapper the
-    first codemod reuses, so scope analysis runs once)."""
-    from codemods.analysis.collect import collect_facts
-    from codemods.analysis.index import IndexScope, ProjectIndex
+class _Asked:
+    """The questions an attempt asked of a given index, to forget them when the
+    attempt is made again from the whole text."""
 
-    facts = collect_facts(
-        wrapper,
-        module_name=module_name or "__main__",
-        settings=settings,
-        noqa=NoqaMap.of(text),
-        path=filename or "",
-        is_package=filename is not None and Path(filename).name == "__init__.py",
-        text=text,
-    )
-    return facts, ProjectIndex.build([facts], IndexScope.of(settings), record=True)
+    def __init__(self, index: ProjectIndex | None) -> None:
+        self.index = index
+        self.log = None if index is None or index.log is None else len(index.log)
+        self.unresolved = None if index is None else set(index.unresolved)
 
-
-def _to_original(findings: Sequence[Finding], maps: Sequence[LineMap]) -> list[Finding]:
-    if not maps:
-        return list(findings)
-    mapped: list[Finding] = []
-    for finding in findings:
-        line = finding.line
-        for line_map in maps:
-            line = line_map(line)
-        mapped.append(_moved(finding, line))
-    return mapped
-
-
-def _moved(finding: Finding, line: int) -> Finding:
-    if line == finding.line:
-        return finding
-    return Finding(
-        finding.rule,
-        line,
-        finding.col,
-        finding.message,
-        finding.fixable,
-        finding.applicability,
-        finding.group,
-    )
-
-
-def _order(finding: Finding) -> tuple[int, int, str]:
-    return finding.line, finding.col, finding.rule
-
-
-def _check_parses(before: str, after: str, changed_by: Sequence[str]) -> None:
-    """The new text must be valid Python whenever the old one was."""
-    try:
-        ast.parse(after)
-    except SyntaxError as exc:
-        try:
-            ast.parse(before)
-        except SyntaxError:
+    def forget(self) -> None:
+        if self.index is None:
             return
-        raise TransformError(
-            f"internal error in {', '.join(changed_by)}: the new text does not parse"
-            f" ({exc.msg}); file left unchanged",
-            exc.lineno or 1,
-            exc.offset or 1,
-        ) from None
-    except (RecursionError, MemoryError):
-        return
+        if self.log is not None and self.index.log is not None:
+            del self.index.log[self.log :]
+        if self.unresolved is not None:
+            self.index.unresolved = self.unresolved
+
+
+def _in_whole(
+    outcome: Transformed, whole: str, elided: elision.Elided
+) -> Transformed | None:
+    """``outcome`` of the elided text told in ``whole``'s terms; None when it touches
+    an elided function (a finding in one, a change to one)."""
+    if any(elided.inside(finding.line) for finding in outcome.findings):
+        return None
+    findings = tuple(
+        moved(finding, elided.whole_line(finding.line)) for finding in outcome.findings
+    )
+    if not outcome.changed:
+        return replace(outcome, text=whole, findings=findings)
+    text = elided.splice(whole, outcome.text)
+    if text is None:
+        return None
+    check_parses(whole, text, outcome.changed_by)
+    return replace(outcome, text=text, findings=findings)

@@ -20,6 +20,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider, ProviderT
 from codemods.config import Settings
 from codemods.engine.noqa import NoqaMap
 from codemods.engine.results import Applicability, Finding
+from codemods.engine.source import split_lines
 from codemods.transforms import registry
 from codemods.transforms._dispatch import FastTransformer
 
@@ -55,6 +56,8 @@ class Environment:
     safe_only: bool = False
     findings: list[Finding] = field(default_factory=list)
     fixes_applied: int = 0
+    # The text the tree prints as, when known (see ``Codemod.spells``).
+    text: str | None = None
 
 
 class Codemod(FastTransformer, VisitorBasedCodemodCommand):
@@ -81,10 +84,52 @@ class Codemod(FastTransformer, VisitorBasedCodemodCommand):
     ) -> None:
         super().__init__(context)
         self.env = environment or Environment(Settings())
+        # The lines of ``env.text`` once read (see ``spells``); False: not yet.
+        self._text_lines: list[str] | Literal[False] | None = False
 
     @property
     def settings(self) -> Settings:
         return self.env.settings
+
+    @classmethod
+    def words(cls, settings: Settings, text: str | None) -> tuple[str, ...] | None:
+        """What a function's lines must spell to hold anything this codemod acts on,
+        given the module's ``text`` (None: any function may). It visits no other
+        function (``spells``)."""
+        return None
+
+    @classmethod
+    def kept_words(cls, settings: Settings, text: str | None) -> tuple[str, ...] | None:
+        """What a function's lines must spell for LibCST to be given its body when
+        this codemod runs (None: every body must be): ``words``, and whatever the
+        codemod reads across a module or class (``engine/elision.py``)."""
+        return cls.words(settings, text)
+
+    def spells(self, node: cst.CSTNode, words: Collection[str]) -> bool:
+        """Whether the source lines of ``node`` spell one of ``words``; True when the
+        text is unknown (``libcst.tool``).
+
+        Visiting a subtree rebuilds every node in it, so a codemod skips the functions
+        that cannot hold what it looks for, after reading their lines instead."""
+        lines = self._lines()
+        if lines is None:
+            return True
+        where = self.get_metadata(PositionProvider, node)
+        chunk = "".join(lines[where.start.line - 1 : where.end.line])
+        return any(word in chunk for word in words)
+
+    def _lines(self) -> list[str] | None:
+        """The lines of ``env.text``, if the tree's positions count them (LibCST
+        prints a parsed module back with the same lines, but a check is cheap)."""
+        if self._text_lines is False:
+            text, wrapper = self.env.text, self.context.wrapper
+            lines = None if text is None or wrapper is None else split_lines(text)
+            if lines is not None and wrapper is not None:
+                end = self.get_metadata(PositionProvider, wrapper.module, None)
+                if end is None or end.end.line != len(lines) + 1:
+                    lines = None
+            self._text_lines = lines
+        return self._text_lines
 
     def option(self, key: str) -> Any:
         return self.settings.option(self.CODE, key)

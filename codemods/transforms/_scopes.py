@@ -5,6 +5,8 @@ Codemods that override one of these visit/leave methods must call ``super()``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.metadata import PositionProvider, ScopeProvider
@@ -30,6 +32,11 @@ class ScopeTracking(Codemod):
         super().__init__(context, environment)
         self.scopes: list[ClassScope | Frame] = []
         self._with_targets: list[tuple[Frame, int]] = []
+        # What a function's lines must spell for the codemod to visit it (None: every
+        # function is visited); see ``Codemod.spells``.
+        self.function_words: Collection[str] | None = self.words(
+            self.settings, self.env.text
+        )
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -61,10 +68,14 @@ class ScopeTracking(Codemod):
         self.scopes.pop()
         return updated_node
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        """Enter ``node``; False (its body is not visited) when it spells none of
+        ``function_words``. Its frame is pushed either way, and popped on leaving."""
         top = self.scopes[-1] if self.scopes else None
         enclosing = top if isinstance(top, ClassScope) else None
         self.scopes.append(frame_for(node, self.qualified, enclosing))
+        words = self.function_words
+        return words is None or self.spells(node, words)
 
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef

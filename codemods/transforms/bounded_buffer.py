@@ -229,7 +229,8 @@ class BoundedBuffer(ScopeTracking, code="TG004"):
         super().__init__(context, environment)
         self.tree = cst.Module(body=[])
         self.modules: dict[str, str] = {}
-        self.logger = "logger"
+        # The module's logger, once a buffer needs one (None: not looked for yet).
+        self.logger: str | None = None
         self.needs_logger = False
         self.plans: dict[cst.ClassDef, list[Plan]] = {}
         self.to_deque: dict[cst.Attribute, str] = {}
@@ -245,11 +246,18 @@ class BoundedBuffer(ScopeTracking, code="TG004"):
         self.tree = node
         for name in ("asyncio", "collections", "time", "logging"):
             self.modules[name] = bound_module_name(node, name) or name
-        found = self._module_logger(node)
-        if found is None:
-            self.logger = fresh_name("logger", names_used(node))
-        else:
-            self.logger = found
+
+    def _logger(self) -> str:
+        """The module's logger, else a fresh name for one (worked out once, and only
+        for a module with a buffer: finding a fresh name reads the whole tree)."""
+        if self.logger is None:
+            found = self._module_logger(self.tree)
+            self.logger = (
+                found
+                if found is not None
+                else fresh_name("logger", names_used(self.tree))
+            )
+        return self.logger
 
     def _module_logger(self, node: cst.Module) -> str | None:
         """The name of a top-level ``x = logging.getLogger(...)``, if any."""
@@ -280,7 +288,7 @@ class BoundedBuffer(ScopeTracking, code="TG004"):
         context = Context(
             options={key: str(self.option(key)) for key in OPTION_NAMES},
             modules=self.modules,
-            logger=self.logger,
+            logger=self._logger(),
             line_length=self.settings.line_length,
             resolve=self.qualified,
             line_of=lambda n: self.get_metadata(PositionProvider, n).start.line,
@@ -327,7 +335,7 @@ class BoundedBuffer(ScopeTracking, code="TG004"):
         for drain in decided.buffer.drains:
             self.drains[drain.method] = (drain, code)
             self.statements[drain.reset] = ("reset", code, drain)
-        if self.logger != self._module_logger(self.tree):
+        if self._logger() != self._module_logger(self.tree):
             self.needs_logger = True
 
     # -- rewriting ---------------------------------------------------------------------

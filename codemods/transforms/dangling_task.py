@@ -10,6 +10,7 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import PositionProvider
 
 from codemods.analysis.families import dangling_task_group
+from codemods.config import Settings
 from codemods.transforms._base import Environment, Example
 from codemods.transforms._builders import (
     add_parameter,
@@ -36,6 +37,7 @@ from codemods.transforms._spawning import (
     discarded_spawn,
     keep_in_init,
 )
+from codemods.transforms._words import SPAWNING, with_aliases
 
 
 class DanglingTask(ScopeTracking, code="TG003"):
@@ -154,14 +156,31 @@ class DanglingTask(ScopeTracking, code="TG003"):
         self.asyncio_name = bound_module_name(node, "asyncio") or "asyncio"
         self.keepers.start(node)
 
+    @classmethod
+    def words(cls, settings: Settings, text: str | None) -> tuple[str, ...]:
+        return with_aliases(SPAWNING, text)
+
+    @classmethod
+    def kept_words(cls, settings: Settings, text: str | None) -> tuple[str, ...]:
+        # Whether a class already keeps a TaskGroup reads all of it (group_keeping).
+        return (*cls.words(settings, text), f"self.{settings.taskgroup_param}")
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         super().visit_ClassDef(node)
-        self.keeping[node] = group_keeping(node, self.qualified, self.param)
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        super().visit_FunctionDef(node)
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        if not super().visit_FunctionDef(node):
+            return False  # no spawn inside: nothing here to find or rewrite
         for entry in find_dangling(node, self.qualified, self.param):
             self.dangling[entry.call] = entry
+        return True
+
+    def _keeping(self, node: cst.ClassDef) -> tuple[bool, bool] | None:
+        """How class ``node`` keeps a TaskGroup (``group_keeping``), worked out once
+        and only for a class one of whose spawns needs it."""
+        if node not in self.keeping:
+            self.keeping[node] = group_keeping(node, self.qualified, self.param)
+        return self.keeping[node]
 
     def visit_Expr(self, node: cst.Expr) -> None:
         if isinstance(node.value, cst.Call):
@@ -215,7 +234,7 @@ class DanglingTask(ScopeTracking, code="TG003"):
         found = frame.taskgroup()
         param = self.param if found is None else found[0]
         scope = frame.method_of
-        keeps = scope is not None and self.keeping[scope.node] is not None
+        keeps = scope is not None and self._keeping(scope.node) is not None
         via = f", else `self.{self.param}`" if keeps else ""
         message = (
             f"spawn the task {spelled} throws away into `{param}`{via}, else keep a "
@@ -330,8 +349,9 @@ class DanglingTask(ScopeTracking, code="TG003"):
     ) -> cst.ClassDef:
         scope = self.scopes[-1]
         super().leave_ClassDef(original_node, updated_node)
-        keeping, init = self.keeping[original_node], ClassScope(original_node).init
         group = self.storing.get(original_node)
+        keeping = None if group is None else self._keeping(original_node)
+        init = ClassScope(original_node).init
         if group is not None and keeping is not None and init is not None:
             # __init__ takes the TaskGroup, if it does not yet, and keeps it.
             needs_param, needs_store = keeping

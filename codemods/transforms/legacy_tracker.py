@@ -8,6 +8,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import PositionProvider
 
+from codemods.config import Settings
 from codemods.transforms._base import Environment, Example
 from codemods.transforms._builders import fresh_name
 from codemods.transforms._imports import bound_module_name, ensure_import
@@ -24,6 +25,7 @@ from codemods.transforms._spawning import (
     alias_statement,
     discarded_spawn,
 )
+from codemods.transforms._words import with_aliases
 
 # What TaskGroup.create_task accepts besides the coroutine.
 CREATE_TASK_KEYWORDS = frozenset({"name", "context"})
@@ -111,6 +113,16 @@ class LegacyTracker(ScopeTracking, code="TG001"):
     def visit_Module(self, node: cst.Module) -> None:
         self.asyncio_name = bound_module_name(node, "asyncio") or "asyncio"
         self.keepers.start(node)
+
+    @classmethod
+    def words(cls, settings: Settings, text: str | None) -> tuple[str, ...]:
+        trackers = (name.rpartition(".")[2] for name in settings.trackers)
+        return with_aliases(trackers, text)
+
+    @classmethod
+    def kept_words(cls, settings: Settings, text: str | None) -> tuple[str, ...]:
+        # Without `import asyncio`, whether code uses `asyncio.` reads the module.
+        return (*cls.words(settings, text), "asyncio")
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         if len(node.body) == 1 and m.matches(node.body[0], m.Expr(value=m.Call())):

@@ -6,9 +6,11 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 
+from codemods.config import Settings
 from codemods.transforms._base import Example
 from codemods.transforms._builders import with_keyword
 from codemods.transforms._indexed import IndexedCodemod
+from codemods.transforms._words import TASKGROUP_WORDS, with_aliases
 
 
 class LifespanTaskgroup(IndexedCodemod, code="TG005"):
@@ -87,6 +89,12 @@ class LifespanTaskgroup(IndexedCodemod, code="TG005"):
             None,
         ),
     )
+
+    @classmethod
+    def words(cls, settings: Settings, text: str | None) -> tuple[str, ...]:
+        # Only a function holding a TaskGroup (its parameter, its `async with`) has
+        # calls to pass one to.
+        return with_aliases(TASKGROUP_WORDS, text)
 
     def leave_Call(
         self, original_node: cst.Call, updated_node: cst.Call

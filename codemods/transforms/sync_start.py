@@ -9,6 +9,7 @@ from libcst.codemod import CodemodContext
 from libcst.metadata import PositionProvider
 
 from codemods.analysis.families import Lifecycle
+from codemods.config import Settings
 from codemods.transforms._awaiting import AwaitingCallSites
 from codemods.transforms._base import Environment, Example
 from codemods.transforms._builders import (
@@ -155,9 +156,15 @@ class SyncStart(AwaitingCallSites, code="TG002"):
         self.asyncio_name = bound_module_name(node, "asyncio") or "asyncio"
         self.keepers.start(node)
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    @classmethod
+    def words(cls, settings: Settings, text: str | None) -> tuple[str, ...]:
+        # A lifecycle method spells its name, and so does every call of one.
+        return settings.lifecycle_methods
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         owner = self.class_name()
-        super().visit_FunctionDef(node)
+        if not super().visit_FunctionDef(node):
+            return False
         frame = self.frame
         name = node.name.value
         if (
@@ -167,11 +174,12 @@ class SyncStart(AwaitingCallSites, code="TG002"):
             or node.asynchronous is not None
             or name not in self.settings.lifecycle_methods
         ):
-            return
+            return True
         conversion = self.index.lifecycle(owner, name)
         if conversion is not None and self._convert(node, frame, owner, conversion):
             self.converting[node] = event_loops(node, self.qualified)
             frame.taskgroup_params.setdefault(self.param, "optional")
+        return True
 
     def _convert(
         self, node: cst.FunctionDef, frame: Frame, owner: str, conversion: Lifecycle

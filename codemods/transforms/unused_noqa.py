@@ -9,6 +9,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import PositionProvider
 
+from codemods.config import Settings
 from codemods.engine.noqa import remove_codes
 from codemods.transforms import registry
 from codemods.transforms._base import Codemod, Example
@@ -60,6 +61,11 @@ class UnusedNoqa(Codemod, code="TG100"):
             None,
         ),
     )
+
+    @classmethod
+    def kept_words(cls, settings: Settings, text: str | None) -> tuple[str, ...]:
+        # Only directives matter, and LibCST is always given a body that holds one.
+        return ()
 
     def leave_TrailingWhitespace(
         self,

@@ -91,7 +91,9 @@ def has_trigger(source: str, config: Config) -> bool:
 
 def check_alone(source: str, config: Config, stats: Counter[str]) -> None:
     """One codemod alone, through ``transform_text``, run whatever its triggers say:
-    what it changes or reports, the prefilters (bytes, then ``ast``) must let through.
+    what it changes or reports, the prefilters (bytes, then ``ast``) must let through,
+    and it must change and report the same when it skips the functions that spell
+    none of its words.
     """
     try:
         outcome = transform_text(
@@ -111,6 +113,13 @@ def check_alone(source: str, config: Config, stats: Counter[str]) -> None:
         )
         codes = relevant_codes(source, config.codes, config.settings)
         assert codes, f"{config.name}: acted on a text its ast prefilter rules out"
+        # Nor may the functions a codemod skips for spelling none of its words.
+        gated = transform_text(
+            source, config.codes, config.settings, module_name="example"
+        )
+        assert (gated.text, gated.findings) == (outcome.text, outcome.findings), (
+            f"{config.name}: the functions it skipped held something"
+        )
     check_findings(source, outcome.findings)
     if not outcome.changed:
         assert outcome.text == source, f"{config.name}: unchanged, yet not identical"
