@@ -162,6 +162,21 @@ def test_with_the_project_index_one_change_parses_every_candidate_again(
     assert _outcome(warm) == _outcome(cold)
 
 
+def test_with_the_project_index_a_removed_file_parses_every_candidate_again(
+    project: Path, tmp_path: Path
+) -> None:
+    """Every remaining entry is still valid, but the file set is not the one the
+    results were worked out over (the cache keeps it as a digest)."""
+    cache_dir = tmp_path / "cache"
+    cold = _run(project, cache_dir)
+    (project / "app" / "plain.py").unlink()
+    warm = _run(project, cache_dir)
+    assert warm.stats["cached"] == 0
+    assert warm.stats["parsed"] == cold.stats["parsed"]
+    again = _run(project, cache_dir)
+    assert again.stats["cached"] == again.files_scanned
+
+
 def test_a_configuration_change_invalidates(project: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     cold = _run(project, cache_dir, select=("TG001",))
