@@ -1,7 +1,10 @@
 """Build an N-file benchmark tree from this machine's standard library and the bundled
 legacy application, copied into numbered folders until N Python files exist.
 
-    python benchmarks/make_corpus.py 20000 benchmarks/corpus-20000
+    python benchmarks/make_corpus.py 20000 /tmp/corpus-20000
+
+Build it outside any git checkout: every tool measured obeys the .gitignore files of
+the repository around it (this project's ignores `benchmarks/corpus*/`).
 
 The tree also gets a `.libcst.codemod.yaml`, so `python -m libcst.tool codemod` can run
 this project's codemods on it for comparison.

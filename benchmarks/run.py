@@ -1,7 +1,7 @@
 """Time `codemods` against its peers on one benchmark tree, alternating the commands.
 
-    python benchmarks/make_corpus.py 20000 benchmarks/corpus-20000
-    python benchmarks/run.py benchmarks/corpus-20000 --runs 5
+    python benchmarks/make_corpus.py 20000 /tmp/corpus-20000
+    python benchmarks/run.py /tmp/corpus-20000 --runs 5
 
 Every command runs on the same tree, round after round (A B C ... A B C ...), so a slow
 spell of the machine hits them all alike. Wall time is measured around the whole process;
@@ -235,6 +235,10 @@ def main() -> None:
                         "grep")
     args = parser.parse_args()
     tree = args.tree.resolve()
+    outer = next((d for d in tree.parents if (d / ".git").exists()), None)
+    if outer is not None and not (tree / ".git").exists():
+        parser.error(f"{tree} is inside the git repository {outer}, whose .gitignore "
+                     "files the tools obey: build the tree outside it")
     files = sum(1 for _ in tree.rglob("*.py"))
     planned = commands(tree, args.runs, args.libcst_runs, args.jobs)
     if args.only:

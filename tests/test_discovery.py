@@ -59,6 +59,19 @@ def test_gitignore_of_enclosing_repository_applies_below(tmp_path: Path) -> None
     assert [p.name for p in result.files] == ["app.py"]
 
 
+def test_a_repository_inside_another_obeys_only_its_own_gitignore(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("inner/\nskipped.py\n")
+    inner = tmp_path / "inner"
+    _tree(inner, "app.py", "skipped.py", "local.py")
+    (inner / ".git").mkdir()
+    (inner / ".gitignore").write_text("local.py\n")
+    result = discover([inner], Settings(root=str(inner)))
+    assert [p.name for p in result.files] == ["app.py", "skipped.py"]
+
+
 def test_exclude_and_include_globs(tmp_path: Path) -> None:
     _tree(tmp_path, "a.py", "migrations/m.py", "stub.pyi", "x_pb2.py")
     settings = Settings(

@@ -296,7 +296,11 @@ def _load_ignore(directory: str) -> _Ignore | None:
 
 
 def _ancestor_ignores(root: Path) -> Iterator[_Ignore]:
-    """.gitignore files between the enclosing repository's top and ``root`` (exclusive)."""
+    """.gitignore files between the enclosing repository's top and ``root`` (exclusive);
+    none when ``root`` is a repository's top itself (as git, a repository inside another
+    obeys only its own)."""
+    if (root / ".git").exists():
+        return
     chain: list[Path] = []
     for directory in root.parents:
         chain.append(directory)
