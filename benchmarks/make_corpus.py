@@ -27,7 +27,7 @@ generated_code_marker: '@generated'
 formatter: ['true']
 blacklist_patterns: []
 modules:
-- 'codemods.transforms'
+- 'codemods.rules'
 repo_root: '.'
 """
 

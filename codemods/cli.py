@@ -10,7 +10,7 @@ import click
 
 from codemods import __version__, session
 from codemods.engine.reporting.terminal import Terminal
-from codemods.engine.results import ExitCode
+from codemods.core.results import ExitCode
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = click.Choice(["text", "json", "sarif", "github"])

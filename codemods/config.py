@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from codemods.transforms import registry
+from codemods.rules import registry
 
 CONFIG_FILE = "pyproject.toml"
 

@@ -8,8 +8,8 @@ from rich.markdown import Markdown
 from rich.table import Table
 
 from codemods.engine.reporting.terminal import Terminal
-from codemods.transforms import registry
-from codemods.transforms.docs import all_docs, document
+from codemods.rules import registry
+from codemods.rules.docs import all_docs, document
 
 
 def list_codemods(terminal: Terminal, output_format: str) -> None:

@@ -13,16 +13,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codemods import config
-from codemods.engine import runner
+from codemods.engine.parent import runner
 from codemods.engine.reporting import github, json_report, sarif, text
 from codemods.engine.reporting.terminal import Terminal
 from codemods.engine.reporting.words import plural
-from codemods.engine.results import ExitCode, Summary
+from codemods.core.results import ExitCode, Summary
 from codemods.engine.shard import Shard
-from codemods.transforms import registry
+from codemods.rules import registry
 
 if TYPE_CHECKING:
-    from codemods.engine.shared_index import SharedIndex
+    from codemods.engine.parent.shared_index import SharedIndex
 
 PROGRESS_THRESHOLD = 200
 # The cache directory the configuration names (``cache-dir``, by default
@@ -101,14 +101,14 @@ def shared_index(
 ) -> SharedIndex | None:
     if invocation.index is None:
         return None
-    from codemods.engine.shared_index import SharedIndex  # the scan machinery, ~40 ms
+    from codemods.engine.parent.shared_index import SharedIndex  # the scan machinery, ~40 ms
 
     return SharedIndex.read(invocation.index, settings)
 
 
 def write_index(invocation: Invocation, terminal: Terminal, out: Path) -> int:
     """``codemods index``: gather every file's facts and write them to ``out``."""
-    from codemods.engine.gather import gather
+    from codemods.engine.parent.gather import gather
 
     try:
         settings = load_settings(invocation)
@@ -198,7 +198,7 @@ def report(summary: Summary, output_format: str, terminal: Terminal) -> None:
     if output_format == "json":
         terminal.data(json_report.render(summary))
     elif output_format == "sarif":
-        from codemods.transforms.docs import all_docs
+        from codemods.rules.docs import all_docs
 
         terminal.data(sarif.render(summary, all_docs()))
     elif output_format == "github":

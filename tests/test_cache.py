@@ -22,8 +22,8 @@ import pytest
 from codemods import config
 from codemods.engine import cache as cache_module
 from codemods.engine import pool as pool_module
-from codemods.engine import runner
-from codemods.engine.results import Summary
+from codemods.engine.parent import runner
+from codemods.core.results import Summary
 from tests.support.cli import TRACKED, invoke, write
 from tests.support.golden import CASES
 
@@ -327,9 +327,9 @@ def test_a_warm_check_imports_only_what_it_reports_with(
     """A warm check served whole by the cache, in a process of its own, imports neither
     LibCST nor the scan machinery (the scheduler, the pool, the per-file pipeline,
     multiprocessing) nor rich, whose output it does not need off a terminal."""
-    heavy = ("libcst", "rich", "multiprocessing", "codemods.engine.scheduling",
-             "codemods.engine.pool", "codemods.engine.pipeline",
-             "codemods.engine.phases", "codemods.engine.shared_index")  # fmt: skip
+    heavy = ("libcst", "rich", "multiprocessing", "codemods.engine.parent.phases",
+             "codemods.engine.pool", "codemods.engine.worker.file",
+             "codemods.engine.worker.phases", "codemods.engine.parent.shared_index")  # fmt: skip
     script = textwrap.dedent(
         f"""
         import sys

@@ -6,7 +6,7 @@ import libcst as cst
 import libcst.matchers as m
 import pytest
 
-from codemods.transforms._dispatch import FastTransformer
+from codemods.cst.dispatch import FastTransformer
 
 SOURCE = """
 import asyncio

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from codemods.config import Settings
-from codemods.engine.pipeline import transform_text
-from codemods.transforms import registry
-from codemods.transforms._base import Example
-from codemods.transforms.docs import document
+from codemods.engine.worker.file import transform_text
+from codemods.rules import registry
+from codemods.rules.codemod import Example
+from codemods.rules.docs import document
 from tests.support.cli import invoke
 
 SPECS = registry.CODEMODS

@@ -9,9 +9,9 @@ import pytest
 
 from codemods.analysis.relevance import judge
 from codemods.config import Settings
-from codemods.engine import elision, transform
-from codemods.engine.stages import Unplanned, run_stages
-from codemods.engine.transform import parse_for, parse_text, transform_text
+from codemods.engine.worker import elision, transform
+from codemods.engine.worker.stages import Unplanned, run_stages
+from codemods.engine.worker.transform import parse_for, parse_text, transform_text
 
 ALL = Settings().codes
 

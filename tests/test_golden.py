@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from codemods.engine import runner
-from codemods.engine.pipeline import transform_text
-from codemods.transforms import registry
+from codemods.engine.parent import runner
+from codemods.engine.worker.file import transform_text
+from codemods.rules import registry
 from tests.support.golden import (
     FileCase,
     TreeCase,
@@ -62,9 +62,9 @@ def test_tree_case(case: TreeCase, tmp_path: Path) -> None:
 
 
 def test_every_codemod_has_cases() -> None:
-    folders = {folder.name for folder in codemod_folders()}
+    folders = {code for code, _ in codemod_folders()}
     for spec in registry.CODEMODS:
-        assert spec.code in folders, f"fixtures/cases/{spec.code} is missing"
+        assert spec.code in folders, f"the cases of {spec.code} are missing"
         cases = [c for c in FILE_CASES if c.code == spec.code]
         cases += [c for c in TREE_CASES if c.code == spec.code]  # type: ignore[misc]
         assert len(cases) >= 10, f"{spec.code} has only {len(cases)} golden cases"

@@ -17,7 +17,7 @@ from codemods.analysis.facts import ModuleFacts, Ref
 from codemods.analysis.families import GroupParameter, Lifecycle, LifecycleCall
 from codemods.analysis.index import IndexScope, ProjectIndex
 from codemods.config import Settings
-from codemods.engine.noqa import NoqaMap
+from codemods.core.noqa import NoqaMap
 
 
 def facts(

@@ -10,7 +10,7 @@ import pytest
 
 from codemods.analysis.facts import Ref
 from codemods.analysis.inference import FunctionTypes
-from codemods.analysis.names import ModuleNames
+from codemods.cst.module_names import ModuleNames
 
 MODULE = """
 import typing

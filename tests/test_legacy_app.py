@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from codemods.engine.diffs import unified_diff
+from codemods.core.diffs import unified_diff
 from codemods.validate.compare import imported_modules, python_files
 from tests.support.project import LEGACY_APP, REFERENCE, REPO
 from tests.support.xfail_causes import PREFIX

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from codemods import config
-from codemods.engine.transform import TransformError, transform_text
-from codemods.transforms import registry
+from codemods.engine.worker.transform import TransformError, transform_text
+from codemods.rules import registry
 
 # Spells TG004's trigger (`async with`), none of TG001's or TG003's.
 TEXT = """\
@@ -57,8 +57,8 @@ def _awaits_visited(
     import libcst as cst
     from libcst.metadata import MetadataWrapper
 
-    from codemods.transforms._base import Environment, run_codemod
-    from codemods.transforms._dispatch import FastTransformer
+    from codemods.rules.codemod import Environment, run_codemod
+    from codemods.cst.dispatch import FastTransformer
 
     seen: list[str] = []
     on_visit = FastTransformer.on_visit

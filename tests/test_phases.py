@@ -20,13 +20,14 @@ import pytest
 
 from codemods import config
 from codemods.analysis.index import IndexScope, ProjectIndex
-from codemods.engine import elision, runner
+from codemods.engine.parent import runner
+from codemods.engine.worker import elision
 from codemods.engine import pool as pool_module
-from codemods.engine.phases import Finalize, Finalized, Scan, Scanned, WorkerState
-from codemods.engine.pipeline import Job
+from codemods.engine.worker.phases import Finalize, Finalized, Scan, Scanned, WorkerState
+from codemods.engine.worker.file import Job
 from codemods.engine.pool import Pool, Work
-from codemods.engine.results import FileResult, Summary
-from codemods.transforms import registry
+from codemods.core.results import FileResult, Summary
+from codemods.rules import registry
 from tests.support.golden import CASES, tree_cases, tree_settings
 from tests.support.pool import InProcessPool
 

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from codemods.engine.pool import Pool, Work
-from codemods.engine.results import FileResult
+from codemods.core.results import FileResult
 
 
 def _behaviour(path: Path, shown: str) -> FileResult:

@@ -15,9 +15,9 @@ import pytest
 
 from codemods.analysis.relevance import judge, relevant_codes
 from codemods.config import Settings
-from codemods.engine import runner
-from codemods.engine.pipeline import transform_text
-from codemods.transforms import registry
+from codemods.engine.parent import runner
+from codemods.engine.worker.file import transform_text
+from codemods.rules import registry
 from tests.support.golden import REPO, FileCase, file_cases, tree_cases, tree_settings
 
 ALL_CODES = tuple(spec.code for spec in registry.CODEMODS)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from codemods.engine.diffs import unified_diff
-from codemods.engine.results import FileResult, Finding
+from codemods.core.diffs import unified_diff
+from codemods.core.results import FileResult, Finding
 from codemods.review.changes import Change, FileChanges, attribute, load
 from codemods.review.commit import commit
 from codemods.review.decide import resolve

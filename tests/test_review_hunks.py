@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codemods.engine.diffs import unified_diff
+from codemods.core.diffs import unified_diff
 from codemods.review.hunks import DiffError, Mismatch, apply, parse
 
 OLD = "".join(f"line {n}\n" for n in range(1, 21))

@@ -14,7 +14,7 @@ import pexpect  # type: ignore[import-untyped]
 import pytest
 
 from codemods import config
-from codemods.engine import runner
+from codemods.engine.parent import runner
 from codemods.engine.reporting.terminal import Terminal
 from codemods.review import steps
 from codemods.review.commit import Outcome

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from codemods.config import Settings
-from codemods.engine.noqa import NoqaMap, add_codes, remove_codes
-from codemods.engine.transform import transform_text
+from codemods.core.noqa import NoqaMap, add_codes, remove_codes
+from codemods.engine.worker.transform import transform_text
 from codemods.review.noqa_edit import suppress
 from tests.support.cli import TRACKED, invoke, write
 

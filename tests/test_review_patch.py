@@ -154,7 +154,7 @@ def test_patch_and_write_are_mutually_exclusive(repo: Path, tmp_path: Path) -> N
 
 def test_interactive_patch_records_what_was_applied(repo: Path, tmp_path: Path) -> None:
     from codemods import config
-    from codemods.engine import runner
+    from codemods.engine.parent import runner
     from codemods.engine.reporting.terminal import Terminal
     from codemods.review import steps
 

@@ -19,11 +19,11 @@ import pytest
 
 from codemods import config
 from codemods.engine import pool as pool_module
-from codemods.engine import runner, shared_index
+from codemods.engine.parent import runner, shared_index
 from codemods.engine.cache import content_hash
 from codemods.engine.shard import Shard, shard_of
-from codemods.engine.shared_index import MAGIC, SharedIndex
-from codemods.engine.transform import parse_for
+from codemods.engine.parent.shared_index import MAGIC, SharedIndex
+from codemods.engine.worker.transform import parse_for
 from tests.support.cli import TRACKED, invoke, write
 from tests.support.golden import CASES
 from tests.support.pool import InProcessPool
@@ -75,7 +75,7 @@ def parsed(tree: Path, monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
         return parse_for(text, *args, **kwargs)
 
     monkeypatch.setattr(pool_module, "Pool", InProcessPool)
-    monkeypatch.setattr("codemods.engine.phases.parse_for", counting)
+    monkeypatch.setattr("codemods.engine.worker.phases.parse_for", counting)
     return counter
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from codemods.engine.diffs import unified_diff
-from codemods.engine.source import LineMap, SourceError, check_nesting, decode, preserve
+from codemods.core.diffs import unified_diff
+from codemods.core.source import LineMap, SourceError, check_nesting, decode, preserve
 
 
 def test_decode_bom_cookie_and_default() -> None:

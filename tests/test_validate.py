@@ -25,8 +25,8 @@ import pytest
 from click.testing import Result
 
 from codemods import config
-from codemods.engine.results import FileResult, Summary
-from codemods.transforms import registry
+from codemods.core.results import FileResult, Summary
+from codemods.rules import registry
 from codemods.validate import gates, project
 from codemods.validate.bundle import default_path
 from codemods.validate.compare import imported_modules, python_files, reference_gate

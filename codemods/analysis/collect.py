@@ -22,12 +22,12 @@ from codemods.analysis.facts import (
 from codemods.analysis.families import TG002
 from codemods.analysis.gains import constructor_gains, function_gains
 from codemods.analysis.inference import FunctionTypes, annotation_ref
-from codemods.analysis.names import AMBIGUOUS, ModuleNames, top_level_statements
+from codemods.cst.module_names import AMBIGUOUS, ModuleNames, top_level_statements
 from codemods.config import Settings
-from codemods.engine.noqa import NoqaMap
-from codemods.engine.source import split_lines
-from codemods.transforms._lifecycle import Spawn, spawns_in
-from codemods.transforms._matchers import (
+from codemods.core.noqa import NoqaMap
+from codemods.core.source import split_lines
+from codemods.cst.spawns import Spawn, spawns_in
+from codemods.cst.matchers import (
     QualifiedNamesOf,
     dotted,
     imported_names,

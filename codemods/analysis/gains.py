@@ -17,7 +17,7 @@ from functools import partial
 import libcst as cst
 
 from codemods.config import Settings
-from codemods.transforms._matchers import (
+from codemods.cst.matchers import (
     QualifiedNamesOf,
     dangling_spawns,
     gains_taskgroup,

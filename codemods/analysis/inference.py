@@ -13,8 +13,8 @@ from __future__ import annotations
 import libcst as cst
 
 from codemods.analysis.facts import Ref
-from codemods.analysis.names import ModuleNames
-from codemods.transforms._matchers import dotted, is_none, local_bindings
+from codemods.cst.module_names import ModuleNames
+from codemods.cst.matchers import dotted, is_none, local_bindings
 
 OPTIONAL_NAMES = frozenset({"typing.Optional", "typing_extensions.Optional"})
 # Containers whose iteration yields their one type argument (``tuple`` only as

@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from codemods.config import Settings
-from codemods.transforms import registry
+from codemods.rules import registry
 
 SPAWN_WORDS = frozenset(word.decode() for word in registry.SPAWN_WORDS)
 RUNNING_LOOP = frozenset({"get_running_loop"})

@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from codemods.engine.results import FileError, FileResult, Finding
+from codemods.core.results import FileError, FileResult, Finding
 
 FORMAT = 3
 # Generations kept side by side (other settings, other checkouts of the tool).
@@ -66,8 +66,8 @@ def tool_fingerprint() -> str:
     package = Path(__file__).resolve().parents[1]
     sources: list[tuple[str, int, int]] = []
     for path in sorted(package.rglob("*.py")):
-        if "_bundled" in path.parts:
-            continue  # the bundled sample application: data, not code
+        if "_bundled" in path.parts or "cases" in path.parts:
+            continue  # the bundled sample application, golden cases: data, not code
         with contextlib.suppress(OSError):
             stat = path.stat()
             name = path.relative_to(package).as_posix()

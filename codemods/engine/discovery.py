@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codemods.config import ConfigError, Settings
-from codemods.engine.results import Skipped
+from codemods.core.results import Skipped
 from codemods.engine.writer import TEMP_SUFFIX
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from codemods.config import Settings
-from codemods.transforms import registry
+from codemods.rules import registry
 
 # Source characters of parsed trees a worker keeps for the finalize phase (a LibCST tree
 # takes about 25 bytes a character); past it, a file is parsed again if needed.

@@ -24,7 +24,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.sharedctypes import Synchronized
 from typing import Any
 
-from codemods.engine.results import FileError, FileResult
+from codemods.core.results import FileError, FileResult
 
 # (path, shown path) for each file of a chunk, optionally with a task for the work
 # function (the runner's phases); the work function is called as ``work(*item)``.

@@ -12,8 +12,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from codemods.engine.results import FileResult, Finding, Summary
-from codemods.engine.source import SourceError, decode
+from codemods.core.results import FileResult, Finding, Summary
+from codemods.core.source import SourceError, decode
 from codemods.review.hunks import DiffError, Hunk, Mismatch, apply, parse
 
 

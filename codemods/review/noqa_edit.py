@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from codemods.engine.noqa import add_codes
-from codemods.engine.results import FileResult
-from codemods.engine.source import SourceError, decode, split_lines
+from codemods.core.noqa import add_codes
+from codemods.core.results import FileResult
+from codemods.core.source import SourceError, decode, split_lines
 from codemods.engine.writer import WriteError, write_atomic
 
 

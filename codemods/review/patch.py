@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from codemods.engine.diffs import unified_diff
+from codemods.core.diffs import unified_diff
 from codemods.engine.writer import write_new
 
 _NEEDS_QUOTES = re.compile(r'["\\\x00-\x1f\x7f]')

@@ -12,7 +12,7 @@ from pathlib import Path
 from codemods.engine.reporting import text
 from codemods.engine.reporting.terminal import Terminal
 from codemods.engine.reporting.words import plural
-from codemods.engine.results import ExitCode, Summary
+from codemods.core.results import ExitCode, Summary
 from codemods.review import patch
 from codemods.review.changes import FileChanges, changed_files
 from codemods.review.commit import commit

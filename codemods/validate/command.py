@@ -9,7 +9,7 @@ from typing import Any
 
 from codemods.config import ConfigError
 from codemods.engine.reporting.terminal import Terminal
-from codemods.engine.results import ExitCode
+from codemods.core.results import ExitCode
 from codemods.validate import gates, report
 from codemods.validate.bundle import default_path
 from codemods.validate.compare import reference_gate

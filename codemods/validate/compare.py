@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from codemods.engine.diffs import unified_diff
+from codemods.core.diffs import unified_diff
 from codemods.engine.discovery import ALWAYS_SKIPPED
 from codemods.validate.project import Plan
 from codemods.validate.results import GateResult, failed, skipped, verdict

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from codemods.engine.pool import RECURSION_LIMIT, STACK_SIZE
+from tests.support.golden import CASES
 
 T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[2]
-CASES = REPO / "fixtures" / "cases"
 CACHE_DIR = ".codemods_cache"
 
 # The `codemods` console script as pip writes it. Run as `python <script>`, its own

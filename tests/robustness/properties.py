@@ -20,10 +20,10 @@ import libcst as cst
 
 from codemods.analysis.relevance import relevant_codes
 from codemods.config import Settings
-from codemods.engine.pipeline import Job, TransformError, process_file, transform_text
-from codemods.engine.results import Finding
-from codemods.engine.source import SourceError, check_nesting, split_lines
-from codemods.transforms import registry
+from codemods.engine.worker.file import Job, TransformError, process_file, transform_text
+from codemods.core.results import Finding
+from codemods.core.source import SourceError, check_nesting, split_lines
+from codemods.rules import registry
 from tests.robustness.helpers import with_big_stack
 
 

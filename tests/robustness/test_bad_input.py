@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from codemods.config import Settings
-from codemods.engine import runner
+from codemods.engine.parent import runner
 from codemods.engine.discovery import Discovered, discover
-from codemods.engine.results import ExitCode
+from codemods.core.results import ExitCode
 from tests.robustness.helpers import run_cli, snapshot
 from tests.support.cli import TRACKED, invoke, write
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from codemods.config import Settings
-from codemods.engine.diffs import NO_NEWLINE, unified_diff
+from codemods.core.diffs import NO_NEWLINE, unified_diff
 from codemods.engine.discovery import discover
-from codemods.engine.noqa import NoqaMap
-from codemods.engine.pipeline import transform_text
-from codemods.engine.source import (
+from codemods.core.noqa import NoqaMap
+from codemods.engine.worker.file import transform_text
+from codemods.core.source import (
     MAX_SOURCE_BYTES,
     LineMap,
     SourceError,

@@ -34,7 +34,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from codemods.transforms import registry
+from codemods.rules import registry
 from tests.robustness import programs
 from tests.robustness.helpers import with_big_stack
 from tests.robustness.properties import (

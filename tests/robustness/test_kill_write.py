@@ -31,7 +31,8 @@ from pathlib import Path
 import pytest
 
 from codemods.engine.writer import TEMP_SUFFIX
-from tests.robustness.helpers import CASES, cli_argv, cli_env, run_cli, snapshot
+from tests.robustness.helpers import cli_argv, cli_env, run_cli, snapshot
+from tests.support.golden import CASES
 
 # (copies of the TG001 cases, filler modules): each copy holds every TG001 case
 # (18 on 2026-12-03), plus its __init__.py.

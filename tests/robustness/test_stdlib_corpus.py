@@ -29,8 +29,8 @@ import libcst as cst
 import pytest
 
 from codemods.config import Settings
-from codemods.engine import runner
-from codemods.engine.pipeline import Job
+from codemods.engine.parent import runner
+from codemods.engine.worker.file import Job
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 SKIPPED_DIRS = {"site-packages", "dist-packages", "__pycache__"}

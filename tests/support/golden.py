@@ -1,4 +1,4 @@
-"""Loading golden cases from ``fixtures/cases/<CODE>/``.
+"""Loading golden cases from each codemod's folder, ``codemods/rules/<name>/cases/``.
 
 A case is either a file pair ``<case>.before.py`` + ``<case>.after.py`` (no ``.after.py``:
 the codemod must leave it byte-identical), or a directory ``<case>/`` holding a ``before/``
@@ -14,9 +14,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codemods import config
+from codemods.rules import registry
 
 REPO = Path(__file__).resolve().parents[2]
-CASES = REPO / "fixtures" / "cases"
+
+
+def cases_folder(code: str) -> Path:
+    """The folder holding the golden cases of the codemod ``code``."""
+    spec = registry.find(code)
+    assert spec is not None, f"no codemod {code}"
+    package = spec.module.rpartition(".")[0]
+    return REPO.joinpath(*package.split(".")) / "cases"
+
+
+class _Cases:
+    """``CASES / "TG002"``: the cases folder of a codemod, by its code."""
+
+    def __truediv__(self, code: str) -> Path:
+        return cases_folder(code)
+
+
+CASES = _Cases()
 
 
 @dataclass(frozen=True)
@@ -53,23 +71,25 @@ def _settings(code: str, table_file: Path | None) -> config.Settings:
     return config.parse_table(table, source=str(table_file or "<defaults>"))
 
 
-def codemod_folders() -> list[Path]:
-    return sorted(p for p in CASES.iterdir() if p.is_dir()) if CASES.is_dir() else []
+def codemod_folders() -> list[tuple[str, Path]]:
+    """(code, cases folder) of every codemod whose folder holds cases."""
+    folders = [(spec.code, cases_folder(spec.code)) for spec in registry.CODEMODS]
+    return [(code, folder) for code, folder in folders if folder.is_dir()]
 
 
 def file_cases() -> list[FileCase]:
     cases = []
-    for folder in codemod_folders():
+    for code, folder in codemod_folders():
         for before in sorted(folder.glob("*.before.py")):
             name = before.name.removesuffix(".before.py")
             after = before.with_name(f"{name}.after.py")
             cases.append(
                 FileCase(
-                    folder.name,
+                    code,
                     name,
                     before,
                     after if after.exists() else None,
-                    _settings(folder.name, before.with_name(f"{name}.toml")),
+                    _settings(code, before.with_name(f"{name}.toml")),
                 )
             )
     return cases
@@ -77,12 +97,12 @@ def file_cases() -> list[FileCase]:
 
 def tree_cases() -> list[TreeCase]:
     cases = []
-    for folder in codemod_folders():
+    for code, folder in codemod_folders():
         for case in sorted(p for p in folder.iterdir() if (p / "before").is_dir()):
             settings_file = case / "codemods.toml"
             cases.append(
                 TreeCase(
-                    folder.name,
+                    code,
                     case.name,
                     case,
                     settings_file if settings_file.exists() else None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from codemods.engine.results import Summary
+from codemods.core.results import Summary
 
 
 def _data(text: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from codemods.engine.results import FileError, FileResult, Finding, Summary
+from codemods.core.results import FileError, FileResult, Finding, Summary
 
 VERSION = 1
 

@@ -20,7 +20,7 @@ from typing import Any
 from codemods.engine.reporting.json_report import VERSION
 from codemods.engine.reporting.terminal import Terminal
 from codemods.engine.reporting.words import plural
-from codemods.engine.results import ExitCode
+from codemods.core.results import ExitCode
 
 TOTALS = ("files_scanned", "files_changed", "findings", "errors")
 _SECTION = re.compile(rb"^diff --git ", re.MULTILINE)

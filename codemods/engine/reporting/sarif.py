@@ -6,10 +6,10 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from codemods import __version__
-from codemods.engine.results import Summary
+from codemods.core.results import Summary
 
 if TYPE_CHECKING:
-    from codemods.transforms.docs import CodemodDoc
+    from codemods.rules.docs import CodemodDoc
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/taskgroup-codemods/"

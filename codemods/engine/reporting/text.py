@@ -6,7 +6,7 @@ from collections import Counter
 
 from codemods.engine.reporting.terminal import Terminal
 from codemods.engine.reporting.words import plural
-from codemods.engine.results import FileResult, Summary
+from codemods.core.results import FileResult, Summary
 
 
 def diff(terminal: Terminal, result: FileResult) -> None:

@@ -1,0 +1,179 @@
+"""Adding imports where isort would put them, and finding the names modules are bound to."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import libcst as cst
+
+from codemods.cst.build import code_of
+
+
+def _top_modules(statement: cst.BaseStatement) -> list[tuple[str, bool]]:
+    """(module, is_plain_import) of an import statement; [] for anything else."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return []
+    found: list[tuple[str, bool]] = []
+    for small in statement.body:
+        if isinstance(small, cst.Import):
+            found.extend((code_of(alias.name), True) for alias in small.names)
+        elif isinstance(small, cst.ImportFrom):
+            if small.relative or small.module is None:
+                found.append((".", False))
+            else:
+                found.append((code_of(small.module), False))
+        else:
+            return []
+    return found
+
+
+def _is_stdlib(module: str) -> bool:
+    return module.split(".")[0] in sys.stdlib_module_names
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(
+            statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString)
+        )
+    )
+
+
+def bound_module_name(module: cst.Module, name: str) -> str | None:
+    """The name under which a top-level ``import name [as x]`` binds ``name``."""
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    if code_of(alias.name) == name:
+                        if alias.asname is None:
+                            return name
+                        return code_of(alias.asname.name)
+    return None
+
+
+def ensure_import(module: cst.Module, name: str) -> tuple[cst.Module, str]:
+    """``module`` with ``import name`` (added in isort's place if missing), and the name
+    the module is bound to."""
+    bound = bound_module_name(module, name)
+    if bound is not None:
+        return module, bound
+    new = cst.parse_statement(f"import {name}", module.config_for_parsing)
+    return _insert_import(module, new, name, plain=True), name
+
+
+def bound_from_import(module: cst.Module, source: str, name: str) -> str | None:
+    """How top-level code can refer to ``source.name`` without a new import, if it can."""
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if (
+                isinstance(small, cst.ImportFrom)
+                and small.module is not None
+                and not small.relative
+                and code_of(small.module) == source
+                and not isinstance(small.names, cst.ImportStar)
+            ):
+                for alias in small.names:
+                    if code_of(alias.name) == name:
+                        if alias.asname is None:
+                            return name
+                        return code_of(alias.asname.name)
+    bound = bound_module_name(module, source)
+    return None if bound is None else f"{bound}.{name}"
+
+
+def ensure_from_import(
+    module: cst.Module, source: str, name: str
+) -> tuple[cst.Module, str]:
+    """``module`` with ``name`` importable from stdlib ``source``; the name to use."""
+    bound = bound_from_import(module, source, name)
+    if bound is not None:
+        return module, bound
+    new = cst.parse_statement(f"from {source} import {name}", module.config_for_parsing)
+    return _insert_import(module, new, source, plain=False), name
+
+
+def _insert_import(
+    module: cst.Module, new: cst.BaseStatement, name: str, *, plain: bool
+) -> cst.Module:
+    body: list[cst.BaseStatement] = list(module.body)
+    start = 0
+    if body and _is_docstring(body[0]):
+        start = 1
+    while start < len(body) and any(
+        mod == "__future__" for mod, _ in _top_modules(body[start])
+    ):
+        start += 1
+    end = start
+    while end < len(body) and _top_modules(body[end]):
+        end += 1
+
+    def key(index: int) -> tuple[bool, str]:
+        mod, is_plain = _top_modules(body[index])[0]
+        return (not is_plain, mod.lower())
+
+    stdlib = [
+        i
+        for i in range(start, end)
+        if all(_is_stdlib(m) for m, _ in _top_modules(body[i]))
+    ]
+    wanted = (not plain, name.lower())
+    after = [i for i in stdlib if key(i) > wanted]
+    if after:
+        return _insert_before(module, body, after[0], new)
+    if stdlib:
+        return _insert_after(module, body, stdlib[-1], new)
+    if start < end:
+        # No standard-library section yet: a new one, before the first import.
+        first = body[start]
+        assert isinstance(first, cst.SimpleStatementLine)
+        body[start] = first.with_changes(leading_lines=[cst.EmptyLine()])
+        body.insert(start, _with_leading(new, first.leading_lines))
+        return module.with_changes(body=body)
+    # No imports at all: after the docstring / __future__ imports, set off by blank lines.
+    leading = [cst.EmptyLine()] if start > 0 else []
+    if start < len(body):
+        following = body[start]
+        if isinstance(following, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            if not following.leading_lines:
+                body[start] = following.with_changes(leading_lines=[cst.EmptyLine()])
+    body.insert(start, _with_leading(new, leading))
+    return module.with_changes(body=body)
+
+
+def _with_leading(
+    statement: cst.BaseStatement, leading: Sequence[cst.EmptyLine]
+) -> cst.BaseStatement:
+    assert isinstance(statement, cst.SimpleStatementLine)
+    return statement.with_changes(leading_lines=list(leading))
+
+
+def _insert_before(
+    module: cst.Module,
+    body: list[cst.BaseStatement],
+    index: int,
+    new: cst.BaseStatement,
+) -> cst.Module:
+    current = body[index]
+    assert isinstance(current, cst.SimpleStatementLine)
+    body[index] = current.with_changes(leading_lines=[])
+    body.insert(index, _with_leading(new, current.leading_lines))
+    return module.with_changes(body=body)
+
+
+def _insert_after(
+    module: cst.Module,
+    body: list[cst.BaseStatement],
+    index: int,
+    new: cst.BaseStatement,
+) -> cst.Module:
+    body.insert(index + 1, _with_leading(new, []))
+    return module.with_changes(body=body)

@@ -1,0 +1,239 @@
+"""Codemods run in order over one parsed text, each on the tree the one before left.
+
+Raises instead of returning errors: ``TransformError`` when a codemod fails or its new
+text does not parse; ``Unplanned`` when a codemod that the text was not elided for
+would run (the caller then starts over with the whole text).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from codemods.analysis.relevance import Relevance, judge
+from codemods.config import Settings
+from codemods.core.noqa import NoqaMap
+from codemods.core.results import Finding
+from codemods.core.source import LineMap, preserve
+from codemods.rules import registry
+
+if TYPE_CHECKING:
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper
+
+    from codemods.analysis.facts import ModuleFacts
+    from codemods.analysis.index import ProjectIndex, Query
+
+
+@dataclass(frozen=True)
+class Transformed:
+    """The result of running codemods over one text."""
+
+    text: str
+    findings: tuple[Finding, ...]
+    changed_by: tuple[str, ...]
+    # With a local index (none given): the module's facts, and the questions the
+    # codemods asked of the index with their answers.
+    facts: ModuleFacts | None = None
+    queries: tuple[Query, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changed_by)
+
+
+class TransformError(Exception):
+    """A codemod failed or produced text that does not parse; names the codemod."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 1) -> None:
+        super().__init__(message)
+        self.message, self.line, self.col = message, line, col
+
+
+class Unplanned(Exception):
+    """A codemod would run that the elided text it was given was not made for."""
+
+
+def run_stages(
+    original: cst.Module,
+    text: str,
+    codes: Sequence[str],
+    settings: Settings,
+    *,
+    module_name: str | None = None,
+    index: ProjectIndex | None = None,
+    safe_only: bool = False,
+    filename: str | None = None,
+    only_triggered: bool = True,
+    relevance: Relevance | None = None,
+    planned: Collection[str] | None = None,
+    line_of: Callable[[int], int] | None = None,
+) -> Transformed:
+    """Run the codemods ``codes`` over ``text``, parsed as ``original`` (which stays
+    untouched, so a kept tree can be transformed again with a fuller index).
+
+    With ``only_triggered``, a codemod that could not apply is not run: one that
+    ``relevance`` (what the text's ``ast`` says, worked out here when None) rules out,
+    even given any answers of the project index; once an earlier codemod changed the
+    text, what the new text's ``ast`` says decides. And a codemod that runs skips the
+    functions whose lines spell none of its words (``Codemod.spells``). ``planned``:
+    the codemods an elided ``text`` was made for (``Unplanned`` for any other), and
+    ``line_of`` its lines in the whole text's, for the facts."""
+    from libcst.metadata import MetadataWrapper
+
+    from codemods.rules.codemod import Environment, run_codemod
+
+    module = original
+    stage_text = text
+    back_to_original: list[LineMap] = []
+    findings: list[Finding] = []
+    changed_by: list[str] = []
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    facts = None
+    if index is None and any(spec.uses_index for spec in _selected(codes)):
+        facts, index = local_index(
+            wrapper, text, settings, module_name, filename, line_of
+        )
+    # One noqa map of the original text, asked through each stage's line maps: it
+    # learns which directives suppressed something (TG100 reports the others).
+    noqa = NoqaMap.of(text)
+    if only_triggered and relevance is None:
+        relevance = judge(text, codes, settings)
+    for spec in _selected(codes):
+        if only_triggered and not _triggered(spec, relevance):
+            # Selected and certain to find nothing: it counts as run (for TG100).
+            noqa.stage(spec.code, back_to_original)
+            continue
+        if planned is not None and spec.code not in planned:
+            raise Unplanned(spec.code)
+        environment = Environment(
+            settings,
+            noqa=noqa.stage(spec.code, back_to_original),
+            module_name=module_name,
+            index=index,
+            safe_only=safe_only,
+            # With the text, a codemod skips the functions that spell none of its
+            # words; without it (nothing skipped), every node is visited.
+            text=stage_text if only_triggered else None,
+        )
+        try:
+            updated = run_codemod(spec.load(), wrapper, environment, filename)
+        except RecursionError:
+            raise TransformError(f"{spec.code} gave up: too deeply nested") from None
+        except Exception as exc:
+            raise TransformError(
+                f"internal error in {spec.code} ({spec.name}): "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+        findings.extend(_to_original(environment.findings, back_to_original))
+        if environment.fixes_applied == 0 or updated.deep_equals(module):
+            continue
+        changed_by.append(spec.code)
+        new_text = updated.code
+        back_to_original.insert(0, LineMap(stage_text, new_text))
+        module, stage_text = updated, new_text
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        if only_triggered:
+            # What the new text's `ast` says now decides for the codemods after it.
+            relevance = judge(stage_text, codes, settings)
+
+    queries = () if facts is None or index is None else tuple(index.log or ())
+    if not changed_by:
+        return Transformed(text, tuple(findings), (), facts, queries)
+    final = preserve(text, original.code, stage_text)
+    check_parses(text, final, changed_by)
+    return Transformed(
+        final, tuple(sorted(findings, key=_order)), tuple(changed_by), facts, queries
+    )
+
+
+def _triggered(spec: registry.CodemodSpec, relevance: Relevance | None) -> bool:
+    """Whether a codemod may act on the text ``relevance`` judged (not judged: yes)."""
+    if relevance is None:
+        return True
+    wanted = relevance.reachable if spec.uses_index else relevance.codes
+    return spec.code in wanted
+
+
+def _selected(codes: Sequence[str]) -> list[registry.CodemodSpec]:
+    return [spec for spec in registry.CODEMODS if spec.code in codes]
+
+
+def local_index(
+    wrapper: MetadataWrapper,
+    text: str,
+    settings: Settings,
+    module_name: str | None,
+    filename: str | None,
+    line_of: Callable[[int], int] | None = None,
+) -> tuple[ModuleFacts, ProjectIndex]:
+    """The module's facts, and a recording index of them alone (on the wrapper the
+    first codemod reuses, so scope analysis runs once); ``line_of`` tells the lines of
+    ``text`` (an elided one) in the whole text's."""
+    from codemods.analysis.collect import collect_facts
+    from codemods.analysis.index import IndexScope, ProjectIndex
+
+    facts = collect_facts(
+        wrapper,
+        module_name=module_name or "__main__",
+        settings=settings,
+        noqa=NoqaMap.of(text),
+        path=filename or "",
+        is_package=filename is not None and Path(filename).name == "__init__.py",
+        text=text,
+    )
+    if line_of is not None:
+        facts = facts.relined(line_of)
+    return facts, ProjectIndex.build([facts], IndexScope.of(settings), record=True)
+
+
+def _to_original(findings: Sequence[Finding], maps: Sequence[LineMap]) -> list[Finding]:
+    if not maps:
+        return list(findings)
+    mapped: list[Finding] = []
+    for finding in findings:
+        line = finding.line
+        for line_map in maps:
+            line = line_map(line)
+        mapped.append(moved(finding, line))
+    return mapped
+
+
+def moved(finding: Finding, line: int) -> Finding:
+    if line == finding.line:
+        return finding
+    return Finding(
+        finding.rule,
+        line,
+        finding.col,
+        finding.message,
+        finding.fixable,
+        finding.applicability,
+        finding.group,
+    )
+
+
+def _order(finding: Finding) -> tuple[int, int, str]:
+    return finding.line, finding.col, finding.rule
+
+
+def check_parses(before: str, after: str, changed_by: Sequence[str]) -> None:
+    """The new text must be valid Python whenever the old one was."""
+    try:
+        ast.parse(after)
+    except SyntaxError as exc:
+        try:
+            ast.parse(before)
+        except SyntaxError:
+            return
+        raise TransformError(
+            f"internal error in {', '.join(changed_by)}: the new text does not parse"
+            f" ({exc.msg}); file left unchanged",
+            exc.lineno or 1,
+            exc.offset or 1,
+        ) from None
+    except (RecursionError, MemoryError):
+        return

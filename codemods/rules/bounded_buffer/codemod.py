@@ -1,0 +1,440 @@
+"""TG004 bounded-buffer: an unbounded list buffer becomes a bounded deque, flushed
+without holding the lock during I/O and without losing entries."""
+
+# ruff: noqa: E501  (the example's generated code is laid out for its own indentation)
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.metadata import PositionProvider
+
+from codemods.rules.codemod import Environment, Example
+from codemods.rules.bounded_buffer.code import BufferCode
+from codemods.rules.bounded_buffer.drains import Drain
+from codemods.rules.bounded_buffer.plan import Context, Plan, plan
+from codemods.rules.bounded_buffer.rewrite import (
+    add_methods,
+    add_properties,
+    list_of,
+    parse_statements,
+    replace_line,
+    restructured,
+)
+from codemods.rules.bounded_buffer.uses import collect_uses, declarations, walk
+from codemods.cst.build import fresh_name
+from codemods.cst.imports import bound_module_name, ensure_import
+from codemods.cst.matchers import ClassScope, names_used
+from codemods.rules.scope_tracking import ScopeTracking
+from codemods.cst.spawn_code import insert_after_imports
+
+
+class BoundedBuffer(ScopeTracking, code="TG004"):
+    """Bound a list buffer and flush it without holding its lock or losing entries.
+
+    ## What it does
+    Finds an instance attribute ``__init__`` sets to ``[]`` (``self.pending:
+    list[T] = []``) that the class appends to under an ``asyncio.Lock`` and that a
+    flush method drains (``batch = list(self.pending)`` and ``self.pending.clear()``
+    inside ``async with self.<lock>:``). It becomes a ``collections.deque[T]`` with
+    ``maxlen`` (option ``maxlen``, default ``self.config.max_memory_entries``) next to
+    a condition, an unsaved count, a drop count and the time of the last warning.
+    Appends go through a generated ``_append_...`` method: at capacity it wakes the
+    flusher (option ``flush-event``) and waits for room at most ``wait-timeout``
+    seconds; only then is the oldest entry dropped, counted and warned about at most
+    once every ``warning-interval`` seconds. The flush takes the batch and clears the
+    buffer under the lock, writes outside it, and a generated ``_settle_...`` method
+    puts a failed batch back in front, in order, dropping (counted) only what no longer
+    fits. Reads under the lock use the deque; other reads get a list copy through a
+    read-only property with the old name, so code outside the class keeps working.
+
+    ## Why is this bad?
+    An unbounded buffer grows until the process runs out of memory when storage is
+    slow or down. Writing while holding the lock stalls every producer for the whole
+    I/O, and a flush that clears the buffer before a failed write loses the batch. A
+    bare ``deque(maxlen=...)`` is no cure: it silently drops the oldest entries when
+    full, and pushing a failed batch back in front silently drops the newest.
+
+    ## Fix safety
+    Unsafe: an append now waits (bounded) when the buffer is full, releasing the lock
+    meanwhile, so state read before the append in the same ``async with`` block may
+    have changed after it; the I/O no longer runs under the lock; and code in other
+    modules that changes the attribute (rather than reading it) changes a copy. A
+    buffer with other uses (indexing, slice assignment, sorting, passing it on,
+    appends outside the lock), without a ``list[T]`` annotation, or without a known
+    capacity is reported and left alone. A class without any ``async with`` holds no
+    such buffer and is not looked at.
+    """
+
+    DESCRIPTION = "Bound in-memory list buffers and flush them without losing entries"
+    FIX_SAFETY = "unsafe"
+    EXAMPLES = (
+        Example(
+            "A buffer drained under its lock",
+            """
+            import asyncio
+            import logging
+
+            logger = logging.getLogger(__name__)
+
+
+            class Outbox:
+                def __init__(self, config: Config, store: Store) -> None:
+                    self.config = config
+                    self.store = store
+                    self._lock = asyncio.Lock()
+                    self.messages: list[str] = []
+
+                async def send(self, message: str) -> None:
+                    async with self._lock:
+                        self.messages.append(message)
+
+                async def flush(self) -> None:
+                    async with self._lock:
+                        if not self.messages:
+                            return
+                        batch = list(self.messages)
+                        self.messages.clear()
+                        await self.store.write(batch)
+            """,
+            '''
+            import asyncio
+            import collections
+            import logging
+            import time
+
+            logger = logging.getLogger(__name__)
+
+
+            class Outbox:
+                def __init__(self, config: Config, store: Store) -> None:
+                    self.config = config
+                    self.store = store
+                    self._lock = asyncio.Lock()
+                    self._messages: collections.deque[str] = collections.deque(
+                        maxlen=self.config.max_memory_entries
+                    )
+                    self._messages_room = asyncio.Condition(self._lock)
+                    self._messages_unsaved = 0
+                    self.dropped_messages = 0
+                    self._last_drop_warning = float("-inf")
+
+                @property
+                def messages(self) -> list[str]:
+                    """The messages not yet written, oldest first (a copy)."""
+                    return list(self._messages)
+
+                async def send(self, message: str) -> None:
+                    async with self._lock:
+                        await self._append_message(message)
+
+                async def _append_message(self, message: str) -> None:
+                    """Buffer *message*; the caller holds ``_lock``.
+
+                    At capacity, wait a bounded time for room; only if storage has not caught up by
+                    then is the oldest message dropped.
+                    """
+                    capacity = self.config.max_memory_entries
+                    if self._messages_unsaved >= capacity:
+                        try:
+                            async with asyncio.timeout(30.0):
+                                await self._messages_room.wait_for(
+                                    lambda: self._messages_unsaved < capacity
+                                )
+                        except TimeoutError:
+                            if len(self._messages) >= capacity:
+                                self._drop_messages([self._messages.popleft()])
+                    self._messages.append(message)
+                    self._messages_unsaved += 1
+
+                async def _settle_messages(self, batch: list[str], failed: bool) -> None:
+                    """Account for a batch a flush took out of the buffer.
+
+                    Written, its room is free again. Failed, it goes back in front of the newer
+                    messages, in order; only what no longer fits is dropped, oldest first.
+                    """
+                    async with self._lock:
+                        if failed:
+                            room = self.config.max_memory_entries - len(self._messages)
+                            overflow = max(0, len(batch) - room)
+                            self._drop_messages(batch[:overflow])
+                            self._messages.extendleft(reversed(batch[overflow:]))
+                        else:
+                            self._messages_unsaved -= len(batch)
+                        self._messages_room.notify_all()
+
+                def _drop_messages(self, dropped: list[str]) -> None:
+                    """Count messages lost to a full buffer, warning at most once an interval."""
+                    if not dropped:
+                        return
+                    self._messages_unsaved -= len(dropped)
+                    self.dropped_messages += len(dropped)
+                    now = time.monotonic()
+                    if now - self._last_drop_warning >= 10.0:
+                        self._last_drop_warning = now
+                        logger.warning(
+                            "Outbox.messages full and storage failing: "
+                            "dropped %d oldest messages (%d in total)",
+                            len(dropped),
+                            self.dropped_messages,
+                        )
+
+                async def flush(self) -> None:
+                    async with self._lock:
+                        if not self._messages:
+                            return
+                        batch = list(self._messages)
+                        self._messages.clear()
+
+                    flush_failed = True
+                    try:
+                        await self.store.write(batch)
+                        flush_failed = False
+                    finally:
+                        await self._settle_messages(batch, flush_failed)
+            ''',
+        ),
+        Example(
+            "A buffer that is also indexed (reported, not changed)",
+            """
+            import asyncio
+
+
+            class Outbox:
+                def __init__(self, config: Config) -> None:
+                    self.config = config
+                    self._lock = asyncio.Lock()
+                    self.pending: list[str] = []
+
+                async def send(self, message: str) -> None:
+                    async with self._lock:
+                        self.pending.append(message)
+
+                def newest(self) -> str:
+                    return self.pending[-1]
+
+                async def flush(self) -> None:
+                    async with self._lock:
+                        batch = list(self.pending)
+                        self.pending.clear()
+                        await write(batch)
+            """,
+            None,
+        ),
+    )
+
+    def __init__(
+        self, context: CodemodContext, environment: Environment | None = None
+    ) -> None:
+        super().__init__(context, environment)
+        self.tree = cst.Module(body=[])
+        self.modules: dict[str, str] = {}
+        # The module's logger, once a buffer needs one (None: not looked for yet).
+        self.logger: str | None = None
+        self.needs_logger = False
+        self.plans: dict[cst.ClassDef, list[Plan]] = {}
+        self.to_deque: dict[cst.Attribute, str] = {}
+        self.to_list: dict[cst.CSTNode, str] = {}
+        self.statements: dict[
+            cst.SimpleStatementLine, tuple[str, BufferCode, Drain | None]
+        ] = {}
+        self.drains: dict[cst.FunctionDef, tuple[Drain, BufferCode]] = {}
+
+    # -- deciding ----------------------------------------------------------------------
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.tree = node
+        for name in ("asyncio", "collections", "time", "logging"):
+            self.modules[name] = bound_module_name(node, name) or name
+
+    def _logger(self) -> str:
+        """The module's logger, else a fresh name for one (worked out once, and only
+        for a module with a buffer: finding a fresh name reads the whole tree)."""
+        if self.logger is None:
+            found = self._module_logger(self.tree)
+            self.logger = (
+                found
+                if found is not None
+                else fresh_name("logger", names_used(self.tree))
+            )
+        return self.logger
+
+    def _module_logger(self, node: cst.Module) -> str | None:
+        """The name of a top-level ``x = logging.getLogger(...)``, if any."""
+        for statement in node.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            small = statement.body[0]
+            if (
+                isinstance(small, cst.Assign)
+                and len(small.targets) == 1
+                and isinstance(small.targets[0].target, cst.Name)
+                and isinstance(small.value, cst.Call)
+                and "logging.getLogger" in self.qualified(small.value.func)
+            ):
+                return small.targets[0].target.value
+        return None
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        super().visit_ClassDef(node)
+        init = ClassScope(node).init
+        if init is None:
+            return
+        buffers = declarations(init)
+        if not buffers or not _holds_async_with(node):
+            # Not a buffer drained under an asyncio lock: a list like any other.
+            return
+        uses = collect_uses(self.tree, node, [b.name for b in buffers])
+        context = Context(
+            options={key: str(self.option(key)) for key in OPTION_NAMES},
+            modules=self.modules,
+            logger=self._logger(),
+            line_length=self.settings.line_length,
+            resolve=self.qualified,
+            line_of=lambda n: self.get_metadata(PositionProvider, n).start.line,
+            column_of=lambda n: self.get_metadata(PositionProvider, n).start.column,
+            levels_of=lambda n: (
+                self.get_metadata(PositionProvider, n).start.column
+                // len(self.tree.default_indent)
+            ),
+        )
+        claimed: set[str] = set()
+        for buffer in buffers:
+            buffer.uses = uses[buffer.name]
+            decided = plan(buffer, node, init, context, claimed)
+            if decided is not None and self._report(decided):
+                self._register(node, decided)
+
+    def _report(self, decided: Plan) -> bool:
+        name = decided.buffer.name
+        declaration = decided.buffer.declaration
+        if decided.code is None:
+            reasons = "; ".join(dict.fromkeys(decided.problems))
+            message = (
+                f"`self.{name}` is an unbounded buffer, but TG004 cannot bound it: "
+                f"{reasons}"
+            )
+            self.report(declaration, message, fixable=False)
+            return False
+        message = (
+            f"bound `self.{name}` (maxlen `{decided.code.maxlen}`): appends wait for "
+            "room, the flush writes outside the lock and puts a failed batch back"
+        )
+        return self.report(declaration, message, fixable=True)
+
+    def _register(self, node: cst.ClassDef, decided: Plan) -> None:
+        code = decided.code
+        assert code is not None
+        deque = code.names.deque
+        self.plans.setdefault(node, []).append(decided)
+        self.statements[decided.buffer.declaration] = ("declare", code, None)
+        for statement in decided.appends:
+            self.statements[statement] = ("append", code, None)
+        self.to_deque.update((n, deque) for n in decided.to_deque)
+        self.to_list.update((n, deque) for n in decided.to_list)
+        for drain in decided.buffer.drains:
+            self.drains[drain.method] = (drain, code)
+            self.statements[drain.reset] = ("reset", code, drain)
+        if self._logger() != self._module_logger(self.tree):
+            self.needs_logger = True
+
+    # -- rewriting ---------------------------------------------------------------------
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        if original_node in self.to_deque:
+            return updated_node.with_changes(
+                attr=cst.Name(self.to_deque[original_node])
+            )
+        return self._listed(original_node, updated_node)
+
+    def leave_Call(
+        self, original_node: cst.Call, updated_node: cst.Call
+    ) -> cst.BaseExpression:
+        return self._listed(original_node, updated_node)
+
+    def leave_Subscript(
+        self, original_node: cst.Subscript, updated_node: cst.Subscript
+    ) -> cst.BaseExpression:
+        return self._listed(original_node, updated_node)
+
+    def _listed(
+        self, original_node: cst.BaseExpression, updated_node: cst.BaseExpression
+    ) -> cst.BaseExpression:
+        """A use that needs a list (slicing, a list method) reads ``list(self.x)``."""
+        if original_node in self.to_list:
+            return list_of(self.to_list[original_node], original_node)
+        return updated_node
+
+    def leave_SimpleStatementLine(
+        self,
+        original_node: cst.SimpleStatementLine,
+        updated_node: cst.SimpleStatementLine,
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        if original_node not in self.statements:
+            return updated_node
+        action, code, drain = self.statements[original_node]
+        deque = code.names.deque
+        if action == "append":
+            expression = updated_node.body[0]
+            assert isinstance(expression, cst.Expr) and isinstance(
+                expression.value, cst.Call
+            )
+            call = expression.value.with_changes(
+                func=cst.Attribute(cst.Name("self"), cst.Name(code.names.append))
+            )
+            return updated_node.with_changes(
+                body=[expression.with_changes(value=cst.Await(call))]
+            )
+        if action == "declare":
+            return replace_line(updated_node, code.init_statements(), self.tree)
+        if drain is not None and drain.swap:
+            text = f"{drain.batch} = list(self.{deque})\nself.{deque}.clear()\n"
+            return replace_line(updated_node, text, self.tree)
+        return replace_line(updated_node, f"self.{deque}.clear()\n", self.tree)
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        super().leave_FunctionDef(original_node, updated_node)
+        if original_node not in self.drains:
+            return updated_node
+        drain, code = self.drains[original_node]
+        return restructured(original_node, updated_node, drain, code, self.tree)
+
+    def leave_ClassDef(
+        self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+    ) -> cst.ClassDef:
+        super().leave_ClassDef(original_node, updated_node)
+        codes = []
+        for decided in self.plans.get(original_node, []):
+            assert decided.code is not None
+            codes.append(decided.code)
+            drains = decided.buffer.drains
+            updated_node = add_methods(updated_node, decided.code, drains, self.tree)
+        return add_properties(updated_node, codes, self.tree)
+
+    def leave_Module(
+        self, original_node: cst.Module, updated_node: cst.Module
+    ) -> cst.Module:
+        if not self.plans:
+            return updated_node
+        module = updated_node
+        for name in ("collections", "time", "asyncio"):
+            module, _ = ensure_import(module, name)
+        if self.needs_logger:
+            module, logging = ensure_import(module, "logging")
+            text = f"{self.logger} = {logging}.getLogger(__name__)\n"
+            module = insert_after_imports(module, parse_statements(text, module)[0])
+        return module
+
+
+OPTION_NAMES = ("maxlen", "wait-timeout", "warning-interval", "flush-event", "wake-at")
+
+
+def _holds_async_with(node: cst.ClassDef) -> bool:
+    """Whether an ``async with`` is anywhere in ``node`` (where a drain could be)."""
+    return bool(
+        walk(node, lambda n: isinstance(n, cst.With) and n.asynchronous is not None)
+    )

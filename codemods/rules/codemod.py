@@ -1,0 +1,216 @@
+"""The base every codemod derives from, and the context the engine hands it.
+
+A codemod is a LibCST ``VisitorBasedCodemodCommand``, so ``python -m libcst.tool codemod``
+can run it too; the engine runs it with ``run_codemod`` below, which adds settings,
+``# noqa`` handling, structured findings and the project index.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+import libcst as cst
+from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import MetadataWrapper, PositionProvider, ProviderT
+
+from codemods.config import Settings
+from codemods.core.noqa import NoqaMap
+from codemods.core.results import Applicability, Finding
+from codemods.core.source import split_lines
+from codemods.rules import registry
+from codemods.cst.dispatch import FastTransformer
+
+if TYPE_CHECKING:
+    from codemods.analysis.index import ProjectIndex
+
+FixSafety = Literal["safe", "unsafe"]
+HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A documented case: ``after`` is None when the codemod must leave ``before`` alone."""
+
+    title: str
+    before: str
+    after: str | None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "before", textwrap.dedent(self.before).lstrip("\n"))
+        if self.after is not None:
+            object.__setattr__(self, "after", textwrap.dedent(self.after).lstrip("\n"))
+
+
+@dataclass
+class Environment:
+    """What the engine knows about the file being transformed."""
+
+    settings: Settings
+    noqa: NoqaMap = field(default_factory=NoqaMap)
+    module_name: str | None = None
+    index: ProjectIndex | None = None
+    safe_only: bool = False
+    findings: list[Finding] = field(default_factory=list)
+    fixes_applied: int = 0
+    # The text the tree prints as, when known (see ``Codemod.spells``).
+    text: str | None = None
+
+
+class Codemod(FastTransformer, VisitorBasedCodemodCommand):
+    """Base class: subclasses declare ``class X(Codemod, code="TG00x")``."""
+
+    CODE: ClassVar[str]
+    NAME: ClassVar[str]
+    DESCRIPTION: str = "No description."
+    FIX_SAFETY: ClassVar[FixSafety] = "unsafe"
+    EXAMPLES: ClassVar[tuple[Example, ...]] = ()
+    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (PositionProvider,)
+
+    def __init_subclass__(cls, code: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if code is None:
+            return
+        spec = registry.find(code)
+        if spec is None:
+            raise TypeError(f"{cls.__name__}: code {code} is not in the registry")
+        cls.CODE, cls.NAME = spec.code, spec.name
+
+    def __init__(
+        self, context: CodemodContext, environment: Environment | None = None
+    ) -> None:
+        super().__init__(context)
+        self.env = environment or Environment(Settings())
+        # The lines of ``env.text`` once read (see ``spells``); False: not yet.
+        self._text_lines: list[str] | Literal[False] | None = False
+
+    @property
+    def settings(self) -> Settings:
+        return self.env.settings
+
+    @classmethod
+    def words(cls, settings: Settings, text: str | None) -> tuple[str, ...] | None:
+        """What a function's lines must spell to hold anything this codemod acts on,
+        given the module's ``text`` (None: any function may). It visits no other
+        function (``spells``)."""
+        return None
+
+    @classmethod
+    def kept_words(cls, settings: Settings, text: str | None) -> tuple[str, ...] | None:
+        """What a function's lines must spell for LibCST to be given its body when
+        this codemod runs (None: every body must be): ``words``, and whatever the
+        codemod reads across a module or class (``engine/elision.py``)."""
+        return cls.words(settings, text)
+
+    def spells(self, node: cst.CSTNode, words: Collection[str]) -> bool:
+        """Whether the source lines of ``node`` spell one of ``words``; True when the
+        text is unknown (``libcst.tool``).
+
+        Visiting a subtree rebuilds every node in it, so a codemod skips the functions
+        that cannot hold what it looks for, after reading their lines instead."""
+        lines = self._lines()
+        if lines is None:
+            return True
+        where = self.get_metadata(PositionProvider, node)
+        chunk = "".join(lines[where.start.line - 1 : where.end.line])
+        return any(word in chunk for word in words)
+
+    def _lines(self) -> list[str] | None:
+        """The lines of ``env.text``, if the tree's positions count them (LibCST
+        prints a parsed module back with the same lines, but a check is cheap)."""
+        if self._text_lines is False:
+            text, wrapper = self.env.text, self.context.wrapper
+            lines = None if text is None or wrapper is None else split_lines(text)
+            if lines is not None and wrapper is not None:
+                end = self.get_metadata(PositionProvider, wrapper.module, None)
+                if end is None or end.end.line != len(lines) + 1:
+                    lines = None
+            self._text_lines = lines
+        return self._text_lines
+
+    def option(self, key: str) -> Any:
+        return self.settings.option(self.CODE, key)
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        *,
+        fixable: bool,
+        applicability: Applicability | None = None,
+        group: str | None = None,
+        suppressible: bool = True,
+    ) -> bool:
+        """Record a finding at ``node``; True when its fix should be applied now.
+
+        A finding suppressed by ``# noqa`` is not recorded and its fix not applied. With
+        ``--safe-only``, an unsafe fix is recorded as pending instead of applied.
+        """
+        where = self.get_metadata(PositionProvider, node)
+        position = where.start
+        # A compound statement (a `def`) is marked on its first line; anything smaller
+        # on any of its lines, all of which its fix may rewrite.
+        last = (
+            position.line
+            if isinstance(node, cst.BaseCompoundStatement)
+            else where.end.line
+        )
+        if suppressible and self.env.noqa.suppresses_span(
+            position.line, last, self.CODE
+        ):
+            return False
+        applicability = applicability or self.FIX_SAFETY
+        apply = fixable and not (self.env.safe_only and applicability == "unsafe")
+        if fixable and not apply:
+            message += " (unsafe fix not applied: --safe-only)"
+        self.env.findings.append(
+            Finding(
+                rule=self.CODE,
+                line=position.line,
+                col=position.column + 1,
+                message=message,
+                fixable=apply,
+                applicability=applicability,
+                group=group,
+            )
+        )
+        if apply:
+            self.env.fixes_applied += 1
+        else:
+            # Shown by `python -m libcst.tool codemod`, which knows nothing of findings.
+            self.warn(f"{self.CODE} line {position.line}: {message}")
+        return apply
+
+
+def run_codemod(
+    codemod: type[Codemod],
+    wrapper: MetadataWrapper,
+    environment: Environment,
+    filename: str | None = None,
+) -> cst.Module:
+    """Apply one codemod to an already wrapped module (metadata computed on demand).
+
+    Like LibCST's ``CodemodCommand.transform_module``, but on the caller's wrapper (no
+    copy of the tree); the import additions and removals it scheduled run afterwards.
+    """
+    module_name = environment.module_name
+    package = None
+    if module_name is not None:
+        is_package = filename is not None and filename.endswith("__init__.py")
+        package = module_name if is_package else module_name.rpartition(".")[0]
+    context = CodemodContext(
+        filename=filename,
+        full_module_name=module_name,
+        full_package_name=package,
+        wrapper=wrapper,
+    )
+    instance = codemod(context, environment)
+    with instance.resolve(wrapper):
+        tree = instance.transform_module_impl(wrapper.module)
+    for visitor in (AddImportsVisitor, RemoveImportsVisitor):
+        if visitor.CONTEXT_KEY in instance.context.scratch:
+            tree = visitor(instance.context).transform_module(tree)
+    return tree

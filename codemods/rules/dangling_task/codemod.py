@@ -1,0 +1,387 @@
+"""TG003 dangling-task: a task whose result is thrown away goes into a TaskGroup."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import RemoveImportsVisitor
+from libcst.metadata import PositionProvider
+
+from codemods.analysis.families import dangling_task_group
+from codemods.config import Settings
+from codemods.rules.codemod import Environment, Example
+from codemods.cst.build import (
+    add_parameter,
+    code_of,
+    fresh_name,
+    parse_statement,
+)
+from codemods.cst.imports import bound_module_name, ensure_import
+from codemods.cst.matchers import (
+    ClassScope,
+    Dangling,
+    Frame,
+    find_dangling,
+    group_keeping,
+    names_used,
+    spawn_imports,
+    spawn_kind,
+)
+from codemods.rules.scope_tracking import ScopeTracking
+from codemods.cst.spawn_code import (
+    Keepers,
+    Layout,
+    TaskNames,
+    discarded_spawn,
+    keep_in_init,
+)
+from codemods.rules.words import SPAWNING, with_aliases
+
+
+class DanglingTask(ScopeTracking, code="TG003"):
+    """Spawn tasks whose result is thrown away into a TaskGroup.
+
+    ## What it does
+    Finds ``asyncio.create_task(...)``, ``asyncio.ensure_future(...)`` and
+    ``loop.create_task(...)`` on ``asyncio.get_running_loop()`` (resolved through
+    imports and aliases) used as a statement of their own, inside a function. A
+    TaskGroup certainly in scope (a parameter annotated ``asyncio.TaskGroup``, or an
+    enclosing ``async with asyncio.TaskGroup() as g:``) takes the task in place.
+    Otherwise the function gains ``tg: asyncio.TaskGroup | None = None``; in a method,
+    the class's ``__init__`` gains it too and keeps it as ``self.tg``, and the task goes
+    to the call's TaskGroup, else ``self.tg``, else ``asyncio.create_task`` with a
+    strong reference kept until it is done. The ``task-names`` option names the task
+    after the coroutine function it runs (``_run_loop = 'f"workflow_{trace_id}"'``),
+    wherever every name the template reads is in scope.
+
+    ## Why is this bad?
+    The event loop keeps only a weak reference to a task: one nobody holds can be
+    garbage-collected before it finishes (RUF006). Nothing awaits it, its exception
+    is logged late or never, and shutdown can neither wait for it nor cancel it. A
+    TaskGroup owns its tasks: leaving the ``async with`` waits for them, and a failure
+    cancels the rest and reaches the owner.
+
+    ## Fix safety
+    Unsafe: a task spawned into a TaskGroup is awaited when the group closes, and its
+    exception now cancels the group instead of being logged; review that the owner of
+    the group expects both. Without a TaskGroup nothing changes but the strong
+    reference. Reported and left alone: spawns outside a function, in a synchronous
+    function with no TaskGroup or running loop, in ``__init__``, or with arguments
+    ``TaskGroup.create_task`` does not take.
+    """
+
+    DESCRIPTION = "Spawn fire-and-forget tasks into a TaskGroup"
+    FIX_SAFETY = "unsafe"
+    EXAMPLES = (
+        Example(
+            "Method of a class",
+            """
+            import asyncio
+
+
+            class Runner:
+                def __init__(self) -> None:
+                    self.runs = 0
+
+                async def _run(self) -> None:
+                    await asyncio.sleep(0)
+
+                async def start(self) -> None:
+                    asyncio.create_task(self._run())
+            """,
+            """
+            import asyncio
+
+
+            class Runner:
+                def __init__(self, tg: asyncio.TaskGroup | None = None) -> None:
+                    self.runs = 0
+                    self.tg = tg
+                    self._background_tasks: set[asyncio.Task[None]] = set()
+
+                async def _run(self) -> None:
+                    await asyncio.sleep(0)
+
+                async def start(self, tg: asyncio.TaskGroup | None = None) -> None:
+                    task_group = self.tg if tg is None else tg
+                    if task_group is None:
+                        task = asyncio.create_task(self._run())
+                        self._background_tasks.add(task)
+                        task.add_done_callback(self._background_tasks.discard)
+                    else:
+                        task_group.create_task(self._run())
+            """,
+        ),
+        Example(
+            "The task is kept (not changed)",
+            """
+            import asyncio
+
+
+            async def main() -> None:
+                task = asyncio.create_task(asyncio.sleep(1))
+                await task
+            """,
+            None,
+        ),
+    )
+
+    def __init__(
+        self, context: CodemodContext, environment: Environment | None = None
+    ) -> None:
+        super().__init__(context, environment)
+        self.param = self.settings.taskgroup_param
+        self.task_names = TaskNames(self.option("task-names"))
+        self.keepers = Keepers()
+        self.asyncio_name = "asyncio"
+        self.discarded: set[cst.Call] = set()
+        self.dangling: dict[cst.Call, Dangling] = {}
+        self.keeping: dict[cst.ClassDef, tuple[bool, bool] | None] = {}
+        self.blocks: list[cst.IndentedBlock] = []
+        # Decided while visiting, applied on the way out.
+        self.rebuild: dict[cst.Call, tuple[Frame, str, bool]] = {}
+        # Functions gaining the TaskGroup parameter and classes keeping it, with the
+        # group their fixes share with the callers TG005 passes the TaskGroup to.
+        self.gaining: dict[cst.FunctionDef, str] = {}
+        self.storing: dict[cst.ClassDef, str] = {}
+        self.chosen: set[tuple[cst.FunctionDef, cst.IndentedBlock]] = set()
+        self.fixed = 0
+        self.uses_asyncio = False
+
+    # -- finding -----------------------------------------------------------------------
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.asyncio_name = bound_module_name(node, "asyncio") or "asyncio"
+        self.keepers.start(node)
+
+    @classmethod
+    def words(cls, settings: Settings, text: str | None) -> tuple[str, ...]:
+        return with_aliases(SPAWNING, text)
+
+    @classmethod
+    def kept_words(cls, settings: Settings, text: str | None) -> tuple[str, ...]:
+        # Whether a class already keeps a TaskGroup reads all of it (group_keeping).
+        return (*cls.words(settings, text), f"self.{settings.taskgroup_param}")
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        super().visit_ClassDef(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        if not super().visit_FunctionDef(node):
+            return False  # no spawn inside: nothing here to find or rewrite
+        for entry in find_dangling(node, self.qualified, self.param):
+            self.dangling[entry.call] = entry
+        return True
+
+    def _keeping(self, node: cst.ClassDef) -> tuple[bool, bool] | None:
+        """How class ``node`` keeps a TaskGroup (``group_keeping``), worked out once
+        and only for a class one of whose spawns needs it."""
+        if node not in self.keeping:
+            self.keeping[node] = group_keeping(node, self.qualified, self.param)
+        return self.keeping[node]
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        if isinstance(node.value, cst.Call):
+            self.discarded.add(node.value)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.blocks.append(node)
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.BaseSuite:
+        self.blocks.pop()
+        return updated_node
+
+    def leave_Call(
+        self, original_node: cst.Call, updated_node: cst.Call
+    ) -> cst.BaseExpression:
+        frame, entry = self.frame, self.dangling.get(original_node)
+        spelled = f"`{code_of(original_node.func)}()`"
+        if frame is None:
+            if original_node in self.discarded and spawn_kind(
+                original_node, self.qualified
+            ):
+                message = (
+                    f"{spelled} runs outside any function, so nothing can own its "
+                    "task: a person must decide which function starts it"
+                )
+                self.report(original_node, message, fixable=False)
+            return updated_node
+        if entry is None:
+            return updated_node
+        if entry.problem is not None:
+            self.report(original_node, f"{spelled} {entry.problem}", fixable=False)
+            return updated_node
+        if entry.group is None:
+            return self._through_optional(frame, original_node, updated_node, spelled)
+        group = entry.group
+        message = f"spawn the task {spelled} throws away with `{group}.create_task()`"
+        if not self.report(original_node, message, fixable=True):
+            return updated_node
+        self.fixed += 1
+        spawner = cst.Attribute(cst.Name(group), cst.Name("create_task"))
+        named = self._named(frame, original_node, updated_node)
+        return named.with_changes(func=spawner)
+
+    def _through_optional(
+        self, frame: Frame, original: cst.Call, updated: cst.Call, spelled: str
+    ) -> cst.Call:
+        """Decide the conditional spawn (built by leave_SimpleStatementLine)."""
+        # No TaskGroup is certainly in scope here, so this finds only an optional one.
+        found = frame.taskgroup()
+        param = self.param if found is None else found[0]
+        scope = frame.method_of
+        keeps = scope is not None and self._keeping(scope.node) is not None
+        via = f", else `self.{self.param}`" if keeps else ""
+        message = (
+            f"spawn the task {spelled} throws away into `{param}`{via}, else keep a "
+            "strong reference to it until it is done"
+        )
+        group = self._owner_group() if found is None or keeps else None
+        if not self.report(original, message, fixable=True, group=group):
+            return updated
+        self.fixed += 1
+        self.uses_asyncio = True
+        if found is None and group is not None:
+            self.gaining[frame.function] = group
+        if keeps and scope is not None and group is not None:
+            self.storing[scope.node] = group
+        self.rebuild[original] = (frame, param, keeps)
+        return self._named(frame, original, updated)
+
+    def _owner_group(self) -> str:
+        """The group of the fixes that change the signature and state of the innermost
+        enclosing class, else of the module-level function, being visited."""
+        classes = [n for n, s in enumerate(self.scopes) if isinstance(s, ClassScope)]
+        owner = self.scopes[: classes[-1] + 1 if classes else 1]
+        names = [
+            (scope.node if isinstance(scope, ClassScope) else scope.function).name.value
+            for scope in owner
+        ]
+        return dangling_task_group(".".join([self.module_name or "__main__", *names]))
+
+    def _named(self, frame: Frame, original: cst.Call, updated: cst.Call) -> cst.Call:
+        named = self.task_names.apply(original, updated, frame.function, self._line)
+        if isinstance(named, str):
+            self.report(original, named, fixable=False)
+            return updated
+        return named
+
+    def _line(self, node: cst.CSTNode) -> int:
+        return self.get_metadata(PositionProvider, node).start.line
+
+    # -- rewriting ---------------------------------------------------------------------
+
+    def leave_SimpleStatementLine(
+        self,
+        original_node: cst.SimpleStatementLine,
+        updated_node: cst.SimpleStatementLine,
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        expression = original_node.body[0]
+        call = expression.value if isinstance(expression, cst.Expr) else None
+        if not (isinstance(call, cst.Call) and call in self.rebuild):
+            return updated_node
+        frame, param, keeps = self.rebuild.pop(call)
+        generated = updated_node.body[0]
+        assert isinstance(generated, cst.Expr) and isinstance(generated.value, cst.Call)
+        used = names_used(frame.function)
+        module = self.keepers.module
+        statements: list[cst.BaseStatement] = []
+        group = param
+        if keeps:
+            # One `task_group` pick serves every later spawn of the block and below.
+            group = fresh_name("task_group", used)
+            if not any((frame.function, block) in self.chosen for block in self.blocks):
+                self.chosen.add((frame.function, self.blocks[-1]))
+                pick = f"{group} = self.{self.param} if {param} is None else {param}\n"
+                statements.append(parse_statement(pick, module))
+        column = self.get_metadata(PositionProvider, original_node).start.column
+        statements.append(
+            discarded_spawn(
+                generated.value,
+                group=group,
+                keeper=self.keepers.request(frame, generated.value),
+                task=fresh_name("task", used),
+                asyncio_name=self.asyncio_name,
+                layout=Layout(column, self.settings.line_length, module),
+            )
+        )
+        statements[0] = statements[0].with_changes(
+            leading_lines=updated_node.leading_lines
+        )
+        return cst.FlattenSentinel(statements)
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        super().leave_FunctionDef(original_node, updated_node)
+        group = self.gaining.get(original_node)
+        if group is None:
+            return updated_node
+        name = original_node.name.value
+        message = (
+            f"`{name}()` takes the TaskGroup for the tasks it spawns as `{self.param}`"
+        )
+        self._report_signature(original_node.name, message, group)
+        return self._with_param(original_node, updated_node)
+
+    def _report_signature(self, node: cst.Name, message: str, group: str) -> None:
+        # Callers (and TG005) rely on this change: it is reported, whatever `noqa`
+        # says, so that a review accepts or skips it with the spawns it serves.
+        self.report(node, message, fixable=True, group=group, suppressible=False)
+
+    def _with_param(
+        self, original: cst.FunctionDef, updated: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        return add_parameter(
+            updated,
+            f"{self.param}: {self.asyncio_name}.TaskGroup | None = None",
+            column=self.get_metadata(PositionProvider, original).start.column,
+            line_length=self.settings.line_length,
+            unit=self.keepers.module.default_indent,
+        )
+
+    def leave_ClassDef(
+        self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+    ) -> cst.ClassDef:
+        scope = self.scopes[-1]
+        super().leave_ClassDef(original_node, updated_node)
+        group = self.storing.get(original_node)
+        keeping = None if group is None else self._keeping(original_node)
+        init = ClassScope(original_node).init
+        if group is not None and keeping is not None and init is not None:
+            # __init__ takes the TaskGroup, if it does not yet, and keeps it.
+            needs_param, needs_store = keeping
+            if needs_param or needs_store:
+                name = original_node.name.value
+                message = (
+                    f"`{name}.__init__()` keeps the TaskGroup its methods spawn into "
+                    f"as `self.{self.param}`"
+                )
+                self._report_signature(init.name, message, group)
+            store = f"self.{self.param} = {self.param}\n"
+            updated_node = keep_in_init(
+                updated_node,
+                parse_statement(store, self.keepers.module) if needs_store else None,
+                partial(self._with_param, init) if needs_param else None,
+            )
+        return self.keepers.declare_in_class(scope, updated_node, self.asyncio_name)
+
+    def leave_Module(
+        self, original_node: cst.Module, updated_node: cst.Module
+    ) -> cst.Module:
+        if self.fixed == 0:
+            return updated_node
+        module = self.keepers.declare_in_module(updated_node, self.asyncio_name)
+        if self.uses_asyncio:
+            module, _ = ensure_import(module, "asyncio")
+        module = self.keepers.import_any(module)
+        # `from asyncio import create_task` and the like go once unused.
+        for source, name, alias in spawn_imports(original_node):
+            RemoveImportsVisitor.remove_unused_import(
+                self.context, source, obj=name, asname=alias
+            )
+        return module

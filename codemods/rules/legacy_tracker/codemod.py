@@ -1,0 +1,328 @@
+"""TG001 legacy-tracker: calls of a legacy task tracker become ``TaskGroup.create_task``."""
+
+from __future__ import annotations
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import RemoveImportsVisitor
+from libcst.metadata import PositionProvider
+
+from codemods.config import Settings
+from codemods.rules.codemod import Environment, Example
+from codemods.cst.build import fresh_name
+from codemods.cst.imports import bound_module_name, ensure_import
+from codemods.cst.matchers import (
+    Frame,
+    absolute,
+    matches_configured,
+    names_used,
+)
+from codemods.rules.scope_tracking import ScopeTracking
+from codemods.cst.spawn_code import (
+    Keepers,
+    Layout,
+    alias_statement,
+    discarded_spawn,
+)
+from codemods.rules.words import with_aliases
+
+# What TaskGroup.create_task accepts besides the coroutine.
+CREATE_TASK_KEYWORDS = frozenset({"name", "context"})
+
+
+class LegacyTracker(ScopeTracking, code="TG001"):
+    """Replace calls of a legacy task tracker with ``TaskGroup.create_task``.
+
+    ## What it does
+    Finds calls of the configured tracker functions (``trackers``, default
+    ``track_task``), resolved through imports and aliases, and spawns the task in the
+    TaskGroup in scope instead: a parameter annotated ``asyncio.TaskGroup`` (or
+    ``asyncio.TaskGroup | None``), or the target of an enclosing
+    ``async with asyncio.TaskGroup() as tg:``. When the TaskGroup is optional, the task
+    falls back to ``asyncio.create_task`` with a strong reference kept. The tracker's
+    import is removed once unused, and ``import asyncio`` added where needed.
+
+    ## Why is this bad?
+    A tracker is a home-made registry of fire-and-forget tasks: nothing awaits them,
+    their exceptions surface late or never, and shutdown has to hunt them down. A
+    TaskGroup owns its tasks: leaving the ``async with`` waits for them, and a failure
+    cancels its siblings and is raised to the owner.
+
+    ## Fix safety
+    Unsafe: a task moved into a TaskGroup is awaited when the group closes, and its
+    exception now cancels the group instead of being logged by the tracker. Review that
+    the owner of the group expects both. A call with no TaskGroup in scope, or with
+    arguments ``TaskGroup.create_task`` does not take, is reported and left alone.
+    """
+
+    DESCRIPTION = "Replace legacy tracker calls with TaskGroup.create_task"
+    FIX_SAFETY = "unsafe"
+    EXAMPLES = (
+        Example(
+            "TaskGroup parameter",
+            """
+            import asyncio
+
+            from app.task_tracker import track_task
+
+
+            async def serve(tg: asyncio.TaskGroup) -> None:
+                track_task(heartbeat(), name="heartbeat")
+            """,
+            """
+            import asyncio
+
+
+            async def serve(tg: asyncio.TaskGroup) -> None:
+                tg.create_task(heartbeat(), name="heartbeat")
+            """,
+        ),
+        Example(
+            "No TaskGroup in scope (reported, not changed)",
+            """
+            from app.task_tracker import track_task
+
+
+            def schedule() -> None:
+                track_task(heartbeat())
+            """,
+            None,
+        ),
+    )
+
+    def __init__(
+        self, context: CodemodContext, environment: Environment | None = None
+    ) -> None:
+        super().__init__(context, environment)
+        self.discarded: set[cst.Call] = set()
+        self.rebuild: dict[cst.Call, tuple[Frame, str]] = {}
+        self.keepers = Keepers()
+        self.converted = 0
+        self.tracker_modules: set[str] = set()
+        self.asyncio_name = "asyncio"
+
+    def _is_tracker(self, node: cst.BaseExpression) -> set[str]:
+        qualified = self.qualified(node)
+        return (
+            qualified
+            if matches_configured(qualified, self.settings.trackers)
+            else set()
+        )
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.asyncio_name = bound_module_name(node, "asyncio") or "asyncio"
+        self.keepers.start(node)
+
+    @classmethod
+    def words(cls, settings: Settings, text: str | None) -> tuple[str, ...]:
+        trackers = (name.rpartition(".")[2] for name in settings.trackers)
+        return with_aliases(trackers, text)
+
+    @classmethod
+    def kept_words(cls, settings: Settings, text: str | None) -> tuple[str, ...]:
+        # Without `import asyncio`, whether code uses `asyncio.` reads the module.
+        return (*cls.words(settings, text), "asyncio")
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        if len(node.body) == 1 and m.matches(node.body[0], m.Expr(value=m.Call())):
+            expression = node.body[0]
+            assert isinstance(expression, cst.Expr) and isinstance(
+                expression.value, cst.Call
+            )
+            self.discarded.add(expression.value)
+
+    def leave_Call(
+        self, original_node: cst.Call, updated_node: cst.Call
+    ) -> cst.BaseExpression:
+        qualified = self._is_tracker(original_node.func)
+        if not qualified:
+            return updated_node
+        spelled = _code(original_node.func)
+        unsupported = [
+            arg.keyword.value
+            for arg in original_node.args
+            if arg.keyword is not None and arg.keyword.value not in CREATE_TASK_KEYWORDS
+        ]
+        positional = [arg for arg in original_node.args if arg.keyword is None]
+        if (
+            unsupported
+            or len(positional) != 1
+            or any(a.star for a in original_node.args)
+        ):
+            what = f"`{unsupported[0]}=`" if unsupported else "these arguments"
+            self.report(
+                original_node,
+                f"`{spelled}()` passes {what}, which TaskGroup.create_task() does not "
+                "accept: migrate this call by hand",
+                fixable=False,
+            )
+            return updated_node
+        frame = self.frame
+        found = frame.taskgroup() if frame is not None else None
+        if frame is None or found is None:
+            self.report(
+                original_node,
+                f"`{spelled}()` has no TaskGroup in scope: pass one in, or let TG002 "
+                "convert the enclosing lifecycle method",
+                fixable=False,
+            )
+            return updated_node
+        group, kind = found
+        if kind == "required":
+            message = f"replace `{spelled}()` with `{group}.create_task()`"
+        else:
+            message = (
+                f"replace `{spelled}()` with `{group}.create_task()`, falling back to a "
+                f"strongly referenced `asyncio.create_task()` when `{group}` is None"
+            )
+        if not self.report(original_node, message, fixable=True):
+            return updated_node
+        self.converted += 1
+        self.tracker_modules.update(q.rsplit(".", 1)[0] for q in qualified)
+        if kind == "required":
+            return updated_node.with_changes(
+                func=cst.Attribute(cst.Name(group), cst.Name("create_task"))
+            )
+        if original_node in self.discarded:
+            self.rebuild[original_node] = (frame, group)
+            return updated_node
+        if frame.alias is None:
+            frame.alias = fresh_name("spawn", names_used(frame.function))
+            frame.alias_group = group
+        return updated_node.with_changes(func=cst.Name(frame.alias))
+
+    def leave_SimpleStatementLine(
+        self,
+        original_node: cst.SimpleStatementLine,
+        updated_node: cst.SimpleStatementLine,
+    ) -> cst.BaseStatement:
+        expression = original_node.body[0]
+        if not (
+            isinstance(expression, cst.Expr) and isinstance(expression.value, cst.Call)
+        ):
+            return updated_node
+        if expression.value not in self.rebuild:
+            return updated_node
+        frame, group = self.rebuild.pop(expression.value)
+        call = updated_node.body[0]
+        assert isinstance(call, cst.Expr) and isinstance(call.value, cst.Call)
+        keeper = self.keepers.request(frame, call.value)
+        column = self.get_metadata(PositionProvider, original_node).start.column
+        statement = discarded_spawn(
+            call.value,
+            group=group,
+            keeper=keeper,
+            task=fresh_name("task", names_used(frame.function)),
+            asyncio_name=self.asyncio_name,
+            layout=Layout(column, self.settings.line_length, self.keepers.module),
+        )
+        return statement.with_changes(leading_lines=updated_node.leading_lines)
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        frame = self.frame
+        super().leave_FunctionDef(original_node, updated_node)
+        if frame is None or frame.alias is None or frame.alias_group is None:
+            return updated_node
+        alias = alias_statement(
+            frame.alias, frame.alias_group, self.asyncio_name, self.keepers.module
+        )
+        return insert_before_first_use(updated_node, alias, frame.alias)
+
+    def leave_ClassDef(
+        self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+    ) -> cst.ClassDef:
+        scope = self.scopes[-1]
+        super().leave_ClassDef(original_node, updated_node)
+        return self.keepers.declare_in_class(scope, updated_node, self.asyncio_name)
+
+    def leave_Module(
+        self, original_node: cst.Module, updated_node: cst.Module
+    ) -> cst.Module:
+        if self.converted == 0:
+            return updated_node
+        module = self.keepers.declare_in_module(updated_node, self.asyncio_name)
+        if module is not updated_node or self._uses_asyncio(module):
+            module, _ = ensure_import(module, "asyncio")
+        module = self.keepers.import_any(module)
+        self._schedule_import_removal(original_node)
+        return module
+
+    def _uses_asyncio(self, module: cst.Module) -> bool:
+        return bound_module_name(module, "asyncio") is None and bool(
+            m.findall(module, m.Attribute(value=m.Name(self.asyncio_name)))
+        )
+
+    def _schedule_import_removal(self, module: cst.Module) -> None:
+        """Ask LibCST to drop tracker imports that no code uses any more."""
+        for statement in module.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if isinstance(small, cst.ImportFrom) and not isinstance(
+                    small.names, cst.ImportStar
+                ):
+                    source = _import_source(small)
+                    for alias in small.names:
+                        imported = absolute(
+                            f"{source}.{_code(alias.name)}", self.module_name
+                        )
+                        if matches_configured({imported}, self.settings.trackers):
+                            self._remove(small, alias)
+                elif isinstance(small, cst.Import):
+                    for alias in small.names:
+                        name = _code(alias.name)
+                        if name in self.tracker_modules:
+                            asname = alias.asname.name if alias.asname else None
+                            RemoveImportsVisitor.remove_unused_import(
+                                self.context,
+                                name,
+                                asname=None if asname is None else asname.value,  # type: ignore[union-attr]
+                            )
+
+    def _remove(self, node: cst.ImportFrom, alias: cst.ImportAlias) -> None:
+        asname = alias.asname.name if alias.asname else None
+        RemoveImportsVisitor.remove_unused_import(
+            self.context,
+            absolute(_import_source(node), self.module_name),
+            obj=alias.name.value if isinstance(alias.name, cst.Name) else None,
+            asname=asname.value if isinstance(asname, cst.Name) else None,
+        )
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _import_source(node: cst.ImportFrom) -> str:
+    """``.x.y`` for ``from .x.y import ...``."""
+    return "." * len(node.relative) + (
+        "" if node.module is None else _code(node.module)
+    )
+
+
+def insert_before_first_use(
+    function: cst.FunctionDef, statement: cst.BaseStatement, name: str
+) -> cst.FunctionDef:
+    """Insert ``statement`` before the first body statement that calls ``name``.
+
+    The statement takes over that statement's leading blank lines and comments.
+    """
+    body = function.body
+    if not isinstance(body, cst.IndentedBlock):
+        return function
+    statements = list(body.body)
+    for index, current in enumerate(statements):
+        if m.findall(current, m.Call(func=m.Name(name))):
+            assert isinstance(
+                current, (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+            )
+            assert isinstance(statement, cst.SimpleStatementLine)
+            statements[index] = current.with_changes(leading_lines=[])
+            statements.insert(
+                index, statement.with_changes(leading_lines=current.leading_lines)
+            )
+            return function.with_changes(body=body.with_changes(body=statements))
+    return function

@@ -1,0 +1,126 @@
+"""TG005 lifespan-taskgroup: code holding a TaskGroup passes it to every callee that
+takes one (once the run is over) but is called without it."""
+
+from __future__ import annotations
+
+import libcst as cst
+import libcst.matchers as m
+
+from codemods.config import Settings
+from codemods.rules.codemod import Example
+from codemods.cst.build import with_keyword
+from codemods.rules.indexed import IndexedCodemod
+from codemods.rules.words import TASKGROUP_WORDS, with_aliases
+
+
+class LifespanTaskgroup(IndexedCodemod, code="TG005"):
+    """Pass the TaskGroup in scope to the components that accept one.
+
+    ## What it does
+    Where a TaskGroup is in scope (inside ``async with asyncio.TaskGroup() as
+    bg_tasks:``, or in a function with a TaskGroup parameter), finds calls of
+    functions, methods and constructors that accept a TaskGroup parameter but are
+    called without it, and passes it: ``await manager.initialize(tg=bg_tasks)``,
+    ``OrchestrationRunner(session_factory, tg=bg_tasks)``. "Accept" means after this
+    run: a parameter the callee already has, or one TG002 (``start``) or TG003 (a
+    method or ``__init__`` spawning fire-and-forget tasks) gives it. Callees are
+    resolved across the repository through imports, annotations, constructors and
+    factories; a call it cannot resolve is left alone.
+
+    ## Why is this bad?
+    A component that can run its tasks in the caller's TaskGroup but is not given one
+    falls back to tasks nobody owns: the application's lifespan cannot wait for them
+    on shutdown, and their failures go unnoticed. Passing the group down is what makes
+    the structured concurrency reach the whole application.
+
+    ## Fix safety
+    Unsafe: the callee's tasks now belong to the caller's TaskGroup, so leaving the
+    ``async with`` waits for them and a failure in one cancels the others. Review that
+    the TaskGroup outlives the component (a short-lived group would cancel or wait for
+    long-running workers). Calls passing ``*args``/``**kwargs`` are left alone.
+    """
+
+    DESCRIPTION = "Pass the TaskGroup in scope to callees that accept one"
+    FIX_SAFETY = "unsafe"
+    EXAMPLES = (
+        Example(
+            "Lifespan passing its TaskGroup down",
+            """
+            import asyncio
+
+
+            class Manager:
+                async def initialize(self, tg: asyncio.TaskGroup | None = None) -> None:
+                    await asyncio.sleep(0)
+
+
+            async def lifespan(manager: Manager) -> None:
+                async with asyncio.TaskGroup() as bg_tasks:
+                    await manager.initialize()
+            """,
+            """
+            import asyncio
+
+
+            class Manager:
+                async def initialize(self, tg: asyncio.TaskGroup | None = None) -> None:
+                    await asyncio.sleep(0)
+
+
+            async def lifespan(manager: Manager) -> None:
+                async with asyncio.TaskGroup() as bg_tasks:
+                    await manager.initialize(tg=bg_tasks)
+            """,
+        ),
+        Example(
+            "A callee without a TaskGroup parameter (not changed)",
+            """
+            import asyncio
+
+
+            async def warm_up() -> None:
+                await asyncio.sleep(0)
+
+
+            async def lifespan() -> None:
+                async with asyncio.TaskGroup():
+                    await warm_up()
+            """,
+            None,
+        ),
+    )
+
+    @classmethod
+    def words(cls, settings: Settings, text: str | None) -> tuple[str, ...]:
+        # Only a function holding a TaskGroup (its parameter, its `async with`) has
+        # calls to pass one to.
+        return with_aliases(TASKGROUP_WORDS, text)
+
+    def leave_Call(
+        self, original_node: cst.Call, updated_node: cst.Call
+    ) -> cst.BaseExpression:
+        frame = self.frame
+        found = None if frame is None or self.deferred else frame.taskgroup()
+        if found is None or any(arg.star for arg in original_node.args):
+            return updated_node
+        func = original_node.func
+        if m.matches(func, m.Attribute(value=m.Call(func=m.Name("super")))):
+            return updated_node
+        ref = self.type_of(func)
+        parameter = None if ref is None else self.index.taskgroup_parameter(ref)
+        if parameter is None:
+            return updated_node
+        positional = sum(1 for arg in original_node.args if arg.keyword is None)
+        if any(
+            arg.keyword is not None and arg.keyword.value == parameter.name
+            for arg in original_node.args
+        ) or (parameter.position is not None and positional > parameter.position):
+            return updated_node
+        group = found[0]
+        message = (
+            f"pass the TaskGroup `{group}` to `{parameter.target}()`, which takes it "
+            f"as `{parameter.name}=`"
+        )
+        if not self.report(original_node, message, fixable=True, group=parameter.group):
+            return updated_node
+        return with_keyword(updated_node, parameter.name, cst.Name(group))

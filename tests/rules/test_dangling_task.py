@@ -1,0 +1,337 @@
+"""TG003 dangling-task beyond its golden cases: findings it reports without fixing, the
+``task-names`` option, and the facts other codemods (TG005) read from it."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper, QualifiedNameProvider
+
+from codemods import config
+from codemods.config import ConfigError, Settings
+from codemods.engine.worker.file import transform_text
+from codemods.cst.build import with_keyword
+from codemods.cst.matchers import (
+    constructor_gains_taskgroup,
+    dangling_spawns,
+    find_dangling,
+    gains_taskgroup,
+    group_keeping,
+    imported_names,
+)
+
+Resolve = Callable[[cst.CSTNode], set[str]]
+
+
+def _parsed(source: str) -> tuple[cst.Module, Resolve]:
+    wrapper = MetadataWrapper(cst.parse_module(textwrap.dedent(source)))
+    names = wrapper.resolve(QualifiedNameProvider)
+
+    def resolve(node: cst.CSTNode) -> set[str]:
+        found = names.get(node, set())
+        # QualifiedNameProvider computes lazily (LibCST's get_metadata does the same).
+        return imported_names(found() if callable(found) else found, None)
+
+    return wrapper.module, resolve
+
+
+def _function(module: cst.Module, name: str) -> cst.FunctionDef:
+    found = [
+        node
+        for node in _walk(module)
+        if isinstance(node, cst.FunctionDef) and node.name.value == name
+    ]
+    assert len(found) == 1
+    return found[0]
+
+
+def _class(module: cst.Module, name: str) -> cst.ClassDef:
+    found = [
+        s for s in module.body if isinstance(s, cst.ClassDef) and s.name.value == name
+    ]
+    assert len(found) == 1
+    return found[0]
+
+
+def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
+    return [node, *(n for child in node.children for n in _walk(child))]
+
+
+def _run(source: str, **options: object) -> tuple[str, list[tuple[int, bool, str]]]:
+    table: dict[str, object] = {"select": ["TG003"]}
+    if options:
+        table["TG003"] = options
+    settings = config.parse_table(table, source="test")
+    result = transform_text(
+        textwrap.dedent(source), settings.codes, settings, module_name="m"
+    )
+    return result.text, [(f.line, f.fixable, f.message) for f in result.findings]
+
+
+FACTS_SOURCE = """
+    import asyncio
+    from asyncio import create_task as spawn
+
+
+    class Runner:
+        def __init__(self, size: int) -> None:
+            self.size = size
+
+        async def start(self) -> None:
+            asyncio.create_task(self.run())
+
+        async def run(self) -> None:
+            await asyncio.sleep(0)
+            self.keep = asyncio.create_task(asyncio.sleep(1))
+
+        async def already(self, tg: asyncio.TaskGroup | None = None) -> None:
+            spawn(self.run())
+
+        async def inside(self) -> None:
+            async with asyncio.TaskGroup() as group:
+                asyncio.ensure_future(self.run())
+
+        def sync(self) -> None:
+            asyncio.create_task(self.run())
+
+
+    class Plain:
+        async def go(self) -> None:
+            await asyncio.sleep(0)
+
+
+    class Kept:
+        def __init__(self, tg: asyncio.TaskGroup | None = None) -> None:
+            self.tg = tg
+
+        async def go(self) -> None:
+            asyncio.create_task(asyncio.sleep(0))
+
+
+    class Taken:
+        def __init__(self, tg: str) -> None:
+            self.tg = tg
+
+        async def go(self) -> None:
+            asyncio.create_task(asyncio.sleep(0))
+
+
+    class Reads:
+        def __init__(self) -> None:
+            self.ready = False
+
+        def __repr__(self) -> str:
+            return f"<Reads taskgroup={self.tg is not None}>"
+
+        async def go(self) -> None:
+            asyncio.create_task(asyncio.sleep(0))
+
+
+    class ClassAttribute:
+        tg = "telegram"
+
+        def __init__(self) -> None:
+            self.ready = False
+
+        async def go(self) -> None:
+            asyncio.create_task(asyncio.sleep(0))
+"""
+
+
+class TestFacts:
+    """The pure decisions TG005 calls: which functions and constructors gain ``tg``."""
+
+    def setup_method(self) -> None:
+        self.module, self.resolve = _parsed(FACTS_SOURCE)
+
+    def test_dangling_spawns_are_discarded_ones_without_a_certain_group(self) -> None:
+        spawns = dangling_spawns(_function(self.module, "start"), self.resolve)
+        assert [cst.Module([]).code_for_node(c) for c in spawns] == [
+            "asyncio.create_task(self.run())"
+        ]
+        assert dangling_spawns(_function(self.module, "run"), self.resolve) == []
+        assert dangling_spawns(_function(self.module, "inside"), self.resolve) == []
+
+    @pytest.mark.parametrize(
+        ("name", "gains"),
+        [
+            ("start", True),  # gains the parameter
+            ("run", False),  # the task is stored
+            ("already", False),  # has an optional TaskGroup parameter already
+            ("inside", False),  # spawns into the enclosing TaskGroup in place
+            ("sync", False),  # reported, not fixed
+        ],
+    )
+    def test_gains_taskgroup(self, name: str, gains: bool) -> None:
+        assert gains_taskgroup(_function(self.module, name), self.resolve) is gains
+
+    def test_gains_taskgroup_honours_suppressed_calls(self) -> None:
+        start = _function(self.module, "start")
+        assert not gains_taskgroup(start, self.resolve, suppressed=lambda call: True)
+
+    def test_in_place_spawn_names_its_group(self) -> None:
+        (entry,) = find_dangling(_function(self.module, "inside"), self.resolve)
+        assert (entry.group, entry.problem) == ("group", None)
+
+    @pytest.mark.parametrize(
+        ("name", "keeping", "gains"),
+        [
+            ("Runner", (True, True), True),
+            ("Plain", None, False),  # no __init__: methods use their own `tg`
+            ("Kept", (False, False), False),  # already takes and keeps one
+            ("Taken", None, False),  # `tg` means something else there
+            ("Reads", (True, True), True),  # only reads `self.tg`: wants this one
+            ("ClassAttribute", None, False),  # a class attribute `tg` already
+        ],
+    )
+    def test_constructor(
+        self, name: str, keeping: tuple[bool, bool] | None, gains: bool
+    ) -> None:
+        node = _class(self.module, name)
+        assert group_keeping(node, self.resolve) == keeping
+        assert constructor_gains_taskgroup(node, self.resolve) is gains
+
+    def test_configured_parameter_name(self) -> None:
+        node = _class(self.module, "Taken")
+        assert group_keeping(node, self.resolve, "task_group") == (True, True)
+        assert constructor_gains_taskgroup(node, self.resolve, "task_group")
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        pytest.param(
+            """
+            import asyncio
+
+            async def f() -> None:
+                asyncio.create_task(g(), loop=None)
+            """,
+            "`asyncio.create_task()` passes `loop=`, which TaskGroup.create_task() "
+            "does not accept: migrate it by hand",
+            id="unsupported_keyword",
+        ),
+        pytest.param(
+            """
+            import asyncio
+
+            async def f(future: asyncio.Future[None]) -> None:
+                asyncio.ensure_future(future)
+            """,
+            "`asyncio.ensure_future()` may be given a Future, which "
+            "TaskGroup.create_task() does not accept: migrate it by hand",
+            id="ensure_future_of_a_future",
+        ),
+        pytest.param(
+            """
+            import asyncio
+
+            async def f(tg: int) -> None:
+                asyncio.create_task(g())
+            """,
+            "`asyncio.create_task()` needs a TaskGroup parameter, but `tg` already "
+            "means something else in `f()`",
+            id="parameter_name_taken",
+        ),
+        pytest.param(
+            """
+            import asyncio
+
+            def f() -> None:
+                asyncio.create_task(g())
+            """,
+            "`asyncio.create_task()` runs in synchronous `f()`, with no TaskGroup or "
+            "running loop at hand: a person must decide who owns the task (make `f()` "
+            "async, or give it a TaskGroup)",
+            id="sync_function",
+        ),
+        pytest.param(
+            """
+            import asyncio
+
+            asyncio.create_task(g())
+            """,
+            "`asyncio.create_task()` runs outside any function, so nothing can own its "
+            "task: a person must decide which function starts it",
+            id="module_level",
+        ),
+    ],
+)
+def test_reported_and_left_alone(source: str, message: str) -> None:
+    text, findings = _run(source)
+    assert text == textwrap.dedent(source)
+    assert [(fixable, found) for _, fixable, found in findings] == [(False, message)]
+
+
+def test_noqa_suppresses_the_finding_and_the_fix() -> None:
+    source = """
+        import asyncio
+
+        async def f() -> None:
+            asyncio.create_task(g())  # noqa: TG003
+            asyncio.create_task(g())  # noqa
+    """
+    assert _run(source) == (textwrap.dedent(source), [])
+
+
+def test_fix_is_reported_at_the_call() -> None:
+    _, findings = _run(
+        """
+        import asyncio
+
+        async def f() -> None:
+            asyncio.create_task(g())
+        """
+    )
+    # The parameter it adds is reported at the `def`, so a review can attribute it.
+    assert findings == [
+        (4, True, "`f()` takes the TaskGroup for the tasks it spawns as `tg`"),
+        (
+            5,
+            True,
+            "spawn the task `asyncio.create_task()` throws away into `tg`, else keep a "
+            "strong reference to it until it is done",
+        ),
+    ]
+
+
+def test_unusable_task_name_template_is_reported_and_the_task_left_unnamed() -> None:
+    text, findings = _run(
+        """
+        import asyncio
+
+        async def f(key: str) -> None:
+            asyncio.create_task(g(key))
+        """,
+        **{"task-names": {"g": "f'{key"}},
+    )
+    assert "name=" not in text
+    assert "tg.create_task(g(key))" in text
+    reason = 'the task-names template "f\'{key" is not a Python expression'
+    assert (5, False, reason) in findings
+
+
+def test_task_names_option_must_be_a_table() -> None:
+    with pytest.raises(ConfigError, match=r"'TG003\.task-names' must be dict"):
+        config.parse_table({"TG003": {"task-names": "x"}}, source="pyproject.toml")
+    assert Settings().option("TG003", "task-names") == {}
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        ("f(x)", 'f(x, name="n")'),
+        ("f()", 'f(name="n")'),
+        ("f(\n    x\n)", 'f(\n    x, name="n"\n)'),
+        ("f(\n    x,\n    y,\n)", 'f(\n    x,\n    y,\n    name="n",\n)'),
+        ("f(  # why\n    x,\n)", 'f(  # why\n    x,\n    name="n",\n)'),
+    ],
+)
+def test_with_keyword_keeps_the_call_layout(call: str, expected: str) -> None:
+    parsed = cst.parse_expression(call)
+    assert isinstance(parsed, cst.Call)
+    added = with_keyword(parsed, "name", cst.parse_expression('"n"'))
+    assert cst.Module([]).code_for_node(added) == expected
