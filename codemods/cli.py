@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 import click
 
 from codemods import __version__, session
-from codemods.engine.reporting.terminal import Terminal
 from codemods.core.results import ExitCode
+from codemods.engine.reporting.terminal import Terminal
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = click.Choice(["text", "json", "sarif", "github"])

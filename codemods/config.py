@@ -1,79 +1,24 @@
 """``[tool.codemods]`` configuration: finding it, validating it, merging CLI overrides.
 
-Every key is checked: an unknown key or a value of the wrong type is a :class:`ConfigError`
-naming the key and the file (exit 2), never silently ignored.
+Every key is checked: an unknown key or a value of the wrong type is a
+:class:`~codemods.core.settings.ConfigError` naming the key and the file (exit 2),
+never silently ignored. What is read becomes :class:`~codemods.core.settings.Settings`,
+each codemod's options filled in at their defaults.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from codemods.core.settings import ConfigError, Settings
 from codemods.rules import registry
+from codemods.rules.specs import CodemodSpec
 
 CONFIG_FILE = "pyproject.toml"
-
-
-class ConfigError(Exception):
-    """Invalid configuration or usage; the CLI prints it and exits with 2."""
-
-
-def default_options() -> dict[str, dict[str, Any]]:
-    """Every declared per-codemod option at its default, by code."""
-    return {
-        spec.code: {option.key: option.default for option in spec.options}
-        for spec in registry.CODEMODS
-    }
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Everything a run needs to know, picklable so workers receive it whole."""
-
-    select: tuple[str, ...] = ("ALL",)
-    ignore: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    include: tuple[str, ...] = ()
-    jobs: int | None = None
-    trackers: tuple[str, ...] = ("track_task",)
-    lifecycle_methods: tuple[str, ...] = ("start",)
-    taskgroup_param: str = "tg"
-    line_length: int = 88
-    cache_dir: str = ".codemods_cache"
-    # Per-codemod options by code, every declared option present (defaults filled in).
-    options: Mapping[str, Mapping[str, Any]] = field(default_factory=default_options)
-    validate: Mapping[str, Any] = field(default_factory=dict)
-    # Where the configuration came from; relative paths in it are relative to `root`.
-    config_path: str | None = None
-    root: str = "."
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        """Codes of the selected codemods, in execution order."""
-        return tuple(spec.code for spec in registry.select(self.select, self.ignore))
-
-    def option(self, code: str, key: str) -> Any:
-        return self.options[code][key]
-
-    def digest(self) -> str:
-        """A stable hash of everything that can change a file's result."""
-        relevant = {
-            "codes": self.codes,
-            "trackers": self.trackers,
-            "lifecycle_methods": self.lifecycle_methods,
-            "taskgroup_param": self.taskgroup_param,
-            "line_length": self.line_length,
-            "options": {
-                code: dict(opts) for code, opts in sorted(self.options.items())
-            },
-        }
-        blob = json.dumps(relevant, sort_keys=True, default=str).encode()
-        return hashlib.sha256(blob).hexdigest()[:16]
 
 
 # key -> (Settings field, accepted types, description of the type for messages)
@@ -161,7 +106,7 @@ def parse_table(table: Mapping[str, Any], *, source: str) -> Settings:
     if not isinstance(table, Mapping):
         raise ConfigError(f"{source}: [tool.codemods] must be a table")
     values: dict[str, Any] = {}
-    options = default_options()
+    options = registry.default_options()
     validate: dict[str, Any] = {}
     for key, value in table.items():
         if key in _TOP_LEVEL:
@@ -221,7 +166,7 @@ def _check_selection(select: Sequence[str], ignore: Sequence[str], source: str) 
 
 
 def _parse_options(
-    spec: registry.CodemodSpec, table: Mapping[str, Any], source: str, header: str
+    spec: CodemodSpec, table: Mapping[str, Any], source: str, header: str
 ) -> dict[str, Any]:
     declared = {option.key: option for option in spec.options}
     parsed = {option.key: option.default for option in spec.options}

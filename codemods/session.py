@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codemods import config
+from codemods.core.results import ExitCode, Summary
+from codemods.core.settings import ConfigError, Settings
 from codemods.engine.parent import runner
 from codemods.engine.reporting import github, json_report, sarif, text
 from codemods.engine.reporting.terminal import Terminal
 from codemods.engine.reporting.words import plural
-from codemods.core.results import ExitCode, Summary
 from codemods.engine.shard import Shard
 from codemods.rules import registry
 
@@ -56,17 +57,17 @@ class Review:
     def check(self, invocation: Invocation, *, write: bool) -> None:
         """Refuse combinations that cannot work, before anything runs."""
         if self.interactive and write:
-            raise config.ConfigError("--write and --interactive are mutually exclusive")
+            raise ConfigError("--write and --interactive are mutually exclusive")
         if self.interactive and not sys.stdin.isatty():
-            raise config.ConfigError(
+            raise ConfigError(
                 "--interactive asks about each change, but stdin is not a terminal"
             )
         if (self.interactive or self.add_noqa) and invocation.output_format != "text":
-            raise config.ConfigError(
+            raise ConfigError(
                 "--interactive and --add-noqa report as text: drop --format"
             )
         if self.patch is not None and write:
-            raise config.ConfigError(
+            raise ConfigError(
                 "--patch records a dry run (or, with --interactive, what was applied): "
                 "drop --write"
             )
@@ -76,7 +77,7 @@ class Review:
         return self.interactive or self.patch is not None or self.add_noqa
 
 
-def cache_dir(invocation: Invocation, settings: config.Settings) -> Path | None:
+def cache_dir(invocation: Invocation, settings: Settings) -> Path | None:
     """Where the results cache lives for this run (None: no cache)."""
     if invocation.cache is not DEFAULT:
         return invocation.cache
@@ -93,15 +94,17 @@ def shard(invocation: Invocation) -> Shard | None:
     try:
         return Shard.parse(invocation.shard)
     except ValueError as exc:
-        raise config.ConfigError(str(exc)) from None
+        raise ConfigError(str(exc)) from None
 
 
 def shared_index(
-    invocation: Invocation, settings: config.Settings
+    invocation: Invocation, settings: Settings
 ) -> SharedIndex | None:
     if invocation.index is None:
         return None
-    from codemods.engine.parent.shared_index import SharedIndex  # the scan machinery, ~40 ms
+    from codemods.engine.parent.shared_index import (
+        SharedIndex,  # the scan machinery, ~40 ms
+    )
 
     return SharedIndex.read(invocation.index, settings)
 
@@ -115,7 +118,7 @@ def write_index(invocation: Invocation, terminal: Terminal, out: Path) -> int:
         request = runner.Request(invocation.paths, settings, jobs=invocation.jobs)
         shared = gather(request)
         shared.write(out)
-    except config.ConfigError as exc:
+    except ConfigError as exc:
         terminal.message(f"codemods: error: {exc}", "red")
         return ExitCode.USAGE
     files = plural(len(shared.entries), "file")
@@ -123,10 +126,10 @@ def write_index(invocation: Invocation, terminal: Terminal, out: Path) -> int:
     return ExitCode.OK
 
 
-def load_settings(invocation: Invocation) -> config.Settings:
+def load_settings(invocation: Invocation) -> Settings:
     for path in invocation.paths:
         if not path.exists() and not path.is_symlink():
-            raise config.ConfigError(f"{path}: no such file or directory")
+            raise ConfigError(f"{path}: no such file or directory")
     return config.load(
         list(invocation.paths),
         config_file=invocation.config_file,
@@ -164,7 +167,7 @@ def execute(
         show_progress = invocation.output_format == "text" and terminal.interactive
         with _progress(terminal, show_progress) as (on_start, on_result):
             summary = runner.run(request, on_start=on_start, on_result=on_result)
-    except config.ConfigError as exc:
+    except ConfigError as exc:
         terminal.message(f"codemods: error: {exc}", "red")
         return ExitCode.USAGE
     if review.active:

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from codemods import config
+from codemods.core.results import Summary
+from codemods.core.settings import Settings
 from codemods.engine import cache as cache_module
 from codemods.engine import pool as pool_module
 from codemods.engine.parent import runner
-from codemods.core.results import Summary
 from tests.support.cli import TRACKED, invoke, write
 from tests.support.golden import CASES
 
@@ -38,7 +38,7 @@ def _run(
     mode: runner.Mode = "check",
     **settings: object,
 ) -> Summary:
-    chosen = replace(config.Settings(select=select), root=str(root), **settings)
+    chosen = replace(Settings(select=select), root=str(root), **settings)
     request = runner.Request(
         (root,),
         chosen,
@@ -328,8 +328,8 @@ def test_a_warm_check_imports_only_what_it_reports_with(
     LibCST nor the scan machinery (the scheduler, the pool, the per-file pipeline,
     multiprocessing) nor rich, whose output it does not need off a terminal."""
     heavy = ("libcst", "rich", "multiprocessing", "codemods.engine.parent.phases",
-             "codemods.engine.pool", "codemods.engine.worker.file",
-             "codemods.engine.worker.phases", "codemods.engine.parent.shared_index")  # fmt: skip
+             "codemods.engine.pool", "codemods.engine.tasks", "codemods.engine.worker",
+             "codemods.engine.parent.shared_index", "codemods.analysis.index")  # fmt: skip
     script = textwrap.dedent(
         f"""
         import sys

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from codemods.config import ConfigError, Settings
+from codemods.core.settings import ConfigError, Settings
 from codemods.engine.discovery import discover, module_name
 
 

@@ -6,19 +6,19 @@ import json
 
 import pytest
 
-from codemods.config import Settings
-from codemods.engine.worker.file import transform_text
+from codemods.core.settings import Settings
+from codemods.engine.worker.transform import transform_text
 from codemods.rules import registry
-from codemods.rules.codemod import Example
-from codemods.rules.docs import document
+from codemods.rules.docs import Example, document
+from codemods.rules.specs import CodemodSpec
 from tests.support.cli import invoke
 
 SPECS = registry.CODEMODS
-EXAMPLES = [(spec, example) for spec in SPECS for example in spec.load().EXAMPLES]
+EXAMPLES = [(spec, example) for spec in SPECS for example in document(spec).examples]
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.code for s in SPECS])
-def test_documentation_is_complete(spec: registry.CodemodSpec) -> None:
+def test_documentation_is_complete(spec: CodemodSpec) -> None:
     doc = document(spec)
     assert doc.missing() == []
     assert doc.description and doc.description != "No description."
@@ -36,7 +36,7 @@ def test_documentation_is_complete(spec: registry.CodemodSpec) -> None:
 @pytest.mark.parametrize(
     ("spec", "example"), EXAMPLES, ids=[f"{s.code}-{e.title}" for s, e in EXAMPLES]
 )
-def test_documented_example_holds(spec: registry.CodemodSpec, example: Example) -> None:
+def test_documented_example_holds(spec: CodemodSpec, example: Example) -> None:
     settings = Settings(select=(spec.code,))
     result = transform_text(
         example.before, (spec.code,), settings, module_name="example"
@@ -46,7 +46,7 @@ def test_documented_example_holds(spec: registry.CodemodSpec, example: Example) 
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.code for s in SPECS])
-def test_the_cli_lists_and_explains_it(spec: registry.CodemodSpec) -> None:
+def test_the_cli_lists_and_explains_it(spec: CodemodSpec) -> None:
     doc = document(spec)
     rows = json.loads(invoke("list", "--format", "json").stdout)
     assert {
@@ -66,7 +66,7 @@ def test_the_cli_lists_and_explains_it(spec: registry.CodemodSpec) -> None:
     assert by_code.stdout == by_name.stdout
     assert by_code.stdout.strip() == doc.markdown().strip()
     assert by_code.stdout.startswith(f"# {spec.name} ({spec.code})\n")
-    for example in spec.load().EXAMPLES:
+    for example in doc.examples:
         assert example.before.strip() in by_code.stdout
         if example.after is not None:
             assert example.after.strip() in by_code.stdout

@@ -7,27 +7,34 @@ import textwrap
 
 import pytest
 
-from codemods.analysis.relevance import judge
-from codemods.config import Settings
+from codemods.analysis.relevance import Relevance, judge
+from codemods.analysis.syntax import Syntax
+from codemods.core.settings import Settings
+from codemods.engine.job import Job
 from codemods.engine.worker import elision, transform
+from codemods.engine.worker.context import FileContext
 from codemods.engine.worker.stages import Unplanned, run_stages
 from codemods.engine.worker.transform import parse_for, parse_text, transform_text
+from codemods.rules import registry
 
-ALL = Settings().codes
+ALL = registry.codes(Settings())
+
+
+def judged(text: str, codes: tuple[str, ...]) -> Relevance:
+    """What ``text``'s ``ast`` says about the codemods ``codes``."""
+    return judge(Syntax(text), registry.specs_of(codes), Settings())
 
 
 def _plan(
     text: str, *, facts: bool = False, codes: tuple[str, ...] = ALL
 ) -> elision.Plan:
-    wanted = elision.plan(
-        codes, Settings(), text, judge(text, codes, Settings()), facts=facts
-    )
+    wanted = elision.plan(codes, Settings(), text, judged(text, codes), facts=facts)
     assert wanted is not None
     return wanted
 
 
 def _elided(text: str, *, facts: bool = False) -> elision.Elided:
-    elided = elision.elide(text, _plan(text, facts=facts))
+    elided = elision.elide(Syntax(text), _plan(text, facts=facts))
     assert elided is not None
     return elided
 
@@ -113,12 +120,12 @@ def test_every_line_knows_its_line_in_the_whole_text() -> None:
     ],
 )
 def test_a_body_is_elided_only_where_its_lines_allow(source: str) -> None:
-    assert elision.elide(source, _plan(source)) is None
+    assert elision.elide(Syntax(source), _plan(source)) is None
 
 
 def test_line_endings_are_kept() -> None:
     source = "def f():\r\n    a = 1\r\n    b = 2\r\n\r\nx = 1"
-    elided = elision.elide(source, _plan(source))
+    elided = elision.elide(Syntax(source), _plan(source))
     assert elided is not None
     assert elided.text == "def f():\r\n    ...  # elided L2-L3\r\n\r\nx = 1"
     assert elided.splice(source, elided.text.replace("x = 1", "x = 2")) == (
@@ -175,7 +182,7 @@ def test_nothing_is_elided_for_a_codemod_that_reads_every_body() -> None:
                     self.pending = []
         """
     )
-    relevance = judge(source, ALL, Settings())
+    relevance = judged(source, ALL)
     assert "TG004" in relevance.codes
     assert elision.plan(ALL, Settings(), source, relevance, facts=True) is None
     assert elision.plan(ALL, Settings(), source, None, facts=True) is None
@@ -191,8 +198,8 @@ def test_a_large_module_is_mostly_elided() -> None:
         "import asyncio\n\n\nasync def spawner() -> None:\n"
         "    asyncio.create_task(asyncio.sleep(0))\n" + quiet
     )
-    relevance = judge(source, ALL, Settings())
-    parsed = parse_for(source, ALL, Settings(), relevance=relevance, facts=True)
+    context = FileContext(Job(Settings()), source)
+    parsed = parse_for(context, codes=ALL, facts=True)
     assert parsed.elided is not None
     assert len(parsed.elided.text) < len(source) / 2
     outcome = transform_text(source, ALL, Settings())
@@ -210,10 +217,9 @@ def test_a_codemod_the_elision_was_not_planned_for_starts_it_over(
     elided = _elided(source)
     with pytest.raises(Unplanned):
         run_stages(
+            FileContext(Job(Settings(), only=("TG003",)), source),
             parse_text(elided.text),
             elided.text,
-            ["TG003"],
-            Settings(),
             planned=frozenset({"TG001"}),
         )
     original = elision.plan

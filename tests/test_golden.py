@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from codemods.engine.parent import runner
-from codemods.engine.worker.file import transform_text
+from codemods.engine.worker.transform import transform_text
 from codemods.rules import registry
 from tests.support.golden import (
     FileCase,
@@ -34,12 +34,12 @@ def test_file_case(case: FileCase) -> None:
     before = _read(case.before)
     expected = before if case.after is None else _read(case.after)
     first = transform_text(
-        before, case.settings.codes, case.settings, module_name="case"
+        before, registry.codes(case.settings), case.settings, module_name="case"
     )
     assert first.text == expected
     assert first.changed == (case.after is not None and expected != before)
     second = transform_text(
-        first.text, case.settings.codes, case.settings, module_name="case"
+        first.text, registry.codes(case.settings), case.settings, module_name="case"
     )
     assert second.text == first.text, "a second run changed the output (not idempotent)"
     assert not second.changed

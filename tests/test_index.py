@@ -15,9 +15,10 @@ from codemods import config
 from codemods.analysis.collect import collect_facts
 from codemods.analysis.facts import ModuleFacts, Ref
 from codemods.analysis.families import GroupParameter, Lifecycle, LifecycleCall
-from codemods.analysis.index import IndexScope, ProjectIndex
-from codemods.config import Settings
+from codemods.analysis.index import ProjectIndex
 from codemods.core.noqa import NoqaMap
+from codemods.core.settings import Settings
+from codemods.rules import registry
 
 
 def facts(
@@ -25,17 +26,19 @@ def facts(
 ) -> ModuleFacts:
     text = textwrap.dedent(source)
     wrapper = MetadataWrapper(cst.parse_module(text))
+    settings = settings or Settings()
     return collect_facts(
         wrapper,
         module_name=name,
-        settings=settings or Settings(),
+        settings=settings,
         noqa=NoqaMap.of(text),
         is_package=package,
+        gains=registry.gain_hooks(settings),
     )
 
 
 def index_of(*modules: ModuleFacts, settings: Settings | None = None) -> ProjectIndex:
-    return ProjectIndex.build(modules, IndexScope.of(settings or Settings()))
+    return ProjectIndex.build(modules, registry.index_scope(settings or Settings()))
 
 
 AUDIT = facts(
@@ -497,7 +500,7 @@ class TestRounds:
         assert index_of(MANAGER).dynamic_triggers() == frozenset()
 
     def test_a_recording_index_logs_questions_the_full_index_replays(self) -> None:
-        local = ProjectIndex.build([MANAGER], IndexScope.of(Settings()), record=True)
+        local = ProjectIndex.build([MANAGER], registry.index_scope(Settings()), record=True)
         ref = Ref.attribute(Ref.instance("app.manager.Manager"), "_trail")
         assert local.lifecycle_call(ref, "start") is None
         assert local.log is not None and len(local.log) == 1

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import libcst as cst
 import pytest
+from libcst.metadata import MetadataWrapper
 
-from codemods import config
-from codemods.engine.worker.transform import TransformError, transform_text
+from codemods.core.settings import Settings
+from codemods.cst.dispatch import FastTransformer
+from codemods.engine.worker.stages import TransformError
+from codemods.engine.worker.transform import transform_text
 from codemods.rules import registry
+from codemods.rules.codemod import Environment, run_codemod
 
 # Spells TG004's trigger (`async with`), none of TG001's or TG003's.
 TEXT = """\
@@ -32,11 +37,11 @@ def test_a_codemod_without_its_trigger_words_is_not_run(
         raise RuntimeError(f"{code} ran")
 
     monkeypatch.setattr(spec.load(), "transform_module_impl", explode)
-    settings = config.Settings()
-    outcome = transform_text(TEXT, settings.codes, settings)
+    settings = Settings()
+    outcome = transform_text(TEXT, registry.codes(settings), settings)
     assert not outcome.changed
     with pytest.raises(TransformError, match=f"{code} ran"):
-        transform_text(TEXT, settings.codes, settings, only_triggered=False)
+        transform_text(TEXT, registry.codes(settings), settings, only_triggered=False)
 
 
 # One function spawns; forty do not (as in a large test module).
@@ -54,12 +59,6 @@ def _awaits_visited(
 ) -> int:
     """How many ``await`` nodes codemod ``code`` visits in MANY_FUNCTIONS, given
     ``text`` as the text its tree prints as (None: not known)."""
-    import libcst as cst
-    from libcst.metadata import MetadataWrapper
-
-    from codemods.rules.codemod import Environment, run_codemod
-    from codemods.cst.dispatch import FastTransformer
-
     seen: list[str] = []
     on_visit = FastTransformer.on_visit
 
@@ -72,7 +71,7 @@ def _awaits_visited(
     spec = registry.find(code)
     assert spec is not None
     wrapper = MetadataWrapper(cst.parse_module(MANY_FUNCTIONS), unsafe_skip_copy=True)
-    run_codemod(spec.load(), wrapper, Environment(config.Settings(), text=text))
+    run_codemod(spec.load(), wrapper, Environment(Settings(), text=text))
     return seen.count(code)
 
 

@@ -18,15 +18,17 @@ from typing import Any
 import libcst
 import pytest
 
-from codemods import config
-from codemods.analysis.index import IndexScope, ProjectIndex
-from codemods.engine.parent import runner
-from codemods.engine.worker import elision
-from codemods.engine import pool as pool_module
-from codemods.engine.worker.phases import Finalize, Finalized, Scan, Scanned, WorkerState
-from codemods.engine.worker.file import Job
-from codemods.engine.pool import Pool, Work
+from codemods.analysis.index import ProjectIndex
+from codemods.analysis.syntax import Syntax
 from codemods.core.results import FileResult, Summary
+from codemods.core.settings import Settings
+from codemods.engine import pool as pool_module
+from codemods.engine.job import Job
+from codemods.engine.parent import runner
+from codemods.engine.pool import Pool, Work
+from codemods.engine.tasks import Finalize, Finalized, Scan, Scanned
+from codemods.engine.worker import elision
+from codemods.engine.worker.phases import WorkerState
 from codemods.rules import registry
 from tests.support.golden import CASES, tree_cases, tree_settings
 from tests.support.pool import InProcessPool
@@ -45,7 +47,7 @@ def _copy(tree: Path, target: Path) -> Path:
 
 
 def _run(root: Path, codes: tuple[str, ...], *, write: bool) -> Summary:
-    settings = replace(config.Settings(select=codes), root=str(root))
+    settings = replace(Settings(select=codes), root=str(root))
     request = runner.Request(
         (root,), settings, mode="run" if write else "check", write=write, jobs=2
     )
@@ -138,10 +140,10 @@ def test_the_cross_file_pass_parses_no_file_twice(
     # An elided text is counted as the text it was made from.
     whole: dict[str, str] = {}
 
-    def eliding(text: str, *args: Any) -> elision.Elided | None:
-        elided = elide(text, *args)
+    def eliding(syntax: Syntax, *args: Any) -> elision.Elided | None:
+        elided = elide(syntax, *args)
         if elided is not None:
-            whole[elided.text] = text
+            whole[elided.text] = syntax.text
         return elided
 
     def counting(source: str | bytes, *args: Any, **kwargs: Any) -> libcst.Module:
@@ -172,15 +174,15 @@ def test_the_cross_file_pass_parses_no_file_twice(
 
 
 def _facts_index(*scans: Scanned) -> ProjectIndex:
-    settings = config.Settings(select=("TG002",))
+    settings = Settings(select=("TG002",))
     return ProjectIndex.build(
-        [s.facts for s in scans if s.facts is not None], IndexScope.of(settings)
+        [s.facts for s in scans if s.facts is not None], registry.index_scope(settings)
     )
 
 
 def test_a_tree_the_worker_could_not_keep_is_parsed_again(tmp_path: Path) -> None:
     root = _copy(CASES / "TG002" / "multimodule", tmp_path / "tree")
-    settings = replace(config.Settings(select=("TG002",)), root=str(root))
+    settings = replace(Settings(select=("TG002",)), root=str(root))
     caller = root / "app" / "lifespan.py"
     paths = [caller, root / "services" / "__init__.py", root / "services" / "audit.py"]
     keeping = WorkerState(Job(settings))
@@ -251,7 +253,7 @@ def test_a_crash_while_pinned_costs_only_its_file() -> None:
 def test_results_are_final_ones_only(tmp_path: Path) -> None:
     root = _copy(CASES / "TG005" / "seed_lifespan", tmp_path / "tree")
     settings = replace(
-        config.Settings(select=("TG002", "TG001", "TG003", "TG005")), root=str(root)
+        Settings(select=("TG002", "TG001", "TG003", "TG005")), root=str(root)
     )
     seen: list[str] = []
     request = runner.Request((root,), settings, mode="run", write=True, jobs=2)

@@ -6,8 +6,8 @@ import os
 import time
 from pathlib import Path
 
-from codemods.engine.pool import Pool, Work
 from codemods.core.results import FileResult
+from codemods.engine.pool import Pool, Work
 
 
 def _behaviour(path: Path, shown: str) -> FileResult:

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from codemods.analysis.relevance import judge, relevant_codes
-from codemods.config import Settings
+from codemods.analysis.relevance import Relevance, judge
+from codemods.analysis.syntax import Syntax
+from codemods.core.settings import Settings
 from codemods.engine.parent import runner
-from codemods.engine.worker.file import transform_text
+from codemods.engine.worker.transform import transform_text
 from codemods.rules import registry
 from tests.support.golden import REPO, FileCase, file_cases, tree_cases, tree_settings
 
@@ -24,9 +25,14 @@ ALL_CODES = tuple(spec.code for spec in registry.CODEMODS)
 FILE_CASES = file_cases()
 
 
+def judged(text: str, codes: tuple[str, ...], settings: Settings) -> Relevance:
+    """What ``text``'s ``ast`` says about the codemods ``codes``."""
+    return judge(Syntax(text), registry.specs_of(codes), settings)
+
+
 def codes_for(source: str, settings: Settings | None = None) -> set[str]:
     chosen = ("TG001", "TG002", "TG003", "TG004", "TG005")
-    return set(relevant_codes(textwrap.dedent(source), chosen, settings or Settings()))
+    return set(judged(textwrap.dedent(source), chosen, settings or Settings()).codes)
 
 
 @pytest.mark.parametrize(
@@ -203,7 +209,7 @@ def test_text_ast_cannot_parse_concerns_every_codemod() -> None:
 @pytest.mark.parametrize("case", FILE_CASES, ids=[c.id for c in FILE_CASES])
 def test_golden_cases_lose_nothing_to_the_prefilter(case: FileCase) -> None:
     before = case.before.read_text(encoding="utf-8")
-    codes = case.settings.codes
+    codes = registry.codes(case.settings)
     gated = transform_text(before, codes, case.settings, module_name="case")
     every = transform_text(
         before, codes, case.settings, module_name="case", only_triggered=False
@@ -279,10 +285,10 @@ def test_what_the_index_could_reach() -> None:
         HELP = "Manager"  # Registry
         """
     )
-    relevance = judge(source, ("TG002", "TG005"), Settings())
+    relevance = judged(source, ("TG002", "TG005"), Settings())
     assert relevance.codes == frozenset()
     assert relevance.reachable == {"TG002"}
     assert relevance.spells([b"AuditTrail"])
     assert not relevance.spells([b"Manager", b"Registry"])
-    assert not judge("x = 1\n", ("TG002",), Settings()).reachable
-    assert judge("def broken(:\n", ("TG002",), Settings()).spells([b"Anything"])
+    assert not judged("x = 1\n", ("TG002",), Settings()).reachable
+    assert judged("def broken(:\n", ("TG002",), Settings()).spells([b"Anything"])

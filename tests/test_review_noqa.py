@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from codemods.config import Settings
 from codemods.core.noqa import NoqaMap, add_codes, remove_codes
+from codemods.core.settings import Settings
 from codemods.engine.worker.transform import transform_text
 from codemods.review.noqa_edit import suppress
+from codemods.rules import registry
 from tests.support.cli import TRACKED, invoke, write
 
 STALE = """
@@ -94,7 +95,7 @@ def test_a_directive_is_used_when_any_stage_used_it() -> None:
     )
     settings = Settings()
     result = transform_text(
-        source.lstrip("\n"), settings.codes, settings, module_name="m"
+        source.lstrip("\n"), registry.codes(settings), settings, module_name="m"
     )
     assert [f.rule for f in result.findings] == ["TG001"]
     assert "track_task(tick())  # noqa: TG001\n" in result.text

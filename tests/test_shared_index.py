@@ -19,10 +19,11 @@ import pytest
 
 from codemods import config
 from codemods.engine import pool as pool_module
-from codemods.engine.parent import runner, shared_index
 from codemods.engine.cache import content_hash
+from codemods.engine.parent import runner, shared_index
+from codemods.engine.parent.shared_index import FORMAT, MAGIC, SharedIndex
 from codemods.engine.shard import Shard, shard_of
-from codemods.engine.parent.shared_index import MAGIC, SharedIndex
+from codemods.engine.worker.context import FileContext
 from codemods.engine.worker.transform import parse_for
 from tests.support.cli import TRACKED, invoke, write
 from tests.support.golden import CASES
@@ -68,11 +69,12 @@ def parsed(tree: Path, monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     texts = _texts()
     counter: Counter[str] = Counter()
 
-    def counting(text: str, *args: Any, **kwargs: Any) -> Any:
+    def counting(context: FileContext, *args: Any, **kwargs: Any) -> Any:
+        text = context.text
         if text not in texts:  # a file the test changed
             texts.update(_texts())
         counter[texts[text]] += 1
-        return parse_for(text, *args, **kwargs)
+        return parse_for(context, *args, **kwargs)
 
     monkeypatch.setattr(pool_module, "Pool", InProcessPool)
     monkeypatch.setattr("codemods.engine.worker.phases.parse_for", counting)
@@ -199,7 +201,7 @@ def test_a_missing_or_damaged_index_file_is_refused(tree: Path, tmp_path: Path) 
     index.write_bytes(data[: len(data) // 2])
     assert "corrupt index file" in _refused(index)
     index.write_text('{"version": 1}')
-    assert "not a version 1 `codemods index` file" in _refused(index)
+    assert f"not a version {FORMAT} `codemods index` file" in _refused(index)
 
 
 class _Payload:

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 import pytest
 from click.testing import Result
 
-from codemods import config
 from codemods.core.results import FileResult, Summary
+from codemods.core.settings import Settings
 from codemods.rules import registry
 from codemods.validate import gates, project
 from codemods.validate.bundle import default_path
@@ -148,7 +148,7 @@ def test_default_fixture_path_and_a_copy_elsewhere_resolve_alike(
     assert plan.test_command[-2:] == ("--impl-root", str(root))
     assert f"{REFERENCE.parent}/tests/conformance" in plan.test_command
     assert plan.retired == ("resync/core/task_tracker.py",)
-    assert plan.settings.option("TG003", "task-names") == {
+    assert registry.option(plan.settings, "TG003", "task-names") == {
         "_run_loop": 'f"workflow_{trace_id}"'
     }
 
@@ -213,7 +213,7 @@ def test_a_file_that_does_not_parse_fails_the_parse_gate(broken: Result) -> None
 def test_a_file_a_second_run_changes_fails_the_parse_gate(tmp_path: Path) -> None:
     """Idempotency, on run summaries made up for it (no engine run)."""
     write(tmp_path, "app/service.py", "import asyncio\n")
-    settings = replace(config.Settings(), config_path=None)
+    settings = replace(Settings(), config_path=None)
     plan = project.plan(tmp_path, settings, tmp_path)
     path = str(tmp_path / "app/service.py")
     first = Summary((FileResult(path, changed=True),), mode="run")
@@ -324,7 +324,7 @@ def test_a_retired_module_still_imported_fails_the_reference_gate(
     copy_tree(tmp_path / "old", tmp_path / "reference")
     (tmp_path / "reference/app/tracker.py").unlink()
     table = {"reference": "../reference", "retired": ["app/tracker.py"]}
-    settings = replace(config.Settings(), validate=table, config_path=None)
+    settings = replace(Settings(), validate=table, config_path=None)
     plan = project.plan(tmp_path / "old", settings, tmp_path / "old")
     result = reference_gate(plan)
     assert result.status == "failed"

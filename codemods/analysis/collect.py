@@ -7,10 +7,10 @@ reuses, so collecting costs no second parse and no second scope analysis.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from codemods.analysis.facts import (
     ClassFacts,
@@ -20,41 +20,24 @@ from codemods.analysis.facts import (
     Ref,
 )
 from codemods.analysis.families import TG002
-from codemods.analysis.gains import constructor_gains, function_gains
+from codemods.analysis.gains import GainHook, constructor_gains, function_gains
 from codemods.analysis.inference import FunctionTypes, annotation_ref
-from codemods.cst.module_names import AMBIGUOUS, ModuleNames, top_level_statements
-from codemods.config import Settings
+from codemods.core.asyncio_names import SPAWN_FUNCTIONS
 from codemods.core.noqa import NoqaMap
+from codemods.core.settings import Settings
 from codemods.core.source import split_lines
+from codemods.cst.module_names import AMBIGUOUS, ModuleNames, top_level_statements
+from codemods.cst.names import dotted, is_none
+from codemods.cst.qualified import qualified_names_of
+from codemods.cst.scopes import taskgroup_annotation
 from codemods.cst.spawns import Spawn, spawns_in
-from codemods.cst.matchers import (
-    QualifiedNamesOf,
-    dotted,
-    imported_names,
-    is_none,
-    taskgroup_annotation,
-)
 
 BUILTIN_NAMES = frozenset(dir(builtins))
-SPAWN_WORDS = ("create_task", "ensure_future")
 DECORATED_KINDS: dict[str, FunctionKind] = {
     "staticmethod": "static",
     "classmethod": "class",
     "property": "property",
 }
-
-
-def qualified_names_of(wrapper: MetadataWrapper, module_name: str) -> QualifiedNamesOf:
-    """Absolute imported names of a node, as ``ScopeTracking.qualified`` gives them."""
-    # What QualifiedNameProvider gives, without its extra pass over every node.
-    scopes = wrapper.resolve(ScopeProvider)
-
-    def resolve(node: cst.CSTNode) -> set[str]:
-        scope = scopes.get(node)
-        found = scope.get_qualified_names_for(node) if scope is not None else set()
-        return imported_names(found, module_name)
-
-    return resolve
 
 
 def function_kind(function: cst.FunctionDef, in_class: bool) -> FunctionKind:
@@ -77,6 +60,7 @@ class _Collector:
         settings: Settings,
         noqa: NoqaMap,
         text: str,
+        gains: Sequence[GainHook],
     ) -> None:
         self.module_name = module_name
         self.names = ModuleNames(wrapper.module, module_name, is_package)
@@ -85,8 +69,8 @@ class _Collector:
         self.settings = settings
         self.noqa = noqa
         self.lines = split_lines(text)
-        trackers = (name.rsplit(".", 1)[-1] for name in settings.trackers)
-        self.spawn_words = (*SPAWN_WORDS, *trackers)
+        self.spawn_words = (*SPAWN_FUNCTIONS, *settings.tracker_names)
+        self.gains = gains
 
     def line(self, node: cst.CSTNode) -> int:
         return self.positions[node].start.line
@@ -153,9 +137,9 @@ class _Collector:
             spawns=bool(spawns),
             noqa=noqa,
             gains_taskgroup=function_gains(
-                function, self.resolve, self.settings, self.suppressed
+                function, self.resolve, self.settings, self.suppressed, self.gains
             )
-            if self.mentions(function, SPAWN_WORDS)
+            if self.gains and self.mentions(function, SPAWN_FUNCTIONS)
             else (),
         )
 
@@ -182,7 +166,7 @@ class _Collector:
         functions = [s for s in body if isinstance(s, cst.FunctionDef)]
         kinds = {f: function_kind(f, in_class=True) for f in functions}
         instance_methods = [f for f in functions if kinds[f] == "method"]
-        spawning = [f for f in instance_methods if self.mentions(f, SPAWN_WORDS)]
+        spawning = [f for f in instance_methods if self.mentions(f, SPAWN_FUNCTIONS)]
         return ClassFacts(
             name=node.name.value,
             line=self.line(node),
@@ -190,9 +174,9 @@ class _Collector:
             methods=tuple(self.function(f, kinds[f]) for f in functions),
             attributes=self._attributes(body, instance_methods, qualified),
             init_gains_via=constructor_gains(
-                node, spawning, self.resolve, self.settings, self.suppressed
+                node, spawning, self.resolve, self.settings, self.suppressed, self.gains
             )
-            if spawning
+            if spawning and self.gains
             else (),
         )
 
@@ -344,8 +328,10 @@ def collect_facts(
     path: str = "",
     is_package: bool = False,
     text: str | None = None,
+    gains: Sequence[GainHook] = (),
 ) -> ModuleFacts:
-    """The facts of the module ``wrapper`` holds (its original tree)."""
+    """The facts of the module ``wrapper`` holds (its original tree); ``gains``: the
+    hooks of the selected codemods that give functions a TaskGroup parameter."""
     module = wrapper.module
     collector = _Collector(
         wrapper,
@@ -354,6 +340,7 @@ def collect_facts(
         settings,
         noqa or NoqaMap(),
         module.code if text is None else text,
+        gains,
     )
     statements = list(top_level_statements(module.body))
     names = collector.names

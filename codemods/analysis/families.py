@@ -11,12 +11,9 @@ may override).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from codemods.analysis.facts import FunctionFacts
-
-if TYPE_CHECKING:
-    from codemods.analysis.index import Callee, ProjectIndex
+from codemods.analysis.symbols import Callee, SymbolTable
 
 TG002 = "TG002"
 TG003 = "TG003"
@@ -82,7 +79,7 @@ def _short(name: str) -> str:
     return name.rpartition(".")[2]
 
 
-def families(index: ProjectIndex, method: str) -> dict[str, Family]:
+def families(index: SymbolTable, method: str) -> dict[str, Family]:
     """The family of each class that defines ``method``, by class (computed once)."""
     key = f"families:{method}"
     if key not in index._caches:
@@ -91,7 +88,7 @@ def families(index: ProjectIndex, method: str) -> dict[str, Family]:
     return found
 
 
-def _families(index: ProjectIndex, method: str) -> dict[str, Family]:
+def _families(index: SymbolTable, method: str) -> dict[str, Family]:
     members = {
         name
         for name, facts in index.classes.items()
@@ -126,12 +123,12 @@ def _families(index: ProjectIndex, method: str) -> dict[str, Family]:
     return result
 
 
-def _first_member(index: ProjectIndex, start: str, members: set[str]) -> str | None:
+def _first_member(index: SymbolTable, start: str, members: set[str]) -> str | None:
     return next((k for k in index.mro(start) if k in members), None)
 
 
 def _family(
-    index: ProjectIndex, method: str, members: tuple[str, ...], root: str
+    index: SymbolTable, method: str, members: tuple[str, ...], root: str
 ) -> Family:
     facts = {name: index.classes[name].method(method) for name in members}
     converts = TG002 in index.scope.codes and any(
@@ -143,7 +140,7 @@ def _family(
 
 
 def _problem(
-    index: ProjectIndex, method: str, facts: dict[str, FunctionFacts | None]
+    index: SymbolTable, method: str, facts: dict[str, FunctionFacts | None]
 ) -> tuple[str, str] | None:
     """Why the family cannot convert, and the member (``Class.method``) it is about."""
     param = index.scope.taskgroup_param
@@ -172,7 +169,7 @@ def _problem(
     return None
 
 
-def lifecycle(index: ProjectIndex, owner: str, method: str) -> Lifecycle | None:
+def lifecycle(index: SymbolTable, owner: str, method: str) -> Lifecycle | None:
     family = families(index, method).get(owner)
     if family is None or not family.converts:
         return None
@@ -180,7 +177,7 @@ def lifecycle(index: ProjectIndex, owner: str, method: str) -> Lifecycle | None:
 
 
 def lifecycle_call(
-    index: ProjectIndex, owner: str, method: str
+    index: SymbolTable, owner: str, method: str
 ) -> LifecycleCall | None:
     """The conversion a call of ``method`` on an instance of ``owner`` follows."""
     found = index.method(owner, method)
@@ -199,7 +196,7 @@ def lifecycle_call(
 
 
 def converted_by_lifecycle(
-    index: ProjectIndex, owner: str, function: FunctionFacts
+    index: SymbolTable, owner: str, function: FunctionFacts
 ) -> bool:
     """Whether TG002 makes this method of class ``owner`` async (with ``tg``)."""
     if function.name not in index.scope.lifecycle_methods or function.is_async:
@@ -208,7 +205,7 @@ def converted_by_lifecycle(
     return family is not None and family.converts and family.problem is None
 
 
-def taskgroup_parameter(index: ProjectIndex, callee: Callee) -> GroupParameter | None:
+def taskgroup_parameter(index: SymbolTable, callee: Callee) -> GroupParameter | None:
     """The TaskGroup parameter ``callee`` has once every selected codemod has run."""
     function = callee.function
     existing = function.taskgroup_param
@@ -238,7 +235,7 @@ def dangling_task_group(owner: str) -> str:
     return f"{TG003}:{owner}"
 
 
-def _gaining_group(index: ProjectIndex, callee: Callee) -> str | None:
+def _gaining_group(index: SymbolTable, callee: Callee) -> str | None:
     """The group of the fix giving ``callee`` the TaskGroup parameter, if one does."""
     function = callee.function
     definer = callee.definer

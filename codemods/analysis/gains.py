@@ -2,10 +2,12 @@
 
 TG005 passes the TaskGroup in scope to every callee that accepts one *after* the run.
 TG002's additions follow from lifecycle families, which the index works out; a per-file
-codemod decides on the tree, so its decision is taken here, while the tree is at hand,
-and stored in :class:`~codemods.analysis.facts.FunctionFacts.gains_taskgroup` and
+codemod decides on the tree, so its decision is taken while the facts are collected,
+the tree at hand, and stored in
+:class:`~codemods.analysis.facts.FunctionFacts.gains_taskgroup` and
 :class:`~codemods.analysis.facts.ClassFacts.init_gains_via`. A codemod that adds the
-parameter contributes a :class:`GainHook`.
+parameter declares a :class:`GainHook` in its spec (``CodemodSpec.gains``); the caller
+of ``collect_facts`` passes the hooks of the selected codemods.
 """
 
 from __future__ import annotations
@@ -16,13 +18,8 @@ from functools import partial
 
 import libcst as cst
 
-from codemods.config import Settings
-from codemods.cst.matchers import (
-    QualifiedNamesOf,
-    dangling_spawns,
-    gains_taskgroup,
-    group_keeping,
-)
+from codemods.core.settings import Settings
+from codemods.cst.qualified import QualifiedNamesOf
 
 # Whether a noqa comment for the given codemod suppresses its finding at a call.
 Suppressed = Callable[[str, cst.Call], bool]
@@ -43,45 +40,19 @@ class GainHook:
     ]
 
 
-def _dangling_task_constructor(
-    node: cst.ClassDef,
-    methods: Sequence[cst.FunctionDef],
-    resolve: QualifiedNamesOf,
-    param: str,
-    suppressed: CallFilter,
-) -> tuple[str, ...]:
-    keeping = group_keeping(node, resolve, param)
-    if keeping is None or not keeping[0]:
-        return ()
-    return tuple(
-        method.name.value
-        for method in methods
-        if any(not suppressed(call) for call in dangling_spawns(method, resolve, param))
-    )
-
-
-HOOKS: tuple[GainHook, ...] = (
-    GainHook(
-        "TG003",
-        gains_taskgroup,
-        _dangling_task_constructor,
-    ),
-)
-
-
 def function_gains(
     function: cst.FunctionDef,
     resolve: QualifiedNamesOf,
     settings: Settings,
     suppressed: Suppressed,
+    hooks: Sequence[GainHook],
 ) -> tuple[str, ...]:
-    """Codes of the selected codemods adding the TaskGroup parameter to ``function``."""
-    selected = settings.codes
+    """Codes of the codemods (by ``hooks``) adding the TaskGroup parameter to
+    ``function``."""
     return tuple(
         hook.code
-        for hook in HOOKS
-        if hook.code in selected
-        and hook.function(
+        for hook in hooks
+        if hook.function(
             function,
             resolve,
             settings.taskgroup_param,
@@ -96,19 +67,19 @@ def constructor_gains(
     resolve: QualifiedNamesOf,
     settings: Settings,
     suppressed: Suppressed,
+    hooks: Sequence[GainHook],
 ) -> tuple[str, ...]:
-    """Methods whose fix (by a selected codemod) gives ``__init__`` the parameter."""
-    selected = settings.codes
+    """Methods whose fix (by a codemod of ``hooks``) gives ``__init__`` the
+    parameter."""
     found: list[str] = []
-    for hook in HOOKS:
-        if hook.code in selected:
-            found.extend(
-                hook.constructor(
-                    node,
-                    methods,
-                    resolve,
-                    settings.taskgroup_param,
-                    partial(suppressed, hook.code),
-                )
+    for hook in hooks:
+        found.extend(
+            hook.constructor(
+                node,
+                methods,
+                resolve,
+                settings.taskgroup_param,
+                partial(suppressed, hook.code),
             )
+        )
     return tuple(sorted(set(found)))

@@ -14,7 +14,7 @@ import libcst as cst
 
 from codemods.analysis.facts import Ref
 from codemods.cst.module_names import ModuleNames
-from codemods.cst.matchers import dotted, is_none, local_bindings
+from codemods.cst.names import dotted, is_none, local_bindings
 
 OPTIONAL_NAMES = frozenset({"typing.Optional", "typing_extensions.Optional"})
 # Containers whose iteration yields their one type argument (``tuple`` only as

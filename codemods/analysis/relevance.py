@@ -1,25 +1,13 @@
 """Which codemods a file that spells a trigger word could concern at all, judged on
-CPython's own syntax tree (``ast`` parses some fifty times faster than LibCST, and
-needs no scope or position metadata).
+its CPython syntax tree (:class:`~codemods.analysis.syntax.Syntax`).
 
 The trigger prefilter matches bytes, so a word in a docstring, a comment or a string,
 or a spawn whose task is kept, makes a file a candidate; most of the large
-standard-library candidates are such. Here each codemod's word counts only where the
-codemod could act on it:
-
-- TG001: a tracker name as an identifier (a call, an attribute, an import);
-- TG002: a call of a spawn or tracker function inside a synchronous lifecycle method;
-- TG003: a spawn whose result is thrown away (an expression statement) and that TG003
-  can resolve: a spawn function by an imported name (``create_task``, ``spawn``), an
-  attribute of an imported name (``asyncio.create_task``, ``aio.tasks.ensure_future``),
-  or ``create_task`` of ``get_running_loop()`` or of a name assigned from it; not
-  ``self.loop.create_task`` nor ``group.create_task``;
-- TG004: a class whose ``__init__`` sets an attribute to ``[]`` and that holds an
-  ``async with`` (where TG004 looks for its drain);
-- TG005: a TaskGroup in scope: ``async with TaskGroup() as name`` or a parameter
-  annotated with ``TaskGroup`` (also quoted);
-- TG100, which reads comments, and any codemod this module does not know: the bytes
-  are the judge.
+standard-library candidates are such. Here one walk of the tree gathers what every
+codemod's relevance question reads (:class:`Seen`: the identifiers, the imports, the
+calls whose result is thrown away, ...), and each codemod's spec asks its question of
+it (``relevant`` in ``codemods/rules/<name>/spec.py``); a codemod that asks nothing
+(TG100, which reads comments) is relevant where its trigger words are spelled.
 
 Spawn and tracker functions count by their own name and by the names imports bind
 them to (``from asyncio import create_task as spawn``). A file concerning no selected
@@ -28,35 +16,28 @@ unless the project index asks for it.
 
 A codemod that asks the project index can act on more than the file's own facts tell:
 its answers make call sites anywhere relevant. What it could ever touch is narrower
-still than "anything" (``Relevance.reachable``), so a parsed file is not traversed by
-it for nothing:
-
-- TG002: a lifecycle method's name as an identifier (its call sites, ``.start``, and
-  the overrides that convert with a base in another file);
-- TG005: nothing more than ``TaskGroup`` spelled, as above: without it, no TaskGroup
-  is in scope to pass.
-
-And a file a later round wants because it spells a name the index found (a class that
-leads to a converted one) must spell it in code: as an identifier or in a quoted
-annotation (``Relevance.spells``). When in doubt (``ast`` cannot parse the text),
-every codemod is relevant and every word spelled.
+still than "anything" (its spec's ``reachable`` question, :attr:`Relevance.reachable`),
+so a parsed file is not traversed by it for nothing. And a file a later round wants
+because it spells a name the index found (a class that leads to a converted one) must
+spell it in code: as an identifier or in a quoted annotation (``Relevance.spells``).
+When in doubt (``ast`` cannot parse the text), every codemod is relevant and every
+word spelled.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
-from functools import partial
+from typing import Protocol
 
-from codemods.config import Settings
-from codemods.rules import registry
+from codemods.analysis.syntax import Syntax
+from codemods.core.asyncio_names import RUNNING_LOOP_GETTER, SPAWN_FUNCTIONS
+from codemods.core.settings import Settings
 
-SPAWN_WORDS = frozenset(word.decode() for word in registry.SPAWN_WORDS)
-RUNNING_LOOP = frozenset({"get_running_loop"})
-TASKGROUP = "TaskGroup"
-TASKGROUPS = frozenset({TASKGROUP})
+SPAWN_WORDS = frozenset(SPAWN_FUNCTIONS)
+RUNNING_LOOP = frozenset({RUNNING_LOOP_GETTER})
 WORD = re.compile(r"\w+")
 
 
@@ -79,9 +60,10 @@ class Relevance:
 
 
 @dataclass
-class _Seen:
-    """What one walk of the tree found, for every codemod's question."""
+class Seen:
+    """What one walk of a text's tree found, for every codemod's question."""
 
+    text: str
     identifiers: set[str] = field(default_factory=set)
     # Local names that imports bind to a spawn or tracker function (`as spawn`).
     aliases: dict[str, str] = field(default_factory=dict)
@@ -99,7 +81,7 @@ class _Seen:
     annotating: set[str] = field(default_factory=set)
     list_buffer: bool = False
 
-    def calls(self, called: set[str], words: frozenset[str]) -> bool:
+    def calls(self, called: Set[str], words: Set[str]) -> bool:
         """Whether a name in ``called`` is one of ``words`` or an alias of one."""
         return any(name in words or self.aliases.get(name) in words for name in called)
 
@@ -126,52 +108,42 @@ class _Seen:
         return False
 
 
+class Asked(Protocol):
+    """What the relevance of a file is asked of: a codemod's spec."""
+
+    @property
+    def code(self) -> str: ...
+
+    def relevant(self, seen: Seen, settings: Settings) -> bool:
+        """Whether it could change or report the text, by the text's own facts."""
+        ...
+
+    def reachable(self, seen: Seen, settings: Settings) -> bool:
+        """Whether it could, given some answers of the project index."""
+        ...
+
+
 def relevant_codes(
-    text: str, codes: Sequence[str], settings: Settings
+    syntax: Syntax, asked: Sequence[Asked], settings: Settings
 ) -> frozenset[str]:
-    """The codemods of ``codes`` that could change or report ``text``."""
-    return judge(text, codes, settings).codes
+    """The codes of the codemods ``asked`` that could change or report the text."""
+    return judge(syntax, asked, settings).codes
 
 
-def judge(text: str, codes: Sequence[str], settings: Settings) -> Relevance:
-    """What ``text``'s ``ast`` says about the codemods ``codes`` (see the module)."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        every = frozenset(codes)
+def judge(syntax: Syntax, asked: Sequence[Asked], settings: Settings) -> Relevance:
+    """What the text's ``ast`` says about the codemods ``asked`` (see the module)."""
+    tree = syntax.tree
+    if tree is None:
+        every = frozenset(spec.code for spec in asked)
         return Relevance(every, every, None)
-    seen = _walk(tree, frozenset(settings.lifecycle_methods))
-    names = seen.identifiers
-    trackers = frozenset(name.rpartition(".")[2] for name in settings.trackers)
-    questions: dict[str, Callable[[], bool]] = {
-        "TG001": lambda: not names.isdisjoint(trackers),
-        # A lifecycle method that spawns (by asyncio or a tracker): where the
-        # project index's lifecycle families start from.
-        "TG002": lambda: seen.calls(seen.in_lifecycle, SPAWN_WORDS | trackers),
-        # A thrown-away spawn; also where the TaskGroup parameters come from that
-        # TG003 adds and other files' calls then pass (TG005).
-        "TG003": lambda: any(seen.spawns(func) for func in seen.discarded),
-        "TG004": lambda: seen.list_buffer,
-        "TG005": lambda: seen.calls(seen.entered | seen.annotating, TASKGROUPS),
-    }
+    seen = walk(tree, syntax.text, frozenset(settings.lifecycle_methods))
     relevant = frozenset(
-        code
-        for code in codes
-        if questions.get(code, partial(_spelled, text, code, settings))()
+        spec.code for spec in asked if spec.relevant(seen, settings)
     )
-    reachable = set(relevant)
-    if "TG002" in codes and not names.isdisjoint(settings.lifecycle_methods):
-        reachable.add("TG002")
-    return Relevance(relevant, frozenset(reachable), frozenset(names))
-
-
-def _spelled(text: str, code: str, settings: Settings) -> bool:
-    """A codemod this module asks nothing of (TG100, which reads comments): relevant
-    when the text spells its trigger words, or when it is unknown."""
-    spec = registry.find(code)
-    if spec is None:
-        return True
-    return any(word.decode() in text for word in spec.triggers(settings))
+    reachable = relevant | {
+        spec.code for spec in asked if spec.reachable(seen, settings)
+    }
+    return Relevance(relevant, frozenset(reachable), frozenset(seen.identifiers))
 
 
 def _called_name(call: ast.Call) -> str | None:
@@ -183,8 +155,9 @@ def _called_name(call: ast.Call) -> str | None:
     return None
 
 
-def _walk(tree: ast.Module, lifecycle_methods: frozenset[str]) -> _Seen:
-    seen = _Seen()
+def walk(tree: ast.Module, text: str, lifecycle_methods: frozenset[str]) -> Seen:
+    """One walk of ``tree`` (of ``text``), gathering what the questions read."""
+    seen = Seen(text)
     names = seen.identifiers
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
@@ -234,7 +207,7 @@ def _walk(tree: ast.Module, lifecycle_methods: frozenset[str]) -> _Seen:
 
 
 def _note_assigned_call(
-    node: ast.Assign | ast.AnnAssign | ast.NamedExpr, seen: _Seen
+    node: ast.Assign | ast.AnnAssign | ast.NamedExpr, seen: Seen
 ) -> None:
     """Record ``name = f(...)`` (for ``loop = asyncio.get_running_loop()``)."""
     value = node.value

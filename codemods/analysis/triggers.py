@@ -9,15 +9,11 @@ not asked for: only a codemod's questions pull in further modules.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from codemods.analysis.families import families
-
-if TYPE_CHECKING:
-    from codemods.analysis.index import ProjectIndex
+from codemods.analysis.symbols import SymbolTable
 
 
-def converted_classes(index: ProjectIndex) -> set[str]:
+def converted_classes(index: SymbolTable) -> set[str]:
     """Classes whose lifecycle method TG002 makes async, and their subclasses."""
     members: set[str] = set()
     for method in index.scope.lifecycle_methods:
@@ -27,7 +23,7 @@ def converted_classes(index: ProjectIndex) -> set[str]:
     return {name for name in index.classes if members.intersection(index.mro(name))}
 
 
-def dynamic_triggers(index: ProjectIndex) -> frozenset[bytes]:
+def dynamic_triggers(index: SymbolTable) -> frozenset[bytes]:
     quiet, index.quiet = index.quiet, True
     try:
         reaching = _reaching(index, converted_classes(index))
@@ -55,7 +51,7 @@ def dynamic_triggers(index: ProjectIndex) -> frozenset[bytes]:
     return frozenset(word.encode() for word in words if not word.startswith("_"))
 
 
-def _reaching(index: ProjectIndex, converted: set[str]) -> set[str]:
+def _reaching(index: SymbolTable, converted: set[str]) -> set[str]:
     """``converted`` and every class whose attributes or methods lead to one of them."""
     reaching = set(converted)
     changed = True

@@ -10,8 +10,7 @@ Three shapes, chosen by what is known about the TaskGroup and the task's result:
 
 from __future__ import annotations
 
-import builtins
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -22,16 +21,10 @@ from codemods.cst.build import (
     is_multiline,
     parse_statement,
     spawn_call,
-    with_keyword,
 )
 from codemods.cst.imports import bound_from_import, ensure_from_import
-from codemods.cst.matchers import (
-    ClassScope,
-    Frame,
-    identifiers,
-    local_bindings,
-    parameter_names,
-)
+from codemods.cst.place import append_to_function, declares, insert_after_imports
+from codemods.cst.scopes import ClassScope, Frame
 
 KEEPER = "_background_tasks"
 
@@ -115,61 +108,6 @@ def keeper_declaration(
         f"{target}: set[{asyncio_name}.Task[{result_type}]] = set()\n", module
     )
 
-
-def declares(body: cst.CSTNode, target: str) -> bool:
-    """Whether ``body`` (a function's, a statement) assigns ``target`` (``self._x``)."""
-    found = False
-
-    class _Find(cst.CSTVisitor):
-        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-            nonlocal found
-            found |= code_of(node.target) == target
-
-        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-            nonlocal found
-            found |= code_of(node.target) == target
-
-    body.visit(_Find())
-    return found
-
-
-def append_to_function(
-    function: cst.FunctionDef, statement: cst.BaseStatement
-) -> cst.FunctionDef:
-    """``function`` with ``statement`` as the last statement of its body."""
-    body = function.body
-    if isinstance(body, cst.SimpleStatementSuite):
-        # `def __init__(self): pass` on one line: give it a block first.
-        body = cst.IndentedBlock(body=[cst.SimpleStatementLine(body=body.body)])
-    assert isinstance(body, cst.IndentedBlock)
-    return function.with_changes(body=body.with_changes(body=[*body.body, statement]))
-
-
-def insert_after_imports(
-    module: cst.Module, statement: cst.BaseStatement
-) -> cst.Module:
-    """``module`` with ``statement`` after its top imports, set off by a blank line."""
-    body = list(module.body)
-    index = 0
-    while index < len(body) and _is_preamble(body[index], index):
-        index += 1
-    assert isinstance(statement, cst.SimpleStatementLine)
-    body.insert(index, statement.with_changes(leading_lines=[cst.EmptyLine()]))
-    return module.with_changes(body=body)
-
-
-def _is_preamble(statement: cst.BaseStatement, index: int) -> bool:
-    if not isinstance(statement, cst.SimpleStatementLine):
-        return False
-    small = statement.body
-    if all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in small):
-        return True
-    return (
-        index == 0
-        and len(small) == 1
-        and isinstance(small[0], cst.Expr)
-        and isinstance(small[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
 
 
 class Keepers:
@@ -296,103 +234,3 @@ def _result_type(
     ):
         return returns.get((owner, func.attr.value), "Any")
     return "Any"
-
-
-ASSIGNMENTS = (cst.Assign, cst.AnnAssign, cst.AugAssign)
-
-
-def insert_after_assignments(
-    function: cst.FunctionDef, statement: cst.BaseStatement
-) -> cst.FunctionDef:
-    """``function`` with ``statement`` after the last assignment at the top of its body
-    (not counting the keeper), else before the keeper, else at the end."""
-    if not isinstance(function.body, cst.IndentedBlock):
-        return append_to_function(function, statement)
-    statements = list(function.body.body)
-    keeper = f"self.{KEEPER}"
-    assignments = [
-        index
-        for index, current in enumerate(statements)
-        if isinstance(current, cst.SimpleStatementLine)
-        and any(isinstance(s, ASSIGNMENTS) for s in current.body)
-        and not declares(current, keeper)
-    ]
-    keepers = [i for i, current in enumerate(statements) if declares(current, keeper)]
-    if assignments:
-        position = assignments[-1] + 1
-    else:
-        position = keepers[0] if keepers else len(statements)
-    statements.insert(position, statement)
-    return function.with_changes(body=function.body.with_changes(body=statements))
-
-
-class TaskNames:
-    """The ``task-names`` option of TG003: a name template by spawned coroutine function
-    (``_run_loop = 'f"workflow_{trace_id}"'``)."""
-
-    def __init__(self, table: Mapping[str, object]) -> None:
-        self.templates = {name: _parse_template(text) for name, text in table.items()}
-
-    def template(self, call: cst.Call) -> cst.BaseExpression | str | None:
-        """The template for the coroutine function ``call`` spawns (a str: why the
-        configured one is unusable); None when there is none or the call has a name."""
-        if any(a.keyword is not None and a.keyword.value == "name" for a in call.args):
-            return None
-        coroutine = call.args[0].value if call.args else None
-        func = coroutine.func if isinstance(coroutine, cst.Call) else None
-        if isinstance(func, cst.Attribute):
-            return self.templates.get(func.attr.value)
-        return self.templates.get(func.value) if isinstance(func, cst.Name) else None
-
-    def apply(
-        self,
-        original: cst.Call,
-        updated: cst.Call,
-        function: cst.FunctionDef,
-        line_of: Callable[[cst.CSTNode], int],
-    ) -> cst.Call | str:
-        """``updated`` with ``name=<template>`` when every name the template reads is in
-        scope at ``original`` (a parameter, a builtin, or a local bound on an earlier
-        line); a str when the configured template is unusable."""
-        template = self.template(original)
-        if template is None or isinstance(template, str):
-            return updated if template is None else template
-        line = line_of(original)
-        in_scope = {*parameter_names(function), *dir(builtins)}
-        bindings = local_bindings(function)
-        in_scope.update(name for name, node, _ in bindings if line_of(node) < line)
-        if identifiers(template) - in_scope:
-            return updated
-        return with_keyword(updated, "name", template)
-
-
-def _parse_template(text: object) -> cst.BaseExpression | str:
-    reason = f"the task-names template {text!r} is not a Python expression"
-    if not isinstance(text, str):
-        return reason
-    try:
-        return cst.parse_expression(text)
-    except cst.ParserSyntaxError:
-        return reason
-
-
-INIT = "__init__"
-
-
-def keep_in_init(
-    node: cst.ClassDef,
-    store: cst.BaseStatement | None,
-    add_param: Callable[[cst.FunctionDef], cst.FunctionDef] | None,
-) -> cst.ClassDef:
-    """Class ``node`` whose ``__init__`` gets a parameter through ``add_param`` and
-    ``store`` (``self.tg = tg``) after its other assignments, when given."""
-    statements = list(node.body.body)
-    for index, statement in enumerate(statements):
-        if isinstance(statement, cst.FunctionDef) and statement.name.value == INIT:
-            if add_param is not None:
-                statement = add_param(statement)
-            if store is not None:
-                statement = insert_after_assignments(statement, store)
-            statements[index] = statement
-            break
-    return node.with_changes(body=node.body.with_changes(body=statements))

@@ -1,7 +1,9 @@
-"""Recognising a lifecycle method that starts background tasks (TG002's subject).
+"""Recognising a call that starts a background task: ``asyncio.create_task``,
+``asyncio.ensure_future``, ``create_task`` on the running loop, or a configured
+tracker; and whether ``TaskGroup.create_task`` could take it as written.
 
-Shared by the fact collector (which records that a method spawns) and by TG002 (which
-converts those spawns), so that both agree on what a spawn is.
+Shared by the fact collector (which records that a lifecycle method spawns) and by
+the codemods that convert spawns (TG001-TG003), so that all agree on what a spawn is.
 """
 
 from __future__ import annotations
@@ -11,17 +13,17 @@ from dataclasses import dataclass
 from typing import Literal
 
 import libcst as cst
-import libcst.matchers as m
 
-from codemods.cst.matchers import (
+from codemods.core.asyncio_names import (
     LOOP_GETTERS,
     RUNNING_LOOP_GETTERS,
-    QualifiedNamesOf,
-    local_bindings,
-    matches_configured,
-    parameter_names,
-    spawn_kind,
+    SPAWN_FUNCTION_NAMES,
 )
+from codemods.cst.names import dotted, local_bindings, parameter_names
+from codemods.cst.qualified import QualifiedNamesOf, matches_configured
+
+# What TaskGroup.create_task accepts besides the coroutine.
+CREATE_TASK_KEYWORDS = frozenset({"name", "context"})
 
 SpawnKind = Literal["tracker", "create_task", "ensure_future", "loop"]
 _ASYNCIO_KINDS: dict[str, SpawnKind] = {
@@ -40,11 +42,22 @@ class Spawn:
 def event_loops(function: cst.FunctionDef, resolve: QualifiedNamesOf) -> set[str]:
     """Locals of ``function`` only ever bound to ``asyncio.get_running_loop()`` or
     ``asyncio.get_event_loop()``."""
+    return _loops(function, resolve, LOOP_GETTERS)
+
+
+def running_loops(function: cst.FunctionDef, resolve: QualifiedNamesOf) -> set[str]:
+    """Locals of ``function`` that only ever hold ``asyncio.get_running_loop()``."""
+    return _loops(function, resolve, RUNNING_LOOP_GETTERS)
+
+
+def _loops(
+    function: cst.FunctionDef, resolve: QualifiedNamesOf, getters: frozenset[str]
+) -> set[str]:
+    """Locals of ``function`` (not parameters) only ever bound to a call of one of
+    ``getters``."""
     loops: dict[str, bool] = {}
     for name, _, value in local_bindings(function):
-        is_loop = isinstance(value, cst.Call) and bool(
-            resolve(value.func) & LOOP_GETTERS
-        )
+        is_loop = isinstance(value, cst.Call) and bool(resolve(value.func) & getters)
         loops[name] = loops.get(name, True) and is_loop
     parameters = set(parameter_names(function))
     return {name for name, only in loops.items() if only and name not in parameters}
@@ -106,120 +119,72 @@ def spawns_in(
     return visitor.found
 
 
-def is_running_loop_check(
-    statement: cst.BaseStatement,
-    resolve: QualifiedNamesOf,
-    unused: Collection[str] = (),
-) -> bool:
-    """``try: asyncio.get_running_loop()`` with only ``except RuntimeError: ... raise``;
-    also ``try: loop = asyncio.get_running_loop()`` for a ``loop`` in ``unused``.
 
-    In a coroutine the loop is always running, so the check can never fail there.
+def spawn_kind(
+    call: cst.Call, resolve: QualifiedNamesOf, loops: Collection[str] = ()
+) -> str | None:
+    """``"create_task"``, ``"ensure_future"`` or ``"loop"`` when ``call`` spawns a task.
+
+    ``loops`` are names known to hold the running loop (:func:`running_loops`); a
+    ``create_task`` method of anything else (``self``, a parameter) is not recognised.
     """
-    if not isinstance(statement, cst.Try) or statement.orelse or statement.finalbody:
-        return False
-    body = statement.body.body
-    if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine):
-        return False
-    only = body[0].body
-    if len(only) != 1:
-        return False
-    small = only[0]
-    if m.matches(small, m.Assign(targets=[m.AssignTarget(target=m.Name())])):
-        assert isinstance(small, cst.Assign)
-        target = small.targets[0].target
-        if not (isinstance(target, cst.Name) and target.value in unused):
-            return False
-    elif not isinstance(small, cst.Expr):
-        return False
-    call = small.value
-    if not (isinstance(call, cst.Call) and resolve(call.func) & RUNNING_LOOP_GETTERS):
-        return False
-    return bool(statement.handlers) and all(
-        _catches_runtime_error(handler) and _ends_in_raise(handler)
-        for handler in statement.handlers
-    )
+    spawners = resolve(call.func) & SPAWN_FUNCTION_NAMES
+    if spawners:
+        return min(spawners).rsplit(".", 1)[-1]
+    func = call.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value == "create_task"):
+        return None
+    owner = func.value
+    if isinstance(owner, cst.Name) and owner.value in loops:
+        return "loop"
+    if isinstance(owner, cst.Call) and resolve(owner.func) & RUNNING_LOOP_GETTERS:
+        return "loop"
+    return None
 
 
-def _catches_runtime_error(handler: cst.ExceptHandler) -> bool:
-    kind = handler.type
-    return isinstance(kind, cst.Name) and kind.value == "RuntimeError"
-
-
-def _ends_in_raise(handler: cst.ExceptHandler) -> bool:
-    body = handler.body
-    if not isinstance(body, cst.IndentedBlock) or not body.body:
-        return False
-    last = body.body[-1]
-    return isinstance(last, cst.SimpleStatementLine) and isinstance(
-        last.body[-1], cst.Raise
-    )
-
-
-def without_loop_checks(
-    original: cst.FunctionDef,
-    updated: cst.FunctionDef,
-    resolve: QualifiedNamesOf,
-    loops: Collection[str] = (),
-) -> cst.FunctionDef:
-    """``updated`` without the top-level running-loop checks of ``original``'s body,
-    including checks binding one of its ``loops`` that nothing else uses any more."""
-    before, after = original.body, updated.body
-    if not isinstance(before, cst.IndentedBlock) or not isinstance(
-        after, cst.IndentedBlock
-    ):
-        return updated
-    if len(before.body) != len(after.body):
-        return updated
-    pairs = list(zip(before.body, after.body, strict=True))
-    unused = {
-        name
-        for name in loops
-        if len(m.findall(after, m.Name(name)))
-        == sum(
-            len(m.findall(new, m.Name(name)))
-            for old, new in pairs
-            if is_running_loop_check(old, resolve, (name,))
-        )
-    }
-    kept = [
-        new for old, new in pairs if not is_running_loop_check(old, resolve, unused)
+def unsupported_spawn(call: cst.Call, kind: str) -> str | None:
+    """Why a spawn of ``kind`` (:func:`spawn_kind`) cannot become
+    ``TaskGroup.create_task`` as written (completes "``asyncio.create_task()`` ..."),
+    or None when it can."""
+    positional = [arg for arg in call.args if arg.keyword is None]
+    keywords = [
+        arg.keyword.value
+        for arg in call.args
+        if arg.keyword is not None and arg.keyword.value not in CREATE_TASK_KEYWORDS
     ]
-    if not kept or len(kept) == len(after.body):
-        return updated
-    return updated.with_changes(body=after.with_changes(body=kept))
+    if keywords or len(positional) != 1 or any(arg.star for arg in call.args):
+        what = f"`{keywords[0]}=`" if keywords else "these arguments"
+        return (
+            f"passes {what}, which TaskGroup.create_task() does not accept: "
+            "migrate it by hand"
+        )
+    if kind == "ensure_future" and not isinstance(positional[0].value, cst.Call):
+        # ensure_future also takes Futures, which a TaskGroup cannot.
+        return (
+            "may be given a Future, which TaskGroup.create_task() does not accept: "
+            "migrate it by hand"
+        )
+    return None
 
 
-def without_unused_loops(function: cst.FunctionDef, loops: set[str]) -> cst.FunctionDef:
-    """``function`` without ``loop = asyncio.get_running_loop()`` lines (at the top of
-    its body) whose loop nothing uses once its spawns moved to the TaskGroup."""
-    body = function.body
-    if not loops or not isinstance(body, cst.IndentedBlock):
-        return function
-    statements = list(body.body)
-    for name in loops:
-        bindings = [
-            index
-            for index, statement in enumerate(statements)
-            if m.matches(
-                statement,
-                m.SimpleStatementLine(
-                    body=[m.Assign(targets=[m.AssignTarget(target=m.Name(name))])]
-                ),
-            )
-        ]
-        uses = len(m.findall(function, m.Name(name)))
-        if not bindings or uses != len(bindings):
+
+def spawn_imports(module: cst.Module) -> list[tuple[str, str, str | None]]:
+    """Top-level ``from asyncio import create_task [as x]`` and the like, as (module,
+    name, alias)."""
+    found = []
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
             continue
-        for index in reversed(bindings):
-            removed = statements.pop(index)
-            following = statements[index] if index < len(statements) else None
-            assert isinstance(removed, cst.SimpleStatementLine)
-            if isinstance(
-                following, (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+        for small in statement.body:
+            if (
+                isinstance(small, cst.ImportFrom)
+                and not small.relative
+                and small.module is not None
+                and not isinstance(small.names, cst.ImportStar)
             ):
-                if not following.leading_lines:
-                    statements[index] = following.with_changes(
-                        leading_lines=removed.leading_lines
-                    )
-    return function.with_changes(body=body.with_changes(body=statements))
+                source = dotted(small.module)
+                for alias in small.names:
+                    name = alias.evaluated_name
+                    if source is not None and f"{source}.{name}" in SPAWN_FUNCTION_NAMES:
+                        found.append((source, name, alias.evaluated_alias))
+    return found

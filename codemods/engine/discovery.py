@@ -18,8 +18,8 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codemods.config import ConfigError, Settings
 from codemods.core.results import Skipped
+from codemods.core.settings import ConfigError, Settings
 from codemods.engine.writer import TEMP_SUFFIX
 
 if TYPE_CHECKING:

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from codemods.config import Settings
+from codemods.analysis.symbols import IndexScope
+from codemods.core.settings import Settings
 from codemods.rules import registry
+from codemods.rules.specs import CodemodSpec
+
+if TYPE_CHECKING:  # it imports LibCST, which a warm run never does
+    from codemods.analysis.gains import GainHook
 
 # Source characters of parsed trees a worker keeps for the finalize phase (a LibCST tree
 # takes about 25 bytes a character); past it, a file is parsed again if needed.
@@ -26,14 +32,36 @@ class Job:
     keep_budget: int = KEEP_BUDGET
     # Record each file's stamp (size, mtime, content hash) for the cache.
     stamp: bool = False
+    # The codemods to run, by code (None: those ``settings`` select).
+    only: tuple[str, ...] | None = None
     codes: tuple[str, ...] = field(init=False)
     triggers: tuple[bytes, ...] = field(init=False)
-    # Some selected codemod asks the project index: the runner works in phases.
+    # Some codemod of the job asks the project index: the runner works in phases.
     uses_index: bool = field(init=False)
 
     def __post_init__(self) -> None:
-        specs = registry.select(self.settings.select, self.settings.ignore)
+        specs = (
+            registry.selected(self.settings)
+            if self.only is None
+            else registry.specs_of(self.only)
+        )
         object.__setattr__(self, "codes", tuple(spec.code for spec in specs))
         words = {word for spec in specs for word in spec.triggers(self.settings)}
         object.__setattr__(self, "triggers", tuple(sorted(words)))
         object.__setattr__(self, "uses_index", any(spec.uses_index for spec in specs))
+
+    @property
+    def specs(self) -> tuple[CodemodSpec, ...]:
+        """The codemods to run, in execution order."""
+        return registry.specs_of(self.codes)
+
+    @property
+    def index_scope(self) -> IndexScope:
+        """What the project index's answers depend on in this run."""
+        return registry.index_scope(self.settings)
+
+    @property
+    def gains(self) -> tuple[GainHook, ...]:
+        """The hooks by which the selected codemods tell the index who gains a
+        TaskGroup parameter (``analysis/gains.py``)."""
+        return registry.gain_hooks(self.settings)

@@ -9,6 +9,7 @@ limit is replaced, the file it was on gets an error, and the rest of its chunk i
 from __future__ import annotations
 
 import contextlib
+import importlib
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -30,6 +31,9 @@ from codemods.core.results import FileError, FileResult
 # function (the runner's phases); the work function is called as ``work(*item)``.
 Item = tuple[Any, ...]
 Work = Callable[..., Any]
+# Makes the work function of a worker from the payload: a callable, or the
+# ``"module:name"`` of one, imported in the worker only (the parent never needs it).
+MakeWork = Callable[[Any], Work] | str
 
 STACK_SIZE = 512 * 1024 * 1024
 RECURSION_LIMIT = 20_000
@@ -85,7 +89,7 @@ class Pool:
     def __init__(
         self,
         jobs: int,
-        make_work: Callable[[Any], Work],
+        make_work: MakeWork,
         payload: Any,
         *,
         file_timeout: float = 120.0,
@@ -250,7 +254,7 @@ class LazyPool:
     def __init__(
         self,
         jobs: int,
-        make_work: Callable[[Any], Work],
+        make_work: MakeWork,
         payload: Any,
         file_timeout: float = 120.0,
         *,
@@ -281,9 +285,18 @@ class LazyPool:
             self.pool.__exit__(*exc_info)
 
 
+def work_of(make_work: MakeWork, payload: Any) -> Work:
+    """The work function ``make_work`` makes of ``payload`` (imported if named)."""
+    if isinstance(make_work, str):
+        module, _, name = make_work.partition(":")
+        made: Work = getattr(importlib.import_module(module), name)(payload)
+        return made
+    return make_work(payload)
+
+
 def _serve(
     conn: Connection,
-    make_work: Callable[[Any], Work],
+    make_work: MakeWork,
     payload: Any,
     current: Synchronized[int],
     started: Synchronized[float],
@@ -296,7 +309,7 @@ def _serve(
     sys.setrecursionlimit(RECURSION_LIMIT)
     threading.stack_size(STACK_SIZE)
     thread = threading.Thread(
-        target=_loop, args=(conn, make_work(payload), current, started), daemon=True
+        target=_loop, args=(conn, work_of(make_work, payload), current, started), daemon=True
     )
     thread.start()
     thread.join()

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from codemods.core.results import ExitCode, Summary
 from codemods.engine.reporting import text
 from codemods.engine.reporting.terminal import Terminal
 from codemods.engine.reporting.words import plural
-from codemods.core.results import ExitCode, Summary
 from codemods.review import patch
 from codemods.review.changes import FileChanges, changed_files
 from codemods.review.commit import commit

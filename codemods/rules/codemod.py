@@ -2,12 +2,13 @@
 
 A codemod is a LibCST ``VisitorBasedCodemodCommand``, so ``python -m libcst.tool codemod``
 can run it too; the engine runs it with ``run_codemod`` below, which adds settings,
-``# noqa`` handling, structured findings and the project index.
+``# noqa`` handling, structured findings and the project index. What it is (code,
+name, description, fix safety, words, options) comes from its spec:
+``class LegacyTracker(ScopeTracking, spec=SPEC)``.
 """
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -17,33 +18,15 @@ from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider, ProviderT
 
-from codemods.config import Settings
 from codemods.core.noqa import NoqaMap
 from codemods.core.results import Applicability, Finding
+from codemods.core.settings import Settings
 from codemods.core.source import split_lines
-from codemods.rules import registry
 from codemods.cst.dispatch import FastTransformer
+from codemods.rules.specs import CodemodSpec, FixSafety
 
 if TYPE_CHECKING:
     from codemods.analysis.index import ProjectIndex
-
-FixSafety = Literal["safe", "unsafe"]
-HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
-
-
-@dataclass(frozen=True)
-class Example:
-    """A documented case: ``after`` is None when the codemod must leave ``before`` alone."""
-
-    title: str
-    before: str
-    after: str | None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "before", textwrap.dedent(self.before).lstrip("\n"))
-        if self.after is not None:
-            object.__setattr__(self, "after", textwrap.dedent(self.after).lstrip("\n"))
-
 
 @dataclass
 class Environment:
@@ -61,23 +44,24 @@ class Environment:
 
 
 class Codemod(FastTransformer, VisitorBasedCodemodCommand):
-    """Base class: subclasses declare ``class X(Codemod, code="TG00x")``."""
+    """Base class: subclasses declare ``class X(Codemod, spec=SPEC)``."""
 
+    SPEC: ClassVar[CodemodSpec]
     CODE: ClassVar[str]
     NAME: ClassVar[str]
     DESCRIPTION: str = "No description."
     FIX_SAFETY: ClassVar[FixSafety] = "unsafe"
-    EXAMPLES: ClassVar[tuple[Example, ...]] = ()
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (PositionProvider,)
 
-    def __init_subclass__(cls, code: str | None = None, **kwargs: Any) -> None:
+    def __init_subclass__(cls, spec: CodemodSpec | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if code is None:
-            return
-        spec = registry.find(code)
         if spec is None:
-            raise TypeError(f"{cls.__name__}: code {code} is not in the registry")
-        cls.CODE, cls.NAME = spec.code, spec.name
+            return
+        if cls.__name__ != spec.class_name:
+            raise TypeError(f"{cls.__name__}: the class of {spec.code} is named {spec.class_name}")
+        cls.SPEC, cls.CODE, cls.NAME = spec, spec.code, spec.name
+        # What LibCST's own command line shows and applies.
+        cls.DESCRIPTION, cls.FIX_SAFETY = spec.description, spec.fix_safety
 
     def __init__(
         self, context: CodemodContext, environment: Environment | None = None
@@ -90,20 +74,6 @@ class Codemod(FastTransformer, VisitorBasedCodemodCommand):
     @property
     def settings(self) -> Settings:
         return self.env.settings
-
-    @classmethod
-    def words(cls, settings: Settings, text: str | None) -> tuple[str, ...] | None:
-        """What a function's lines must spell to hold anything this codemod acts on,
-        given the module's ``text`` (None: any function may). It visits no other
-        function (``spells``)."""
-        return None
-
-    @classmethod
-    def kept_words(cls, settings: Settings, text: str | None) -> tuple[str, ...] | None:
-        """What a function's lines must spell for LibCST to be given its body when
-        this codemod runs (None: every body must be): ``words``, and whatever the
-        codemod reads across a module or class (``engine/elision.py``)."""
-        return cls.words(settings, text)
 
     def spells(self, node: cst.CSTNode, words: Collection[str]) -> bool:
         """Whether the source lines of ``node`` spell one of ``words``; True when the
@@ -132,7 +102,7 @@ class Codemod(FastTransformer, VisitorBasedCodemodCommand):
         return self._text_lines
 
     def option(self, key: str) -> Any:
-        return self.settings.option(self.CODE, key)
+        return self.SPEC.option(self.settings, key)
 
     def report(
         self,

@@ -1,5 +1,6 @@
-"""Each codemod's documentation, read from its own class: what ``list``, ``explain``
-and SARIF's rule descriptions are rendered from."""
+"""Each codemod's documentation: the headings of its class's docstring, its spec's
+description and fix safety, and the golden cases its spec names as examples. What
+``list``, ``explain`` and SARIF's rule descriptions are rendered from."""
 
 from __future__ import annotations
 
@@ -8,9 +9,22 @@ import re
 from dataclasses import dataclass
 
 from codemods.rules import registry
-from codemods.rules.codemod import HEADINGS, Example
+from codemods.rules.cases import case_named
+from codemods.rules.specs import CodemodSpec
+
+HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
 
 _HEADING = re.compile(r"^## (.+)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Example:
+    """A golden case shown as an example: ``after`` is None when the codemod must
+    leave ``before`` alone."""
+
+    title: str
+    before: str
+    after: str | None
 
 
 @dataclass(frozen=True)
@@ -61,7 +75,7 @@ class CodemodDoc:
         return "\n".join(parts).rstrip() + "\n"
 
 
-def document(spec: registry.CodemodSpec) -> CodemodDoc:
+def document(spec: CodemodSpec) -> CodemodDoc:
     cls = spec.load()
     doc = inspect.getdoc(cls) or ""
     pieces = _HEADING.split(doc)
@@ -72,12 +86,19 @@ def document(spec: registry.CodemodSpec) -> CodemodDoc:
     return CodemodDoc(
         code=spec.code,
         name=spec.name,
-        description=cls.DESCRIPTION,
-        fix_safety=cls.FIX_SAFETY,
+        description=spec.description,
+        fix_safety=spec.fix_safety,
         summary=summary,
         sections=sections,
-        examples=cls.EXAMPLES,
+        examples=tuple(example(spec, name) for name in spec.examples),
     )
+
+
+def example(spec: CodemodSpec, name: str) -> Example:
+    """The golden case ``name`` of ``spec``, as an example."""
+    case = case_named(spec, name)
+    after = None if case.after is None else case.after.read_text(encoding="utf-8")
+    return Example(case.title, case.before.read_text(encoding="utf-8"), after)
 
 
 def all_docs() -> list[CodemodDoc]:

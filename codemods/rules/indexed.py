@@ -11,12 +11,14 @@ from __future__ import annotations
 import libcst as cst
 from libcst.codemod import CodemodContext
 
+from codemods.analysis.collect import collect_facts
 from codemods.analysis.facts import Ref
-from codemods.analysis.index import IndexScope, ProjectIndex
+from codemods.analysis.index import ProjectIndex
 from codemods.analysis.inference import FunctionTypes
 from codemods.cst.module_names import ModuleNames
+from codemods.cst.scopes import ClassScope
+from codemods.rules import registry
 from codemods.rules.codemod import Environment
-from codemods.cst.matchers import ClassScope
 from codemods.rules.scope_tracking import ScopeTracking
 
 
@@ -42,15 +44,19 @@ class IndexedCodemod(ScopeTracking):
         self.index = self.env.index or self._local_index()
 
     def _local_index(self) -> ProjectIndex:
-        from codemods.analysis.collect import collect_facts
-
+        """The index of this module alone (run by ``python -m libcst.tool codemod``,
+        which hands no index)."""
+        scope = registry.index_scope(self.settings)
         wrapper = self.context.wrapper
         if wrapper is None:
-            return ProjectIndex(scope=IndexScope.of(self.settings))
+            return ProjectIndex(scope=scope)
         facts = collect_facts(
-            wrapper, module_name=self.module_qualifier, settings=self.settings
+            wrapper,
+            module_name=self.module_qualifier,
+            settings=self.settings,
+            gains=registry.gain_hooks(self.settings),
         )
-        return ProjectIndex.build([facts], IndexScope.of(self.settings))
+        return ProjectIndex.build([facts], scope)
 
     def owner(self) -> str | None:
         """The absolute name of the top-level class whose method is being visited."""

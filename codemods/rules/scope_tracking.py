@@ -11,14 +11,9 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.metadata import PositionProvider, ScopeProvider
 
+from codemods.cst.qualified import imported_names
+from codemods.cst.scopes import ClassScope, Frame, frame_for, taskgroup_targets
 from codemods.rules.codemod import Codemod, Environment
-from codemods.cst.matchers import (
-    ClassScope,
-    Frame,
-    frame_for,
-    imported_names,
-    taskgroup_targets,
-)
 
 
 class ScopeTracking(Codemod):
@@ -34,7 +29,7 @@ class ScopeTracking(Codemod):
         self._with_targets: list[tuple[Frame, int]] = []
         # What a function's lines must spell for the codemod to visit it (None: every
         # function is visited); see ``Codemod.spells``.
-        self.function_words: Collection[str] | None = self.words(
+        self.function_words: Collection[str] | None = self.SPEC.function_words(
             self.settings, self.env.text
         )
 

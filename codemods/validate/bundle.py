@@ -14,7 +14,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from codemods.config import ConfigError
+from codemods.core.settings import ConfigError
 
 PACKAGE = Path(__file__).resolve().parents[1]
 LEGACY_APP = Path("fixtures", "legacy_app")

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from codemods.config import ConfigError
-from codemods.engine.reporting.terminal import Terminal
 from codemods.core.results import ExitCode
+from codemods.core.settings import ConfigError
+from codemods.engine.reporting.terminal import Terminal
+from codemods.rules import registry
 from codemods.validate import gates, report
 from codemods.validate.bundle import default_path
 from codemods.validate.compare import reference_gate
@@ -48,7 +49,7 @@ def validate(
         terminal.message(f"codemods: error: {exc}", "red")
         return ExitCode.USAGE
     if output_format == "json":
-        report.as_json(terminal, source, the_plan.settings.codes, results)
+        report.as_json(terminal, source, registry.codes(the_plan.settings), results)
     else:
         report.text(terminal, results)
     return ExitCode.OK if report.ok(results) else ExitCode.INCOMPLETE
@@ -68,7 +69,7 @@ def run_gates(the_plan: Plan, scratch: Path) -> list[GateResult]:
     first = gates.migrate(the_plan, the_plan.settings, write=True)
     second = gates.migrate(the_plan, the_plan.settings, write=False)
     check = second
-    if the_plan.check_settings.codes != the_plan.settings.codes:
+    if registry.codes(the_plan.check_settings) != registry.codes(the_plan.settings):
         check = gates.migrate(the_plan, the_plan.check_settings, write=False)
     return [
         gates.parse_gate(the_plan, first, second),

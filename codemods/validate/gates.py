@@ -10,10 +10,10 @@ import ast
 import subprocess
 from pathlib import Path
 
-from codemods.config import Settings
+from codemods.core.results import ExitCode, FileResult, Summary
+from codemods.core.settings import Settings
 from codemods.engine.parent import runner
 from codemods.engine.reporting.words import plural
-from codemods.core.results import ExitCode, FileResult, Summary
 from codemods.validate.compare import python_files
 from codemods.validate.project import Plan
 from codemods.validate.results import GateResult, failed, passed, skipped, verdict

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from codemods import config
+from codemods.core.settings import ConfigError, Settings
 from codemods.engine.discovery import ALWAYS_SKIPPED
 from codemods.validate.bundle import expand, placeholders
 
@@ -30,8 +31,8 @@ class Plan:
     source: Path  # the validated directory, as given
     root: Path  # the migrated copy of the project
     target: Path  # the copy of `source` inside `root`: what the codemods run on
-    settings: config.Settings  # the codemods applied (CLI overrides too), in the copy
-    check_settings: config.Settings  # what `codemods check` on the tree would use
+    settings: Settings  # the codemods applied (CLI overrides too), in the copy
+    check_settings: Settings  # what `codemods check` on the tree would use
     mypy_files: tuple[Path, ...] | None
     test_command: tuple[str, ...] | None
     test_timeout: int
@@ -39,14 +40,14 @@ class Plan:
     retired: tuple[str, ...]
 
 
-def load_settings(source: Path) -> config.Settings:
+def load_settings(source: Path) -> Settings:
     """The ``[tool.codemods]`` settings of the validated tree."""
     if not source.is_dir():
-        raise config.ConfigError(f"{source}: not a directory")
+        raise ConfigError(f"{source}: not a directory")
     return config.load([source])
 
 
-def project_of(source: Path, settings: config.Settings) -> Path:
+def project_of(source: Path, settings: Settings) -> Path:
     """The directory that is copied: the configuration's, or ``source`` itself."""
     source = source.resolve()
     if settings.config_path is None:
@@ -65,7 +66,7 @@ def copy_project(project: Path, workspace: Path) -> Path:
 
 def plan(
     source: Path,
-    settings: config.Settings,
+    settings: Settings,
     root: Path,
     overrides: Mapping[str, Any] | None = None,
 ) -> Plan:

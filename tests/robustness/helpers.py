@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TypeVar
 
 from codemods.engine.pool import RECURSION_LIMIT, STACK_SIZE
-from tests.support.golden import CASES
 
 T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[2]

@@ -18,13 +18,18 @@ from pathlib import Path
 
 import libcst as cst
 
-from codemods.analysis.relevance import relevant_codes
-from codemods.config import Settings
-from codemods.engine.worker.file import Job, TransformError, process_file, transform_text
-from codemods.core.results import Finding
+from codemods.core.results import FileResult, Finding
+from codemods.core.settings import Settings
 from codemods.core.source import SourceError, check_nesting, split_lines
+from codemods.engine.job import Job
+from codemods.engine.parent.phases import WORKER, Phases
+from codemods.engine.pool import LazyPool
+from codemods.engine.worker.context import FileContext
+from codemods.engine.worker.stages import TransformError
+from codemods.engine.worker.transform import transform_text
 from codemods.rules import registry
 from tests.robustness.helpers import with_big_stack
+from tests.support.pool import InProcessPool
 
 
 @dataclass(frozen=True)
@@ -111,8 +116,10 @@ def check_alone(source: str, config: Config, stats: Counter[str]) -> None:
         assert has_trigger(source, config), (
             f"{config.name}: acted on a text without triggers"
         )
-        codes = relevant_codes(source, config.codes, config.settings)
-        assert codes, f"{config.name}: acted on a text its ast prefilter rules out"
+        judged = FileContext(Job(config.settings, only=config.codes), source)
+        assert judged.relevance is not None and judged.relevance.codes, (
+            f"{config.name}: acted on a text its ast prefilter rules out"
+        )
         # Nor may the functions a codemod skips for spelling none of its words.
         gated = transform_text(
             source, config.codes, config.settings, module_name="example"
@@ -133,12 +140,20 @@ def check_alone(source: str, config: Config, stats: Counter[str]) -> None:
     assert not again.changed, f"{config.name}: a second run changed it again"
 
 
+def run_file(path: Path, job: Job) -> FileResult:
+    """What a run does with the one file ``path``: the parent's phases and the
+    worker's code, both in this process (the pool's processes aside)."""
+    with LazyPool(1, WORKER, job, factory=InProcessPool) as pool:
+        (result,) = Phases(pool, job, None).run([(path, path.name)])
+    return result
+
+
 def check_together(source: str, bom: bool, path: Path, stats: Counter[str]) -> None:
-    """All codemods, through ``process_file`` writing the file (no prefilter)."""
+    """All codemods, as a run writing the file does (no prefilter)."""
     raw = (b"\xef\xbb\xbf" if bom else b"") + source.encode()
     path.write_bytes(raw)
     job = Job(ALL.settings, want_diff=True, write=True, prefilter=False)
-    result = process_file(path, path.name, job)
+    result = run_file(path, job)
     on_disk = path.read_bytes()
     if result.error is not None:
         assert result.error.kind in ("parse", "decode"), result.error
@@ -156,7 +171,7 @@ def check_together(source: str, bom: bool, path: Path, stats: Counter[str]) -> N
     new_text = on_disk.decode("utf-8-sig" if bom else "utf-8")
     parses_as_before(source, new_text)
     keeps_layout(source, new_text)
-    again = process_file(path, path.name, job)
+    again = run_file(path, job)
     assert again.error is None and not again.changed, "a second run changed it again"
     assert path.read_bytes() == on_disk
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from codemods.config import Settings
-from codemods.engine.parent import runner
-from codemods.engine.discovery import Discovered, discover
 from codemods.core.results import ExitCode
+from codemods.core.settings import Settings
+from codemods.engine.discovery import Discovered, discover
+from codemods.engine.parent import runner
 from tests.robustness.helpers import run_cli, snapshot
 from tests.support.cli import TRACKED, invoke, write
 

@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from codemods.config import Settings
 from codemods.core.diffs import NO_NEWLINE, unified_diff
-from codemods.engine.discovery import discover
 from codemods.core.noqa import NoqaMap
-from codemods.engine.worker.file import transform_text
+from codemods.core.settings import Settings
 from codemods.core.source import (
     MAX_SOURCE_BYTES,
     LineMap,
@@ -20,6 +18,8 @@ from codemods.core.source import (
     preserve,
     split_lines,
 )
+from codemods.engine.discovery import discover
+from codemods.engine.worker.transform import transform_text
 from codemods.engine.writer import TEMP_SUFFIX
 
 TG001 = ("TG001",)

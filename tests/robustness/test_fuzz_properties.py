@@ -1,8 +1,9 @@
 """Generated programs through each codemod alone and all of them together (issue 7.1).
 
 Every example goes through each codemod of the registry alone (``transform_text``) and
-all of them together (``process_file`` writing the file, the trigger prefilter off so
-that every file is really parsed, a BOM on every third one); see ``properties.py``:
+all of them together, as a run writing the file does (the parent's phases and the
+worker's code, in one process; the trigger prefilter off so that every file is really
+parsed, a BOM on every third one); see ``properties.py``:
 
 - nothing escapes but a parse or decode error (``SourceError``); a ``TransformError`` (a
   codemod crashed, or its output does not parse) fails the test;

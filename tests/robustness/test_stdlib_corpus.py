@@ -28,9 +28,9 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from codemods.config import Settings
+from codemods.core.settings import Settings
+from codemods.engine.job import Job
 from codemods.engine.parent import runner
-from codemods.engine.worker.file import Job
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 SKIPPED_DIRS = {"site-packages", "dist-packages", "__pycache__"}

@@ -10,8 +10,10 @@ import libcst as cst
 import pytest
 
 from codemods import config
-from codemods.config import ConfigError, Settings
-from codemods.engine.worker.file import Transformed, transform_text
+from codemods.core.settings import ConfigError, Settings
+from codemods.engine.worker.stages import Transformed
+from codemods.engine.worker.transform import transform_text
+from codemods.rules import registry
 from codemods.rules.bounded_buffer.names import buffer_names
 from tests.support.golden import REPO, FileCase, file_cases
 
@@ -34,7 +36,7 @@ def _run(
 ) -> Transformed:
     settings = settings or _settings()
     return transform_text(
-        text, settings.codes, settings, module_name="case", safe_only=safe_only
+        text, registry.codes(settings), settings, module_name="case", safe_only=safe_only
     )
 
 
@@ -113,7 +115,7 @@ def test_safe_only_leaves_the_buffer_alone() -> None:
 
 
 def test_options_are_declared_with_their_defaults() -> None:
-    assert Settings().options["TG004"] == {
+    assert registry.default_options()["TG004"] == {
         "maxlen": "self.config.max_memory_entries",
         "wait-timeout": "30.0",
         "warning-interval": "10.0",

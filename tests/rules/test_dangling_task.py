@@ -11,16 +11,19 @@ import pytest
 from libcst.metadata import MetadataWrapper, QualifiedNameProvider
 
 from codemods import config
-from codemods.config import ConfigError, Settings
-from codemods.engine.worker.file import transform_text
+from codemods.core.settings import ConfigError, Settings
 from codemods.cst.build import with_keyword
-from codemods.cst.matchers import (
-    constructor_gains_taskgroup,
+from codemods.cst.qualified import imported_names
+from codemods.engine.worker.transform import transform_text
+from codemods.rules import registry
+from codemods.rules.dangling_task.analysis import (
     dangling_spawns,
     find_dangling,
     gains_taskgroup,
+)
+from codemods.rules.dangling_task.keeping import (
+    constructor_gains_taskgroup,
     group_keeping,
-    imported_names,
 )
 
 Resolve = Callable[[cst.CSTNode], set[str]]
@@ -66,7 +69,7 @@ def _run(source: str, **options: object) -> tuple[str, list[tuple[int, bool, str
         table["TG003"] = options
     settings = config.parse_table(table, source="test")
     result = transform_text(
-        textwrap.dedent(source), settings.codes, settings, module_name="m"
+        textwrap.dedent(source), registry.codes(settings), settings, module_name="m"
     )
     return result.text, [(f.line, f.fixable, f.message) for f in result.findings]
 
@@ -317,7 +320,7 @@ def test_unusable_task_name_template_is_reported_and_the_task_left_unnamed() -> 
 def test_task_names_option_must_be_a_table() -> None:
     with pytest.raises(ConfigError, match=r"'TG003\.task-names' must be dict"):
         config.parse_table({"TG003": {"task-names": "x"}}, source="pyproject.toml")
-    assert Settings().option("TG003", "task-names") == {}
+    assert registry.option(Settings(), "TG003", "task-names") == {}
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,9 @@ from __future__ import annotations
 import textwrap
 
 from codemods import config
-from codemods.config import Settings
-from codemods.engine.worker.file import transform_text
+from codemods.core.settings import Settings
+from codemods.engine.worker.transform import transform_text
+from codemods.rules import registry
 
 WATCH = """
 import asyncio
@@ -21,7 +22,7 @@ async def watch(tg: asyncio.TaskGroup | None = None) -> None:
 def run(source: str, settings: Settings | None = None) -> tuple[str, list[str]]:
     settings = settings or Settings(select=("TG005",))
     result = transform_text(
-        WATCH + textwrap.dedent(source), settings.codes, settings, module_name="m"
+        WATCH + textwrap.dedent(source), registry.codes(settings), settings, module_name="m"
     )
     return result.text.removeprefix(WATCH), [
         f"{f.line} {f.fixable} {f.message}" for f in result.findings

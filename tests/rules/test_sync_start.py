@@ -9,9 +9,10 @@ import libcst as cst
 import pytest
 from libcst.codemod import CodemodContext
 
-from codemods.config import Settings
-from codemods.engine.worker.file import transform_text
 from codemods.core.results import Finding
+from codemods.core.settings import Settings
+from codemods.engine.worker.transform import transform_text
+from codemods.rules import registry
 from codemods.rules.sync_start.codemod import SyncStart
 
 SERVICE = """
@@ -40,7 +41,7 @@ def run(source: str, *, safe_only: bool = False) -> tuple[str, list[Finding]]:
     settings = Settings(select=("TG002",))
     result = transform_text(
         SERVICE + textwrap.dedent(source),
-        settings.codes,
+        registry.codes(settings),
         settings,
         module_name="m",
         safe_only=safe_only,
@@ -178,7 +179,7 @@ def test_a_spawn_the_taskgroup_cannot_take_is_reported_and_kept() -> None:
                 asyncio.ensure_future(asyncio.sleep(1))
         """
     )
-    result = transform_text(source, settings.codes, settings, module_name="m")
+    result = transform_text(source, registry.codes(settings), settings, module_name="m")
     assert (
         "    async def start(self, tg: asyncio.TaskGroup | None = None) -> None:\n"
         in (result.text)
@@ -208,7 +209,7 @@ def test_a_taken_name_gets_a_suffix() -> None:
                 self.tasks.append(asyncio.create_task(asyncio.sleep(spawn)))
         """
     )
-    result = transform_text(source, settings.codes, settings, module_name="m")
+    result = transform_text(source, registry.codes(settings), settings, module_name="m")
     assert (
         "        spawn_2 = asyncio.create_task if tg is None else tg.create_task\n"
         in result.text
@@ -237,7 +238,7 @@ def test_methods_of_nested_classes_and_static_methods_stay() -> None:
                 asyncio.ensure_future(asyncio.sleep(1))
         """
     )
-    result = transform_text(source, settings.codes, settings, module_name="m")
+    result = transform_text(source, registry.codes(settings), settings, module_name="m")
     assert not result.changed and result.findings == ()
 
 

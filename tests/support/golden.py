@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codemods import config
+from codemods.core.settings import Settings
 from codemods.rules import registry
 
 REPO = Path(__file__).resolve().parents[2]
@@ -43,7 +44,7 @@ class FileCase:
     name: str
     before: Path
     after: Path | None
-    settings: config.Settings
+    settings: Settings
 
     @property
     def id(self) -> str:
@@ -62,7 +63,7 @@ class TreeCase:
         return f"{self.code}/{self.name}"
 
 
-def _settings(code: str, table_file: Path | None) -> config.Settings:
+def _settings(code: str, table_file: Path | None) -> Settings:
     table: dict[str, object] = {}
     if table_file is not None and table_file.is_file():
         with table_file.open("rb") as handle:
@@ -111,5 +112,5 @@ def tree_cases() -> list[TreeCase]:
     return cases
 
 
-def tree_settings(case: TreeCase) -> config.Settings:
+def tree_settings(case: TreeCase) -> Settings:
     return _settings(case.code, case.settings_file)

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from codemods.engine.pool import MakeWork, work_of
+
 
 class InProcessPool:
-    def __init__(self, jobs: int, make_work: Any, payload: Any, **_: Any) -> None:
-        self.work = make_work(payload)
+    def __init__(self, jobs: int, make_work: MakeWork, payload: Any, **_: Any) -> None:
+        self.work = work_of(make_work, payload)
 
     def run(self, items: list[tuple[Any, ...]], chunk_size: int) -> Iterator[Any]:
         for item in items:

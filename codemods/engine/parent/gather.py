@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from codemods.engine.discovery import discover
 from codemods.engine.job import Job
-from codemods.engine.worker.phases import worker_state
-from codemods.engine.pool import LazyPool, Pool
+from codemods.engine.parent.phases import WORKER, Phases
 from codemods.engine.parent.runner import Request, worker_count
-from codemods.engine.parent.phases import Phases
 from codemods.engine.parent.shared_index import SharedIndex
+from codemods.engine.pool import LazyPool, Pool
 
 
 def gather(request: Request) -> SharedIndex:
@@ -23,7 +22,7 @@ def gather(request: Request) -> SharedIndex:
     # With no index codemod selected, a shard reads no other shard's file.
     items = found.items if job.uses_index else []
     workers, timeout = worker_count(request), request.file_timeout
-    with LazyPool(workers, worker_state, job, timeout, factory=Pool) as pool:
+    with LazyPool(workers, WORKER, job, timeout, factory=Pool) as pool:
         # Every file is another shard's: facts only, and the rounds always run.
         phases = Phases(pool, job, None, own=lambda _: False)
         phases.run(items)

@@ -6,13 +6,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from codemods.core.results import FileResult
 from codemods.engine.cache import Cache, Stamp
 from codemods.engine.discovery import module_name
 from codemods.engine.job import Job
-from codemods.core.results import FileResult
 
 if TYPE_CHECKING:
-    from codemods.engine.worker.phases import Scanned
+    from codemods.engine.tasks import Scanned
 
 
 class Memo:
@@ -61,7 +61,8 @@ class Memo:
 
     def statically_clean(self, todo: Sequence[tuple[Path, str]]) -> list[Scanned]:
         """Scan outcomes of the files in ``todo`` the cache knows spell no trigger."""
-        from codemods.engine.worker.phases import Scanned
+        # Imported here: a warm run that the cache answers whole needs no task.
+        from codemods.engine.tasks import Scanned
 
         return [
             Scanned(FileResult(shown), stamp=self.stamps[shown])

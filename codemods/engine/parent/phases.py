@@ -14,21 +14,23 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from codemods.core.results import FileResult
 from codemods.engine.cache import Stamp
 from codemods.engine.discovery import module_name
+from codemods.engine.files import load_file, spells_any
 from codemods.engine.job import Job
 from codemods.engine.parent.memo import Memo
-from codemods.engine.worker.phases import Finalize, Finalized, Scan, Scanned
-from codemods.engine.worker.file import load_file, spells_any
 from codemods.engine.pool import Item, LazyPool, Pool
-from codemods.core.results import FileResult
+from codemods.engine.tasks import Finalize, Finalized, Scan, Scanned
 
 if TYPE_CHECKING:
     from codemods.analysis.facts import ModuleFacts
     from codemods.analysis.index import ProjectIndex, Query
-    from codemods.engine.parent.runner import OnResult
     from codemods.engine.parent.shared_index import Foreign
 
+# What each worker runs: imported there, never by the parent (``pool.work_of``).
+WORKER = "codemods.engine.worker.phases:worker_state"
+OnResult = Callable[[FileResult], None]
 # Up to this many files (not answered by the cache), the parent reads them itself, so
 # that files spelling no trigger word never need a worker.
 PARENT_PREFILTER = 256
@@ -185,9 +187,9 @@ class Phases:
     def _settle(self, scratch: Path) -> None:
         seen_words = set(self.job.triggers)
         # Imported here: a run whose every result comes from the cache needs no index.
-        from codemods.analysis.index import IndexScope, ProjectIndex
+        from codemods.analysis.index import ProjectIndex
 
-        index = ProjectIndex.build(self._facts(), IndexScope.of(self.job.settings))
+        index = ProjectIndex.build(self._facts(), self.job.index_scope)
         index_file: str | None = None
         while True:
             local = self._outside(index)
@@ -201,9 +203,7 @@ class Phases:
             more = self._more_files(words, index.unresolved)
             if more:
                 self._scan(more)
-                index = ProjectIndex.build(
-                    self._facts(), IndexScope.of(self.job.settings)
-                )
+                index = ProjectIndex.build(self._facts(), self.job.index_scope)
                 continue
             if not stale:
                 break

@@ -22,24 +22,24 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from codemods.config import Settings
+from codemods.core.results import Summary
+from codemods.core.settings import Settings
 from codemods.engine.cache import Cache
 from codemods.engine.discovery import discover
 from codemods.engine.job import Job
 from codemods.engine.parent.memo import Memo
-from codemods.core.results import FileResult, Summary
 from codemods.engine.shard import Shard
 from codemods.rules import registry
 
 if TYPE_CHECKING:
+    from codemods.engine.parent.phases import OnResult
     from codemods.engine.parent.shared_index import SharedIndex
 
 Mode = Literal["check", "run"]
-OnResult = Callable[[FileResult], None]
 
 
 @dataclass(frozen=True)
@@ -70,15 +70,16 @@ def run(
 ) -> Summary:
     """Process every discovered file; ``on_result`` sees each final result once."""
     found = discover(request.paths, request.settings)
-    cache = _cache(request)
     job = Job(
         request.settings,
         want_diff=request.want_diff,
         write=request.write,
         safe_only=request.safe_only,
         prefilter=request.prefilter,
-        stamp=cache is not None,
     )
+    cache = _cache(request, job)
+    if cache is not None:
+        job = replace(job, stamp=True)
     items = found.items
     own = _owner(request)
     if own is not None and not job.uses_index:
@@ -102,14 +103,14 @@ def run(
             skipped=found.skipped,
             stats={"cached": len(served)},
         )
-    from codemods.engine.worker.phases import worker_state
-    from codemods.engine.pool import LazyPool, Pool
-    from codemods.engine.parent.phases import Phases
+    # Imported only now: a run the cache answers whole starts no pool, nor imports it.
+    from codemods.engine.parent.phases import WORKER, Phases
     from codemods.engine.parent.shared_index import Foreign
+    from codemods.engine.pool import LazyPool, Pool
 
     shared = None if request.shared is None else Foreign(request.shared, job)
     workers, timeout = worker_count(request), request.file_timeout
-    with LazyPool(workers, worker_state, job, timeout, factory=Pool) as pool:
+    with LazyPool(workers, WORKER, job, timeout, factory=Pool) as pool:
         phases = Phases(pool, job, on_result, memo=memo, own=own, shared=shared)
         results = phases.run(items, served)
     return Summary.of(
@@ -117,18 +118,13 @@ def run(
     )
 
 
-def _cache(request: Request) -> Cache | None:
+def _cache(request: Request, job: Job) -> Cache | None:
     if request.cache_dir is None or not request.prefilter:
         return None
-    job_uses_index = any(
-        spec.uses_index
-        for spec in registry.select(request.settings.select, request.settings.ignore)
-    )
-    if request.shard is not None and job_uses_index:
+    if request.shard is not None and job.uses_index:
         return None  # a shard's results lean on files it does not own
-    return Cache.for_run(
-        request.cache_dir, request.settings.digest(), safe_only=request.safe_only
-    )
+    digest = registry.digest(request.settings)
+    return Cache.for_run(request.cache_dir, digest, safe_only=request.safe_only)
 
 
 def _owner(request: Request) -> Callable[[Path], bool] | None:

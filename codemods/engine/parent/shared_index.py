@@ -10,7 +10,7 @@ scanned as without the file. The shard's own rounds decide what they need, so it
 results are those of a shard run without ``--index``.
 
 The file is a version line and a pickle that only loads the facts' own classes. One
-written by another tool version or with other settings (``Settings.digest()``) is
+written by another tool version or with other settings (``registry.digest``) is
 refused, as is a missing or corrupt one: a usage error naming the file.
 """
 
@@ -25,15 +25,18 @@ from typing import Any
 
 from codemods import __version__
 from codemods.analysis import facts
-from codemods.config import ConfigError, Settings
 from codemods.core import results
+from codemods.core.settings import ConfigError, Settings
 from codemods.engine.cache import Stamp, content_hash
-from codemods.engine.worker.phases import Scan, Scanned, scan_filter
-from codemods.engine.worker.file import Job, module_name_of
+from codemods.engine.discovery import module_name
+from codemods.engine.job import Job
 from codemods.engine.pool import Item
+from codemods.engine.tasks import Scan, Scanned, scan_filter
 from codemods.engine.writer import write_new
+from codemods.rules import registry
 
-FORMAT = 1
+# 2: the records' classes moved (``codemods.core.results``).
+FORMAT = 2
 MAGIC = b"codemods-index %d\n" % FORMAT
 
 
@@ -85,7 +88,9 @@ class SharedIndex:
                 candidate = shown not in clean
                 entries[shown] = Entry(hash_, candidate, True, outcome.facts, error)
         entries = dict(sorted(entries.items()))
-        return cls(__version__, settings.digest(), settings.codes, entries)
+        return cls(
+            __version__, registry.digest(settings), registry.codes(settings), entries
+        )
 
     @property
     def parsed(self) -> int:
@@ -122,7 +127,7 @@ class SharedIndex:
                 f"--index {path}: written by codemods {shared.version}, "
                 f"this is {__version__}; run `codemods index` again"
             )
-        if shared.digest != settings.digest():
+        if shared.digest != registry.digest(settings):
             raise SharedIndexError(f"--index {path}: {_differs(shared, settings)}")
         return shared
 
@@ -171,7 +176,7 @@ class Foreign:
             return Scanned(results.FileResult(shown))
         if not entry.parsed:
             return None
-        if entry.facts is not None and entry.facts.name != module_name_of(path):
+        if entry.facts is not None and entry.facts.name != module_name(path):
             return None  # an __init__.py came or went: the module has another name
         outcome = results.FileResult(shown, error=entry.error)
         return Scanned(outcome, entry.facts, parsed=True, shared=True)
@@ -189,10 +194,11 @@ class Foreign:
 
 
 def _differs(shared: SharedIndex, settings: Settings) -> str:
-    if shared.codes != settings.codes:
+    codes = registry.codes(settings)
+    if shared.codes != codes:
         return (
             f"written for {', '.join(shared.codes) or 'no codemod'}, but this run "
-            f"selects {', '.join(settings.codes) or 'none'}; run `codemods index` "
+            f"selects {', '.join(codes) or 'none'}; run `codemods index` "
             "with the same --select/--ignore"
         )
     return (

@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from codemods.core.results import ExitCode
 from codemods.engine.reporting.json_report import VERSION
 from codemods.engine.reporting.terminal import Terminal
 from codemods.engine.reporting.words import plural
-from codemods.core.results import ExitCode
 
 TOTALS = ("files_scanned", "files_changed", "findings", "errors")
 _SECTION = re.compile(rb"^diff --git ", re.MULTILINE)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from codemods.core.results import FileResult, Summary
 from codemods.engine.reporting.terminal import Terminal
 from codemods.engine.reporting.words import plural
-from codemods.core.results import FileResult, Summary
 
 
 def diff(terminal: Terminal, result: FileResult) -> None:

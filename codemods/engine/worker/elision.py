@@ -7,8 +7,8 @@ module with each such body replaced by one line, ``...  # elided L40-L51``; head
 decorators, comments and everything outside those bodies stay byte for byte.
 
 A body is kept when its function is ``__init__``, or its lines spell, as a whole word,
-a word of a codemod that may run (``Codemod.kept_words``: its own words and whatever it
-reads across a class or module), a ``# noqa`` directive, or ``global`` or ``nonlocal``
+a word of a codemod that may run (its spec's ``kept_words``: its own words and whatever
+it reads across a class or module), a ``# noqa`` directive, or ``global`` or ``nonlocal``
 (which reach out of the function's own scope). When the project index's facts are
 collected too, so is a lifecycle method's (what it spawns is a fact) and a method's
 that assigns an attribute of its receiver (an attribute's type is a fact, read from
@@ -33,7 +33,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from codemods.analysis.relevance import Relevance
-from codemods.config import Settings
+from codemods.analysis.syntax import Syntax
+from codemods.core.settings import Settings
 from codemods.core.source import split_lines
 from codemods.rules import registry
 
@@ -132,7 +133,7 @@ def plan(
         # change give it its trigger words after all, the caller starts over.
         if spec.code not in codes or not (spec.code in may_run or spec.uses_index):
             continue
-        kept = spec.load().kept_words(settings, text)
+        kept = spec.body_words(settings, text)
         if kept is None:
             return None
         words.extend(kept)
@@ -144,13 +145,13 @@ def plan(
     return Plan(tuple(dict.fromkeys(words)), facts, frozenset(planned))
 
 
-def elide(text: str, wanted: Plan) -> Elided | None:
-    """``text`` with the bodies ``wanted`` does not keep elided (None: none is)."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+def elide(syntax: Syntax, wanted: Plan) -> Elided | None:
+    """The text of ``syntax`` with the bodies ``wanted`` does not keep elided (None:
+    none is, or its ``ast`` does not parse)."""
+    tree = syntax.tree
+    if tree is None:
         return None
-    lines = split_lines(text)
+    lines = split_lines(syntax.text)
     cuts = [
         cut
         for function, receiver in _candidates(tree)

@@ -11,21 +11,21 @@ import ast
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+from codemods.analysis.collect import collect_facts
+from codemods.analysis.facts import ModuleFacts
+from codemods.analysis.index import ProjectIndex, Query
 from codemods.analysis.relevance import Relevance, judge
-from codemods.config import Settings
+from codemods.analysis.syntax import Syntax
 from codemods.core.noqa import NoqaMap
 from codemods.core.results import Finding
 from codemods.core.source import LineMap, preserve
-from codemods.rules import registry
-
-if TYPE_CHECKING:
-    import libcst as cst
-    from libcst.metadata import MetadataWrapper
-
-    from codemods.analysis.facts import ModuleFacts
-    from codemods.analysis.index import ProjectIndex, Query
+from codemods.engine.worker.context import FileContext
+from codemods.rules.codemod import Environment, run_codemod
+from codemods.rules.specs import CodemodSpec
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class Transformed:
 class TransformError(Exception):
     """A codemod failed or produced text that does not parse; names the codemod."""
 
+    kind = "internal"
+
     def __init__(self, message: str, line: int = 1, col: int = 1) -> None:
         super().__init__(message)
         self.message, self.line, self.col = message, line, col
@@ -58,34 +60,28 @@ class Unplanned(Exception):
 
 
 def run_stages(
+    context: FileContext,
     original: cst.Module,
     text: str,
-    codes: Sequence[str],
-    settings: Settings,
     *,
-    module_name: str | None = None,
     index: ProjectIndex | None = None,
-    safe_only: bool = False,
-    filename: str | None = None,
-    only_triggered: bool = True,
-    relevance: Relevance | None = None,
     planned: Collection[str] | None = None,
     line_of: Callable[[int], int] | None = None,
 ) -> Transformed:
-    """Run the codemods ``codes`` over ``text``, parsed as ``original`` (which stays
-    untouched, so a kept tree can be transformed again with a fuller index).
+    """Run the job's codemods over ``text`` (the text of ``context``, or its elided
+    form), parsed as ``original`` (which stays untouched, so a kept tree can be
+    transformed again with a fuller index).
 
-    With ``only_triggered``, a codemod that could not apply is not run: one that
-    ``relevance`` (what the text's ``ast`` says, worked out here when None) rules out,
-    even given any answers of the project index; once an earlier codemod changed the
-    text, what the new text's ``ast`` says decides. And a codemod that runs skips the
-    functions whose lines spell none of its words (``Codemod.spells``). ``planned``:
-    the codemods an elided ``text`` was made for (``Unplanned`` for any other), and
-    ``line_of`` its lines in the whole text's, for the facts."""
-    from libcst.metadata import MetadataWrapper
-
-    from codemods.rules.codemod import Environment, run_codemod
-
+    With the prefilter, a codemod that could not apply is not run: one that the
+    context's relevance (what the text's ``ast`` says) rules out, even given any
+    answers of the project index; once an earlier codemod changed the text, what the
+    new text's ``ast`` says decides. And a codemod that runs skips the functions whose
+    lines spell none of its words (``Codemod.spells``). ``planned``: the codemods an
+    elided ``text`` was made for (``Unplanned`` for any other), and ``line_of`` its
+    lines in the whole text's, for the facts."""
+    job = context.job
+    settings, only_triggered = job.settings, job.prefilter
+    relevance = context.relevance
     module = original
     stage_text = text
     back_to_original: list[LineMap] = []
@@ -93,16 +89,12 @@ def run_stages(
     changed_by: list[str] = []
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     facts = None
-    if index is None and any(spec.uses_index for spec in _selected(codes)):
-        facts, index = local_index(
-            wrapper, text, settings, module_name, filename, line_of
-        )
+    if index is None and job.uses_index:
+        facts, index = local_index(context, wrapper, text, line_of)
     # One noqa map of the original text, asked through each stage's line maps: it
     # learns which directives suppressed something (TG100 reports the others).
     noqa = NoqaMap.of(text)
-    if only_triggered and relevance is None:
-        relevance = judge(text, codes, settings)
-    for spec in _selected(codes):
+    for spec in job.specs:
         if only_triggered and not _triggered(spec, relevance):
             # Selected and certain to find nothing: it counts as run (for TG100).
             noqa.stage(spec.code, back_to_original)
@@ -112,15 +104,15 @@ def run_stages(
         environment = Environment(
             settings,
             noqa=noqa.stage(spec.code, back_to_original),
-            module_name=module_name,
+            module_name=context.module_name,
             index=index,
-            safe_only=safe_only,
+            safe_only=job.safe_only,
             # With the text, a codemod skips the functions that spell none of its
             # words; without it (nothing skipped), every node is visited.
             text=stage_text if only_triggered else None,
         )
         try:
-            updated = run_codemod(spec.load(), wrapper, environment, filename)
+            updated = run_codemod(spec.load(), wrapper, environment, context.filename)
         except RecursionError:
             raise TransformError(f"{spec.code} gave up: too deeply nested") from None
         except Exception as exc:
@@ -138,7 +130,7 @@ def run_stages(
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         if only_triggered:
             # What the new text's `ast` says now decides for the codemods after it.
-            relevance = judge(stage_text, codes, settings)
+            relevance = judge(Syntax(stage_text), job.specs, settings)
 
     queries = () if facts is None or index is None else tuple(index.log or ())
     if not changed_by:
@@ -150,7 +142,7 @@ def run_stages(
     )
 
 
-def _triggered(spec: registry.CodemodSpec, relevance: Relevance | None) -> bool:
+def _triggered(spec: CodemodSpec, relevance: Relevance | None) -> bool:
     """Whether a codemod may act on the text ``relevance`` judged (not judged: yes)."""
     if relevance is None:
         return True
@@ -158,36 +150,29 @@ def _triggered(spec: registry.CodemodSpec, relevance: Relevance | None) -> bool:
     return spec.code in wanted
 
 
-def _selected(codes: Sequence[str]) -> list[registry.CodemodSpec]:
-    return [spec for spec in registry.CODEMODS if spec.code in codes]
-
-
 def local_index(
+    context: FileContext,
     wrapper: MetadataWrapper,
     text: str,
-    settings: Settings,
-    module_name: str | None,
-    filename: str | None,
     line_of: Callable[[int], int] | None = None,
 ) -> tuple[ModuleFacts, ProjectIndex]:
     """The module's facts, and a recording index of them alone (on the wrapper the
-    first codemod reuses, so scope analysis runs once); ``line_of`` tells the lines of
-    ``text`` (an elided one) in the whole text's."""
-    from codemods.analysis.collect import collect_facts
-    from codemods.analysis.index import IndexScope, ProjectIndex
-
+    first codemod reuses, so scope analysis runs once); ``text`` is the text of
+    ``context`` or its elided form, whose lines ``line_of`` tells in the whole text's."""
+    job, filename = context.job, context.filename
     facts = collect_facts(
         wrapper,
-        module_name=module_name or "__main__",
-        settings=settings,
+        module_name=context.module_name or "__main__",
+        settings=job.settings,
         noqa=NoqaMap.of(text),
         path=filename or "",
         is_package=filename is not None and Path(filename).name == "__init__.py",
         text=text,
+        gains=job.gains,
     )
     if line_of is not None:
         facts = facts.relined(line_of)
-    return facts, ProjectIndex.build([facts], IndexScope.of(settings), record=True)
+    return facts, ProjectIndex.build([facts], job.index_scope, record=True)
 
 
 def _to_original(findings: Sequence[Finding], maps: Sequence[LineMap]) -> list[Finding]:

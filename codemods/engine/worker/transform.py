@@ -13,13 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import partial
-from typing import TYPE_CHECKING
 
-from codemods.analysis.relevance import Relevance, judge
-from codemods.config import Settings
-from codemods.engine.worker import elision
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+from codemods.analysis.facts import ModuleFacts
+from codemods.analysis.index import ProjectIndex
+from codemods.core.settings import Settings
 from codemods.core.source import SourceError, syntax_error
+from codemods.engine.job import Job
+from codemods.engine.worker import elision
+from codemods.engine.worker.context import FileContext
 from codemods.engine.worker.stages import (
     Transformed,
     TransformError,
@@ -29,24 +33,6 @@ from codemods.engine.worker.stages import (
     moved,
     run_stages,
 )
-from codemods.rules import registry
-
-if TYPE_CHECKING:
-    import libcst as cst
-
-    from codemods.analysis.facts import ModuleFacts
-    from codemods.analysis.index import ProjectIndex
-
-__all__ = [
-    "Parsed",
-    "TransformError",
-    "Transformed",
-    "module_facts",
-    "parse_for",
-    "parse_text",
-    "transform_module",
-    "transform_text",
-]
 
 
 @dataclass(frozen=True)
@@ -74,36 +60,25 @@ def transform_text(
     safe_only: bool = False,
     filename: str | None = None,
     only_triggered: bool = True,
-    relevance: Relevance | None = None,
 ) -> Transformed:
-    """Parse ``text`` once and run the codemods ``codes`` over it, in registry order.
+    """Parse ``text`` once and run the codemods ``codes`` over it, in registry order:
+    what a worker does with a file's text, for a text given as such.
 
     Without an ``index``, codemods that ask one get the module's own (a local index).
-    Raises ``SourceError`` when the text does not parse and ``TransformError`` when a
-    codemod fails or its output does not parse.
+    ``only_triggered`` False runs every codemod over every function (no prefilter, no
+    elision). Raises ``SourceError`` when the text does not parse and
+    ``TransformError`` when a codemod fails or its output does not parse.
     """
-    if only_triggered and relevance is None:
-        relevance = judge(text, codes, settings)
-    facts = index is None and any(
-        spec.uses_index for spec in registry.CODEMODS if spec.code in codes
-    )
+    job = Job(settings, safe_only=safe_only, prefilter=only_triggered, only=tuple(codes))
+    context = FileContext(job, text, filename, module_name)
+    facts = index is None and job.uses_index
     return transform_module(
-        parse_for(text, codes, settings, relevance=relevance, facts=facts),
-        codes,
-        settings,
-        module_name=module_name,
-        index=index,
-        safe_only=safe_only,
-        filename=filename,
-        only_triggered=only_triggered,
-        relevance=relevance,
+        context, parse_for(context, codes=job.codes, facts=facts), index
     )
 
 
 def parse_text(text: str) -> cst.Module:
     """The LibCST tree of ``text``; ``SourceError`` if it does not parse."""
-    import libcst as cst
-
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
@@ -113,18 +88,12 @@ def parse_text(text: str) -> cst.Module:
         raise SourceError("parse", "too deeply nested for LibCST to parse") from None
 
 
-def parse_for(
-    text: str,
-    codes: Sequence[str],
-    settings: Settings,
-    *,
-    relevance: Relevance | None,
-    facts: bool,
-) -> Parsed:
-    """``text`` parsed for the codemods ``codes`` (and the facts, with ``facts``):
-    elided where ``relevance`` shows bodies none of them could touch."""
-    wanted = elision.plan(codes, settings, text, relevance, facts=facts)
-    elided = None if wanted is None else elision.elide(text, wanted)
+def parse_for(context: FileContext, *, codes: Sequence[str], facts: bool) -> Parsed:
+    """The text of ``context`` parsed for the codemods ``codes`` (and the facts, with
+    ``facts``): elided where its relevance shows bodies none of them could touch."""
+    text, settings = context.text, context.job.settings
+    wanted = elision.plan(codes, settings, text, context.relevance, facts=facts)
+    elided = None if wanted is None else elision.elide(context.syntax, wanted)
     if elided is not None:
         try:
             return Parsed(text, parse_text(elided.text), elided, wanted)
@@ -134,38 +103,20 @@ def parse_for(
 
 
 def transform_module(
-    parsed: Parsed,
-    codes: Sequence[str],
-    settings: Settings,
-    *,
-    module_name: str | None = None,
-    index: ProjectIndex | None = None,
-    safe_only: bool = False,
-    filename: str | None = None,
-    only_triggered: bool = True,
-    relevance: Relevance | None = None,
+    context: FileContext, parsed: Parsed, index: ProjectIndex | None
 ) -> Transformed:
-    """Run the codemods ``codes`` over the already ``parsed`` text (whose tree stays
-    untouched, so a kept tree can be transformed again with a fuller index); see
-    ``stages.run_stages``."""
-    stages = partial(
-        run_stages,
-        codes=codes,
-        settings=settings,
-        module_name=module_name,
-        index=index,
-        safe_only=safe_only,
-        filename=filename,
-        only_triggered=only_triggered,
-        relevance=relevance,
-    )
+    """Run the job's codemods over the already ``parsed`` text of ``context`` (whose
+    tree stays untouched, so a kept tree can be transformed again with a fuller
+    index); see ``stages.run_stages``."""
     elided, plan = parsed.elided, parsed.plan
     if elided is not None and plan is not None:
         asked = _Asked(index)
         try:
-            outcome = stages(
+            outcome = run_stages(
+                context,
                 parsed.module,
                 elided.text,
+                index=index,
                 planned=plan.planned,
                 line_of=elided.whole_line,
             )
@@ -176,21 +127,17 @@ def transform_module(
             pass  # made again from the whole text, which says what went wrong
         asked.forget()
         parsed = parsed.whole
-    return stages(parsed.module, parsed.text)
+    return run_stages(context, parsed.module, parsed.text, index=index)
 
 
-def module_facts(
-    parsed: Parsed, settings: Settings, module_name: str | None, filename: str | None
-) -> ModuleFacts:
+def module_facts(context: FileContext, parsed: Parsed) -> ModuleFacts:
     """The facts of an already parsed text, without running any codemod (a file
     another shard reports, scanned for the project index only)."""
-    from libcst.metadata import MetadataWrapper
-
     wrapper = MetadataWrapper(parsed.module, unsafe_skip_copy=True)
     elided = parsed.elided
     text = parsed.text if elided is None else elided.text
     line_of = None if elided is None else elided.whole_line
-    facts, _ = local_index(wrapper, text, settings, module_name, filename, line_of)
+    facts, _ = local_index(context, wrapper, text, line_of)
     return facts
 
 

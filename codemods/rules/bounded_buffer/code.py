@@ -10,8 +10,8 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from codemods.rules.bounded_buffer.names import BufferNames
 from codemods.cst.build import render_call
+from codemods.rules.bounded_buffer.names import BufferNames
 
 UNIT = "    "
 

@@ -9,7 +9,11 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.metadata import PositionProvider
 
-from codemods.rules.codemod import Environment, Example
+from codemods.cst.build import fresh_name
+from codemods.cst.imports import bound_module_name, ensure_import
+from codemods.cst.names import names_used
+from codemods.cst.place import insert_after_imports
+from codemods.cst.scopes import ClassScope
 from codemods.rules.bounded_buffer.code import BufferCode
 from codemods.rules.bounded_buffer.drains import Drain
 from codemods.rules.bounded_buffer.plan import Context, Plan, plan
@@ -21,15 +25,13 @@ from codemods.rules.bounded_buffer.rewrite import (
     replace_line,
     restructured,
 )
+from codemods.rules.bounded_buffer.spec import SPEC
 from codemods.rules.bounded_buffer.uses import collect_uses, declarations, walk
-from codemods.cst.build import fresh_name
-from codemods.cst.imports import bound_module_name, ensure_import
-from codemods.cst.matchers import ClassScope, names_used
+from codemods.rules.codemod import Environment
 from codemods.rules.scope_tracking import ScopeTracking
-from codemods.cst.spawn_code import insert_after_imports
 
 
-class BoundedBuffer(ScopeTracking, code="TG004"):
+class BoundedBuffer(ScopeTracking, spec=SPEC):
     """Bound a list buffer and flush it without holding its lock or losing entries.
 
     ## What it does
@@ -65,163 +67,6 @@ class BoundedBuffer(ScopeTracking, code="TG004"):
     capacity is reported and left alone. A class without any ``async with`` holds no
     such buffer and is not looked at.
     """
-
-    DESCRIPTION = "Bound in-memory list buffers and flush them without losing entries"
-    FIX_SAFETY = "unsafe"
-    EXAMPLES = (
-        Example(
-            "A buffer drained under its lock",
-            """
-            import asyncio
-            import logging
-
-            logger = logging.getLogger(__name__)
-
-
-            class Outbox:
-                def __init__(self, config: Config, store: Store) -> None:
-                    self.config = config
-                    self.store = store
-                    self._lock = asyncio.Lock()
-                    self.messages: list[str] = []
-
-                async def send(self, message: str) -> None:
-                    async with self._lock:
-                        self.messages.append(message)
-
-                async def flush(self) -> None:
-                    async with self._lock:
-                        if not self.messages:
-                            return
-                        batch = list(self.messages)
-                        self.messages.clear()
-                        await self.store.write(batch)
-            """,
-            '''
-            import asyncio
-            import collections
-            import logging
-            import time
-
-            logger = logging.getLogger(__name__)
-
-
-            class Outbox:
-                def __init__(self, config: Config, store: Store) -> None:
-                    self.config = config
-                    self.store = store
-                    self._lock = asyncio.Lock()
-                    self._messages: collections.deque[str] = collections.deque(
-                        maxlen=self.config.max_memory_entries
-                    )
-                    self._messages_room = asyncio.Condition(self._lock)
-                    self._messages_unsaved = 0
-                    self.dropped_messages = 0
-                    self._last_drop_warning = float("-inf")
-
-                @property
-                def messages(self) -> list[str]:
-                    """The messages not yet written, oldest first (a copy)."""
-                    return list(self._messages)
-
-                async def send(self, message: str) -> None:
-                    async with self._lock:
-                        await self._append_message(message)
-
-                async def _append_message(self, message: str) -> None:
-                    """Buffer *message*; the caller holds ``_lock``.
-
-                    At capacity, wait a bounded time for room; only if storage has not caught up by
-                    then is the oldest message dropped.
-                    """
-                    capacity = self.config.max_memory_entries
-                    if self._messages_unsaved >= capacity:
-                        try:
-                            async with asyncio.timeout(30.0):
-                                await self._messages_room.wait_for(
-                                    lambda: self._messages_unsaved < capacity
-                                )
-                        except TimeoutError:
-                            if len(self._messages) >= capacity:
-                                self._drop_messages([self._messages.popleft()])
-                    self._messages.append(message)
-                    self._messages_unsaved += 1
-
-                async def _settle_messages(self, batch: list[str], failed: bool) -> None:
-                    """Account for a batch a flush took out of the buffer.
-
-                    Written, its room is free again. Failed, it goes back in front of the newer
-                    messages, in order; only what no longer fits is dropped, oldest first.
-                    """
-                    async with self._lock:
-                        if failed:
-                            room = self.config.max_memory_entries - len(self._messages)
-                            overflow = max(0, len(batch) - room)
-                            self._drop_messages(batch[:overflow])
-                            self._messages.extendleft(reversed(batch[overflow:]))
-                        else:
-                            self._messages_unsaved -= len(batch)
-                        self._messages_room.notify_all()
-
-                def _drop_messages(self, dropped: list[str]) -> None:
-                    """Count messages lost to a full buffer, warning at most once an interval."""
-                    if not dropped:
-                        return
-                    self._messages_unsaved -= len(dropped)
-                    self.dropped_messages += len(dropped)
-                    now = time.monotonic()
-                    if now - self._last_drop_warning >= 10.0:
-                        self._last_drop_warning = now
-                        logger.warning(
-                            "Outbox.messages full and storage failing: "
-                            "dropped %d oldest messages (%d in total)",
-                            len(dropped),
-                            self.dropped_messages,
-                        )
-
-                async def flush(self) -> None:
-                    async with self._lock:
-                        if not self._messages:
-                            return
-                        batch = list(self._messages)
-                        self._messages.clear()
-
-                    flush_failed = True
-                    try:
-                        await self.store.write(batch)
-                        flush_failed = False
-                    finally:
-                        await self._settle_messages(batch, flush_failed)
-            ''',
-        ),
-        Example(
-            "A buffer that is also indexed (reported, not changed)",
-            """
-            import asyncio
-
-
-            class Outbox:
-                def __init__(self, config: Config) -> None:
-                    self.config = config
-                    self._lock = asyncio.Lock()
-                    self.pending: list[str] = []
-
-                async def send(self, message: str) -> None:
-                    async with self._lock:
-                        self.pending.append(message)
-
-                def newest(self) -> str:
-                    return self.pending[-1]
-
-                async def flush(self) -> None:
-                    async with self._lock:
-                        batch = list(self.pending)
-                        self.pending.clear()
-                        await write(batch)
-            """,
-            None,
-        ),
-    )
 
     def __init__(
         self, context: CodemodContext, environment: Environment | None = None

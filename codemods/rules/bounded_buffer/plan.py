@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from codemods.cst.build import code_of
+from codemods.cst.qualified import QualifiedNamesOf
 from codemods.rules.bounded_buffer.code import BufferCode
 from codemods.rules.bounded_buffer.drains import Drain, find_drain
 from codemods.rules.bounded_buffer.names import buffer_names
@@ -34,8 +36,6 @@ from codemods.rules.bounded_buffer.uses import (
     is_self,
     walk,
 )
-from codemods.cst.build import code_of
-from codemods.cst.matchers import QualifiedNamesOf
 
 ALIAS_USES = frozenset({READ, COPY, COMPARE})
 

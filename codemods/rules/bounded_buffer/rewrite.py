@@ -10,10 +10,10 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from codemods.cst.build import fresh_name
+from codemods.cst.names import names_used
 from codemods.rules.bounded_buffer.code import BufferCode, section_comment
 from codemods.rules.bounded_buffer.drains import Drain
-from codemods.cst.build import fresh_name
-from codemods.cst.matchers import names_used
 
 SECTION = "# -- "
 BLANK = cst.EmptyLine(indent=False)

@@ -10,8 +10,6 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import PositionProvider
 
 from codemods.analysis.families import dangling_task_group
-from codemods.config import Settings
-from codemods.rules.codemod import Environment, Example
 from codemods.cst.build import (
     add_parameter,
     code_of,
@@ -19,28 +17,19 @@ from codemods.cst.build import (
     parse_statement,
 )
 from codemods.cst.imports import bound_module_name, ensure_import
-from codemods.cst.matchers import (
-    ClassScope,
-    Dangling,
-    Frame,
-    find_dangling,
-    group_keeping,
-    names_used,
-    spawn_imports,
-    spawn_kind,
-)
+from codemods.cst.names import names_used
+from codemods.cst.scopes import ClassScope, Frame
+from codemods.cst.spawn_code import Keepers, Layout, discarded_spawn
+from codemods.cst.spawns import spawn_imports, spawn_kind
+from codemods.rules.codemod import Environment
+from codemods.rules.dangling_task.analysis import Dangling, find_dangling
+from codemods.rules.dangling_task.keeping import group_keeping, keep_in_init
+from codemods.rules.dangling_task.spec import SPEC
+from codemods.rules.dangling_task.task_names import TaskNames
 from codemods.rules.scope_tracking import ScopeTracking
-from codemods.cst.spawn_code import (
-    Keepers,
-    Layout,
-    TaskNames,
-    discarded_spawn,
-    keep_in_init,
-)
-from codemods.rules.words import SPAWNING, with_aliases
 
 
-class DanglingTask(ScopeTracking, code="TG003"):
+class DanglingTask(ScopeTracking, spec=SPEC):
     """Spawn tasks whose result is thrown away into a TaskGroup.
 
     ## What it does
@@ -72,62 +61,6 @@ class DanglingTask(ScopeTracking, code="TG003"):
     ``TaskGroup.create_task`` does not take.
     """
 
-    DESCRIPTION = "Spawn fire-and-forget tasks into a TaskGroup"
-    FIX_SAFETY = "unsafe"
-    EXAMPLES = (
-        Example(
-            "Method of a class",
-            """
-            import asyncio
-
-
-            class Runner:
-                def __init__(self) -> None:
-                    self.runs = 0
-
-                async def _run(self) -> None:
-                    await asyncio.sleep(0)
-
-                async def start(self) -> None:
-                    asyncio.create_task(self._run())
-            """,
-            """
-            import asyncio
-
-
-            class Runner:
-                def __init__(self, tg: asyncio.TaskGroup | None = None) -> None:
-                    self.runs = 0
-                    self.tg = tg
-                    self._background_tasks: set[asyncio.Task[None]] = set()
-
-                async def _run(self) -> None:
-                    await asyncio.sleep(0)
-
-                async def start(self, tg: asyncio.TaskGroup | None = None) -> None:
-                    task_group = self.tg if tg is None else tg
-                    if task_group is None:
-                        task = asyncio.create_task(self._run())
-                        self._background_tasks.add(task)
-                        task.add_done_callback(self._background_tasks.discard)
-                    else:
-                        task_group.create_task(self._run())
-            """,
-        ),
-        Example(
-            "The task is kept (not changed)",
-            """
-            import asyncio
-
-
-            async def main() -> None:
-                task = asyncio.create_task(asyncio.sleep(1))
-                await task
-            """,
-            None,
-        ),
-    )
-
     def __init__(
         self, context: CodemodContext, environment: Environment | None = None
     ) -> None:
@@ -155,15 +88,6 @@ class DanglingTask(ScopeTracking, code="TG003"):
     def visit_Module(self, node: cst.Module) -> None:
         self.asyncio_name = bound_module_name(node, "asyncio") or "asyncio"
         self.keepers.start(node)
-
-    @classmethod
-    def words(cls, settings: Settings, text: str | None) -> tuple[str, ...]:
-        return with_aliases(SPAWNING, text)
-
-    @classmethod
-    def kept_words(cls, settings: Settings, text: str | None) -> tuple[str, ...]:
-        # Whether a class already keeps a TaskGroup reads all of it (group_keeping).
-        return (*cls.words(settings, text), f"self.{settings.taskgroup_param}")
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         super().visit_ClassDef(node)

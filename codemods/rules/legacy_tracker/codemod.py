@@ -8,30 +8,20 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import PositionProvider
 
-from codemods.config import Settings
-from codemods.rules.codemod import Environment, Example
 from codemods.cst.build import fresh_name
 from codemods.cst.imports import bound_module_name, ensure_import
-from codemods.cst.matchers import (
-    Frame,
-    absolute,
-    matches_configured,
-    names_used,
-)
+from codemods.cst.names import names_used
+from codemods.cst.place import insert_before_first_use
+from codemods.cst.qualified import absolute, matches_configured
+from codemods.cst.scopes import Frame
+from codemods.cst.spawn_code import Keepers, Layout, alias_statement, discarded_spawn
+from codemods.cst.spawns import CREATE_TASK_KEYWORDS
+from codemods.rules.codemod import Environment
+from codemods.rules.legacy_tracker.spec import SPEC
 from codemods.rules.scope_tracking import ScopeTracking
-from codemods.cst.spawn_code import (
-    Keepers,
-    Layout,
-    alias_statement,
-    discarded_spawn,
-)
-from codemods.rules.words import with_aliases
-
-# What TaskGroup.create_task accepts besides the coroutine.
-CREATE_TASK_KEYWORDS = frozenset({"name", "context"})
 
 
-class LegacyTracker(ScopeTracking, code="TG001"):
+class LegacyTracker(ScopeTracking, spec=SPEC):
     """Replace calls of a legacy task tracker with ``TaskGroup.create_task``.
 
     ## What it does
@@ -56,41 +46,6 @@ class LegacyTracker(ScopeTracking, code="TG001"):
     arguments ``TaskGroup.create_task`` does not take, is reported and left alone.
     """
 
-    DESCRIPTION = "Replace legacy tracker calls with TaskGroup.create_task"
-    FIX_SAFETY = "unsafe"
-    EXAMPLES = (
-        Example(
-            "TaskGroup parameter",
-            """
-            import asyncio
-
-            from app.task_tracker import track_task
-
-
-            async def serve(tg: asyncio.TaskGroup) -> None:
-                track_task(heartbeat(), name="heartbeat")
-            """,
-            """
-            import asyncio
-
-
-            async def serve(tg: asyncio.TaskGroup) -> None:
-                tg.create_task(heartbeat(), name="heartbeat")
-            """,
-        ),
-        Example(
-            "No TaskGroup in scope (reported, not changed)",
-            """
-            from app.task_tracker import track_task
-
-
-            def schedule() -> None:
-                track_task(heartbeat())
-            """,
-            None,
-        ),
-    )
-
     def __init__(
         self, context: CodemodContext, environment: Environment | None = None
     ) -> None:
@@ -113,16 +68,6 @@ class LegacyTracker(ScopeTracking, code="TG001"):
     def visit_Module(self, node: cst.Module) -> None:
         self.asyncio_name = bound_module_name(node, "asyncio") or "asyncio"
         self.keepers.start(node)
-
-    @classmethod
-    def words(cls, settings: Settings, text: str | None) -> tuple[str, ...]:
-        trackers = (name.rpartition(".")[2] for name in settings.trackers)
-        return with_aliases(trackers, text)
-
-    @classmethod
-    def kept_words(cls, settings: Settings, text: str | None) -> tuple[str, ...]:
-        # Without `import asyncio`, whether code uses `asyncio.` reads the module.
-        return (*cls.words(settings, text), "asyncio")
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         if len(node.body) == 1 and m.matches(node.body[0], m.Expr(value=m.Call())):
@@ -301,28 +246,3 @@ def _import_source(node: cst.ImportFrom) -> str:
     return "." * len(node.relative) + (
         "" if node.module is None else _code(node.module)
     )
-
-
-def insert_before_first_use(
-    function: cst.FunctionDef, statement: cst.BaseStatement, name: str
-) -> cst.FunctionDef:
-    """Insert ``statement`` before the first body statement that calls ``name``.
-
-    The statement takes over that statement's leading blank lines and comments.
-    """
-    body = function.body
-    if not isinstance(body, cst.IndentedBlock):
-        return function
-    statements = list(body.body)
-    for index, current in enumerate(statements):
-        if m.findall(current, m.Call(func=m.Name(name))):
-            assert isinstance(
-                current, (cst.SimpleStatementLine, cst.BaseCompoundStatement)
-            )
-            assert isinstance(statement, cst.SimpleStatementLine)
-            statements[index] = current.with_changes(leading_lines=[])
-            statements.insert(
-                index, statement.with_changes(leading_lines=current.leading_lines)
-            )
-            return function.with_changes(body=body.with_changes(body=statements))
-    return function

@@ -6,14 +6,12 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 
-from codemods.config import Settings
-from codemods.rules.codemod import Example
 from codemods.cst.build import with_keyword
 from codemods.rules.indexed import IndexedCodemod
-from codemods.rules.words import TASKGROUP_WORDS, with_aliases
+from codemods.rules.lifespan_taskgroup.spec import SPEC
 
 
-class LifespanTaskgroup(IndexedCodemod, code="TG005"):
+class LifespanTaskgroup(IndexedCodemod, spec=SPEC):
     """Pass the TaskGroup in scope to the components that accept one.
 
     ## What it does
@@ -39,62 +37,6 @@ class LifespanTaskgroup(IndexedCodemod, code="TG005"):
     the TaskGroup outlives the component (a short-lived group would cancel or wait for
     long-running workers). Calls passing ``*args``/``**kwargs`` are left alone.
     """
-
-    DESCRIPTION = "Pass the TaskGroup in scope to callees that accept one"
-    FIX_SAFETY = "unsafe"
-    EXAMPLES = (
-        Example(
-            "Lifespan passing its TaskGroup down",
-            """
-            import asyncio
-
-
-            class Manager:
-                async def initialize(self, tg: asyncio.TaskGroup | None = None) -> None:
-                    await asyncio.sleep(0)
-
-
-            async def lifespan(manager: Manager) -> None:
-                async with asyncio.TaskGroup() as bg_tasks:
-                    await manager.initialize()
-            """,
-            """
-            import asyncio
-
-
-            class Manager:
-                async def initialize(self, tg: asyncio.TaskGroup | None = None) -> None:
-                    await asyncio.sleep(0)
-
-
-            async def lifespan(manager: Manager) -> None:
-                async with asyncio.TaskGroup() as bg_tasks:
-                    await manager.initialize(tg=bg_tasks)
-            """,
-        ),
-        Example(
-            "A callee without a TaskGroup parameter (not changed)",
-            """
-            import asyncio
-
-
-            async def warm_up() -> None:
-                await asyncio.sleep(0)
-
-
-            async def lifespan() -> None:
-                async with asyncio.TaskGroup():
-                    await warm_up()
-            """,
-            None,
-        ),
-    )
-
-    @classmethod
-    def words(cls, settings: Settings, text: str | None) -> tuple[str, ...]:
-        # Only a function holding a TaskGroup (its parameter, its `async with`) has
-        # calls to pass one to.
-        return with_aliases(TASKGROUP_WORDS, text)
 
     def leave_Call(
         self, original_node: cst.Call, updated_node: cst.Call

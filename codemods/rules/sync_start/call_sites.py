@@ -12,10 +12,10 @@ import libcst.matchers as m
 from libcst.codemod import CodemodContext
 
 from codemods.analysis.families import LifecycleCall
-from codemods.rules.codemod import Environment
 from codemods.cst.build import code_of, with_keyword
+from codemods.cst.scopes import Frame
+from codemods.rules.codemod import Environment
 from codemods.rules.indexed import IndexedCodemod
-from codemods.cst.matchers import Frame
 
 
 class AwaitingCallSites(IndexedCodemod):

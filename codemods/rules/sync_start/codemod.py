@@ -9,37 +9,27 @@ from libcst.codemod import CodemodContext
 from libcst.metadata import PositionProvider
 
 from codemods.analysis.families import Lifecycle
-from codemods.config import Settings
-from codemods.rules.sync_start.call_sites import AwaitingCallSites
-from codemods.rules.codemod import Environment, Example
 from codemods.cst.build import (
     add_parameter,
     code_of,
     fresh_name,
 )
 from codemods.cst.imports import bound_module_name, ensure_import
-from codemods.cst.spawns import (
-    event_loops,
-    spawn_call_kind,
+from codemods.cst.names import names_used, parameter_names
+from codemods.cst.place import insert_before_first_use
+from codemods.cst.scopes import Frame
+from codemods.cst.spawn_code import Keepers, Layout, alias_statement, discarded_spawn
+from codemods.cst.spawns import event_loops, spawn_call_kind, unsupported_spawn
+from codemods.rules.codemod import Environment
+from codemods.rules.sync_start.call_sites import AwaitingCallSites
+from codemods.rules.sync_start.loop_checks import (
     without_loop_checks,
     without_unused_loops,
 )
-from codemods.cst.matchers import (
-    Frame,
-    names_used,
-    parameter_names,
-    unsupported_spawn,
-)
-from codemods.cst.spawn_code import (
-    Keepers,
-    Layout,
-    alias_statement,
-    discarded_spawn,
-)
-from codemods.rules.legacy_tracker.codemod import insert_before_first_use
+from codemods.rules.sync_start.spec import SPEC
 
 
-class SyncStart(AwaitingCallSites, code="TG002"):
+class SyncStart(AwaitingCallSites, spec=SPEC):
     """Make a lifecycle method that starts background tasks async, taking a TaskGroup.
 
     ## What it does
@@ -74,65 +64,6 @@ class SyncStart(AwaitingCallSites, code="TG002"):
     carries the same group, ``TG002:<module>.<Class>.<method>``.
     """
 
-    DESCRIPTION = "Make lifecycle methods that spawn tasks async, taking a TaskGroup"
-    FIX_SAFETY = "unsafe"
-    EXAMPLES = (
-        Example(
-            "Lifecycle method and its caller",
-            """
-            import asyncio
-
-
-            class Heartbeat:
-                def __init__(self) -> None:
-                    self._task: asyncio.Task[None] | None = None
-
-                async def _beat(self) -> None:
-                    await asyncio.sleep(1)
-
-                def start(self) -> None:
-                    self._task = asyncio.create_task(self._beat())
-
-
-            async def main() -> None:
-                async with asyncio.TaskGroup() as tg:
-                    Heartbeat().start()
-            """,
-            """
-            import asyncio
-
-
-            class Heartbeat:
-                def __init__(self) -> None:
-                    self._task: asyncio.Task[None] | None = None
-
-                async def _beat(self) -> None:
-                    await asyncio.sleep(1)
-
-                async def start(self, tg: asyncio.TaskGroup | None = None) -> None:
-                    spawn = asyncio.create_task if tg is None else tg.create_task
-                    self._task = spawn(self._beat())
-
-
-            async def main() -> None:
-                async with asyncio.TaskGroup() as tg:
-                    await Heartbeat().start(tg=tg)
-            """,
-        ),
-        Example(
-            "A thread's start (not changed)",
-            """
-            import threading
-
-
-            def serve() -> None:
-                worker = threading.Thread(target=print)
-                worker.start()
-            """,
-            None,
-        ),
-    )
-
     def __init__(
         self, context: CodemodContext, environment: Environment | None = None
     ) -> None:
@@ -155,11 +86,6 @@ class SyncStart(AwaitingCallSites, code="TG002"):
         super().visit_Module(node)
         self.asyncio_name = bound_module_name(node, "asyncio") or "asyncio"
         self.keepers.start(node)
-
-    @classmethod
-    def words(cls, settings: Settings, text: str | None) -> tuple[str, ...]:
-        # A lifecycle method spells its name, and so does every call of one.
-        return settings.lifecycle_methods
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         owner = self.class_name()

@@ -9,15 +9,13 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from codemods.config import Settings
 from codemods.core.noqa import remove_codes
 from codemods.rules import registry
-from codemods.rules.codemod import Codemod, Example
+from codemods.rules.codemod import Codemod
+from codemods.rules.unused_noqa.spec import SPEC
 
-KNOWN = frozenset(spec.code for spec in registry.CODEMODS)
 
-
-class UnusedNoqa(Codemod, code="TG100"):
+class UnusedNoqa(Codemod, spec=SPEC):
     """Remove ``# noqa`` codes of this tool that no longer suppress anything.
 
     ## What it does
@@ -37,36 +35,7 @@ class UnusedNoqa(Codemod, code="TG100"):
     this run. Put ``TG100`` in the directive to keep a code anyway.
     """
 
-    DESCRIPTION = "Remove `# noqa` codes that suppress nothing"
-    FIX_SAFETY = "safe"
     METADATA_DEPENDENCIES = (PositionProvider,)
-    EXAMPLES = (
-        Example(
-            "A code no codemod has",
-            """
-            async def serve(tg: asyncio.TaskGroup) -> None:
-                tg.create_task(heartbeat())  # noqa: TG010
-            """,
-            """
-            async def serve(tg: asyncio.TaskGroup) -> None:
-                tg.create_task(heartbeat())
-            """,
-        ),
-        Example(
-            "Other tools' codes and a bare noqa",
-            """
-            import os  # noqa: F401
-            value = compute()  # noqa
-            """,
-            None,
-        ),
-    )
-
-    @classmethod
-    def kept_words(cls, settings: Settings, text: str | None) -> tuple[str, ...]:
-        # Only directives matter, and LibCST is always given a body that holds one.
-        return ()
-
     def leave_TrailingWhitespace(
         self,
         original_node: cst.TrailingWhitespace,
@@ -96,12 +65,13 @@ class UnusedNoqa(Codemod, code="TG100"):
     def _fixed(self, comment: cst.Comment) -> str | None:
         """The comment without its unused codes (None: nothing left of it)."""
         line = self.get_metadata(PositionProvider, comment).start.line
-        unused = self.env.noqa.unused(line, comment.value, KNOWN)
+        known = frozenset(spec.code for spec in registry.CODEMODS)
+        unused = self.env.noqa.unused(line, comment.value, known)
         if not unused:
             return comment.value
         reasons = [
             f"{code} suppresses nothing here"
-            if code in KNOWN
+            if code in known
             else f"{code} is no codemod's code"
             for code in unused
         ]

@@ -1,0 +1,23 @@
+"""The asyncio names the codemods look for, written once: as words (what the bytes
+and ``ast`` prefilters, and a function's lines, must spell) and as qualified names
+(what LibCST's scope analysis resolves a call or an annotation to)."""
+
+from __future__ import annotations
+
+# The functions that spawn a task, by their own name.
+SPAWN_FUNCTIONS = ("create_task", "ensure_future")
+TASKGROUP = "TaskGroup"
+RUNNING_LOOP_GETTER = "get_running_loop"
+
+TASKGROUP_NAMES = frozenset({"asyncio.TaskGroup", "asyncio.taskgroups.TaskGroup"})
+SPAWN_FUNCTION_NAMES = frozenset(
+    f"{module}.{function}"
+    for module in ("asyncio", "asyncio.tasks")
+    for function in SPAWN_FUNCTIONS
+)
+RUNNING_LOOP_GETTERS = frozenset(
+    {"asyncio.get_running_loop", "asyncio.events.get_running_loop"}
+)
+# Either gives the loop a spawn inside a coroutine runs in.
+LOOP_GETTERS = RUNNING_LOOP_GETTERS | {"asyncio.get_event_loop"}
+LOCKS = frozenset({"asyncio.Lock", "asyncio.locks.Lock"})

@@ -1,0 +1,46 @@
+"""What a run is configured to do: the ``Settings`` every layer reads, and the error
+that bad configuration raises.
+
+Plain values only: which codemods the selection means, and each codemod's options at
+their defaults, are the registry's to say (``codemods.rules.registry``); reading and
+checking ``[tool.codemods]`` is ``codemods.config``'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class ConfigError(Exception):
+    """Invalid configuration or usage; the CLI prints it and exits with 2."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to know, picklable so workers receive it whole."""
+
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    jobs: int | None = None
+    trackers: tuple[str, ...] = ("track_task",)
+    lifecycle_methods: tuple[str, ...] = ("start",)
+    taskgroup_param: str = "tg"
+    line_length: int = 88
+    cache_dir: str = ".codemods_cache"
+    # Per-codemod options by code, as configured (``codemods.config`` fills in every
+    # declared option; a codemod reads a missing one at its default).
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    validate: Mapping[str, Any] = field(default_factory=dict)
+    # Where the configuration came from; relative paths in it are relative to `root`.
+    config_path: str | None = None
+    root: str = "."
+
+    @property
+    def tracker_names(self) -> tuple[str, ...]:
+        """The last component of each configured tracker (``app.jobs.track_task`` ->
+        ``track_task``): what a call of one must spell."""
+        return tuple(name.rpartition(".")[2] for name in self.trackers)

@@ -1,0 +1,94 @@
+"""Reading one file of a run: its bytes once, whether they spell what is wanted, then
+decoded as Python decodes it. Both sides read files: a worker before it parses, and
+the parent of a small run, which sorts out the files that spell no trigger word itself.
+Nothing here prints; a file that cannot be read or decoded gets its ``FileError``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from codemods.core.results import FileError, FileResult
+from codemods.core.source import (
+    Decoded,
+    SourceError,
+    check_nesting,
+    check_size,
+    decode,
+)
+from codemods.engine.cache import Stamp, stamp_of
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A file read and decoded; ``stat`` is what a write must still find on disk."""
+
+    path: Path
+    shown: str
+    decoded: Decoded
+    stat: os.stat_result
+
+
+class Failure(Protocol):
+    """Why a file has no result but an error (``SourceError``, ``TransformError``)."""
+
+    kind: str
+    message: str
+    line: int
+    col: int
+
+
+def spells_any(words: Sequence[bytes]) -> Callable[[bytes], bool]:
+    """Whether a file's bytes contain one of ``words`` (the trigger prefilter)."""
+    return lambda raw: any(word in raw for word in words)
+
+
+def spells_identifier(words: Sequence[bytes]) -> Callable[[bytes], bool]:
+    """Whether a file's bytes contain one of ``words`` as a whole identifier."""
+    alternatives = b"|".join(re.escape(word) for word in sorted(words))
+    pattern = re.compile(rb"(?<![\w])(?:" + alternatives + rb")(?![\w])")
+    return lambda raw: pattern.search(raw) is not None
+
+
+def load_file(
+    path: Path,
+    shown: str,
+    wanted: Callable[[bytes], bool] | None,
+    stamps: dict[Path, Stamp] | None = None,
+) -> Loaded | FileResult:
+    """The file decoded, or its result: clean when ``wanted`` does not want its bytes
+    (None: take it whatever it holds), an error when it cannot be read or decoded.
+    With ``stamps``, the stamp of the bytes read is recorded there (for the cache)."""
+    try:
+        with path.open("rb") as handle:
+            stat_at_read = os.fstat(handle.fileno())
+            raw = handle.read()
+    except OSError as exc:
+        return FileResult(shown, error=FileError("read", _os_reason(exc)))
+    if stamps is not None:
+        stamps[path] = stamp_of(raw, stat_at_read)
+    if wanted is not None and not wanted(raw):
+        return FileResult(shown)
+    try:
+        check_size(raw)
+        decoded = decode(raw)
+        check_nesting(raw)
+    except SourceError as exc:
+        return error_result(shown, exc)
+    return Loaded(path, shown, decoded, stat_at_read)
+
+
+def error_result(shown: str, failure: Failure) -> FileResult:
+    return FileResult(
+        shown, error=FileError(failure.kind, failure.message, failure.line, failure.col)
+    )
+
+
+def _os_reason(exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    return "is a directory" if isinstance(exc, IsADirectoryError) else reason.lower()

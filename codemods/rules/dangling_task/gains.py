@@ -1,0 +1,33 @@
+"""TG003's hook into the project index: which functions, and which classes'
+``__init__``, its fixes give the TaskGroup parameter (``analysis/gains.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from codemods.analysis.gains import CallFilter, GainHook
+from codemods.cst.qualified import QualifiedNamesOf
+from codemods.rules.dangling_task.analysis import dangling_spawns, gains_taskgroup
+from codemods.rules.dangling_task.keeping import group_keeping
+
+
+def _constructor(
+    node: cst.ClassDef,
+    methods: Sequence[cst.FunctionDef],
+    resolve: QualifiedNamesOf,
+    param: str,
+    suppressed: CallFilter,
+) -> tuple[str, ...]:
+    keeping = group_keeping(node, resolve, param)
+    if keeping is None or not keeping[0]:
+        return ()
+    return tuple(
+        method.name.value
+        for method in methods
+        if any(not suppressed(call) for call in dangling_spawns(method, resolve, param))
+    )
+
+
+GAINS = GainHook("TG003", gains_taskgroup, _constructor)

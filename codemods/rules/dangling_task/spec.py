@@ -1,0 +1,65 @@
+"""TG003 dangling-task, as the engine knows it without LibCST (see ``codemod.py``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from codemods.analysis.relevance import Seen
+from codemods.core.asyncio_names import SPAWN_FUNCTIONS
+from codemods.core.settings import Settings
+from codemods.rules.specs import CodemodSpec, Option, encoded, with_aliases
+
+if TYPE_CHECKING:  # it imports LibCST, which the specs never do at run time
+    from codemods.analysis.gains import GainHook
+
+
+def triggers(settings: Settings) -> tuple[bytes, ...]:
+    """``create_task`` / ``ensure_future``: a spawn must spell one of them."""
+    return encoded(SPAWN_FUNCTIONS)
+
+
+def relevant(seen: Seen, settings: Settings) -> bool:
+    """A thrown-away spawn TG003 can resolve (``Seen.spawns``): not
+    ``self.loop.create_task`` nor ``group.create_task``. Also where the TaskGroup
+    parameters come from that TG003 adds and other files' calls then pass (TG005)."""
+    return any(seen.spawns(func) for func in seen.discarded)
+
+
+def words(settings: Settings, text: str | None) -> tuple[str, ...]:
+    return with_aliases(SPAWN_FUNCTIONS, text)
+
+
+def kept_words(settings: Settings, text: str | None) -> tuple[str, ...]:
+    # Whether a class already keeps a TaskGroup reads all of it (group_keeping).
+    return (*words(settings, text), f"self.{settings.taskgroup_param}")
+
+
+def gains() -> GainHook:
+    # Imported on use: the hook reads LibCST trees, and a warm run reads this spec.
+    from codemods.rules.dangling_task.gains import GAINS
+
+    return GAINS
+
+
+SPEC = CodemodSpec(
+    code="TG003",
+    package=__package__,
+    description="Spawn fire-and-forget tasks into a TaskGroup",
+    fix_safety="unsafe",
+    triggers=triggers,
+    question=relevant,
+    words=words,
+    kept_words=kept_words,
+    gains=gains,
+    options=(
+        Option(
+            "task-names",
+            dict,
+            {},
+            "task name template by spawned coroutine function, e.g. "
+            "_run_loop = 'f\"workflow_{trace_id}\"'; used where every name it "
+            "reads is in scope",
+        ),
+    ),
+    examples=("method_of_a_class", "the_task_is_kept"),
+)

@@ -1,0 +1,39 @@
+"""TG001 legacy-tracker, as the engine knows it without LibCST (see ``codemod.py``)."""
+
+from __future__ import annotations
+
+from codemods.analysis.relevance import Seen
+from codemods.core.settings import Settings
+from codemods.rules.specs import CodemodSpec, encoded, with_aliases
+
+
+def triggers(settings: Settings) -> tuple[bytes, ...]:
+    """The last component of each configured tracker: a call must spell it."""
+    return encoded(settings.tracker_names)
+
+
+def relevant(seen: Seen, settings: Settings) -> bool:
+    """A tracker's name as an identifier (a call, an attribute, an import)."""
+    return not seen.identifiers.isdisjoint(settings.tracker_names)
+
+
+def words(settings: Settings, text: str | None) -> tuple[str, ...]:
+    return with_aliases(settings.tracker_names, text)
+
+
+def kept_words(settings: Settings, text: str | None) -> tuple[str, ...]:
+    # Without `import asyncio`, whether code uses `asyncio.` reads the module.
+    return (*words(settings, text), "asyncio")
+
+
+SPEC = CodemodSpec(
+    code="TG001",
+    package=__package__,
+    description="Replace legacy tracker calls with TaskGroup.create_task",
+    fix_safety="unsafe",
+    triggers=triggers,
+    question=relevant,
+    words=words,
+    kept_words=kept_words,
+    examples=("taskgroup_parameter", "no_taskgroup_in_scope"),
+)

@@ -1,0 +1,6 @@
+import threading
+
+
+def serve() -> None:
+    worker = threading.Thread(target=print)
+    worker.start()
