@@ -9,13 +9,11 @@ import textwrap
 import libcst as cst
 import pytest
 
-from codemods import config
 from codemods.core.settings import ConfigError, Settings
 from codemods.engine.worker.stages import Transformed
-from codemods.engine.worker.transform import transform_text
 from codemods.rules import registry
 from codemods.rules.bounded_buffer.names import buffer_names
-from tests.support.golden import REPO, FileCase, file_cases
+from tests.support.golden import REPO, FileCase, file_cases, run, settings_for
 
 CASES = {case.name: case for case in file_cases() if case.code == "TG004"}
 REFERENCE = REPO / "target_reference" / "resync" / "core" / "encrypted_audit.py"
@@ -28,15 +26,15 @@ BUNDLED_TABLE = {
 
 
 def _settings(**options: str) -> Settings:
-    return config.parse_table({"select": ["TG004"], "TG004": options}, source="test")
+    return settings_for("TG004", {"TG004": options})
 
 
 def _run(
     text: str, settings: Settings | None = None, *, safe_only: bool = False
 ) -> Transformed:
-    settings = settings or _settings()
-    return transform_text(
-        text, registry.codes(settings), settings, module_name="case", safe_only=safe_only
+    """TG004 (with ``settings``) over the case text ``text``."""
+    return run(
+        "TG004", text, settings=settings, module_name="case", safe_only=safe_only
     )
 
 

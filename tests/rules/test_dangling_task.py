@@ -14,7 +14,6 @@ from codemods import config
 from codemods.core.settings import ConfigError, Settings
 from codemods.cst.build import with_keyword
 from codemods.cst.qualified import imported_names
-from codemods.engine.worker.transform import transform_text
 from codemods.rules import registry
 from codemods.rules.dangling_task.analysis import (
     dangling_spawns,
@@ -25,6 +24,7 @@ from codemods.rules.dangling_task.keeping import (
     constructor_gains_taskgroup,
     group_keeping,
 )
+from tests.support.golden import run
 
 Resolve = Callable[[cst.CSTNode], set[str]]
 
@@ -64,13 +64,9 @@ def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
 
 
 def _run(source: str, **options: object) -> tuple[str, list[tuple[int, bool, str]]]:
-    table: dict[str, object] = {"select": ["TG003"]}
-    if options:
-        table["TG003"] = options
-    settings = config.parse_table(table, source="test")
-    result = transform_text(
-        textwrap.dedent(source), registry.codes(settings), settings, module_name="m"
-    )
+    """TG003 with ``options`` over ``source``: its text, and each finding's line,
+    fixability and message."""
+    result = run("TG003", source, options=options)
     return result.text, [(f.line, f.fixable, f.message) for f in result.findings]
 
 

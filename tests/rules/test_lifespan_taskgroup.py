@@ -7,8 +7,7 @@ import textwrap
 
 from codemods import config
 from codemods.core.settings import Settings
-from codemods.engine.worker.transform import transform_text
-from codemods.rules import registry
+from tests.support.golden import run
 
 WATCH = """
 import asyncio
@@ -19,18 +18,17 @@ async def watch(tg: asyncio.TaskGroup | None = None) -> None:
 """
 
 
-def run(source: str, settings: Settings | None = None) -> tuple[str, list[str]]:
-    settings = settings or Settings(select=("TG005",))
-    result = transform_text(
-        WATCH + textwrap.dedent(source), registry.codes(settings), settings, module_name="m"
-    )
+def with_watch(source: str, settings: Settings | None = None) -> tuple[str, list[str]]:
+    """TG005 over ``WATCH`` and ``source``: the text after ``WATCH``, and each
+    finding's line, fixability and message."""
+    result = run("TG005", WATCH + textwrap.dedent(source), settings=settings)
     return result.text.removeprefix(WATCH), [
         f"{f.line} {f.fixable} {f.message}" for f in result.findings
     ]
 
 
 def test_it_says_which_group_goes_to_which_callee() -> None:
-    text, findings = run(
+    text, findings = with_watch(
         """
 
         async def main() -> None:
@@ -58,7 +56,7 @@ def test_code_that_runs_later_or_is_marked_is_left_alone() -> None:
                 await later()
                 await watch()  # noqa: TG005
         """
-    text, findings = run(source)
+    text, findings = with_watch(source)
     assert text == textwrap.dedent(source)
     assert findings == []
 
@@ -77,7 +75,7 @@ def test_the_accepting_option_covers_callables_outside_the_project() -> None:
                 await start_pool(4)
                 await stop_pool()
         """
-    text, _ = run(source, settings)
+    text, _ = with_watch(source, settings)
     assert "        await start_pool(4, tg=tg)\n        await stop_pool()\n" in text
-    unconfigured, findings = run(source)
+    unconfigured, findings = with_watch(source)
     assert unconfigured == textwrap.dedent(source) and findings == []

@@ -14,6 +14,7 @@ from codemods.core.settings import Settings
 from codemods.engine.worker.transform import transform_text
 from codemods.rules import registry
 from codemods.rules.sync_start.codemod import SyncStart
+from tests.support.golden import run
 
 SERVICE = """
 import asyncio
@@ -37,15 +38,11 @@ CONVERTED = """
 GROUP = "TG002:m.Service.start"
 
 
-def run(source: str, *, safe_only: bool = False) -> tuple[str, list[Finding]]:
-    settings = Settings(select=("TG002",))
-    result = transform_text(
-        SERVICE + textwrap.dedent(source),
-        registry.codes(settings),
-        settings,
-        module_name="m",
-        safe_only=safe_only,
-    )
+def with_service(
+    source: str, *, safe_only: bool = False
+) -> tuple[str, list[Finding]]:
+    """TG002 over ``SERVICE`` and ``source``: the text, and the findings."""
+    result = run("TG002", SERVICE + textwrap.dedent(source), safe_only=safe_only)
     return result.text, list(result.findings)
 
 
@@ -55,7 +52,7 @@ def tail(text: str) -> str:
 
 
 def test_a_synchronous_caller_is_reported_with_caller_and_method() -> None:
-    text, findings = run(
+    text, findings = with_service(
         """
 
         def main(service: Service) -> None:
@@ -81,7 +78,7 @@ def test_a_converted_method_used_as_a_value_is_reported() -> None:
             hooks.append(service.start)
             asyncio.get_running_loop().call_soon(service.start)
         """
-    text, findings = run(source)
+    text, findings = with_service(source)
     assert CONVERTED in text
     assert tail(text) == textwrap.dedent(source)
     references = [(f.line, f.fixable, f.group, f.message) for f in findings[1:]]
@@ -104,14 +101,14 @@ def test_a_converted_method_used_as_a_value_is_reported() -> None:
     ],
 )
 def test_code_that_cannot_await_is_reported(code: str, where: str) -> None:
-    text, findings = run("\n\n" + code)
+    text, findings = with_service("\n\n" + code)
     assert tail(text) == "\n\n" + code
     assert f"from {where}:" in findings[-1].message
     assert not findings[-1].fixable
 
 
 def test_an_awaited_call_is_not_awaited_twice_and_gains_the_taskgroup() -> None:
-    text, _ = run(
+    text, _ = with_service(
         """
 
         async def main(service: Service, tg: asyncio.TaskGroup) -> None:
@@ -122,7 +119,7 @@ def test_an_awaited_call_is_not_awaited_twice_and_gains_the_taskgroup() -> None:
 
 
 def test_an_await_followed_by_an_attribute_is_parenthesized() -> None:
-    text, _ = run(
+    text, _ = with_service(
         """
 
         async def main(service: Service) -> None:
@@ -133,7 +130,7 @@ def test_an_await_followed_by_an_attribute_is_parenthesized() -> None:
 
 
 def test_a_noqa_on_a_call_keeps_that_call() -> None:
-    text, findings = run(
+    text, findings = with_service(
         """
 
         async def main(service: Service) -> None:
@@ -148,7 +145,7 @@ def test_a_noqa_on_a_call_keeps_that_call() -> None:
 
 
 def test_safe_only_changes_nothing_and_reports_everything() -> None:
-    text, findings = run(
+    text, findings = with_service(
         """
 
         async def main(service: Service) -> None:
