@@ -219,6 +219,7 @@ def merge_reports(
 ) -> None:
     """Merge the `--format json` reports of `--shard K/N` runs: one report on stdout,
     the exit code of the whole run, and with --patch one patch."""
+    # Each command imports what it alone needs: a `check` loads no other's code.
     from codemods.engine.reporting.merge import merge_command
 
     raise SystemExit(merge_command(reports, patches, patch_file, Terminal()))
@@ -230,6 +231,7 @@ def merge_reports(
 )
 def list_codemods(output_format: str) -> None:
     """List the codemods in the order they run."""
+    # Imported on use: listing loads every codemod's class, and LibCST with it.
     from codemods.explain import list_codemods as render
 
     render(Terminal(), output_format)
@@ -239,6 +241,7 @@ def list_codemods(output_format: str) -> None:
 @click.argument("codemod")
 def explain(codemod: str) -> None:
     """Explain a codemod: what it does, why, an example, and its fix safety."""
+    # Imported on use: a page loads its codemod's class, and LibCST with it.
     from codemods.explain import explain as render
 
     if not render(Terminal(), codemod):
@@ -275,6 +278,7 @@ def validate(
     """Migrate a temporary copy of PATH (default: the bundled legacy app) and run the
     gates of its [tool.codemods.validate]: parse and idempotency, mypy --strict,
     codemods check, its tests, the reference. Exit 1 if a gate fails."""
+    # Imported on use: validating runs mypy and the tests, none of which a `check` needs.
     from codemods.validate.command import validate as run_validation
 
     overrides = {"select": _codes(select) or None, "ignore": _codes(ignore)}

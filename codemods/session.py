@@ -22,7 +22,7 @@ from codemods.engine.reporting.words import plural
 from codemods.engine.shard import Shard
 from codemods.rules import registry
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the scan machinery, ~40 ms: imported when `--index` is given
     from codemods.engine.parent.shared_index import SharedIndex
 
 PROGRESS_THRESHOLD = 200
@@ -102,16 +102,14 @@ def shared_index(
 ) -> SharedIndex | None:
     if invocation.index is None:
         return None
-    from codemods.engine.parent.shared_index import (
-        SharedIndex,  # the scan machinery, ~40 ms
-    )
+    from codemods.engine.parent.shared_index import SharedIndex  # see above
 
     return SharedIndex.read(invocation.index, settings)
 
 
 def write_index(invocation: Invocation, terminal: Terminal, out: Path) -> int:
     """``codemods index``: gather every file's facts and write them to ``out``."""
-    from codemods.engine.parent.gather import gather
+    from codemods.engine.parent.gather import gather  # the scan machinery, as above
 
     try:
         settings = load_settings(invocation)
@@ -179,7 +177,7 @@ def execute(
 def _review(
     summary: Summary, review: Review, output_format: str, terminal: Terminal
 ) -> int:
-    from codemods.review import steps
+    from codemods.review import steps  # only a review needs it
 
     if review.add_noqa:
         return steps.add_noqa_step(summary, terminal)
@@ -201,6 +199,7 @@ def report(summary: Summary, output_format: str, terminal: Terminal) -> None:
     if output_format == "json":
         terminal.data(json_report.render(summary))
     elif output_format == "sarif":
+        # The rules' docs load every codemod's class, and LibCST with it.
         from codemods.rules.docs import all_docs
 
         terminal.data(sarif.render(summary, all_docs()))
@@ -229,7 +228,7 @@ def _progress(terminal: Terminal, enabled: bool) -> Iterator[tuple[Any, Any]]:
     if not enabled:
         yield None, None
         return
-    from rich.progress import Progress
+    from rich.progress import Progress  # only on a terminal: rich costs ~30 ms
 
     with Progress(console=terminal.err, transient=True) as progress:
         task = progress.add_task("processing", total=None)

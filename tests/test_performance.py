@@ -13,7 +13,7 @@ from codemods.cst.dispatch import FastTransformer
 from codemods.engine.worker.stages import TransformError
 from codemods.engine.worker.transform import transform_text
 from codemods.rules import registry
-from codemods.rules.codemod import Environment, run_codemod
+from codemods.rules.codemod import Environment, codemod_class, run_codemod
 
 # Spells TG004's trigger (`async with`), none of TG001's or TG003's.
 TEXT = """\
@@ -36,7 +36,7 @@ def test_a_codemod_without_its_trigger_words_is_not_run(
     def explode(self: Any, tree: Any) -> Any:
         raise RuntimeError(f"{code} ran")
 
-    monkeypatch.setattr(spec.load(), "transform_module_impl", explode)
+    monkeypatch.setattr(codemod_class(spec), "transform_module_impl", explode)
     settings = Settings()
     outcome = transform_text(TEXT, registry.codes(settings), settings)
     assert not outcome.changed
@@ -71,7 +71,7 @@ def _awaits_visited(
     spec = registry.find(code)
     assert spec is not None
     wrapper = MetadataWrapper(cst.parse_module(MANY_FUNCTIONS), unsafe_skip_copy=True)
-    run_codemod(spec.load(), wrapper, Environment(Settings(), text=text))
+    run_codemod(codemod_class(spec), wrapper, Environment(Settings(), text=text))
     return seen.count(code)
 
 

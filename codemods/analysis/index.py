@@ -21,7 +21,8 @@ from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 from codemods.analysis import families, triggers
 from codemods.analysis.facts import ModuleFacts, Ref
 from codemods.analysis.families import GroupParameter, Lifecycle, LifecycleCall
-from codemods.analysis.symbols import IndexScope, SymbolTable
+from codemods.analysis.scope import IndexScope
+from codemods.analysis.symbols import SymbolTable
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -15,23 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Self
 
 from codemods.analysis.facts import ClassFacts, FunctionFacts, ModuleFacts, Ref
+from codemods.analysis.scope import IndexScope
 
 SymbolKind = Literal["class", "function", "variable", "module"]
 # Deeper chains of aliases and attributes than this are given up on (and cycles).
 MAX_DEPTH = 25
-
-
-@dataclass(frozen=True)
-class IndexScope:
-    """What the run does, as far as the index's answers depend on it."""
-
-    codes: tuple[str, ...] = ()
-    lifecycle_methods: tuple[str, ...] = ("start",)
-    taskgroup_param: str = "tg"
-    # Bases from outside the project known to define no lifecycle method (TG002).
-    safe_bases: tuple[str, ...] = ()
-    # Callables from outside the project known to accept the TaskGroup (TG005).
-    accepting: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
@@ -92,8 +93,6 @@ def check_nesting(raw: bytes) -> None:
             depth -= 1
     if deepest <= MAX_BRACKET_DEPTH:
         return
-    import ast
-
     try:
         ast.parse(raw)
     except SyntaxError as exc:
@@ -108,8 +107,6 @@ def syntax_error(text: str, fallback: str, line: int, col: int) -> SourceError:
     CPython's parser says it best ("'(' was never closed", with the right position); only
     when it accepts the text (syntax LibCST does not know) is LibCST's message used.
     """
-    import ast
-
     try:
         ast.parse(text)
     except SyntaxError as exc:

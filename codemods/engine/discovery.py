@@ -22,7 +22,7 @@ from codemods.core.results import Skipped
 from codemods.core.settings import ConfigError, Settings
 from codemods.engine.writer import TEMP_SUFFIX
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # ~20 ms, imported only where a .gitignore is read (`_spec`)
     import pathspec
 
 ALWAYS_SKIPPED = frozenset(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from codemods.analysis.symbols import IndexScope
+from codemods.analysis.scope import IndexScope
 from codemods.core.settings import Settings
 from codemods.rules import registry
 from codemods.rules.specs import CodemodSpec

@@ -9,15 +9,17 @@ name, description, fix safety, words, options) comes from its spec:
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider, ProviderT
 
+from codemods.analysis.index import ProjectIndex
 from codemods.core.noqa import NoqaMap
 from codemods.core.results import Applicability, Finding
 from codemods.core.settings import Settings
@@ -25,8 +27,6 @@ from codemods.core.source import split_lines
 from codemods.cst.dispatch import FastTransformer
 from codemods.rules.specs import CodemodSpec, FixSafety
 
-if TYPE_CHECKING:
-    from codemods.analysis.index import ProjectIndex
 
 @dataclass
 class Environment:
@@ -153,6 +153,12 @@ class Codemod(FastTransformer, VisitorBasedCodemodCommand):
             # Shown by `python -m libcst.tool codemod`, which knows nothing of findings.
             self.warn(f"{self.CODE} line {position.line}: {message}")
         return apply
+
+
+def codemod_class(spec: CodemodSpec) -> type[Codemod]:
+    """The class of ``spec``'s codemod (``codemod.py`` of its folder, imported now)."""
+    cls: type[Codemod] = getattr(importlib.import_module(spec.module), spec.class_name)
+    return cls
 
 
 def run_codemod(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from codemods.rules import registry
 from codemods.rules.cases import case_named
+from codemods.rules.codemod import codemod_class
 from codemods.rules.specs import CodemodSpec
 
 HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
@@ -76,7 +77,7 @@ class CodemodDoc:
 
 
 def document(spec: CodemodSpec) -> CodemodDoc:
-    cls = spec.load()
+    cls = codemod_class(spec)
     doc = inspect.getdoc(cls) or ""
     pieces = _HEADING.split(doc)
     summary = pieces[0].strip()

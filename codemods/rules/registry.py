@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from codemods.analysis.symbols import IndexScope
+from codemods.analysis.scope import IndexScope
 from codemods.core.settings import Settings
 from codemods.rules.bounded_buffer.spec import SPEC as BOUNDED_BUFFER
 from codemods.rules.dangling_task.spec import SPEC as DANGLING_TASK

@@ -6,7 +6,7 @@ must hold to concern a codemod (``triggers``), the question its ``ast`` must ans
 the codemod needs to visit (``words``) and which bodies LibCST must be given
 (``kept_words``), its options, its fix safety, whether it asks the project index and
 the hook by which the index learns what it will change (``gains``). The LibCST class
-is imported only when the codemod runs (:meth:`CodemodSpec.load`).
+is imported only when the codemod runs (``codemod_class`` in ``codemod.py``).
 
 A codemod is a folder ``codemods/rules/<name>/``: ``spec.py`` holds ``SPEC``,
 ``codemod.py`` the class (``<Name>``, the CamelCase of the folder), ``cases/`` its
@@ -20,14 +20,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-from codemods.analysis.relevance import Seen
 from codemods.core.settings import Settings
 
-if TYPE_CHECKING:  # both import LibCST, which the specs never do at run time
+if TYPE_CHECKING:  # annotations only: gains imports LibCST, and no warm run judges
     from codemods.analysis.gains import GainHook
-    from codemods.rules.codemod import Codemod
+    from codemods.analysis.relevance import Seen
 
 FixSafety = Literal["safe", "unsafe"]
 # The words a function's lines must spell, given the settings and the module's text
@@ -36,7 +35,7 @@ FixSafety = Literal["safe", "unsafe"]
 # large module most functions hold nothing a codemod acts on. A word is matched as a
 # substring, so a longer name or a comment spelling it only costs a visit.
 Words = Callable[[Settings, str | None], tuple[str, ...] | None]
-Question = Callable[[Seen, Settings], bool]
+Question: TypeAlias = "Callable[[Seen, Settings], bool]"
 
 
 @dataclass(frozen=True)
@@ -104,12 +103,6 @@ class CodemodSpec:
         """The folder of its golden cases."""
         package = importlib.import_module(self.package)
         return Path(str(package.__file__)).parent / "cases"
-
-    def load(self) -> type[Codemod]:
-        cls: type[Codemod] = getattr(
-            importlib.import_module(self.module), self.class_name
-        )
-        return cls
 
     def option(self, settings: Settings, key: str) -> Any:
         """The value of option ``key`` in ``settings``, else its default."""

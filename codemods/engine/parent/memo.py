@@ -11,7 +11,7 @@ from codemods.engine.cache import Cache, Stamp
 from codemods.engine.discovery import module_name
 from codemods.engine.job import Job
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a run the cache answers whole makes no task (see below)
     from codemods.engine.tasks import Scanned
 
 

@@ -12,21 +12,19 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from codemods.analysis.facts import ModuleFacts
+from codemods.analysis.index import ProjectIndex, Query
 from codemods.core.results import FileResult
 from codemods.engine.cache import Stamp
 from codemods.engine.discovery import module_name
 from codemods.engine.files import load_file, spells_any
 from codemods.engine.job import Job
 from codemods.engine.parent.memo import Memo
+from codemods.engine.parent.shared_index import Foreign
 from codemods.engine.pool import Item, LazyPool, Pool
 from codemods.engine.tasks import Finalize, Finalized, Scan, Scanned
-
-if TYPE_CHECKING:
-    from codemods.analysis.facts import ModuleFacts
-    from codemods.analysis.index import ProjectIndex, Query
-    from codemods.engine.parent.shared_index import Foreign
 
 # What each worker runs: imported there, never by the parent (``pool.work_of``).
 WORKER = "codemods.engine.worker.phases:worker_state"
@@ -186,9 +184,6 @@ class Phases:
 
     def _settle(self, scratch: Path) -> None:
         seen_words = set(self.job.triggers)
-        # Imported here: a run whose every result comes from the cache needs no index.
-        from codemods.analysis.index import ProjectIndex
-
         index = ProjectIndex.build(self._facts(), self.job.index_scope)
         index_file: str | None = None
         while True:

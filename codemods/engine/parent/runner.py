@@ -35,7 +35,7 @@ from codemods.engine.parent.memo import Memo
 from codemods.engine.shard import Shard
 from codemods.rules import registry
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a run the cache answers whole imports neither (see `run`)
     from codemods.engine.parent.phases import OnResult
     from codemods.engine.parent.shared_index import SharedIndex
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from codemods import __version__
 from codemods.core.results import Summary
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: the caller makes the docs (loading LibCST)
     from codemods.rules.docs import CodemodDoc
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

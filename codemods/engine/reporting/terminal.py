@@ -12,7 +12,7 @@ import sys
 from functools import cached_property
 from typing import TYPE_CHECKING, TextIO
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # rich costs a warm run ~30 ms: imported when a console is used
     from rich.console import Console
 
 
@@ -44,7 +44,7 @@ class Terminal:
         return self._console(self.stderr, terminal=self.interactive)
 
     def _console(self, file: TextIO, *, terminal: bool) -> Console:
-        from rich.console import Console
+        from rich.console import Console  # see the TYPE_CHECKING import
 
         return Console(
             file=file,

@@ -24,7 +24,7 @@ from codemods.core.noqa import NoqaMap
 from codemods.core.results import Finding
 from codemods.core.source import LineMap, preserve
 from codemods.engine.worker.context import FileContext
-from codemods.rules.codemod import Environment, run_codemod
+from codemods.rules.codemod import Environment, codemod_class, run_codemod
 from codemods.rules.specs import CodemodSpec
 
 
@@ -112,7 +112,9 @@ def run_stages(
             text=stage_text if only_triggered else None,
         )
         try:
-            updated = run_codemod(spec.load(), wrapper, environment, context.filename)
+            updated = run_codemod(
+                codemod_class(spec), wrapper, environment, context.filename
+            )
         except RecursionError:
             raise TransformError(f"{spec.code} gave up: too deeply nested") from None
         except Exception as exc:

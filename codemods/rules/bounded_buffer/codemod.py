@@ -10,6 +10,7 @@ from libcst.codemod import CodemodContext
 from libcst.metadata import PositionProvider
 
 from codemods.cst.build import fresh_name
+from codemods.cst.find import walk
 from codemods.cst.imports import bound_module_name, ensure_import
 from codemods.cst.names import names_used
 from codemods.cst.place import insert_after_imports
@@ -26,7 +27,7 @@ from codemods.rules.bounded_buffer.rewrite import (
     restructured,
 )
 from codemods.rules.bounded_buffer.spec import SPEC
-from codemods.rules.bounded_buffer.uses import collect_uses, declarations, walk
+from codemods.rules.bounded_buffer.uses import collect_uses, declarations
 from codemods.rules.codemod import Environment
 from codemods.rules.scope_tracking import ScopeTracking
 

@@ -12,12 +12,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from codemods.rules.bounded_buffer.uses import (
-    is_empty_list,
-    is_self,
-    is_whole_slice,
-    walk,
-)
+from codemods.cst.find import is_empty_list, is_self, is_whole_slice, walk
 
 
 @dataclass(frozen=True)

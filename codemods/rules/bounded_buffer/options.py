@@ -8,8 +8,8 @@ from collections.abc import Sequence
 import libcst as cst
 
 from codemods.cst.build import code_of
+from codemods.cst.find import is_self, walk
 from codemods.cst.qualified import QualifiedNamesOf
-from codemods.rules.bounded_buffer.uses import is_self, walk
 
 LOCKS = frozenset({"asyncio.Lock", "asyncio.locks.Lock"})
 

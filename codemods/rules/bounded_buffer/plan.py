@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from codemods.cst.build import code_of
+from codemods.cst.find import is_self, walk
 from codemods.cst.qualified import QualifiedNamesOf
 from codemods.rules.bounded_buffer.code import BufferCode
 from codemods.rules.bounded_buffer.drains import Drain, find_drain
@@ -33,8 +34,6 @@ from codemods.rules.bounded_buffer.uses import (
     Buffer,
     Use,
     classify,
-    is_self,
-    walk,
 )
 
 ALIAS_USES = frozenset({READ, COPY, COMPARE})

@@ -8,18 +8,20 @@ Nothing here changes code: :mod:`codemods.rules.bounded_buffer.codemod` decides.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from codemods.cst.build import code_of
-
-if TYPE_CHECKING:
-    from codemods.rules.bounded_buffer.drains import Drain
-
-Ancestors = tuple[cst.CSTNode, ...]
+from codemods.cst.find import (
+    Ancestors,
+    is_empty_list,
+    is_self,
+    is_whole_slice,
+    walk,
+)
+from codemods.rules.bounded_buffer.drains import Drain
 
 # Calls that only read the list they are given (one positional argument).
 READ_BUILTINS = frozenset(
@@ -66,41 +68,6 @@ class Buffer:
     uses: list[Use] = field(default_factory=list)
     drains: list[Drain] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-
-
-def walk(
-    root: cst.CSTNode, wanted: Callable[[cst.CSTNode], bool]
-) -> list[tuple[cst.CSTNode, Ancestors]]:
-    """Every node under ``root`` that is ``wanted``, with its ancestors (root first)."""
-    found: list[tuple[cst.CSTNode, Ancestors]] = []
-    stack: list[cst.CSTNode] = []
-
-    class _Walk(cst.CSTVisitor):
-        def on_visit(self, node: cst.CSTNode) -> bool:
-            if wanted(node):
-                found.append((node, tuple(stack)))
-            stack.append(node)
-            return True
-
-        def on_leave(self, original_node: cst.CSTNode) -> None:
-            stack.pop()
-
-    root.visit(_Walk())
-    return found
-
-
-def is_self(node: cst.BaseExpression, name: str | None = None) -> bool:
-    """``self.<name>`` (any attribute of ``self`` when ``name`` is None)."""
-    return (
-        isinstance(node, cst.Attribute)
-        and isinstance(node.value, cst.Name)
-        and node.value.value == "self"
-        and (name is None or node.attr.value == name)
-    )
-
-
-def is_empty_list(node: cst.BaseExpression | None) -> bool:
-    return isinstance(node, cst.List) and not node.elements
 
 
 def _first_param(function: cst.FunctionDef) -> str | None:
@@ -238,15 +205,6 @@ def _subscript_use(
     if is_whole_slice(subscript):
         return COPY, "copied"
     return OTHER, "indexed"
-
-
-def is_whole_slice(subscript: cst.Subscript) -> bool:
-    """``x[:]``."""
-    elements = subscript.slice
-    if len(elements) != 1 or not isinstance(elements[0].slice, cst.Slice):
-        return False
-    whole = elements[0].slice
-    return whole.lower is None and whole.upper is None and whole.step is None
 
 
 # -- finding buffers ------------------------------------------------------------------

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from codemods.analysis.relevance import Seen
 from codemods.core.asyncio_names import SPAWN_FUNCTIONS
 from codemods.core.settings import Settings
 from codemods.rules.specs import CodemodSpec, Option, encoded, with_aliases
 
-if TYPE_CHECKING:  # it imports LibCST, which the specs never do at run time
+if TYPE_CHECKING:  # annotations only: gains imports LibCST, no warm run judges
     from codemods.analysis.gains import GainHook
+    from codemods.analysis.relevance import Seen
 
 
 def triggers(settings: Settings) -> tuple[bytes, ...]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from codemods.analysis.relevance import Seen
+from typing import TYPE_CHECKING
+
 from codemods.core.settings import Settings
 from codemods.rules.specs import CodemodSpec, encoded, with_aliases
+
+if TYPE_CHECKING:  # annotations only: no warm run judges a file
+    from codemods.analysis.relevance import Seen
 
 
 def triggers(settings: Settings) -> tuple[bytes, ...]:

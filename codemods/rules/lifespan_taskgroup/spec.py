@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
-from codemods.analysis.relevance import Seen
+from typing import TYPE_CHECKING
+
 from codemods.core.asyncio_names import TASKGROUP
 from codemods.core.settings import Settings
 from codemods.rules.specs import CodemodSpec, Option, encoded, with_aliases
+
+if TYPE_CHECKING:  # annotations only: no warm run judges a file
+    from codemods.analysis.relevance import Seen
 
 
 def triggers(settings: Settings) -> tuple[bytes, ...]:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from codemods.analysis.relevance import SPAWN_WORDS, Seen
+from typing import TYPE_CHECKING
+
 from codemods.core.asyncio_names import SPAWN_FUNCTIONS
 from codemods.core.settings import Settings
 from codemods.rules.specs import CodemodSpec, Option, encoded
+
+if TYPE_CHECKING:  # annotations only: no warm run judges a file
+    from codemods.analysis.relevance import Seen
 
 
 def triggers(settings: Settings) -> tuple[bytes, ...]:
@@ -17,7 +21,7 @@ def triggers(settings: Settings) -> tuple[bytes, ...]:
 def relevant(seen: Seen, settings: Settings) -> bool:
     """A lifecycle method that spawns (by asyncio or a tracker): where the project
     index's lifecycle families start from."""
-    return seen.calls(seen.in_lifecycle, SPAWN_WORDS | set(settings.tracker_names))
+    return seen.calls(seen.in_lifecycle, {*SPAWN_FUNCTIONS, *settings.tracker_names})
 
 
 def reachable(seen: Seen, settings: Settings) -> bool:

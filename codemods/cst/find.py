@@ -1,0 +1,54 @@
+"""Finding nodes in a tree: every node a test wants, with its ancestors; and the small
+shapes analyses test for (``self.x``, ``[]``, ``x[:]``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import libcst as cst
+
+Ancestors = tuple[cst.CSTNode, ...]
+
+
+def walk(
+    root: cst.CSTNode, wanted: Callable[[cst.CSTNode], bool]
+) -> list[tuple[cst.CSTNode, Ancestors]]:
+    """Every node under ``root`` that is ``wanted``, with its ancestors (root first)."""
+    found: list[tuple[cst.CSTNode, Ancestors]] = []
+    stack: list[cst.CSTNode] = []
+
+    class _Walk(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if wanted(node):
+                found.append((node, tuple(stack)))
+            stack.append(node)
+            return True
+
+        def on_leave(self, original_node: cst.CSTNode) -> None:
+            stack.pop()
+
+    root.visit(_Walk())
+    return found
+
+
+def is_self(node: cst.BaseExpression, name: str | None = None) -> bool:
+    """``self.<name>`` (any attribute of ``self`` when ``name`` is None)."""
+    return (
+        isinstance(node, cst.Attribute)
+        and isinstance(node.value, cst.Name)
+        and node.value.value == "self"
+        and (name is None or node.attr.value == name)
+    )
+
+
+def is_empty_list(node: cst.BaseExpression | None) -> bool:
+    return isinstance(node, cst.List) and not node.elements
+
+
+def is_whole_slice(subscript: cst.Subscript) -> bool:
+    """``x[:]``."""
+    elements = subscript.slice
+    if len(elements) != 1 or not isinstance(elements[0].slice, cst.Slice):
+        return False
+    whole = elements[0].slice
+    return whole.lower is None and whole.upper is None and whole.step is None
