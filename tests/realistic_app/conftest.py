@@ -68,7 +68,9 @@ def pytest_collection_modifyitems(
         marker = item.get_closest_marker("unmigrated_fails")
         if marker is not None:
             exception, reason = marker.args
-            item.add_marker(pytest.mark.xfail(reason=reason, raises=exception, strict=True))
+            item.add_marker(
+                pytest.mark.xfail(reason=reason, raises=exception, strict=True)
+            )
 
 
 @pytest.fixture(scope="session")

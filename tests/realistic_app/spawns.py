@@ -40,7 +40,9 @@ CHAIN_DEPTH = 4  # application frames shown per spawn, innermost first
 @dataclass(frozen=True)
 class Spawn:
     via: str  # "TaskGroup.create_task", "asyncio.create_task", ...
-    chain: tuple[str, ...]  # application frames "module.py:line (function)", innermost first
+    chain: tuple[
+        str, ...
+    ]  # application frames "module.py:line (function)", innermost first
     group: asyncio.TaskGroup | None
     # Weak, so that recording a task never keeps it alive; named after creation.
     task: weakref.ref[asyncio.Task[Any]]

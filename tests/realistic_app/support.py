@@ -4,15 +4,15 @@ time: the package under test is the one under ``--app-root``."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import socket
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
-T = TypeVar("T")
+# Shared with the resync suite: nothing in them is specific to an application.
+from tests.conformance.support import eventually, free_port, other_tasks, run, served
+
+__all__ = ["eventually", "free_port", "other_tasks", "run", "served"]
 
 CHANNELS = ("inbox", "webhook", "log")  # webhook has no URL: it fails, and is retried
 TERMINAL = ("delivered", "failed")
@@ -28,33 +28,6 @@ class TaskLeftRunning(AssertionError):
 
 class EntriesLost(AssertionError):
     """Buffered entries were neither written nor counted as dropped."""
-
-
-def run(coroutine: Coroutine[Any, Any, T], timeout: float = 60.0) -> T:
-    """Run *coroutine* in a new event loop, failing if it takes over *timeout*."""
-
-    async def bounded() -> T:
-        async with asyncio.timeout(timeout):
-            return await coroutine
-
-    return asyncio.run(bounded())
-
-
-def other_tasks() -> set[asyncio.Task[Any]]:
-    current = asyncio.current_task()
-    return {task for task in asyncio.all_tasks() if task is not current}
-
-
-async def eventually(
-    check: Callable[[], Awaitable[bool]], timeout: float = 20.0, what: str = "condition"
-) -> None:
-    """Poll *check* until it holds; fail after *timeout* seconds."""
-    try:
-        async with asyncio.timeout(timeout):
-            while not await check():
-                await asyncio.sleep(0.02)
-    except TimeoutError:
-        raise AssertionError(f"timed out waiting for {what}") from None
 
 
 def settings(data_dir: Path, **overrides: Any) -> Any:
@@ -73,17 +46,6 @@ def settings(data_dir: Path, **overrides: Any) -> Any:
         **overrides,
     }
     return Settings(**values)
-
-
-@contextlib.asynccontextmanager
-async def served(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """The app with its lifespan running, and a client talking to it in-process."""
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://herald.test"
-        ) as client:
-            yield client
 
 
 async def post_notifications(client: httpx.AsyncClient, count: int) -> list[str]:
@@ -121,10 +83,3 @@ def dropped(owner: object) -> int:
         for name, value in vars(owner).items()
         if name.startswith("dropped") and isinstance(value, int)
     )
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port

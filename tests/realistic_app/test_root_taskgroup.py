@@ -39,6 +39,7 @@ SPAWNING_MODULES = (
     "herald/api/routes.py",
 )
 NOTIFICATIONS = 30
+SETTLE = 30.0  # seconds the load may take to settle on a busy machine
 
 
 @pytest.fixture
@@ -62,12 +63,16 @@ def run_under_load(
         recorder.install()
         async with served(app) as client:
             ids = await post_notifications(client, NOTIFICATIONS)
-            await eventually(lambda: all_settled(client, ids), what="deliveries")
+            await eventually(
+                lambda: all_settled(client, ids), timeout=SETTLE, what="deliveries"
+            )
             assert (await client.get("/api/v1/health")).status_code == 200
             assert (await client.get("/api/v1/metrics")).status_code == 200
             services = app.state.services
             await eventually(
-                _flushed(services), what="the delivery log and metrics to flush"
+                _flushed(services),
+                timeout=SETTLE,
+                what="the delivery log and metrics to flush",
             )
             if linger is not None:
                 services.retries.backoff = 3600.0
@@ -82,7 +87,9 @@ def run_under_load(
                 async def retry_scheduled() -> bool:
                     return bool(services.retries.scheduled > scheduled)
 
-                await eventually(retry_scheduled, what="the retry to be scheduled")
+                await eventually(
+                    retry_scheduled, timeout=SETTLE, what="the retry to be scheduled"
+                )
         lifespan_task = asyncio.current_task()
         assert lifespan_task is not None
         leftovers = other_tasks()
@@ -126,7 +133,9 @@ def test_every_task_spawned_at_run_time_is_in_the_root_taskgroup(
     with recorder.watching_groups(monkeypatch):
         lifespan_task = run_under_load(recorder, app)
 
-    reached = [m for m in SPAWNING_MODULES if any(s.touches(m) for s in recorder.spawns)]
+    reached = [
+        m for m in SPAWNING_MODULES if any(s.touches(m) for s in recorder.spawns)
+    ]
     missed = sorted(set(SPAWNING_MODULES) - set(reached))
     assert not missed, f"the load never reached a spawn in {missed}"
     bare = recorder.bare()

@@ -32,7 +32,9 @@ FORBIDDEN = ("Task was destroyed but it is pending", "Traceback", "ERROR")
 HERALD_LINE = re.compile(r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL): herald[.\w]*: (.*)$")
 
 
-async def wait_until_up(client: httpx.AsyncClient, server: subprocess.Popen[bytes]) -> None:
+async def wait_until_up(
+    client: httpx.AsyncClient, server: subprocess.Popen[bytes]
+) -> None:
     async with asyncio.timeout(30):
         while True:
             assert server.poll() is None, "the server exited during startup"
