@@ -1,0 +1,137 @@
+"""python -m benchmarks.realworld: run the real-world harness (see docs/realworld.md)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import platform
+import subprocess
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+from . import pipeline, projects, report, verdicts
+
+REPO = Path(__file__).resolve().parents[2]
+RESULTS_FILE = Path(__file__).with_name("results.json")
+DOC_FILE = REPO / "docs" / "realworld.md"
+DEFAULT_WORKDIR = Path.home() / ".cache" / "taskgroup-codemods" / "realworld"
+
+
+def _version(argv: list[str]) -> str:
+    done = subprocess.run(argv, capture_output=True, text=True)
+    return (
+        (done.stdout or done.stderr).strip().splitlines()[0]
+        if done.returncode == 0
+        else "?"
+    )
+
+
+def _inside_checkout(path: Path) -> bool:
+    return any((parent / ".git").exists() for parent in (path, *path.parents))
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.realworld", description=__doc__
+    )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=DEFAULT_WORKDIR,
+        help=f"downloads, unpacked trees and venvs (default {DEFAULT_WORKDIR})",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="run only this project (repeatable)",
+    )
+    parser.add_argument(
+        "-j", "--jobs", type=int, default=1, help="codemods workers (default 1)"
+    )
+    parser.add_argument(
+        "--no-tests", action="store_true", help="skip the projects' test suites"
+    )
+    parser.add_argument(
+        "--always-test",
+        action="store_true",
+        help="run a suite even when the write changed nothing",
+    )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="only regenerate the report from results.json and verdicts.tsv",
+    )
+    parser.add_argument("--results", type=Path, default=RESULTS_FILE)
+    parser.add_argument("--doc", type=Path, default=DOC_FILE)
+    parser.add_argument("--verdicts", type=Path, default=verdicts.VERDICTS_FILE)
+    return parser.parse_args(argv)
+
+
+def run_projects(
+    args: argparse.Namespace,
+    chosen: list[projects.Project],
+    previous: dict[str, dict[str, Any]],
+) -> dict[str, dict[str, Any]]:
+    results = dict(previous)
+    for project in chosen:
+        print(f"== {project.pin}", file=sys.stderr, flush=True)
+        try:
+            result = pipeline.migrate(project, args.workdir, args.jobs)
+            result["tests"] = (
+                {"status": "not run (--no-tests)", "how": project.tests.how}
+                if args.no_tests
+                else pipeline.test(project, args.workdir, result, args.always_test)
+            )
+        except Exception:  # one project's failure must not lose the others' results
+            print(traceback.format_exc(), file=sys.stderr)
+            continue
+        results[project.name] = result
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    listed = projects.load()
+    unknown = set(args.only) - {p.name for p in listed}
+    if unknown:
+        print(f"unknown project(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    saved = json.loads(args.results.read_text()) if args.results.exists() else {}
+    previous = {r["name"]: r for r in saved.get("projects", [])}
+    meta = saved.get("meta", {})
+    if not args.report_only:
+        if _inside_checkout(args.workdir.resolve()):
+            print(
+                f"--workdir {args.workdir} is inside a git checkout: choose a folder outside",
+                file=sys.stderr,
+            )
+            return 2
+        chosen = [p for p in listed if not args.only or p.name in args.only]
+        previous = run_projects(args, chosen, previous)
+        meta = {
+            "date": datetime.date.today().isoformat(),
+            "tool": _version([sys.executable, "-m", "codemods", "--version"]),
+            "ruff": _version([sys.executable, "-m", "ruff", "--version"]),
+            "python": platform.python_version(),
+        }
+    ordered = [previous[p.name] for p in listed if p.name in previous]
+    args.results.write_text(
+        json.dumps({"meta": meta, "projects": ordered}, indent=1) + "\n"
+    )
+    table = verdicts.merge(
+        verdicts.load(args.verdicts),
+        [key for result in ordered for key in report.keys_of(result)],
+    )
+    verdicts.save(table, args.verdicts)
+    args.doc.write_text(report.render(ordered, table, meta), encoding="utf-8")
+    print(f"wrote {args.results}, {args.verdicts} and {args.doc}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
