@@ -1,4 +1,4 @@
-"""python -m benchmarks.realworld: run the real-world harness (see docs/realworld.md)."""
+"""python -m benchmarks.realworld: the real-world harness (see docs/realworld.md)."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.report_only:
         if _inside_checkout(args.workdir.resolve()):
             print(
-                f"--workdir {args.workdir} is inside a git checkout: choose a folder outside",
+                f"--workdir {args.workdir} is in a git checkout: choose one outside",
                 file=sys.stderr,
             )
             return 2

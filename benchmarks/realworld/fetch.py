@@ -55,7 +55,7 @@ def download(project: Project, folder: Path) -> Path:
 
 
 def unpack(sdist: Path, destination: Path) -> Path:
-    """Unpack `sdist` into `destination` (replaced) and return the project's root folder."""
+    """Unpack `sdist` into `destination` (replaced); return the project's root."""
     if destination.exists():
         shutil.rmtree(destination)
     staging = destination.with_name(destination.name + ".unpacking")

@@ -12,7 +12,7 @@ _HEADER = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 @dataclass(frozen=True)
 class Hunk:
     path: str
-    line: int  # old-file line of the first removed line (or where the first addition goes)
+    line: int  # old-file line of the first change (a removal, or where lines go)
     old_start: int
     old_length: int
     text: str
@@ -58,14 +58,17 @@ def _hunk(path: str, rows: list[str]) -> Hunk:
 
 
 def rules_in(hunk: Hunk, findings: list[dict[str, Any]]) -> list[str]:
-    """Codes of the fixable findings whose line falls inside the hunk's old lines."""
+    """Codes of the fixable findings whose line falls inside the hunk's old lines; for a
+    hunk with none (the body of a converted function), the code of the nearest fixable
+    finding above it in the same file."""
     last = hunk.old_start + max(hunk.old_length, 1) - 1
-    return sorted(
-        {
-            str(f["rule"])
-            for f in findings
-            if f["path"] == hunk.path
-            and f.get("fixable")
-            and hunk.old_start <= int(f["line"]) <= last
-        }
-    )
+    fixable = [f for f in findings if f["path"] == hunk.path and f.get("fixable")]
+    inside = {
+        str(f["rule"]) for f in fixable if hunk.old_start <= int(f["line"]) <= last
+    }
+    if inside:
+        return sorted(inside)
+    above = [f for f in fixable if int(f["line"]) < hunk.old_start]
+    if not above:
+        return []
+    return [str(max(above, key=lambda f: int(f["line"]))["rule"])]

@@ -6,6 +6,7 @@ import configparser
 import re
 import tomllib
 from dataclasses import dataclass
+from email.parser import HeaderParser
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,15 @@ DEFAULT_LINE_LENGTH = 88
 
 
 @dataclass(frozen=True)
-class Declared:
-    value: object
+class DeclaredPython:
+    version: tuple[int, int]
     source: str  # where it was read, e.g. "pyproject.toml [project] requires-python"
+
+
+@dataclass(frozen=True)
+class LineLength:
+    value: int
+    source: str
 
 
 def lowest_python(specifier: str) -> tuple[int, int] | None:
@@ -31,9 +38,8 @@ def lowest_python(specifier: str) -> tuple[int, int] | None:
 
 
 def _pyproject(root: Path) -> dict[str, Any]:
-    path = root / "pyproject.toml"
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         return {}
 
@@ -56,46 +62,64 @@ def _table(data: dict[str, Any], *keys: str) -> dict[str, Any]:
     return data
 
 
-def declared_python(root: Path) -> Declared | None:
-    """The project's lowest Python, where a packaging file or a tool setting declares it."""
-    pyproject = _pyproject(root)
-    candidates: list[tuple[str, str]] = []
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _specifiers(root: Path, pyproject: dict[str, Any]) -> list[tuple[str, str]]:
+    """(specifier, where) for every place that states the supported Pythons."""
+    found: list[tuple[str, str]] = []
     requires = _table(pyproject, "project").get("requires-python")
     if isinstance(requires, str):
-        candidates.append((requires, "pyproject.toml [project] requires-python"))
+        found.append((requires, "pyproject.toml [project] requires-python"))
     setup_cfg = _setup_cfg(root)
     if setup_cfg.has_option("options", "python_requires"):
-        candidates.append(
-            (setup_cfg.get("options", "python_requires"), "setup.cfg python_requires")
-        )
-    setup_py = root / "setup.py"
-    if setup_py.is_file():
-        match = _SETUP_PY.search(setup_py.read_text(encoding="utf-8", errors="replace"))
-        if match:
-            candidates.append((match.group(1), "setup.py python_requires"))
-    for specifier, source in candidates:
+        specifier = setup_cfg.get("options", "python_requires")
+        found.append((specifier, "setup.cfg python_requires"))
+    match = _SETUP_PY.search(_read(root / "setup.py"))
+    if match:
+        found.append((match.group(1), "setup.py python_requires"))
+    metadata = HeaderParser().parsestr(_read(root / "PKG-INFO"))
+    if metadata.get("Requires-Python"):
+        found.append((metadata["Requires-Python"], "PKG-INFO Requires-Python"))
+    return found
+
+
+def _tool_targets(pyproject: dict[str, Any]) -> list[tuple[str, str]]:
+    """(py3N, where) from Ruff's and Black's target-version settings."""
+    found: list[tuple[str, str]] = []
+    ruff = _table(pyproject, "tool", "ruff").get("target-version")
+    if isinstance(ruff, str):
+        found.append((ruff, "pyproject.toml [tool.ruff] target-version"))
+    black = _table(pyproject, "tool", "black").get("target-version")
+    if isinstance(black, list):
+        found += [(str(t), "pyproject.toml [tool.black] target-version") for t in black]
+    return found
+
+
+def declared_python(root: Path) -> DeclaredPython | None:
+    """The lowest Python the project declares: packaging metadata first, then the
+    target-version of its Ruff or Black settings."""
+    pyproject = _pyproject(root)
+    for specifier, source in _specifiers(root, pyproject):
         lowest = lowest_python(specifier)
         if lowest is not None:
-            return Declared(lowest, source)
-    ruff_target = _table(pyproject, "tool", "ruff").get("target-version")
-    if isinstance(ruff_target, str) and _TARGET.fullmatch(ruff_target):
-        return Declared(
-            (3, int(_TARGET.fullmatch(ruff_target).group(1))),
-            "pyproject.toml [tool.ruff] target-version",
-        )
-    black_targets = _table(pyproject, "tool", "black").get("target-version")
-    if isinstance(black_targets, list):
-        minors = [
-            int(m.group(1)) for t in black_targets if (m := _TARGET.fullmatch(str(t)))
-        ]
-        if minors:
-            return Declared(
-                (3, min(minors)), "pyproject.toml [tool.black] target-version"
-            )
+            return DeclaredPython(lowest, source)
+    targets = [
+        ((3, int(match.group(1))), source)
+        for target, source in _tool_targets(pyproject)
+        if (match := _TARGET.fullmatch(target))
+    ]
+    if targets:
+        version, source = min(targets)
+        return DeclaredPython(version, source)
     return None
 
 
-def line_length(root: Path) -> Declared:
+def line_length(root: Path) -> LineLength:
     """The project's configured line length (Ruff, then Black, then isort/flake8)."""
     pyproject = _pyproject(root)
     for keys, key in (
@@ -105,15 +129,11 @@ def line_length(root: Path) -> Declared:
     ):
         value = _table(pyproject, *keys).get(key)
         if isinstance(value, int):
-            return Declared(value, f"pyproject.toml [{'.'.join(keys)}] {key}")
+            return LineLength(value, f"pyproject.toml [{'.'.join(keys)}] {key}")
     setup_cfg = _setup_cfg(root)
     for section in ("flake8", "pycodestyle", "isort"):
         for key in ("max-line-length", "max_line_length", "line_length"):
-            if setup_cfg.has_option(section, key):
-                try:
-                    return Declared(
-                        int(setup_cfg.get(section, key)), f"setup.cfg [{section}] {key}"
-                    )
-                except ValueError:
-                    pass
-    return Declared(DEFAULT_LINE_LENGTH, "default")
+            text = setup_cfg.get(section, key, fallback="").strip()
+            if text.isdigit():
+                return LineLength(int(text), f"setup.cfg [{section}] {key}")
+    return LineLength(DEFAULT_LINE_LENGTH, "default")

@@ -91,7 +91,7 @@ def comments(source: str) -> Counter[str]:
 
 
 def lost_comments(before: str, after: str) -> list[str]:
-    """Comments of `before` that `after` no longer has (counted, so a duplicate counts)."""
+    """Comments of `before` that `after` no longer has (each copy counts)."""
     return sorted((comments(before) - comments(after)).elements())
 
 

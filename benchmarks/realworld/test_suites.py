@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ INSTALL_TIMEOUT = 1200
 
 def ensure_venv(project: Project, sdist: Path, venvs: Path) -> Path:
     """The python of `project`'s test venv: the project from its sdist (so its
-    dependencies come too) plus the suite's own; built once, reused while the stamp holds."""
+    dependencies come too) plus the suite's own; built once, kept while the stamp holds.
+    """
     venv = venvs / project.slug
     python = venv / "bin" / "python"
     stamp = venv / "realworld-stamp.txt"
@@ -58,7 +60,7 @@ def outcomes(junit: Path) -> dict[str, str]:
 
 
 def run_suite(project: Project, python: Path, tree: Path) -> dict[str, Any]:
-    """Run the suite on a copy of `tree`; counts per outcome, and each test's outcome."""
+    """Run the suite on a copy of `tree`: counts per outcome, and each outcome."""
     with tempfile.TemporaryDirectory(prefix=f"realworld-{project.name}-") as scratch:
         copy = Path(scratch) / "tree"
         shutil.copytree(tree, copy, symlinks=True)
@@ -80,6 +82,7 @@ def run_suite(project: Project, python: Path, tree: Path) -> dict[str, Any]:
             f"--junitxml={junit}",
             *project.tests.command,
         ]
+        started = time.perf_counter()
         try:
             done = subprocess.run(
                 argv,
@@ -101,6 +104,7 @@ def run_suite(project: Project, python: Path, tree: Path) -> dict[str, Any]:
     }
     return {
         "status": f"exit {done.returncode}",
+        "seconds": round(time.perf_counter() - started, 1),
         **counts,
         "tail": tail,
         "outcomes": results,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,11 @@ class ToolRun:
     returncode: int
     report: dict[str, Any]
     stderr: str
+    seconds: float
 
 
 def codemods(command: str, tree: Path, *extra: str, jobs: int = 1) -> ToolRun:
-    """`codemods COMMAND --format json` on `tree` (cache off, so the tree stays clean)."""
+    """`codemods COMMAND --format json` on `tree` (no cache: the tree stays clean)."""
     argv = [
         sys.executable,
         "-m",
@@ -34,14 +36,16 @@ def codemods(command: str, tree: Path, *extra: str, jobs: int = 1) -> ToolRun:
         *extra,
         ".",
     ]
+    started = time.perf_counter()
     done = subprocess.run(
         argv, cwd=tree, capture_output=True, text=True, timeout=TOOL_TIMEOUT
     )
+    seconds = round(time.perf_counter() - started, 2)
     try:
         report = json.loads(done.stdout) if done.stdout.strip() else {}
     except json.JSONDecodeError:
         report = {"unparsed_stdout": done.stdout[-2000:]}
-    return ToolRun(done.returncode, report, done.stderr[-4000:])
+    return ToolRun(done.returncode, report, done.stderr[-4000:], seconds)
 
 
 def findings(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -71,7 +75,7 @@ def diffs(report: dict[str, Any]) -> dict[str, str]:
 
 
 def ruff_ruf006(tree: Path) -> list[dict[str, Any]]:
-    """RUF006 sites (Ruff's dangling-task rule) with Ruff's defaults, not the project's."""
+    """RUF006 sites (Ruff's dangling-task rule), Ruff's defaults, not the project's."""
     argv = [
         sys.executable,
         "-m",
@@ -106,8 +110,8 @@ def ruff_ruf006(tree: Path) -> list[dict[str, Any]]:
 
 
 def ruff_import_order(tree: Path, paths: list[str]) -> dict[str, int]:
-    """I001 (unsorted imports) per file, with the project's own Ruff/isort settings where
-    Ruff can read them, else Ruff's defaults."""
+    """I001 (unsorted imports) per file, with the project's own Ruff settings
+    where Ruff can read them, else Ruff's defaults."""
     if not paths:
         return {}
     base = [
