@@ -12,7 +12,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from . import pipeline, projects, report, verdicts
+from . import fetch, pipeline, projects, report, verdicts
 
 REPO = Path(__file__).resolve().parents[2]
 RESULTS_FILE = Path(__file__).with_name("results.json")
@@ -62,6 +62,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="run a suite even when the write changed nothing",
     )
     parser.add_argument(
+        "--fetch-only",
+        action="store_true",
+        help="only download and unpack (into WORKDIR/src/NAME-VERSION) and print the "
+        "folders, e.g. for benchmarks/make_corpus.py",
+    )
+    parser.add_argument(
         "--report-only",
         action="store_true",
         help="only regenerate the report from results.json and verdicts.tsv",
@@ -89,37 +95,28 @@ def run_projects(
             )
         except Exception:  # one project's failure must not lose the others' results
             print(traceback.format_exc(), file=sys.stderr)
+            if project.name in results:
+                print(
+                    f"{project.pin}: keeping the previous run's result", file=sys.stderr
+                )
             continue
         results[project.name] = result
     return results
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    listed = projects.load()
-    unknown = set(args.only) - {p.name for p in listed}
-    if unknown:
-        print(f"unknown project(s): {', '.join(sorted(unknown))}", file=sys.stderr)
-        return 2
-    saved = json.loads(args.results.read_text()) if args.results.exists() else {}
-    previous = {r["name"]: r for r in saved.get("projects", [])}
-    meta = saved.get("meta", {})
-    if not args.report_only:
-        if _inside_checkout(args.workdir.resolve()):
-            print(
-                f"--workdir {args.workdir} is in a git checkout: choose one outside",
-                file=sys.stderr,
-            )
-            return 2
-        chosen = [p for p in listed if not args.only or p.name in args.only]
-        previous = run_projects(args, chosen, previous)
-        meta = {
-            "date": datetime.date.today().isoformat(),
-            "tool": _version([sys.executable, "-m", "codemods", "--version"]),
-            "ruff": _version([sys.executable, "-m", "ruff", "--version"]),
-            "python": platform.python_version(),
-        }
-    ordered = [previous[p.name] for p in listed if p.name in previous]
+def fetch_only(args: argparse.Namespace, chosen: list[projects.Project]) -> int:
+    for project in chosen:
+        sdist = fetch.download(project, args.workdir / "sdists")
+        print(fetch.unpack(sdist, args.workdir / "src" / project.slug))
+    return 0
+
+
+def write_outputs(
+    args: argparse.Namespace,
+    ordered: list[dict[str, Any]],
+    meta: dict[str, str],
+) -> None:
+    """results.json, the verdicts file with a row for every new item, and the page."""
     args.results.write_text(
         json.dumps({"meta": meta, "projects": ordered}, indent=1) + "\n"
     )
@@ -130,6 +127,36 @@ def main(argv: list[str] | None = None) -> int:
     verdicts.save(table, args.verdicts)
     args.doc.write_text(report.render(ordered, table, meta), encoding="utf-8")
     print(f"wrote {args.results}, {args.verdicts} and {args.doc}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    listed = projects.load()
+    unknown = set(args.only) - {p.name for p in listed}
+    if unknown:
+        print(f"unknown project(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    chosen = [p for p in listed if not args.only or p.name in args.only]
+    if not args.report_only and _inside_checkout(args.workdir.resolve()):
+        print(
+            f"--workdir {args.workdir} is in a git checkout: choose one outside",
+            file=sys.stderr,
+        )
+        return 2
+    if args.fetch_only:
+        return fetch_only(args, chosen)
+    saved = json.loads(args.results.read_text()) if args.results.exists() else {}
+    previous = {r["name"]: r for r in saved.get("projects", [])}
+    meta = saved.get("meta", {})
+    if not args.report_only:
+        previous = run_projects(args, chosen, previous)
+        meta = {
+            "date": datetime.date.today().isoformat(),
+            "tool": _version([sys.executable, "-m", "codemods", "--version"]),
+            "ruff": _version([sys.executable, "-m", "ruff", "--version"]),
+            "python": platform.python_version(),
+        }
+    write_outputs(args, [previous[p.name] for p in listed if p.name in previous], meta)
     return 0
 
 
