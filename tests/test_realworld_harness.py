@@ -295,8 +295,13 @@ def test_the_pipeline_on_a_tiny_project_and_its_report(tmp_path: Path) -> None:
     keys = report.keys_of(result)
     table = verdicts.merge({}, keys)
     table[keys[0]] = verdicts.Verdict("correct", "kept by a strong reference")
-    page = report.render([result], table, {"date": "today"})
+    page = report.render(
+        [result], table, {"date": "today"}, "## Reading\n\nAll good.\n"
+    )
     assert "### fakeproj 1.0" in page
     assert "| fakeproj | 1.0 | application | 2 | ≥3.11 |" in page
     assert "kept by a strong reference" in page
+    assert (
+        page.index("## Summary") < page.index("## Reading") < page.index("### fakeproj")
+    )
     assert result["hunks"][0]["text"] in page

@@ -16,6 +16,7 @@ from . import fetch, pipeline, projects, report, verdicts
 
 REPO = Path(__file__).resolve().parents[2]
 RESULTS_FILE = Path(__file__).with_name("results.json")
+READING_FILE = Path(__file__).with_name("notes.md")
 DOC_FILE = REPO / "docs" / "realworld.md"
 DEFAULT_WORKDIR = Path.home() / ".cache" / "taskgroup-codemods" / "realworld"
 
@@ -125,7 +126,9 @@ def write_outputs(
         [key for result in ordered for key in report.keys_of(result)],
     )
     verdicts.save(table, args.verdicts)
-    args.doc.write_text(report.render(ordered, table, meta), encoding="utf-8")
+    reading = READING_FILE.read_text(encoding="utf-8") if READING_FILE.exists() else ""
+    page = report.render(ordered, table, meta, reading)
+    args.doc.write_text(page, encoding="utf-8")
     print(f"wrote {args.results}, {args.verdicts} and {args.doc}", file=sys.stderr)
 
 

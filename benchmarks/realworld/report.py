@@ -228,9 +228,13 @@ def _stale(results: list[Result], table: dict[Key, Verdict]) -> list[str]:
 
 
 def render(
-    results: list[Result], table: dict[Key, Verdict], meta: dict[str, str]
+    results: list[Result],
+    table: dict[Key, Verdict],
+    meta: dict[str, str],
+    reading: str = "",
 ) -> str:
-    """The page: header, summary table, a section per project, stale verdicts."""
+    """The page: header, summary table, a person's reading of the run (`reading`, the
+    text of notes.md), a section per project, stale verdicts."""
     total = counts(table, [key for result in results for key in keys_of(result)])
     lines = [
         HEADER,
@@ -247,9 +251,10 @@ def render(
         'Tests are counted from each suite\'s JUnit report; "lost": passed before '
         "the write, not after.",
         "",
-        "## Findings and hunks by project",
-        "",
     ]
+    if reading.strip():
+        lines += [reading.strip(), ""]
+    lines += ["## Findings and hunks by project", ""]
     for result in results:
         lines += project_section(result, table)
     lines += _stale(results, table)
