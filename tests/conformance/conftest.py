@@ -12,8 +12,9 @@ accidentally passes one turns the suite red.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -79,6 +80,7 @@ def impl(impl_root: Path) -> SimpleNamespace:
         EncryptedAuditTrail=audit.EncryptedAuditTrail,
         AuditConfig=module("resync.core.audit.config").AuditConfig,
         blocks=module("resync.core.audit.blocks"),
+        fence=module("resync.core.audit.fence"),
         keys=module("resync.core.audit.keys"),
         database=module("resync.core.database"),
         OrchestrationRunner=module(f"{orchestration}.runner").OrchestrationRunner,
@@ -90,6 +92,16 @@ def impl(impl_root: Path) -> SimpleNamespace:
         Settings=module("resync.core.settings").Settings,
         create_app=module("resync.api.app").create_app,
     )
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """No umask: what the code creates has exactly the mode it asks for."""
+    previous = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(previous)
 
 
 @pytest.fixture

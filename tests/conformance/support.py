@@ -119,3 +119,31 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+def fill_trail(impl: Any, config: Any, blocks: int, per_block: int) -> Any:
+    """A trail under *config* with *blocks* more blocks of *per_block* entries each,
+    flushed one by one; the trail is stopped, and returned."""
+
+    async def fill() -> Any:
+        trail = impl.EncryptedAuditTrail(config)
+        for block in range(blocks):
+            for n in range(per_block):
+                await trail.log_event(
+                    "payment", "approve", details={"b": block, "n": n}
+                )
+            await trail.flush()
+        await trail.stop()
+        return trail
+
+    return run(fill())
+
+
+def block_path(config: Any, seq: int, directory: str = "blocks") -> Path:
+    return Path(config.storage_dir) / directory / f"block-{seq:08d}.aeb"
+
+
+def found_problems(trail: Any) -> list[tuple[str, str, str, int | None, int | None]]:
+    """(kind, scope, location, block, entry) of every problem verification reports."""
+    report = run(trail.verify_integrity())
+    return [(p.kind, p.scope, p.location, p.block, p.entry) for p in report.problems]

@@ -8,7 +8,7 @@ import json
 import logging
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -18,15 +18,6 @@ import pytest
 from tests.conformance.support import FlakyWrites, run
 
 SECRET = "plaintext-marker-7d1e0b"
-
-
-@pytest.fixture
-def open_umask() -> Iterator[None]:
-    previous = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(previous)
 
 
 def key_material(key_file: Path) -> list[str]:

@@ -12,6 +12,7 @@ from resync.api.schemas import (
     ProblemOut,
     VerifyOut,
 )
+from resync.core.audit.fence import AuditTrailStoppedError
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
@@ -29,6 +30,8 @@ async def log_event(body: AuditEventIn, services: ServicesDep) -> AuditEventCrea
         )
     except ValueError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
+    except AuditTrailStoppedError:
+        raise HTTPException(status_code=503, detail="the service is stopping") from None
     return AuditEventCreated(entry_id=entry_id)
 
 

@@ -1,11 +1,14 @@
 """The database: SQLAlchemy 2 async engine (SQLite through aiosqlite by default)."""
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
+
+from resync.core.audit.files import ensure_private_file
 
 
 class Base(DeclarativeBase):
@@ -20,6 +23,23 @@ def create_engine(url: str) -> AsyncEngine:
     engine = create_async_engine(url, connect_args={"timeout": 30})
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def make_database_private(url: str) -> None:
+    """Create the SQLite file of *url* 0600, or make it so (with its WAL files): the
+    database holds workflow inputs and outputs. Other databases are left alone."""
+    parsed = make_url(url)
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or name in (None, "", ":memory:"):
+        return
+    if name.startswith("file:"):
+        return  # a URI filename: its options are SQLite's to interpret
+    path = Path(name)
+    ensure_private_file(path)
+    for suffix in ("-wal", "-shm", "-journal"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            ensure_private_file(companion)
 
 
 async def create_schema(engine: AsyncEngine) -> None:

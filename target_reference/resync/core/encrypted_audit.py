@@ -9,12 +9,13 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from resync.core.audit.config import AuditConfig
 from resync.core.audit.entry import AuditEntry
+from resync.core.audit.fence import AuditTrailStoppedError, WriterFence
 from resync.core.audit.integrity import IntegrityReport
 from resync.core.audit.keys import KeyManager
 from resync.core.audit.store import BlockStore
 from resync.core.lifecycle import sleep_unless_set, wait_then_cancel
 
-__all__ = ["AuditConfig", "AuditEntry", "EncryptedAuditTrail"]
+__all__ = ["AuditConfig", "AuditEntry", "AuditTrailStoppedError", "EncryptedAuditTrail"]
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class EncryptedAuditTrail:
         self._stop_requested = asyncio.Event()
         self._running = False
         self._tasks: list[asyncio.Task[None]] = []
+        self._writers = WriterFence("the audit trail")
 
     @property
     def pending_entries(self) -> list[AuditEntry]:
@@ -78,10 +80,13 @@ class EncryptedAuditTrail:
     async def stop(self) -> None:
         """Stop the workers, then write every pending entry. Safe to call twice.
 
+        Writers are fenced off first: ``log_event`` calls still waiting, and any made
+        later, raise ``AuditTrailStoppedError`` (their entries were never buffered).
         Workers get ``stop_timeout_seconds`` to end their round; the rest are
         cancelled. If storage still fails after ``final_flush_attempts``, the error
         is raised and the entries stay pending (``stop()`` again retries).
         """
+        self._writers.close()
         if self._running:
             self._running = False
             self._stop_requested.set()
@@ -103,7 +108,9 @@ class EncryptedAuditTrail:
         """Seal and buffer an event; returns its entry id.
 
         ``ValueError`` if *details* is not plain JSON. With the buffer full, this
-        waits (bounded) for the flusher to make room.
+        waits (bounded) for the flusher to make room. ``AuditTrailStoppedError`` once
+        ``stop()`` has begun, for a call already waiting too: no id is returned for an
+        entry that ``stop()`` would not write.
         """
         entry = AuditEntry.create(
             event_type,
@@ -113,7 +120,7 @@ class EncryptedAuditTrail:
             outcome=outcome,
             details=details,
         )
-        async with self._mem_lock:
+        async with self._writers.admit(), self._mem_lock:
             await self._append_pending_entry(entry)
             # Sealed once buffered, so buffer order is chain order even after a wait.
             self.last_sequence += 1

@@ -9,7 +9,11 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from resync.core.audit.files import ensure_private_directory
-from resync.core.database import create_engine, create_schema
+from resync.core.database import (
+    create_engine,
+    create_schema,
+    make_database_private,
+)
 from resync.core.enterprise.manager import EnterpriseManager
 from resync.core.orchestration.runner import OrchestrationRunner
 from resync.core.services import Services
@@ -27,6 +31,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """
     settings = settings_of(app)
     ensure_private_directory(settings.data_dir)
+    make_database_private(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
         await create_schema(engine)

@@ -105,10 +105,18 @@ class AuditEntry:
         self.signature = key.sign(self.chain_hash.encode("ascii"))
 
     def is_intact(self, key: AuditKey) -> bool:
-        """Whether content, chain hash and signature agree (constant-time compare)."""
-        expected = self.compute_chain_hash()
-        return hmac.compare_digest(expected, self.chain_hash) and key.verify(
-            self.chain_hash.encode("ascii"), self.signature
+        """Whether content, chain hash and signature agree (constant-time compare).
+
+        False, never an exception, for a record ``seal`` could not have made (text
+        that cannot be encoded, a number JSON cannot represent).
+        """
+        try:
+            expected = self.compute_chain_hash().encode("ascii")
+            chain_hash = self.chain_hash.encode("ascii")
+        except (ValueError, TypeError):
+            return False
+        return hmac.compare_digest(expected, chain_hash) and key.verify(
+            chain_hash, self.signature
         )
 
     def to_record(self) -> dict[str, object]:

@@ -1,5 +1,9 @@
 """Integrity verification: finds modified, missing, reordered and inserted blocks and
-entries, and says where each one is."""
+entries, and a checkpoint that is missing, forged or rolled back; says where each is.
+
+It reports and never raises: every input is read from files anyone with access to the
+storage directory may have planted.
+"""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -11,26 +15,28 @@ from resync.core.audit.blocks import (
     block_file_name,
     decode_block,
 )
-from resync.core.audit.checkpoint import Checkpoint
 from resync.core.audit.entry import GENESIS_HASH, AuditEntry
+from resync.core.audit.head import EMPTY_HEAD, Head, StoredCopy, assess_head
 from resync.core.audit.keys import KeyManager, UnknownKeyError
 
 
 @dataclass(frozen=True, slots=True)
 class StoredBlock:
-    """A block file as read from disk; *name* is relative to the storage directory."""
+    """A block file as read from disk; *name* is relative to the storage directory.
+    *error* says why it could not be read (then *data* is empty)."""
 
     name: str
     file_seq: int
     archived: bool
     data: bytes
+    error: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class IntegrityProblem:
     kind: str  # "modified", "missing", "reordered" or "inserted"
     scope: str  # "block", "entry" or "checkpoint"
-    location: str  # file, relative to the storage directory
+    location: str  # file, relative to the storage directory (the anchor: absolute)
     block: int | None
     entry: int | None  # entry sequence number
     detail: str
@@ -63,13 +69,20 @@ class _Decoded:
 
 
 def check_integrity(
-    blocks: Sequence[StoredBlock], checkpoint: bytes | None, keys: KeyManager
+    blocks: Sequence[StoredBlock],
+    copies: Sequence[StoredCopy],
+    keys: KeyManager,
+    floor: Head = EMPTY_HEAD,
 ) -> IntegrityReport:
+    """Check *blocks* against each other and against the head that the checkpoint's
+    *copies* and *floor* (the head the running store wrote last) record."""
     problems: list[IntegrityProblem] = []
     decoded: dict[int, list[_Decoded]] = {}
     damaged: set[int] = set()
     for stored in sorted(blocks, key=lambda block: (block.file_seq, block.archived)):
         try:
+            if stored.error:
+                raise BlockError(stored.error)
             header, entries = decode_block(stored.data, keys)
         except BlockError as exc:
             problems.append(
@@ -81,9 +94,10 @@ def check_integrity(
             continue
         decoded.setdefault(header.seq, []).append(_Decoded(stored, header, entries))
     chosen = _choose_copies(decoded, problems)
-    noted = _check_checkpoint(checkpoint, keys, bool(blocks), problems)
-    last_block = max([*decoded, *damaged, noted.block_seq if noted else 0], default=0)
-    for first, last in _ranges(set(range(1, last_block + 1)) - set(decoded) - damaged):
+    newest = max((block.header for block in chosen), key=_seq, default=None)
+    assessment = assess_head(copies, keys, newest, floor)
+    head = assessment.head
+    for first, last in missing_runs({*decoded, *damaged}, head.block_seq):
         problems.append(
             IntegrityProblem(
                 "missing",
@@ -94,11 +108,34 @@ def check_integrity(
                 f"blocks {first}..{last} are missing",
             )
         )
+    problems += [
+        IntegrityProblem(
+            "modified",
+            "checkpoint",
+            block.stored.name,
+            block.header.seq,
+            None,
+            f"block {block.header.seq} was written after the trail was opened with: "
+            f"{block.header.anomaly}",
+        )
+        for block in chosen
+        if block.header.anomaly
+    ]
+    problems += [
+        IntegrityProblem(
+            finding.kind, "checkpoint", finding.location, None, None, finding.detail
+        )
+        for finding in assessment.findings
+    ]
     chain = _EntryChain(keys, problems)
     for block in chosen:
         chain.check(block)
-    chain.report_gaps(noted.last_sequence if noted else 0)
+    chain.report_gaps(head.last_sequence)
     return IntegrityReport(len(chosen), chain.checked, tuple(problems))
+
+
+def _seq(header: BlockHeader) -> int:
+    return header.seq
 
 
 def _choose_copies(
@@ -136,42 +173,6 @@ def _choose_copies(
             )
         chosen.append(original)
     return chosen
-
-
-def _check_checkpoint(
-    raw: bytes | None,
-    keys: KeyManager,
-    has_blocks: bool,
-    problems: list[IntegrityProblem],
-) -> Checkpoint | None:
-    if raw is None:
-        if has_blocks:
-            problems.append(
-                IntegrityProblem(
-                    "missing",
-                    "checkpoint",
-                    "checkpoint.json",
-                    None,
-                    None,
-                    "no checkpoint",
-                )
-            )
-        return None
-    try:
-        checkpoint = Checkpoint.parse(raw)
-    except ValueError as exc:
-        checkpoint = None
-        detail = str(exc)
-    else:
-        detail = "the checkpoint signature does not match"
-    if checkpoint is None or not checkpoint.is_authentic(keys):
-        problems.append(
-            IntegrityProblem(
-                "modified", "checkpoint", "checkpoint.json", None, None, detail
-            )
-        )
-        return None
-    return checkpoint
 
 
 class _EntryChain:
@@ -214,9 +215,8 @@ class _EntryChain:
         self.previous_sequence, self.previous_hash = seq, entry.chain_hash
 
     def report_gaps(self, noted_last: int) -> None:
-        """Entries never seen, up to the highest one seen or noted in the checkpoint."""
-        expected = set(range(1, max(self.highest, noted_last) + 1))
-        for first, last in _ranges(expected - self.seen):
+        """Entries never seen, up to the highest one seen or noted in the head."""
+        for first, last in missing_runs(self.seen, max(self.highest, noted_last)):
             location = self.found_in.get(last + 1, "end of the trail")
             self.problems.append(
                 IntegrityProblem(
@@ -249,14 +249,18 @@ def _is_intact(entry: AuditEntry, keys: KeyManager) -> bool:
         return False
 
 
-def _ranges(numbers: Iterable[int]) -> list[tuple[int, int]]:
-    """Sorted numbers grouped into inclusive runs: {1, 2, 3, 7} -> [(1, 3), (7, 7)]."""
+def missing_runs(present: Iterable[int], last: int) -> list[tuple[int, int]]:
+    """The runs of 1..*last* not in *present*, as inclusive pairs, in order:
+    ({2, 3, 7}, 8) -> [(1, 1), (4, 6), (8, 8)]. Memory grows with *present*, never
+    with *last*."""
     runs: list[tuple[int, int]] = []
-    for number in sorted(numbers):
-        if runs and runs[-1][1] == number - 1:
-            runs[-1] = (runs[-1][0], number)
-        else:
-            runs.append((number, number))
+    expected = 1
+    for number in sorted({number for number in present if 1 <= number <= last}):
+        if number > expected:
+            runs.append((expected, number - 1))
+        expected = number + 1
+    if expected <= last:
+        runs.append((expected, last))
     return runs
 
 

@@ -53,7 +53,9 @@ class AuditKey:
         return hmac.new(self.mac_key, message, hashlib.sha256).hexdigest()
 
     def verify(self, message: bytes, signature: str) -> bool:
-        return hmac.compare_digest(self.sign(message), signature)
+        """Constant-time; False for any text that is not this MAC (never raises)."""
+        expected = self.sign(message).encode("ascii")
+        return hmac.compare_digest(expected, signature.encode("utf-8", "surrogatepass"))
 
 
 class KeyManager:
