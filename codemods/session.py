@@ -97,9 +97,7 @@ def shard(invocation: Invocation) -> Shard | None:
         raise ConfigError(str(exc)) from None
 
 
-def shared_index(
-    invocation: Invocation, settings: Settings
-) -> SharedIndex | None:
+def shared_index(invocation: Invocation, settings: Settings) -> SharedIndex | None:
     if invocation.index is None:
         return None
     from codemods.engine.parent.shared_index import SharedIndex  # see above

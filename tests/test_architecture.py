@@ -245,9 +245,7 @@ def test_what_every_run_imports_holds_no_libcst(start: str) -> None:
     """The CLI, the specs and the runner load without LibCST (nor rich): a warm run
     never pays for them, and the parent process of a cold one never parses."""
     heavy = sorted(
-        module
-        for module in _runtime_reach(start)
-        if module.split(".")[0] in HEAVY
+        module for module in _runtime_reach(start) if module.split(".")[0] in HEAVY
     )
     assert heavy == []
 

@@ -16,6 +16,7 @@ import sys
 import textwrap
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,7 +37,7 @@ def _run(
     *,
     select: tuple[str, ...] = ("ALL",),
     mode: runner.Mode = "check",
-    **settings: object,
+    **settings: Any,
 ) -> Summary:
     chosen = replace(Settings(select=select), root=str(root), **settings)
     request = runner.Request(

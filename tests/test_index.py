@@ -500,7 +500,9 @@ class TestRounds:
         assert index_of(MANAGER).dynamic_triggers() == frozenset()
 
     def test_a_recording_index_logs_questions_the_full_index_replays(self) -> None:
-        local = ProjectIndex.build([MANAGER], registry.index_scope(Settings()), record=True)
+        local = ProjectIndex.build(
+            [MANAGER], registry.index_scope(Settings()), record=True
+        )
         ref = Ref.attribute(Ref.instance("app.manager.Manager"), "_trail")
         assert local.lifecycle_call(ref, "start") is None
         assert local.log is not None and len(local.log) == 1

@@ -246,7 +246,9 @@ def test_the_legacy_app_loses_nothing_to_the_prefilter() -> None:
         assert (gated.text, gated.findings) == (every.text, every.findings), path
 
 
-def _outcomes(root: Path, settings: Settings, *, prefilter: bool) -> list[object]:
+def _outcomes(
+    root: Path, settings: Settings, *, prefilter: bool
+) -> list[tuple[object, ...]]:
     request = runner.Request(
         (root,), settings, want_diff=True, prefilter=prefilter, jobs=1
     )

@@ -152,7 +152,8 @@ def test_merged_patches_give_the_unsharded_patch(
     monkeypatch.chdir(tree)
     whole = tmp_path / "whole.patch"
     assert invoke("run", "--patch", whole, ".").exit_code == 0
-    reports, patches = [], []
+    reports: list[Path] = []
+    patches: list[str | Path] = []
     for k in (1, 2):
         patch = tmp_path / f"shard-{k}.patch"
         result = invoke(

@@ -176,9 +176,7 @@ def lifecycle(index: SymbolTable, owner: str, method: str) -> Lifecycle | None:
     return Lifecycle(family.group, family.problem, family.culprit)
 
 
-def lifecycle_call(
-    index: SymbolTable, owner: str, method: str
-) -> LifecycleCall | None:
+def lifecycle_call(index: SymbolTable, owner: str, method: str) -> LifecycleCall | None:
     """The conversion a call of ``method`` on an instance of ``owner`` follows."""
     found = index.method(owner, method)
     if found is None:

@@ -137,9 +137,7 @@ def judge(syntax: Syntax, asked: Sequence[Asked], settings: Settings) -> Relevan
         every = frozenset(spec.code for spec in asked)
         return Relevance(every, every, None)
     seen = walk(tree, syntax.text, frozenset(settings.lifecycle_methods))
-    relevant = frozenset(
-        spec.code for spec in asked if spec.relevant(seen, settings)
-    )
+    relevant = frozenset(spec.code for spec in asked if spec.relevant(seen, settings))
     reachable = relevant | {
         spec.code for spec in asked if spec.reachable(seen, settings)
     }

@@ -20,10 +20,8 @@ def dotted(node: cst.BaseExpression) -> str | None:
     return None
 
 
-
 def is_none(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
-
 
 
 def names_used(node: cst.CSTNode) -> set[str]:
@@ -52,9 +50,6 @@ def self_attributes(node: cst.CSTNode) -> set[str]:
 
     node.visit(_Collect())
     return found
-
-
-
 
 
 def identifiers(node: cst.CSTNode) -> set[str]:

@@ -66,7 +66,6 @@ def _is_preamble(statement: cst.BaseStatement, index: int) -> bool:
     )
 
 
-
 ASSIGNMENTS = (cst.Assign, cst.AnnAssign, cst.AugAssign)
 
 
@@ -93,7 +92,6 @@ def insert_after_assignments(
         position = keepers[0] if keepers else len(statements)
     statements.insert(position, statement)
     return function.with_changes(body=function.body.with_changes(body=statements))
-
 
 
 def insert_before_first_use(

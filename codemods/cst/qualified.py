@@ -51,7 +51,6 @@ def matches_configured(qualified: Collection[str], configured: Sequence[str]) ->
     return False
 
 
-
 def qualified_names_of(wrapper: MetadataWrapper, module_name: str) -> QualifiedNamesOf:
     """Absolute imported names of a node, as ``ScopeTracking.qualified`` gives them."""
     # What QualifiedNameProvider gives, without its extra pass over every node.

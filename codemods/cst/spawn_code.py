@@ -109,7 +109,6 @@ def keeper_declaration(
     )
 
 
-
 class Keepers:
     """Where fallback tasks are kept alive, and the declarations that keeping needs.
 

@@ -119,7 +119,6 @@ def spawns_in(
     return visitor.found
 
 
-
 def spawn_kind(
     call: cst.Call, resolve: QualifiedNamesOf, loops: Collection[str] = ()
 ) -> str | None:
@@ -167,7 +166,6 @@ def unsupported_spawn(call: cst.Call, kind: str) -> str | None:
     return None
 
 
-
 def spawn_imports(module: cst.Module) -> list[tuple[str, str, str | None]]:
     """Top-level ``from asyncio import create_task [as x]`` and the like, as (module,
     name, alias)."""
@@ -185,6 +183,9 @@ def spawn_imports(module: cst.Module) -> list[tuple[str, str, str | None]]:
                 source = dotted(small.module)
                 for alias in small.names:
                     name = alias.evaluated_name
-                    if source is not None and f"{source}.{name}" in SPAWN_FUNCTION_NAMES:
+                    if (
+                        source is not None
+                        and f"{source}.{name}" in SPAWN_FUNCTION_NAMES
+                    ):
                         found.append((source, name, alias.evaluated_alias))
     return found

@@ -309,7 +309,9 @@ def _serve(
     sys.setrecursionlimit(RECURSION_LIMIT)
     threading.stack_size(STACK_SIZE)
     thread = threading.Thread(
-        target=_loop, args=(conn, work_of(make_work, payload), current, started), daemon=True
+        target=_loop,
+        args=(conn, work_of(make_work, payload), current, started),
+        daemon=True,
     )
     thread.start()
     thread.join()

@@ -58,7 +58,9 @@ class Codemod(FastTransformer, VisitorBasedCodemodCommand):
         if spec is None:
             return
         if cls.__name__ != spec.class_name:
-            raise TypeError(f"{cls.__name__}: the class of {spec.code} is named {spec.class_name}")
+            raise TypeError(
+                f"{cls.__name__}: the class of {spec.code} is named {spec.class_name}"
+            )
         cls.SPEC, cls.CODE, cls.NAME = spec, spec.code, spec.name
         # What LibCST's own command line shows and applies.
         cls.DESCRIPTION, cls.FIX_SAFETY = spec.description, spec.fix_safety

@@ -125,7 +125,9 @@ class CodemodSpec:
         """What a function's lines must spell to be visited (None: every one is)."""
         return None if self.words is None else self.words(settings, text)
 
-    def body_words(self, settings: Settings, text: str | None) -> tuple[str, ...] | None:
+    def body_words(
+        self, settings: Settings, text: str | None
+    ) -> tuple[str, ...] | None:
         """What a function's lines must spell for LibCST to be given its body (None:
         every body must be)."""
         if self.kept_words is None:

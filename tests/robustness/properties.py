@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import libcst as cst
 
@@ -23,7 +24,7 @@ from codemods.core.settings import Settings
 from codemods.core.source import SourceError, check_nesting, split_lines
 from codemods.engine.job import Job
 from codemods.engine.parent.phases import WORKER, Phases
-from codemods.engine.pool import LazyPool
+from codemods.engine.pool import LazyPool, Pool
 from codemods.engine.worker.context import FileContext
 from codemods.engine.worker.stages import TransformError
 from codemods.engine.worker.transform import transform_text
@@ -143,7 +144,7 @@ def check_alone(source: str, config: Config, stats: Counter[str]) -> None:
 def run_file(path: Path, job: Job) -> FileResult:
     """What a run does with the one file ``path``: the parent's phases and the
     worker's code, both in this process (the pool's processes aside)."""
-    with LazyPool(1, WORKER, job, factory=InProcessPool) as pool:
+    with LazyPool(1, WORKER, job, factory=cast(type[Pool], InProcessPool)) as pool:
         (result,) = Phases(pool, job, None).run([(path, path.name)])
     return result
 

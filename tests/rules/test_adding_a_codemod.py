@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from codemods import config
+from codemods.core.settings import ConfigError
 from codemods.engine import pool as pool_module
 from codemods.engine.parent import runner
 from codemods.rules import registry
@@ -120,7 +121,7 @@ def test_it_is_selected_by_code_or_name_with_its_options(toy: CodemodSpec) -> No
     )
     assert registry.codes(settings) == ("TG900",)
     assert registry.option(settings, "TG900", "logger") == "log"
-    with pytest.raises(config.ConfigError, match="TG900 accepts: logger"):
+    with pytest.raises(ConfigError, match="TG900 accepts: logger"):
         config.parse_table({"TG900": {"level": "info"}}, source="test")
 
 

@@ -24,7 +24,7 @@ async def tick() -> None:
 def test_a_call_with_a_taskgroup_in_scope_names_the_group_it_moves_to() -> None:
     result = run(
         "TG001",
-        TICK + '\n\nasync def serve(tg: asyncio.TaskGroup) -> None:\n'
+        TICK + "\n\nasync def serve(tg: asyncio.TaskGroup) -> None:\n"
         '    track_task(tick(), name="tick")\n',
     )
     [finding] = result.findings

@@ -38,9 +38,7 @@ CONVERTED = """
 GROUP = "TG002:m.Service.start"
 
 
-def with_service(
-    source: str, *, safe_only: bool = False
-) -> tuple[str, list[Finding]]:
+def with_service(source: str, *, safe_only: bool = False) -> tuple[str, list[Finding]]:
     """TG002 over ``SERVICE`` and ``source``: the text, and the findings."""
     result = run("TG002", SERVICE + textwrap.dedent(source), safe_only=safe_only)
     return result.text, list(result.findings)

@@ -69,7 +69,9 @@ def transform_text(
     elision). Raises ``SourceError`` when the text does not parse and
     ``TransformError`` when a codemod fails or its output does not parse.
     """
-    job = Job(settings, safe_only=safe_only, prefilter=only_triggered, only=tuple(codes))
+    job = Job(
+        settings, safe_only=safe_only, prefilter=only_triggered, only=tuple(codes)
+    )
     context = FileContext(job, text, filename, module_name)
     facts = index is None and job.uses_index
     return transform_module(

@@ -1,8 +1,6 @@
 """TG004 bounded-buffer: an unbounded list buffer becomes a bounded deque, flushed
 without holding the lock during I/O and without losing entries."""
 
-# ruff: noqa: E501  (the example's generated code is laid out for its own indentation)
-
 from __future__ import annotations
 
 import libcst as cst

@@ -98,7 +98,6 @@ def find_dangling(
     return found
 
 
-
 def _no_group(
     function: cst.FunctionDef,
     kind: str,

@@ -36,6 +36,7 @@ class UnusedNoqa(Codemod, spec=SPEC):
     """
 
     METADATA_DEPENDENCIES = (PositionProvider,)
+
     def leave_TrailingWhitespace(
         self,
         original_node: cst.TrailingWhitespace,
