@@ -61,12 +61,14 @@ def _save(
 ) -> ExitCode:
     sections: list[bytes] = []
     left_out: list[str] = []
+    root = patch.repository_root()
     for file, hunks in chosen:
         try:
             if file.problem is not None:
                 raise patch.PatchError(file.problem)
             new = file.apply(hunks)
-            sections.append(patch.section(file.shown, file.text, new, file.encoding))
+            name = patch.patch_name(file.shown, root)
+            sections.append(patch.section(name, file.text, new, file.encoding))
         except patch.PatchError as exc:
             left_out.append(f"{file.shown}: not in the patch: {exc}")
     try:
