@@ -72,7 +72,7 @@ def select(selected: Sequence[str], ignored: Sequence[str]) -> tuple[CodemodSpec
 
 def selected(settings: Settings) -> tuple[CodemodSpec, ...]:
     """The codemods ``settings`` select, in execution order."""
-    return select(settings.select, settings.ignore)
+    return select((*settings.select, *settings.extend_select), settings.ignore)
 
 
 def codes(settings: Settings) -> tuple[str, ...]:
@@ -112,6 +112,9 @@ def digest(settings: Settings) -> str:
         "lifecycle_methods": settings.lifecycle_methods,
         "taskgroup_param": settings.taskgroup_param,
         "line_length": settings.line_length,
+        "per_file_ignores": [settings.per_file_ignores, settings.root]
+        if settings.per_file_ignores
+        else None,
         "options": {code: dict(opts) for code, opts in sorted(options.items())},
     }
     blob = json.dumps(relevant, sort_keys=True, default=str).encode()

@@ -1,8 +1,10 @@
 """The one object that owns output: data on stdout, messages on stderr.
 
-Colour only on a terminal and never when ``NO_COLOR`` is set; markup is off, so paths
-and code print exactly as written. Rich is imported only for what needs it (colour,
-progress bars, rendered tables): a warm run that prints plain lines does without it.
+Colour as ``--color`` says (``color``); by default on a terminal, never when
+``NO_COLOR`` is set, always when ``FORCE_COLOR`` is (https://no-color.org,
+https://force-color.org); markup is off, so paths and code print exactly as written.
+Rich is imported only for what needs it (colour, progress bars, rendered tables): a
+warm run that prints plain lines does without it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,16 @@ if TYPE_CHECKING:  # rich costs a warm run ~30 ms: imported when a console is us
     from rich.console import Console
 
 
+def default_color(out: TextIO) -> bool:
+    """``--color auto``: NO_COLOR wins, then FORCE_COLOR, then whether ``out`` is a
+    terminal (an empty variable counts as unset)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return out.isatty()
+
+
 class Terminal:
     def __init__(
         self,
@@ -27,7 +39,7 @@ class Terminal:
         out = stdout or sys.stdout
         err = stderr or sys.stderr
         if color is None:
-            color = "NO_COLOR" not in os.environ and out.isatty()
+            color = default_color(out)
         self.color = color
         self.stdout, self.stderr = out, err
         # What rich would call a terminal (it is told, never left to guess).
@@ -41,7 +53,7 @@ class Terminal:
     def err(self) -> Console:
         """stderr as a rich console; ``interactive`` says whether a person watches it
         (for progress bars)."""
-        return self._console(self.stderr, terminal=self.interactive)
+        return self._console(self.stderr, terminal=self.color)
 
     def _console(self, file: TextIO, *, terminal: bool) -> Console:
         from rich.console import Console  # see the TYPE_CHECKING import

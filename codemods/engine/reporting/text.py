@@ -28,11 +28,13 @@ def udiff(terminal: Terminal, text: str) -> None:
 
 
 def findings(terminal: Terminal, result: FileResult, *, include_fixable: bool) -> None:
-    """``path:line:col: CODE [*] message`` lines; ``[*]`` marks what a run fixes."""
+    """``path:line:col: CODE [*] message`` lines. As in Ruff, ``[*]`` marks only a
+    safe fix (one that keeps the code's meaning); an unsafe fix is unmarked, and the
+    totals table says how many of each a run applies."""
     for finding in result.findings:
         if finding.fixable and not include_fixable:
             continue
-        marker = " [*]" if finding.fixable else ""
+        marker = " [*]" if finding.fixable and finding.applicability == "safe" else ""
         terminal.data(
             f"{result.path}:{finding.line}:{finding.col}: {finding.rule}{marker} "
             f"{finding.message}\n"
