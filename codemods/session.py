@@ -17,7 +17,7 @@ from codemods.core.results import ExitCode, Summary
 from codemods.core.settings import ConfigError, Settings
 from codemods.engine.parent import runner
 from codemods.engine.reporting import github, json_report, sarif, text
-from codemods.engine.reporting.terminal import Terminal
+from codemods.engine.reporting.terminal import Terminal, printable
 from codemods.engine.reporting.words import plural
 from codemods.engine.shard import Shard
 from codemods.rules import registry
@@ -270,7 +270,8 @@ def _report_text(summary: Summary, terminal: Terminal, names: dict[str, str]) ->
             text.diff(terminal, result)
         elif result.changed:
             terminal.data(
-                f"{result.path}: would be changed by {', '.join(result.changed_by)}\n"
+                f"{printable(result.path)}: would be changed by "
+                f"{', '.join(result.changed_by)}\n"
             )
         text.findings(terminal, result, include_fixable=summary.mode == "check")
     for result in summary.results:

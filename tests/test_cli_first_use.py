@@ -70,21 +70,57 @@ def test_sarif_and_github_report_what_json_lists(repo: Path, mode: str) -> None:
     assert reported == expected
 
     github = invoke(mode, "--format", "github", ".").stdout.splitlines()
-    assert sorted(
-        (
-            line.split("file=")[1].split(",")[0],
-            int(line.split("line=")[1].split(",")[0]),
-            line.split("title=")[1].split(" ")[0],
+    assert (
+        sorted(
+            (
+                line.split("file=")[1].split(",")[0],
+                int(line.split("line=")[1].split(",")[0]),
+                line.split("title=")[1].split(" ")[0],
+            )
+            for line in github
         )
-        for line in github
-    ) == expected
+        == expected
+    )
 
 
 def test_an_absolute_path_gives_no_doubled_slash(
-    repo: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+    repo: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))
     service = (repo / "app" / "service.py").resolve()
     result = invoke("run", service)
     name = service.as_posix().lstrip("/")
     assert result.stdout.splitlines()[:2] == [f"--- a/{name}", f"+++ b/{name}"]
+
+
+def test_control_characters_in_file_names_are_escaped(repo: Path) -> None:
+    write(repo, "hostile/x\x1b[31mred\r.py", TRACKED)
+    check = invoke("check", "hostile")
+    dry = invoke("run", "hostile")
+    for output in (check.stdout, check.stderr, dry.stdout, dry.stderr):
+        assert "\x1b" not in output and "\r" not in output
+    assert "hostile/x\\x1b[31mred\\x0d.py:11:5: TG001" in check.stdout
+    assert dry.stdout.startswith("--- a/hostile/x\\x1b[31mred\\x0d.py\n")
+
+
+def test_piped_tables_have_no_trailing_spaces(repo: Path) -> None:
+    outputs = [invoke("check", "."), invoke("list"), invoke("explain", "TG001")]
+    # A diff's blank context line is one space by definition: only its summary counts.
+    texts = [text for result in outputs for text in (result.stdout, result.stderr)]
+    texts.append(invoke("run", ".").stderr)
+    assert "codemod               safety  fixable  to decide" in texts[1]
+    for text in texts:
+        for line in text.splitlines():
+            assert line == line.rstrip(), repr(line)
+
+
+def test_top_level_help_shows_whole_sentences() -> None:
+    result = invoke("--help")
+    commands = result.stdout.split("Commands:")[1].strip().splitlines()
+    assert len(commands) == 7
+    for line in commands:
+        name, description = line.split(maxsplit=1)
+        assert not description.endswith("..."), line
+        assert description.endswith("."), line

@@ -1,7 +1,8 @@
 """``check --add-noqa``: suppress every finding ``check`` reports, in place, so that
 ``check`` passes and a team can adopt the gate today (Ruff's ``--add-noqa``).
 
-Each finding, fixable or not (a suppressed fix is not applied), gets ``# noqa: CODE`` at the end of the line where it starts:
+Each finding, fixable or not (a suppressed fix is not applied), gets ``# noqa: CODE``
+at the end of the line where it starts:
 merged into the line's ``# noqa: ...`` directive when there is one, appended after any
 other comment otherwise. A line whose end is inside a string, or that continues with a
 backslash, cannot hold a comment; its findings are reported instead. Each file is

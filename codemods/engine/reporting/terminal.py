@@ -18,6 +18,20 @@ if TYPE_CHECKING:  # rich costs a warm run ~30 ms: imported when a console is us
     from rich.console import Console
 
 
+# C0 controls but the newline, DEL and C1 controls: a file name holding one must not
+# move the cursor, retitle the window or recolour the terminal of whoever reads it.
+_CONTROLS = {
+    code: f"\\x{code:02x}"
+    for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))
+    if code != ord("\n")
+}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters written as escapes (``\\x1b``)."""
+    return text.translate(_CONTROLS)
+
+
 def default_color(out: TextIO) -> bool:
     """``--color auto``: NO_COLOR wins, then FORCE_COLOR, then whether ``out`` is a
     terminal (an empty variable counts as unset)."""
@@ -74,7 +88,9 @@ class Terminal:
         self.stdout.flush()
 
     def message(self, text: str, style: str | None = None) -> None:
-        """A line for people on stderr, in ``style`` on a colour terminal."""
+        """A line for people on stderr, in ``style`` on a colour terminal; control
+        characters (from file names) are shown escaped, never sent."""
+        text = printable(text)
         if self.color:
             self.err.print(text, style=style)
         else:
