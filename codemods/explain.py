@@ -27,16 +27,16 @@ def list_codemods(terminal: Terminal, output_format: str) -> None:
         ]
         terminal.data(json.dumps(rows, indent=2) + "\n")
         return
-    rows = [(d.code, d.name, d.fix_safety, d.description) for d in docs]
+    cells = [(d.code, d.name, d.fix_safety, d.description) for d in docs]
     header = ("code", "name", "fix safety", "description")
     if not terminal.color:
         # Piped: plain aligned lines, no padding after the last column.
-        terminal.data("".join(f"{line}\n" for line in columns([header, *rows])))
+        terminal.data("".join(f"{line}\n" for line in columns([header, *cells])))
         return
     table = Table(box=None, pad_edge=False)
     for column in header:
         table.add_column(column)
-    for row in rows:
+    for row in cells:
         table.add_row(*row)
     terminal.out.print(table)
 
