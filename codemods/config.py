@@ -63,6 +63,9 @@ KEY_HELP: dict[str, str] = {
     "validate.test-timeout": "seconds the test command may take",
 }
 
+# Seconds `validate` gives the test command when `test-timeout` is not set.
+DEFAULT_TEST_TIMEOUT = 1800
+
 # Keys of [tool.codemods.validate]; `codemods validate` documents their meaning.
 VALIDATE_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "mypy-files": (list, "a list of paths"),
@@ -71,6 +74,18 @@ VALIDATE_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "retired": (list, "a list of paths"),
     "test-timeout": (int, "an integer (seconds)"),
 }
+
+
+def all_keys() -> list[str]:
+    """Every key of ``[tool.codemods]`` but the per-codemod tables (``validate.x``
+    for the validate table's)."""
+    nested = ["per-file-ignores", *(f"validate.{key}" for key in VALIDATE_KEYS)]
+    return [*_TOP_LEVEL, *nested]
+
+
+def setting_of(key: str) -> str:
+    """The ``Settings`` field a top-level key sets (``KeyError``: none)."""
+    return _TOP_LEVEL[key][0]
 
 
 def find_config(start: Path) -> Path | None:

@@ -210,3 +210,18 @@ def test_fix_marker_only_on_safe_fixes(repo: Path) -> None:
     assert any(
         line.startswith("app/stale.py:1:") and " TG100 [*] " in line for line in lines
     )
+
+
+def test_the_readme_configuration_table_is_generated_from_the_code() -> None:
+    from codemods import config, config_docs
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert config_docs.replaced(readme) == readme, (
+        "the README's configuration table is stale: "
+        "run `python -m codemods.config_docs README.md`"
+    )
+    # Every key the configuration reads is in it, described.
+    listed = [key for key, _, meaning in config_docs.rows() if meaning]
+    assert set(config.all_keys()) <= set(listed)
+    for key in ("cache-dir", "TG003.task-names", "validate.test-timeout"):
+        assert f"| `{key}` |" in readme
