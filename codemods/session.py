@@ -75,6 +75,10 @@ class Review:
             raise ConfigError(
                 "--interactive and --add-noqa report as text: drop --format"
             )
+        if self.active and invocation.reads_stdin:
+            raise ConfigError(
+                "--interactive, --patch and --add-noqa work on files, not on stdin"
+            )
         if self.patch is not None and write:
             raise ConfigError(
                 "--patch records a dry run (or, with --interactive, what was applied): "
@@ -119,6 +123,8 @@ def write_index(invocation: Invocation, terminal: Terminal, out: Path) -> int:
     from codemods.engine.parent.gather import gather  # the scan machinery, as above
 
     try:
+        if invocation.reads_stdin:
+            raise ConfigError("index reads the whole tree, not stdin")
         settings = load_settings(invocation)
         request = runner.Request(invocation.paths, settings, jobs=invocation.jobs)
         shared = gather(request)

@@ -40,10 +40,13 @@ class FileContext:
 
     @property
     def ignored_codes(self) -> frozenset[str]:
-        """What ``per-file-ignores`` suppress in the whole text."""
-        if self.source is None:
+        """What ``per-file-ignores`` suppress in the whole text (a text given as such
+        is matched by the name it is shown as, e.g. ``--stdin-filename``)."""
+        if self.source is not None:
+            return ignored_codes(self.job.settings, self.source.path)
+        if self.filename is None:
             return frozenset()
-        return ignored_codes(self.job.settings, self.source.path)
+        return ignored_codes(self.job.settings, self.filename)
 
     @classmethod
     def of_file(cls, loaded: Loaded, job: Job) -> FileContext:
