@@ -140,7 +140,8 @@ def _invocation(**options: Any) -> session.Invocation:
         "include": options["include"],
     }
     return session.Invocation(
-        paths=options["paths"] or (Path("."),),
+        # As in Ruff, --stdin-filename alone means the path `-`.
+        paths=options["paths"] or (Path("-" if options["stdin_filename"] else "."),),
         config_file=options["config_file"],
         overrides=overrides,
         output_format=options.get("output_format", "text"),

@@ -148,9 +148,14 @@ def test_stdin_with_stdin_filename(repo: Path) -> None:
         'track_task(tick(), name="tick")', 'tg.create_task(tick(), name="tick")'
     )
     assert (repo / "app" / "service.py").read_text() == source, "stdin: no file written"
-    alone = runner.invoke(main, ["check", "--stdin-filename", "a.py", "."])
-    assert alone.exit_code == 2
-    assert "--stdin-filename goes with the path '-'" in alone.stderr
+    # As in Ruff, --stdin-filename without a path reads stdin; with one, it is an error.
+    implicit = runner.invoke(
+        main, ["check", "--stdin-filename", "app/service.py"], input=source
+    )
+    assert implicit.stdout == check.stdout
+    mixed = runner.invoke(main, ["check", "--stdin-filename", "a.py", "."])
+    assert mixed.exit_code == 2
+    assert "--stdin-filename goes with the path '-'" in mixed.stderr
 
 
 def test_exit_zero_keeps_errors(repo: Path) -> None:
