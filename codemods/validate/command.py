@@ -49,7 +49,7 @@ def validate(
     except ConfigError as exc:
         terminal.message(f"codemods: error: {exc}", "red")
         return ExitCode.USAGE
-    advice = hint(results, bundled=path is None or _same(source, default_path()))
+    advice = hint(results, bundled=path is None or _is_bundled(source))
     if output_format == "json":
         codes = registry.codes(the_plan.settings)
         report.as_json(terminal, source, codes, results, advice)
@@ -58,8 +58,12 @@ def validate(
     return ExitCode.OK if report.ok(results) else ExitCode.INCOMPLETE
 
 
-def _same(one: Path, other: Path) -> bool:
-    return one.resolve() == other.resolve()
+def _is_bundled(source: Path) -> bool:
+    """Whether ``source`` is the bundled legacy app (given by its path)."""
+    try:
+        return source.resolve() == default_path().resolve()
+    except ConfigError:  # no bundle installed: it cannot be
+        return False
 
 
 def _kept(workdir: Path, project: Path) -> Path:
