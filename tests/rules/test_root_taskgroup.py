@@ -4,6 +4,7 @@ task cancels its siblings. Its golden cases run in ``tests/test_golden.py``."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
@@ -11,7 +12,10 @@ from typing import Any, cast
 
 import pytest
 
+from codemods.analysis.relevance import walk
+from codemods.core.settings import Settings
 from codemods.rules import registry
+from codemods.rules.root_taskgroup.spec import SPEC
 from tests.support.golden import run
 
 # A service whose worker runs until cancelled, and may fail after `fail_after` seconds;
@@ -168,3 +172,28 @@ def test_a_suppressed_finding_changes_nothing() -> None:
     result = run("TG007", source, table=ROOTED)
     assert "TaskGroup()" not in result.text
     assert [f.rule for f in result.findings] == []
+
+
+@pytest.mark.parametrize(
+    ("source", "relevant"),
+    [
+        ("import asyncio\nasyncio.run(main())\n", True),
+        ("import asyncio as aio\naio.run(main())\n", True),
+        ("from asyncio import run as go\ngo(main())\n", True),
+        # `run` alone names too many methods: a file merely spelling it is not parsed.
+        (
+            "import asyncio\nclass Job:\n    def run(self) -> None:\n        self.run()\n",
+            False,
+        ),
+        (
+            "import contextlib\n@contextlib.asynccontextmanager\nasync def f(): yield\n",
+            True,
+        ),
+        ("app.cleanup_ctx.append(ctx)\n", True),
+    ],
+)
+def test_which_files_its_relevance_question_lets_through(
+    source: str, relevant: bool
+) -> None:
+    seen = walk(ast.parse(source), source, frozenset({"start"}))
+    assert SPEC.relevant(seen, Settings()) is relevant

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING
 
 from codemods.core.settings import Settings
@@ -29,8 +30,24 @@ def relevant(seen: Seen, settings: Settings) -> bool:
     return (
         "asynccontextmanager" in names
         or "cleanup_ctx" in names
-        or ("run" in names and bool(seen.imported & {"asyncio", "run"}))
+        or any(_runs_asyncio(called, seen) for called in seen.discarded)
         or not names.isdisjoint(entry_function_names(settings))
+    )
+
+
+def _runs_asyncio(called: ast.expr, seen: Seen) -> bool:
+    """``asyncio.run`` (or an alias of it), called as a statement: ``run`` alone names
+    too many methods to count."""
+    if isinstance(called, ast.Name):
+        return (
+            called.id in seen.imported
+            and seen.aliases.get(called.id, called.id) == "run"
+        )
+    return (
+        isinstance(called, ast.Attribute)
+        and called.attr == "run"
+        and isinstance(called.value, ast.Name)
+        and called.value.id in seen.imported
     )
 
 
