@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from codemods.core import declared
 from codemods.core.settings import ConfigError, Settings
 from codemods.rules import registry
 from codemods.rules.specs import CodemodSpec
@@ -85,20 +86,67 @@ def load(
     else:
         located = find_config(paths[0] if paths else Path.cwd())
     settings = Settings()
+    table: Mapping[str, Any] = {}
     if located is not None:
         table = _read_toml(located).get("tool", {}).get("codemods", {})
         settings = parse_table(table, source=str(located))
         settings = replace(
             settings, config_path=str(located), root=str(located.parent.resolve())
         )
+        project = declared.project_directory(located.parent)
     else:
         start = (paths[0] if paths else Path.cwd()).resolve()
         settings = replace(
             settings, root=str(start if start.is_dir() else start.parent)
         )
+        project = declared.project_directory(start)
+    if project is not None:
+        settings = with_declared(settings, table, project)
     if overrides:
         settings = apply_overrides(settings, overrides)
     return settings
+
+
+def with_declared(
+    settings: Settings, table: Mapping[str, Any], project: Path
+) -> Settings:
+    """``settings`` with what the project in ``project`` declares (its oldest Python,
+    its line length) where ``[tool.codemods]`` (``table``) does not say."""
+    changes: dict[str, Any] = {}
+    if "target-version" not in table:
+        target = declared.target_version(project)
+        if target is not None:
+            changes.update(target_version=target.value, target_source=target.source)
+    if "line-length" not in table:
+        length = declared.line_length(project)
+        if length is not None:
+            changes["line_length"] = length.value
+    return replace(settings, **changes)
+
+
+def check_target(settings: Settings) -> None:
+    """Refuse to run codemods whose code needs a newer Python than the project's
+    oldest (``ConfigError``, exit 2), naming the setting that says so and the way out."""
+    target = settings.target_version
+    if target is None:
+        return
+    needing = [
+        spec
+        for spec in registry.selected(settings)
+        if spec.requires_python is not None and spec.requires_python > target
+    ]
+    if not needing:
+        return
+    needed = max(spec.requires_python or target for spec in needing)
+    wanted = ".".join(map(str, needed))
+    names = ", ".join(f"{spec.code} ({spec.name})" for spec in needing)
+    raise ConfigError(
+        f"{names} write code that needs Python {wanted} (asyncio.TaskGroup), but the "
+        f"project supports Python {'.'.join(map(str, target))} "
+        f"({settings.target_source}); once it requires Python {wanted}, set "
+        f'target-version = "{wanted}" in [tool.codemods] (or pass --target-version '
+        f"{wanted}), or ignore these codemods"
+    )
 
 
 def parse_table(table: Mapping[str, Any], *, source: str) -> Settings:
@@ -112,6 +160,9 @@ def parse_table(table: Mapping[str, Any], *, source: str) -> Settings:
         if key in _TOP_LEVEL:
             field_name, kind, described = _TOP_LEVEL[key]
             values[field_name] = _typed(value, kind, described, f"{source}: '{key}'")
+        elif key == "target-version":
+            values["target_version"] = _version(value, f"{source}: 'target-version'")
+            values["target_source"] = f"{source} [tool.codemods] target-version"
         elif key == "validate":
             validate = _parse_validate(value, source)
         elif (spec := registry.find(key)) is not None and isinstance(value, Mapping):
@@ -153,6 +204,13 @@ def _typed(
             raise ConfigError(f"{where} must be {described} (strings only)")
         return tuple(value)
     return value
+
+
+def _version(value: Any, where: str) -> tuple[int, int]:
+    version = declared.parse_version(value) if isinstance(value, str) else None
+    if version is None:
+        raise ConfigError(f'{where} must be a Python version such as "3.11"')
+    return version
 
 
 def _check_selection(select: Sequence[str], ignore: Sequence[str], source: str) -> None:

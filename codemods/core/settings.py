@@ -30,6 +30,10 @@ class Settings:
     lifecycle_methods: tuple[str, ...] = ("start",)
     taskgroup_param: str = "tg"
     line_length: int = 88
+    # The oldest Python the project supports, as (major, minor), and where that was
+    # read (``codemods.core.declared``); None: not declared anywhere.
+    target_version: tuple[int, int] | None = None
+    target_source: str | None = None
     cache_dir: str = ".codemods_cache"
     # Per-codemod options by code, as configured (``codemods.config`` fills in every
     # declared option; a codemod reads a missing one at its default).
