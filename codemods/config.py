@@ -139,7 +139,9 @@ def check_target(settings: Settings) -> None:
         return
     needed = max(spec.requires_python or target for spec in needing)
     wanted = ".".join(map(str, needed))
-    names = ", ".join(f"{spec.code} ({spec.name})" for spec in needing)
+    names = ", ".join(
+        f"{spec.code} ({spec.name})" for spec in sorted(needing, key=_code)
+    )
     raise ConfigError(
         f"{names} write code that needs Python {wanted} (asyncio.TaskGroup), but the "
         f"project supports Python {'.'.join(map(str, target))} "
@@ -147,6 +149,10 @@ def check_target(settings: Settings) -> None:
         f'target-version = "{wanted}" in [tool.codemods] (or pass --target-version '
         f"{wanted}), or ignore these codemods"
     )
+
+
+def _code(spec: CodemodSpec) -> str:
+    return spec.code
 
 
 def parse_table(table: Mapping[str, Any], *, source: str) -> Settings:

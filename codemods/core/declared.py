@@ -89,11 +89,12 @@ def target_version(directory: Path) -> Declared | None:
 def line_length(directory: Path) -> Declared | None:
     """The line length the project's formatter or linter is configured for."""
     candidates = [(t, s, "line-length") for t, s in _ruff_tables(directory)]
-    tool = _toml(directory / "pyproject.toml").get("tool", {})
+    pyproject = directory / "pyproject.toml"
+    tool = _tool(pyproject)
     for name, key in (("black", "line-length"), ("isort", "line_length")):
         table = tool.get(name)
         if isinstance(table, dict):
-            candidates.append((table, f"pyproject.toml [tool.{name}]", key))
+            candidates.append((table, f"{pyproject} [tool.{name}]", key))
     for table, source, key in candidates:
         value = table.get(key)
         if isinstance(value, int) and not isinstance(value, bool) and value > 0:
@@ -102,16 +103,19 @@ def line_length(directory: Path) -> Declared | None:
 
 
 def _python_requirements(directory: Path) -> Iterator[Declared]:
-    project = _toml(directory / "pyproject.toml").get("project", {})
+    pyproject = directory / "pyproject.toml"
+    project = _toml(pyproject).get("project", {})
     value = project.get("requires-python") if isinstance(project, dict) else None
     if isinstance(value, str):
-        yield Declared(value, f"pyproject.toml [project] requires-python = {value!r}")
-    value = _setup_cfg(directory / "setup.cfg")
+        yield Declared(value, f"{pyproject} [project] requires-python = {value!r}")
+    setup_cfg = directory / "setup.cfg"
+    value = _setup_cfg(setup_cfg)
     if value is not None:
-        yield Declared(value, f"setup.cfg [options] python_requires = {value!r}")
-    value = _setup_py(directory / "setup.py")
+        yield Declared(value, f"{setup_cfg} [options] python_requires = {value!r}")
+    setup_py = directory / "setup.py"
+    value = _setup_py(setup_py)
     if value is not None:
-        yield Declared(value, f"setup.py python_requires={value!r}")
+        yield Declared(value, f"{setup_py} python_requires={value!r}")
 
 
 def _ruff_tables(directory: Path) -> Iterator[tuple[dict[str, Any], str]]:
@@ -119,11 +123,12 @@ def _ruff_tables(directory: Path) -> Iterator[tuple[dict[str, Any], str]]:
     for name in _RUFF_FILES:
         table = _toml(directory / name)
         if table:
-            yield table, name
+            yield table, str(directory / name)
             return
-    ruff = _toml(directory / "pyproject.toml").get("tool", {}).get("ruff")
+    pyproject = directory / "pyproject.toml"
+    ruff = _tool(pyproject).get("ruff")
     if isinstance(ruff, dict):
-        yield ruff, "pyproject.toml [tool.ruff]"
+        yield ruff, f"{pyproject} [tool.ruff]"
 
 
 def _toml(path: Path) -> dict[str, Any]:
@@ -134,6 +139,11 @@ def _toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError):
         return {}
+
+
+def _tool(pyproject: Path) -> dict[str, Any]:
+    tool = _toml(pyproject).get("tool")
+    return tool if isinstance(tool, dict) else {}
 
 
 def _setup_cfg(path: Path) -> str | None:

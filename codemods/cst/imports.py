@@ -91,20 +91,116 @@ def bound_from_import(module: cst.Module, source: str, name: str) -> str | None:
 
 
 def ensure_from_import(
-    module: cst.Module, source: str, name: str
+    module: cst.Module, source: str, name: str, *, line_length: int = 88
 ) -> tuple[cst.Module, str]:
-    """``module`` with ``name`` importable from stdlib ``source``; the name to use."""
+    """``module`` with ``name`` importable from stdlib ``source``; the name to use.
+
+    A missing name joins the top ``from source import ...`` statement if there is
+    one, in isort's order, wrapped as isort wraps it when it no longer fits in
+    ``line_length``; else a new statement goes where isort would put it.
+    """
     bound = bound_from_import(module, source, name)
     if bound is not None:
         return module, bound
+    merged = _merge_into_from_import(module, source, name, line_length)
+    if merged is not None:
+        return merged, name
     new = cst.parse_statement(f"from {source} import {name}", module.config_for_parsing)
     return _insert_import(module, new, source, plain=False), name
 
 
-def _insert_import(
-    module: cst.Module, new: cst.BaseStatement, name: str, *, plain: bool
-) -> cst.Module:
-    body: list[cst.BaseStatement] = list(module.body)
+def _merge_into_from_import(
+    module: cst.Module, source: str, name: str, line_length: int
+) -> cst.Module | None:
+    body = list(module.body)
+    start, end = _import_block(body)
+    for index in range(start, end):
+        statement = body[index]
+        assert isinstance(statement, cst.SimpleStatementLine)
+        small = statement.body[0]
+        if (
+            len(statement.body) == 1
+            and isinstance(small, cst.ImportFrom)
+            and not small.relative
+            and small.module is not None
+            and code_of(small.module) == source
+            and not isinstance(small.names, cst.ImportStar)
+        ):
+            merged = _with_member(small, name)
+            if merged is None:
+                return None
+            line = statement.with_changes(body=[merged])
+            if small.lpar is None and _width(module, line) > line_length:
+                line = _wrapped(module, line, merged)
+            body[index] = line
+            return module.with_changes(body=body)
+    return None
+
+
+def member_key(name: str) -> tuple[int, str, str]:
+    """Where isort and Ruff (``order-by-type``) sort ``name`` among the names of a
+    ``from`` import: constants, then classes, then the rest, each case-insensitively."""
+    if len(name) > 1 and name.upper() == name and name.lower() != name:
+        kind = 0
+    elif name[:1].isupper():
+        kind = 1
+    else:
+        kind = 2
+    return kind, name.lower(), name
+
+
+def _with_member(statement: cst.ImportFrom, name: str) -> cst.ImportFrom | None:
+    """``statement`` importing ``name`` too, at its sorted place (at the end if the
+    names are not sorted); None where the layout gives no comma to copy."""
+    assert not isinstance(statement.names, cst.ImportStar)
+    names = list(statement.names)
+    keys = [member_key(code_of(alias.name)) for alias in names]
+    wanted = member_key(name)
+    position = len(names)
+    if keys == sorted(keys):
+        position = next((i for i, key in enumerate(keys) if key > wanted), len(names))
+    separator = names[0].comma if len(names) > 1 else None
+    if separator is None:
+        if statement.lpar is not None:
+            return None  # one name in parentheses: no separator to copy
+        separator = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    assert isinstance(separator, cst.Comma)
+    new = cst.ImportAlias(name=cst.Name(name), comma=separator)
+    if position == len(names):
+        last = names[-1]
+        new = new.with_changes(comma=last.comma)
+        names[-1] = last.with_changes(comma=separator)
+    names.insert(position, new)
+    return statement.with_changes(names=names)
+
+
+def _width(module: cst.Module, line: cst.SimpleStatementLine) -> int:
+    code = module.code_for_node(line.with_changes(leading_lines=[]))
+    return max(len(text) for text in code.splitlines())
+
+
+def _wrapped(
+    module: cst.Module, line: cst.SimpleStatementLine, statement: cst.ImportFrom
+) -> cst.SimpleStatementLine:
+    """``line`` in isort's vertical hanging indent, one name a line."""
+    assert not isinstance(statement.names, cst.ImportStar)
+    assert statement.module is not None
+    indent = module.default_indent
+    members = "".join(
+        f"{indent}{code_of(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT))},\n"
+        for alias in statement.names
+    )
+    text = f"from {code_of(statement.module)} import (\n{members})\n"
+    wrapped = cst.parse_statement(text, module.config_for_parsing)
+    assert isinstance(wrapped, cst.SimpleStatementLine)
+    return wrapped.with_changes(
+        leading_lines=line.leading_lines, trailing_whitespace=line.trailing_whitespace
+    )
+
+
+def _import_block(body: Sequence[cst.BaseStatement]) -> tuple[int, int]:
+    """The top import statements of ``body`` after its docstring and ``__future__``
+    imports, as a range."""
     start = 0
     if body and _is_docstring(body[0]):
         start = 1
@@ -115,6 +211,14 @@ def _insert_import(
     end = start
     while end < len(body) and _top_modules(body[end]):
         end += 1
+    return start, end
+
+
+def _insert_import(
+    module: cst.Module, new: cst.BaseStatement, name: str, *, plain: bool
+) -> cst.Module:
+    body: list[cst.BaseStatement] = list(module.body)
+    start, end = _import_block(body)
 
     def key(index: int) -> tuple[bool, str]:
         mod, is_plain = _top_modules(body[index])[0]

@@ -178,10 +178,10 @@ class Keepers:
         )
         return insert_after_imports(module, declaration)
 
-    def import_any(self, module: cst.Module) -> cst.Module:
+    def import_any(self, module: cst.Module, line_length: int = 88) -> cst.Module:
         if not self._any_used:
             return module
-        module, _ = ensure_from_import(module, "typing", "Any")
+        module, _ = ensure_from_import(module, "typing", "Any", line_length=line_length)
         return module
 
 

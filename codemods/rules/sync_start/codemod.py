@@ -267,4 +267,4 @@ class SyncStart(AwaitingCallSites, spec=SPEC):
             return updated_node
         module = self.keepers.declare_in_module(updated_node, self.asyncio_name)
         module, _ = ensure_import(module, "asyncio")
-        return self.keepers.import_any(module)
+        return self.keepers.import_any(module, self.settings.line_length)
