@@ -217,16 +217,19 @@ def check_compiles(
 ) -> None:
     """The new text must compile for the project's Python (``target``) whenever the
     old one did, and for the running Python whenever the old one did: else a
-    ``CompileError`` for the file, which is then neither written nor passed."""
+    ``CompileError`` for the file, which is then neither written nor passed. It is
+    placed on the old text's line that the failing new line replaced."""
     for version in (target, None) if target is not None else (None,):
         problem = compile_error(after, version)
-        if problem is not None and compile_error(before, version) is None:
-            python = (
-                "" if version is None else " on Python " + ".".join(map(str, version))
-            )
-            raise CompileError(
-                f"the text {', '.join(changed_by)} rewrote would not compile{python}"
-                f" ({problem.msg}); file left unchanged",
-                problem.lineno or 1,
-                problem.offset or 1,
-            )
+        if problem is None or compile_error(before, version) is not None:
+            continue
+        python = "" if version is None else " on Python " + ".".join(map(str, version))
+        new_line = problem.lineno or 1
+        line = LineMap(before, after)(new_line)
+        where = "" if line == new_line else f" at line {new_line} of the new text"
+        raise CompileError(
+            f"the text {', '.join(changed_by)} rewrote would not compile{python}"
+            f" ({problem.msg}){where}; file left unchanged",
+            line,
+            (problem.offset or 1) if line == new_line else 1,
+        )
