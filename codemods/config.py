@@ -143,8 +143,8 @@ def check_target(settings: Settings) -> None:
         f"{spec.code} ({spec.name})" for spec in sorted(needing, key=_code)
     )
     raise ConfigError(
-        f"{names} write code that needs Python {wanted} (asyncio.TaskGroup), but the "
-        f"project supports Python {'.'.join(map(str, target))} "
+        f"{names} write code that needs Python {wanted} (asyncio.TaskGroup, "
+        f"asyncio.timeout), but the project supports Python {'.'.join(map(str, target))} "
         f"({settings.target_source}); once it requires Python {wanted}, set "
         f'target-version = "{wanted}" in [tool.codemods] (or pass --target-version '
         f"{wanted}), or ignore these codemods"

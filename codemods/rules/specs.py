@@ -38,8 +38,8 @@ Words = Callable[[Settings, str | None], tuple[str, ...] | None]
 Question: TypeAlias = "Callable[[Seen, Settings], bool]"
 
 
-# asyncio.TaskGroup is new in Python 3.11: the codemods that write it need that.
-TASKGROUP_PYTHON = (3, 11)
+# asyncio.TaskGroup and asyncio.timeout are new in Python 3.11: code using them needs it.
+ASYNCIO_311 = (3, 11)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from codemods.core.asyncio_names import SPAWN_FUNCTIONS
 from codemods.core.settings import Settings
 from codemods.rules.specs import (
-    TASKGROUP_PYTHON,
+    ASYNCIO_311,
     CodemodSpec,
     Option,
     encoded,
@@ -52,7 +52,7 @@ SPEC = CodemodSpec(
     package=__package__,
     description="Spawn fire-and-forget tasks into a TaskGroup",
     fix_safety="unsafe",
-    requires_python=TASKGROUP_PYTHON,
+    requires_python=ASYNCIO_311,
     triggers=triggers,
     question=relevant,
     words=words,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from codemods.core.asyncio_names import TASKGROUP
 from codemods.core.settings import Settings
 from codemods.rules.specs import (
-    TASKGROUP_PYTHON,
+    ASYNCIO_311,
     CodemodSpec,
     Option,
     encoded,
@@ -42,7 +42,7 @@ SPEC = CodemodSpec(
     package=__package__,
     description="Pass the TaskGroup in scope to callees that accept one",
     fix_safety="unsafe",
-    requires_python=TASKGROUP_PYTHON,
+    requires_python=ASYNCIO_311,
     triggers=triggers,
     question=relevant,
     words=words,
