@@ -70,6 +70,16 @@ def test_members_sort_as_isort_orders_them_by_type() -> None:
             id="parenthesized_trailing_comma",
         ),
         pytest.param(
+            "from typing import (\n    cast,\n)\n",
+            "from typing import (\n    Any,\n    cast,\n)\n",
+            id="one_name_parenthesized",
+        ),
+        pytest.param(
+            "from typing import (  # noqa: F401\n    cast,\n)\n",
+            "from typing import (  # noqa: F401\n    cast,\n)\nfrom typing import Any\n",
+            id="one_name_parenthesized_with_a_comment_stays",
+        ),
+        pytest.param(
             "import os\nfrom collections import deque\nfrom os import path\n\nx = 1\n",
             "import os\nfrom collections import deque\nfrom os import path\n"
             "from typing import Any\n\nx = 1\n",

@@ -126,11 +126,14 @@ def _merge_into_from_import(
             and code_of(small.module) == source
             and not isinstance(small.names, cst.ImportStar)
         ):
-            merged = _with_member(small, name)
-            if merged is None:
+            # One name in parentheses gives no separator to copy: laid out anew,
+            # unless that would drop a comment.
+            alone = small.lpar is not None and len(small.names) == 1
+            if alone and "#" in module.code_for_node(statement):
                 return None
+            merged = _with_member(small, name)
             line = statement.with_changes(body=[merged])
-            if small.lpar is None and _width(module, line) > line_length:
+            if alone or (small.lpar is None and _width(module, line) > line_length):
                 line = _wrapped(module, line, merged)
             body[index] = line
             return module.with_changes(body=body)
@@ -149,9 +152,9 @@ def member_key(name: str) -> tuple[int, str, str]:
     return kind, name.lower(), name
 
 
-def _with_member(statement: cst.ImportFrom, name: str) -> cst.ImportFrom | None:
+def _with_member(statement: cst.ImportFrom, name: str) -> cst.ImportFrom:
     """``statement`` importing ``name`` too, at its sorted place (at the end if the
-    names are not sorted); None where the layout gives no comma to copy."""
+    names are not sorted), separated as its names are."""
     assert not isinstance(statement.names, cst.ImportStar)
     names = list(statement.names)
     keys = [member_key(code_of(alias.name)) for alias in names]
@@ -159,12 +162,9 @@ def _with_member(statement: cst.ImportFrom, name: str) -> cst.ImportFrom | None:
     position = len(names)
     if keys == sorted(keys):
         position = next((i for i, key in enumerate(keys) if key > wanted), len(names))
-    separator = names[0].comma if len(names) > 1 else None
-    if separator is None:
-        if statement.lpar is not None:
-            return None  # one name in parentheses: no separator to copy
+    separator = names[0].comma
+    if len(names) == 1 or not isinstance(separator, cst.Comma):
         separator = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-    assert isinstance(separator, cst.Comma)
     new = cst.ImportAlias(name=cst.Name(name), comma=separator)
     if position == len(names):
         last = names[-1]
