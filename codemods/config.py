@@ -111,7 +111,8 @@ def with_declared(
     settings: Settings, table: Mapping[str, Any], project: Path
 ) -> Settings:
     """``settings`` with what the project in ``project`` declares (its oldest Python,
-    its line length) where ``[tool.codemods]`` (``table``) does not say."""
+    its line length) where ``[tool.codemods]`` (``table``) does not say, and how it
+    orders imports."""
     changes: dict[str, Any] = {}
     if "target-version" not in table:
         target = declared.target_version(project)
@@ -121,6 +122,9 @@ def with_declared(
         length = declared.line_length(project)
         if length is not None:
             changes["line_length"] = length.value
+    order = declared.import_order(project)
+    if order is not None:
+        changes["import_order"] = order.value
     return replace(settings, **changes)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from codemods import config
 from codemods.core import declared
-from codemods.core.settings import ConfigError
+from codemods.core.settings import ConfigError, ImportOrder
 
 
 @pytest.mark.parametrize(
@@ -144,6 +144,39 @@ def test_line_length_sources(
 ) -> None:
     found = declared.line_length(_project(tmp_path, files))
     assert (None if found is None else found.value) == length
+
+
+@pytest.mark.parametrize(
+    ("files", "order"),
+    [
+        pytest.param(
+            {
+                "pyproject.toml": (
+                    "[tool.ruff.lint.isort]\nforce-single-line = true\n"
+                    "order-by-type = false\n[tool.isort]\ncase_sensitive = true\n"
+                )
+            },
+            ImportOrder(force_single_line=True, order_by_type=False),
+            id="ruff_lint_isort_first",
+        ),
+        pytest.param(
+            {"ruff.toml": "[isort]\nforce-sort-within-sections = true\n"},
+            ImportOrder(force_sort_within_sections=True),
+            id="ruff_toml_legacy_table",
+        ),
+        pytest.param(
+            {"pyproject.toml": "[tool.isort]\ncase_sensitive = true\n"},
+            ImportOrder(case_sensitive=True),
+            id="isort",
+        ),
+        pytest.param({"pyproject.toml": "[tool.ruff]\n"}, None, id="none"),
+    ],
+)
+def test_import_order_sources(
+    tmp_path: Path, files: dict[str, str], order: ImportOrder | None
+) -> None:
+    found = declared.import_order(_project(tmp_path, files))
+    assert (None if found is None else found.value) == order
 
 
 def test_project_files_that_do_not_parse_declare_nothing(tmp_path: Path) -> None:

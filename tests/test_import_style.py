@@ -12,21 +12,27 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from codemods.cst.imports import ensure_from_import, member_key
+from codemods.core.settings import ImportOrder
+from codemods.cst.import_order import member_key
+from codemods.cst.imports import DEFAULT_ORDER, ensure_from_import, ensure_import
 from tests.support.cli import invoke, write
 from tests.support.golden import run
 
 
-def _added(source: str, *, line_length: int = 88) -> str:
+def _added(
+    source: str, *, line_length: int = 88, order: ImportOrder = DEFAULT_ORDER
+) -> str:
     module = cst.parse_module(textwrap.dedent(source).lstrip("\n"))
-    updated, name = ensure_from_import(module, "typing", "Any", line_length=line_length)
+    updated, name = ensure_from_import(
+        module, "typing", "Any", line_length=line_length, order=order
+    )
     assert name == "Any"
     return updated.code
 
 
 def test_members_sort_as_isort_orders_them_by_type() -> None:
     names = ["cast", "Any", "TYPE_CHECKING", "Callable", "overload", "T"]
-    assert sorted(names, key=member_key) == [
+    assert sorted(names, key=lambda name: member_key(name, ImportOrder())) == [
         "TYPE_CHECKING",
         "Any",
         "Callable",
@@ -76,7 +82,7 @@ def test_members_sort_as_isort_orders_them_by_type() -> None:
         ),
         pytest.param(
             "from typing import (  # noqa: F401\n    cast,\n)\n",
-            "from typing import (  # noqa: F401\n    cast,\n)\nfrom typing import Any\n",
+            "from typing import Any\nfrom typing import (  # noqa: F401\n    cast,\n)\n",
             id="one_name_parenthesized_with_a_comment_stays",
         ),
         pytest.param(
@@ -104,6 +110,32 @@ def test_a_merged_import_too_long_for_the_line_is_wrapped() -> None:
     assert _added(before, line_length=60) == (
         "from typing import (\n    TYPE_CHECKING,\n    Any,\n    Awaitable,\n"
         "    Callable,\n    Coroutine,\n    cast,\n)\n"
+    )
+
+
+def test_the_projects_import_order_is_followed() -> None:
+    single = ImportOrder(force_single_line=True)
+    assert _added(
+        "from typing import TYPE_CHECKING\nfrom typing import cast\n", order=single
+    ) == (
+        "from typing import TYPE_CHECKING\nfrom typing import Any\nfrom typing import cast\n"
+    )
+    by_name = ImportOrder(order_by_type=False)
+    assert _added(
+        "from typing import Callable, cast, TYPE_CHECKING\n", order=by_name
+    ) == ("from typing import Any, Callable, cast, TYPE_CHECKING\n")
+    case = ImportOrder(case_sensitive=True, order_by_type=False)
+    assert _added("from typing import Callable, TYPE_CHECKING, cast\n", order=case) == (
+        "from typing import Any, Callable, TYPE_CHECKING, cast\n"
+    )
+    mixed = cst.parse_module("from abc import ABC\nimport os\n")
+    within = ImportOrder(force_sort_within_sections=True)
+    assert ensure_import(mixed, "asyncio", within)[0].code == (
+        "from abc import ABC\nimport asyncio\nimport os\n"
+    )
+    plain_first = cst.parse_module("import os\nfrom abc import ABC\n")
+    assert ensure_import(plain_first, "asyncio")[0].code == (
+        "import asyncio\nimport os\nfrom abc import ABC\n"
     )
 
 
@@ -203,3 +235,36 @@ def test_the_projects_own_line_length_is_used(tmp_path: Path) -> None:
         ruff = ["ruff", "check", "--no-cache", "app.py"]
         checked = subprocess.run(ruff, cwd=tmp_path, capture_output=True, text=True)
         assert checked.returncode == 0, checked.stdout
+
+
+@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is not installed")
+def test_ruff_passes_with_the_projects_isort_settings(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.ruff.lint]\nselect = ["I"]\n\n[tool.ruff.lint.isort]\n'
+        "force-single-line = true\nforce-sort-within-sections = true\n"
+    )
+    source = """
+        from asyncio import create_task
+        import os
+        from typing import TYPE_CHECKING
+        from typing import cast
+
+
+        async def watch(job) -> None:
+            create_task(job())
+            cast(str, os.sep)
+        """
+    app = write(tmp_path, "app.py", source)
+    ruff = ["ruff", "check", "--no-cache", "app.py"]
+    assert subprocess.run(ruff, cwd=tmp_path, capture_output=True).returncode == 0
+    result = invoke("run", "--write", tmp_path)
+    assert result.exit_code == 0
+    assert app.read_text().splitlines()[:5] == [
+        "import asyncio",
+        "import os",
+        "from typing import TYPE_CHECKING",
+        "from typing import Any",
+        "from typing import cast",
+    ]
+    checked = subprocess.run(ruff, cwd=tmp_path, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from codemods.core.settings import ImportOrder
+
 # A Python version as a (major, minor) pair.
 Version = tuple[int, int]
 
@@ -100,6 +102,35 @@ def line_length(directory: Path) -> Declared | None:
         if isinstance(value, int) and not isinstance(value, bool) and value > 0:
             return Declared(value, f"{source} {key} = {value}")
     return None
+
+
+def import_order(directory: Path) -> Declared | None:
+    """How the project's Ruff (``[lint.isort]``), else isort, orders imports: an
+    ``ImportOrder``, or None when neither is configured."""
+    for table, source in _ruff_tables(directory):
+        lint = table.get("lint")
+        for found, where in (
+            (lint.get("isort") if isinstance(lint, dict) else None, "[lint.isort]"),
+            (table.get("isort"), "[isort]"),
+        ):
+            if isinstance(found, dict):
+                return Declared(_order(found, "-"), f"{source} {where}")
+    isort = _tool(directory / "pyproject.toml").get("isort")
+    if isinstance(isort, dict):
+        return Declared(
+            _order(isort, "_"), f"{directory / 'pyproject.toml'} [tool.isort]"
+        )
+    return None
+
+
+def _order(table: dict[str, Any], joiner: str) -> ImportOrder:
+    """The ``ImportOrder`` of an isort table, whose keys join words with ``joiner``."""
+    values: dict[str, bool] = {}
+    for field in ImportOrder.__dataclass_fields__:
+        value = table.get(field.replace("_", joiner))
+        if isinstance(value, bool):
+            values[field] = value
+    return ImportOrder(**values)
 
 
 def _python_requirements(directory: Path) -> Iterator[Declared]:

@@ -7,7 +7,11 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from codemods.core.settings import ImportOrder
 from codemods.cst.build import code_of
+from codemods.cst.import_order import statement_key, width, with_member, wrapped
+
+DEFAULT_ORDER = ImportOrder()
 
 
 def _top_modules(statement: cst.BaseStatement) -> list[tuple[str, bool]]:
@@ -58,14 +62,17 @@ def bound_module_name(module: cst.Module, name: str) -> str | None:
     return None
 
 
-def ensure_import(module: cst.Module, name: str) -> tuple[cst.Module, str]:
+def ensure_import(
+    module: cst.Module, name: str, order: ImportOrder = DEFAULT_ORDER
+) -> tuple[cst.Module, str]:
     """``module`` with ``import name`` (added in isort's place if missing), and the name
     the module is bound to."""
     bound = bound_module_name(module, name)
     if bound is not None:
         return module, bound
     new = cst.parse_statement(f"import {name}", module.config_for_parsing)
-    return _insert_import(module, new, name, plain=True), name
+    wanted = statement_key(name, True, None, order)
+    return _insert_import(module, new, wanted, order), name
 
 
 def bound_from_import(module: cst.Module, source: str, name: str) -> str | None:
@@ -91,26 +98,38 @@ def bound_from_import(module: cst.Module, source: str, name: str) -> str | None:
 
 
 def ensure_from_import(
-    module: cst.Module, source: str, name: str, *, line_length: int = 88
+    module: cst.Module,
+    source: str,
+    name: str,
+    *,
+    line_length: int = 88,
+    order: ImportOrder = DEFAULT_ORDER,
 ) -> tuple[cst.Module, str]:
     """``module`` with ``name`` importable from stdlib ``source``; the name to use.
 
     A missing name joins the top ``from source import ...`` statement if there is
-    one, in isort's order, wrapped as isort wraps it when it no longer fits in
-    ``line_length``; else a new statement goes where isort would put it.
+    one (and the project's ``order`` does not want a line a name), in its order,
+    wrapped as isort wraps it when it no longer fits in ``line_length``; else a new
+    statement goes where isort would put it.
     """
     bound = bound_from_import(module, source, name)
     if bound is not None:
         return module, bound
-    merged = _merge_into_from_import(module, source, name, line_length)
-    if merged is not None:
-        return merged, name
+    if not order.force_single_line:
+        merged = _merge_into_from_import(module, source, name, line_length, order)
+        if merged is not None:
+            return merged, name
     new = cst.parse_statement(f"from {source} import {name}", module.config_for_parsing)
-    return _insert_import(module, new, source, plain=False), name
+    wanted = statement_key(source, False, name, order)
+    return _insert_import(module, new, wanted, order), name
 
 
 def _merge_into_from_import(
-    module: cst.Module, source: str, name: str, line_length: int
+    module: cst.Module,
+    source: str,
+    name: str,
+    line_length: int,
+    order: ImportOrder,
 ) -> cst.Module | None:
     body = list(module.body)
     start, end = _import_block(body)
@@ -131,71 +150,13 @@ def _merge_into_from_import(
             alone = small.lpar is not None and len(small.names) == 1
             if alone and "#" in module.code_for_node(statement):
                 return None
-            merged = _with_member(small, name)
+            merged = with_member(small, name, order)
             line = statement.with_changes(body=[merged])
-            if alone or (small.lpar is None and _width(module, line) > line_length):
-                line = _wrapped(module, line, merged)
+            if alone or (small.lpar is None and width(module, line) > line_length):
+                line = wrapped(module, line, merged)
             body[index] = line
             return module.with_changes(body=body)
     return None
-
-
-def member_key(name: str) -> tuple[int, str, str]:
-    """Where isort and Ruff (``order-by-type``) sort ``name`` among the names of a
-    ``from`` import: constants, then classes, then the rest, each case-insensitively."""
-    if len(name) > 1 and name.upper() == name and name.lower() != name:
-        kind = 0
-    elif name[:1].isupper():
-        kind = 1
-    else:
-        kind = 2
-    return kind, name.lower(), name
-
-
-def _with_member(statement: cst.ImportFrom, name: str) -> cst.ImportFrom:
-    """``statement`` importing ``name`` too, at its sorted place (at the end if the
-    names are not sorted), separated as its names are."""
-    assert not isinstance(statement.names, cst.ImportStar)
-    names = list(statement.names)
-    keys = [member_key(code_of(alias.name)) for alias in names]
-    wanted = member_key(name)
-    position = len(names)
-    if keys == sorted(keys):
-        position = next((i for i, key in enumerate(keys) if key > wanted), len(names))
-    separator = names[0].comma
-    if len(names) == 1 or not isinstance(separator, cst.Comma):
-        separator = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-    new = cst.ImportAlias(name=cst.Name(name), comma=separator)
-    if position == len(names):
-        last = names[-1]
-        new = new.with_changes(comma=last.comma)
-        names[-1] = last.with_changes(comma=separator)
-    names.insert(position, new)
-    return statement.with_changes(names=names)
-
-
-def _width(module: cst.Module, line: cst.SimpleStatementLine) -> int:
-    code = module.code_for_node(line.with_changes(leading_lines=[]))
-    return max(len(text) for text in code.splitlines())
-
-
-def _wrapped(
-    module: cst.Module, line: cst.SimpleStatementLine, statement: cst.ImportFrom
-) -> cst.SimpleStatementLine:
-    """``line`` in isort's vertical hanging indent, one name a line."""
-    assert not isinstance(statement.names, cst.ImportStar)
-    assert statement.module is not None
-    indent = module.default_indent
-    members = "".join(
-        f"{indent}{code_of(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT))},\n"
-        for alias in statement.names
-    )
-    text = f"from {code_of(statement.module)} import (\n{members})\n"
-    wrapped = cst.parse_statement(text, module.config_for_parsing)
-    assert isinstance(wrapped, cst.SimpleStatementLine)
-    return wrapped.with_changes(
-        leading_lines=line.leading_lines, trailing_whitespace=line.trailing_whitespace
-    )
 
 
 def _import_block(body: Sequence[cst.BaseStatement]) -> tuple[int, int]:
@@ -215,21 +176,25 @@ def _import_block(body: Sequence[cst.BaseStatement]) -> tuple[int, int]:
 
 
 def _insert_import(
-    module: cst.Module, new: cst.BaseStatement, name: str, *, plain: bool
+    module: cst.Module,
+    new: cst.BaseStatement,
+    wanted: tuple[object, ...],
+    order: ImportOrder,
 ) -> cst.Module:
+    """``module`` with the import ``new``, whose ``statement_key`` is ``wanted``,
+    before the first standard-library import sorting after it."""
     body: list[cst.BaseStatement] = list(module.body)
     start, end = _import_block(body)
 
-    def key(index: int) -> tuple[bool, str]:
+    def key(index: int) -> tuple[object, ...]:
         mod, is_plain = _top_modules(body[index])[0]
-        return (not is_plain, mod.lower())
+        return statement_key(mod, is_plain, _first_member(body[index]), order)
 
     stdlib = [
         i
         for i in range(start, end)
         if all(_is_stdlib(m) for m, _ in _top_modules(body[i]))
     ]
-    wanted = (not plain, name.lower())
     after = [i for i in stdlib if key(i) > wanted]
     if after:
         return _insert_before(module, body, after[0], new)
@@ -251,6 +216,17 @@ def _insert_import(
                 body[start] = following.with_changes(leading_lines=[cst.EmptyLine()])
     body.insert(start, _with_leading(new, leading))
     return module.with_changes(body=body)
+
+
+def _first_member(statement: cst.BaseStatement) -> str | None:
+    """The first name a ``from`` import statement imports (None: another import)."""
+    assert isinstance(statement, cst.SimpleStatementLine)
+    small = statement.body[0]
+    if isinstance(small, cst.ImportFrom) and not isinstance(
+        small.names, cst.ImportStar
+    ):
+        return code_of(small.names[0].name)
+    return None
 
 
 def _with_leading(

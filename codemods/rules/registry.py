@@ -112,6 +112,8 @@ def digest(settings: Settings) -> str:
         "lifecycle_methods": settings.lifecycle_methods,
         "taskgroup_param": settings.taskgroup_param,
         "line_length": settings.line_length,
+        "target_version": settings.target_version,
+        "import_order": settings.import_order,
         "options": {code: dict(opts) for code, opts in sorted(options.items())},
     }
     blob = json.dumps(relevant, sort_keys=True, default=str).encode()
