@@ -58,6 +58,12 @@ def test_a_project_below_311_is_refused_naming_the_setting(old_library: Path) ->
     assert client.read_bytes() == before
 
 
+def test_validate_refuses_it_too(old_library: Path) -> None:
+    result = invoke("validate", old_library)
+    assert result.exit_code == 2
+    assert "write code that needs Python 3.11" in result.stderr
+
+
 def test_the_target_can_be_overridden(old_library: Path) -> None:
     overridden = invoke("check", "--target-version", "3.11", old_library)
     assert overridden.exit_code == 1
