@@ -7,7 +7,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
 
 
-async def watch(p: str, job: "Callable[[], Coroutine[None, None, int]]", tg: asyncio.TaskGroup | None = None) -> None:
+async def watch(p: int, job: "Callable[[], Coroutine[None, None, int]]", tg: asyncio.TaskGroup | None = None) -> None:
     if tg is None:
         task = asyncio.create_task(job())
         _background_tasks.add(task)

@@ -5,6 +5,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
 
 
-async def watch(p: str, job: "Callable[[], Coroutine[None, None, int]]") -> None:
+async def watch(p: int, job: "Callable[[], Coroutine[None, None, int]]") -> None:
     asyncio.create_task(job())
     cast(str, p)
