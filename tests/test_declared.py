@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -108,48 +109,46 @@ def test_setup_py_is_read_not_run(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
+LINE_LENGTH = declared.line_length
+IMPORT_ORDER = declared.import_order
+
+
 @pytest.mark.parametrize(
-    ("files", "length"),
+    ("read", "files", "expected"),
     [
         pytest.param(
+            LINE_LENGTH,
             {
                 "pyproject.toml": "[tool.ruff]\nline-length = 120\n[tool.black]\nline-length = 99\n"
             },
             120,
-            id="ruff_before_black",
+            id="line_length_ruff_before_black",
         ),
         pytest.param(
+            LINE_LENGTH,
             {
                 "pyproject.toml": "[tool.black]\nline-length = 99\n[tool.isort]\nline_length = 79\n"
             },
             99,
-            id="black_before_isort",
+            id="line_length_black_before_isort",
         ),
         pytest.param(
-            {"pyproject.toml": "[tool.isort]\nline_length = 79\n"}, 79, id="isort"
+            LINE_LENGTH,
+            {"pyproject.toml": "[tool.isort]\nline_length = 79\n"},
+            79,
+            id="line_length_isort",
         ),
         pytest.param(
+            LINE_LENGTH,
             {
                 "ruff.toml": "line-length = 100\n",
                 "pyproject.toml": "[tool.ruff]\nline-length = 120\n",
             },
             100,
-            id="ruff_toml_first",
+            id="line_length_ruff_toml_first",
         ),
-        pytest.param({"pyproject.toml": "[tool.ruff]\n"}, None, id="none"),
-    ],
-)
-def test_line_length_sources(
-    tmp_path: Path, files: dict[str, str], length: int | None
-) -> None:
-    found = declared.line_length(_project(tmp_path, files))
-    assert (None if found is None else found.value) == length
-
-
-@pytest.mark.parametrize(
-    ("files", "order"),
-    [
         pytest.param(
+            IMPORT_ORDER,
             {
                 "pyproject.toml": (
                     "[tool.ruff.lint.isort]\nforce-single-line = true\n"
@@ -157,26 +156,42 @@ def test_line_length_sources(
                 )
             },
             ImportOrder(force_single_line=True, order_by_type=False),
-            id="ruff_lint_isort_first",
+            id="import_order_ruff_lint_isort_first",
         ),
         pytest.param(
+            IMPORT_ORDER,
             {"ruff.toml": "[isort]\nforce-sort-within-sections = true\n"},
             ImportOrder(force_sort_within_sections=True),
-            id="ruff_toml_legacy_table",
+            id="import_order_ruff_toml_legacy_table",
         ),
         pytest.param(
+            IMPORT_ORDER,
             {"pyproject.toml": "[tool.isort]\ncase_sensitive = true\n"},
             ImportOrder(case_sensitive=True),
-            id="isort",
+            id="import_order_isort",
         ),
-        pytest.param({"pyproject.toml": "[tool.ruff]\n"}, None, id="none"),
+        pytest.param(
+            LINE_LENGTH,
+            {"pyproject.toml": "[tool.ruff]\n"},
+            None,
+            id="line_length_none",
+        ),
+        pytest.param(
+            IMPORT_ORDER,
+            {"pyproject.toml": "[tool.ruff]\n"},
+            None,
+            id="import_order_none",
+        ),
     ],
 )
-def test_import_order_sources(
-    tmp_path: Path, files: dict[str, str], order: ImportOrder | None
+def test_style_sources(
+    tmp_path: Path,
+    read: Callable[[Path], declared.Declared | None],
+    files: dict[str, str],
+    expected: object,
 ) -> None:
-    found = declared.import_order(_project(tmp_path, files))
-    assert (None if found is None else found.value) == order
+    found = read(_project(tmp_path, files))
+    assert (None if found is None else found.value) == expected
 
 
 def test_project_files_that_do_not_parse_declare_nothing(tmp_path: Path) -> None:
