@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from codemods.core.settings import Settings
 from codemods.cst.build import (
     adopt_arguments,
     code_of,
@@ -178,10 +179,18 @@ class Keepers:
         )
         return insert_after_imports(module, declaration)
 
-    def import_any(self, module: cst.Module) -> cst.Module:
+    def import_any(self, module: cst.Module, settings: Settings) -> cst.Module:
+        """``module`` importing ``typing.Any`` if a keeper's type needs it, in the
+        project's style."""
         if not self._any_used:
             return module
-        module, _ = ensure_from_import(module, "typing", "Any")
+        module, _ = ensure_from_import(
+            module,
+            "typing",
+            "Any",
+            line_length=settings.line_length,
+            order=settings.import_order,
+        )
         return module
 
 

@@ -266,9 +266,11 @@ class BoundedBuffer(ScopeTracking, spec=SPEC):
             return updated_node
         module = updated_node
         for name in ("collections", "time", "asyncio"):
-            module, _ = ensure_import(module, name)
+            module, _ = ensure_import(module, name, self.settings.import_order)
         if self.needs_logger:
-            module, logging = ensure_import(module, "logging")
+            module, logging = ensure_import(
+                module, "logging", self.settings.import_order
+            )
             text = f"{self.logger} = {logging}.getLogger(__name__)\n"
             module = insert_after_imports(module, parse_statements(text, module)[0])
         return module

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from codemods.core.settings import Settings
-from codemods.rules.specs import CodemodSpec, Option
+from codemods.rules.specs import ASYNCIO_311, CodemodSpec, Option
 
 if TYPE_CHECKING:  # annotations only: no warm run judges a file
     from codemods.analysis.relevance import Seen
@@ -32,6 +32,7 @@ SPEC = CodemodSpec(
     package=__package__,
     description="Bound in-memory list buffers and flush them without losing entries",
     fix_safety="unsafe",
+    requires_python=ASYNCIO_311,  # asyncio.timeout
     triggers=triggers,
     question=relevant,
     options=(

@@ -301,8 +301,8 @@ class DanglingTask(ScopeTracking, spec=SPEC):
             return updated_node
         module = self.keepers.declare_in_module(updated_node, self.asyncio_name)
         if self.uses_asyncio:
-            module, _ = ensure_import(module, "asyncio")
-        module = self.keepers.import_any(module)
+            module, _ = ensure_import(module, "asyncio", self.settings.import_order)
+        module = self.keepers.import_any(module, self.settings)
         # `from asyncio import create_task` and the like go once unused.
         for source, name, alias in spawn_imports(original_node):
             RemoveImportsVisitor.remove_unused_import(

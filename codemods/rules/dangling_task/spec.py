@@ -6,7 +6,13 @@ from typing import TYPE_CHECKING
 
 from codemods.core.asyncio_names import SPAWN_FUNCTIONS
 from codemods.core.settings import Settings
-from codemods.rules.specs import CodemodSpec, Option, encoded, with_aliases
+from codemods.rules.specs import (
+    ASYNCIO_311,
+    CodemodSpec,
+    Option,
+    encoded,
+    with_aliases,
+)
 
 if TYPE_CHECKING:  # annotations only: gains imports LibCST, no warm run judges
     from codemods.analysis.gains import GainHook
@@ -46,6 +52,7 @@ SPEC = CodemodSpec(
     package=__package__,
     description="Spawn fire-and-forget tasks into a TaskGroup",
     fix_safety="unsafe",
+    requires_python=ASYNCIO_311,
     triggers=triggers,
     question=relevant,
     words=words,

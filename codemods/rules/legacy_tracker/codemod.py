@@ -190,8 +190,8 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
             return updated_node
         module = self.keepers.declare_in_module(updated_node, self.asyncio_name)
         if module is not updated_node or self._uses_asyncio(module):
-            module, _ = ensure_import(module, "asyncio")
-        module = self.keepers.import_any(module)
+            module, _ = ensure_import(module, "asyncio", self.settings.import_order)
+        module = self.keepers.import_any(module, self.settings)
         self._schedule_import_removal(original_node)
         return module
 
