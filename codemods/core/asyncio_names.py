@@ -20,4 +20,29 @@ RUNNING_LOOP_GETTERS = frozenset(
 )
 # Either gives the loop a spawn inside a coroutine runs in.
 LOOP_GETTERS = RUNNING_LOOP_GETTERS | {"asyncio.get_event_loop"}
+# A loop of its own, not yet running: a spawn on it keeps it as the receiver.
+NEW_LOOP_GETTERS = frozenset(
+    {"asyncio.new_event_loop", "asyncio.events.new_event_loop"}
+)
+EVENT_LOOP_TYPES = frozenset(
+    f"asyncio.{module}{name}"
+    for module in ("", "events.", "base_events.")
+    for name in ("AbstractEventLoop", "BaseEventLoop")
+)
+# Coroutine functions of asyncio: a call of one is a coroutine, never a Future.
+COROUTINE_FUNCTION_NAMES = frozenset(
+    f"asyncio.{name}"
+    for name in (
+        "sleep",
+        "wait",
+        "wait_for",
+        "open_connection",
+        "open_unix_connection",
+        "start_server",
+        "start_unix_server",
+        "to_thread",
+        "create_subprocess_exec",
+        "create_subprocess_shell",
+    )
+)
 LOCKS = frozenset({"asyncio.Lock", "asyncio.locks.Lock"})

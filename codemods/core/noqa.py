@@ -1,7 +1,8 @@
 """``# noqa`` comments: which lines suppress which codes, and which suppressed anything.
 
 ``# noqa`` alone suppresses every codemod on its line; ``# noqa: TG001, TG003`` only
-those.
+those. Another tool's code for the same problem counts as ours, as Ruff maps flake8's
+codes (``EQUIVALENT_CODES``): ``# noqa: RUF006`` suppresses TG003.
 As in Ruff, a finding is suppressed by a comment on the line where it starts; one on an
 expression or simple statement spanning several lines, by a comment on any of them (a
 fix rewrites them all, and a line marked ``# noqa`` is never rewritten).
@@ -28,6 +29,9 @@ _NOQA = re.compile(
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
 # Codes of this tool; other tools' codes in a shared directive are never reported.
 OWN_CODE = re.compile(r"TG[0-9]+")
+# Other tools' codes for a problem a codemod here reports: (theirs, ours). Documented in
+# the README's noqa section and on each codemod's explain page.
+EQUIVALENT_CODES: dict[str, str] = {"RUF006": "TG003"}
 # The unused-noqa code itself: reporting it as unused would make it unusable.
 UNUSED_NOQA = "TG100"
 
@@ -95,7 +99,7 @@ class NoqaMap:
         if directive.codes is None or code in directive.codes:
             self.used.add((line, code))
             return True
-        return False
+        return any(EQUIVALENT_CODES.get(named) == code for named in directive.codes)
 
     def suppresses_span(self, first: int, last: int, code: str) -> bool:
         """Whether a directive on one of the lines ``first``..``last`` suppresses

@@ -16,13 +16,15 @@ from codemods.cst.build import (
     fresh_name,
     parse_statement,
 )
+from codemods.cst.coroutines import Coroutines, coroutine_functions
+from codemods.cst.event_loops import loop_attributes
 from codemods.cst.imports import bound_module_name, ensure_import
 from codemods.cst.names import names_used
 from codemods.cst.scopes import ClassScope, Frame
-from codemods.cst.spawn_code import Keepers, Layout, discarded_spawn
+from codemods.cst.spawn_code import Keepers, Layout, discarded_spawn, kept_spawn
 from codemods.cst.spawns import spawn_imports, spawn_kind
 from codemods.rules.codemod import Environment
-from codemods.rules.dangling_task.analysis import Dangling, find_dangling
+from codemods.rules.dangling_task.analysis import KEEP_FUTURE, Dangling, find_dangling
 from codemods.rules.dangling_task.keeping import group_keeping, keep_in_init
 from codemods.rules.dangling_task.spec import SPEC
 from codemods.rules.dangling_task.task_names import TaskNames
@@ -82,12 +84,19 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         self.chosen: set[tuple[cst.FunctionDef, cst.IndentedBlock]] = set()
         self.fixed = 0
         self.uses_asyncio = False
+        self.coroutines = Coroutines(self.qualified)
+        self.class_context: dict[cst.ClassDef, tuple[Coroutines, set[str]]] = {}
+        # Spawns kept as written, with only a strong reference to their task.
+        self.kept: dict[cst.Call, tuple[Frame, bool]] = {}
+        # Names given to kept Futures, one each: their types may differ (mypy).
+        self.futures: dict[cst.FunctionDef, set[str]] = {}
 
     # -- finding -----------------------------------------------------------------------
 
     def visit_Module(self, node: cst.Module) -> None:
         self.asyncio_name = bound_module_name(node, "asyncio") or "asyncio"
         self.keepers.start(node)
+        self.coroutines = Coroutines(self.qualified, coroutine_functions(node.body))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         super().visit_ClassDef(node)
@@ -95,7 +104,24 @@ class DanglingTask(ScopeTracking, spec=SPEC):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         if not super().visit_FunctionDef(node):
             return False  # no spawn inside: nothing here to find or rewrite
-        for entry in find_dangling(node, self.qualified, self.param):
+        coroutines, loops = self.coroutines, set[str]()
+        scope = (
+            self.scopes[-1].method_of if isinstance(self.scopes[-1], Frame) else None
+        )
+        if scope is not None:
+            if scope.node not in self.class_context:
+                self.class_context[scope.node] = (
+                    self.coroutines.in_class(scope.node),
+                    loop_attributes(scope, self.qualified),
+                )
+            coroutines, loops = self.class_context[scope.node]
+        for entry in find_dangling(
+            node,
+            self.qualified,
+            self.param,
+            coroutines=coroutines,
+            loop_attributes=loops,
+        ):
             self.dangling[entry.call] = entry
         return True
 
@@ -138,6 +164,16 @@ class DanglingTask(ScopeTracking, spec=SPEC):
             return updated_node
         if entry.problem is not None:
             self.report(original_node, f"{spelled} {entry.problem}", fixable=False)
+            return updated_node
+        if entry.keep is not None:
+            message = (
+                f"keep a strong reference to the task {spelled} throws away until it "
+                f"is done, {entry.keep}"
+            )
+            if self.report(original_node, message, fixable=True):
+                self.fixed += 1
+                self.uses_asyncio = True  # for the keeper's annotation
+                self.kept[original_node] = (frame, entry.keep == KEEP_FUTURE)
             return updated_node
         if entry.group is None:
             return self._through_optional(frame, original_node, updated_node, spelled)
@@ -204,13 +240,16 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         original_node: cst.SimpleStatementLine,
         updated_node: cst.SimpleStatementLine,
     ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
-        expression = original_node.body[0]
-        call = expression.value if isinstance(expression, cst.Expr) else None
-        if not (isinstance(call, cst.Call) and call in self.rebuild):
+        small = original_node.body[0]
+        call = small.value if isinstance(small, (cst.Expr, cst.Assign)) else None
+        if not isinstance(call, cst.Call) or len(original_node.body) != 1:
+            return updated_node
+        if call in self.kept:
+            return self._kept(updated_node, *self.kept.pop(call))
+        if call not in self.rebuild:
             return updated_node
         frame, param, keeps = self.rebuild.pop(call)
-        generated = updated_node.body[0]
-        assert isinstance(generated, cst.Expr) and isinstance(generated.value, cst.Call)
+        generated = _spawn_of(updated_node)
         used = names_used(frame.function)
         module = self.keepers.module
         statements: list[cst.BaseStatement] = []
@@ -225,16 +264,38 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         column = self.get_metadata(PositionProvider, original_node).start.column
         statements.append(
             discarded_spawn(
-                generated.value,
+                generated,
                 group=group,
-                keeper=self.keepers.request(frame, generated.value),
+                keeper=self.keepers.request(frame, generated),
                 task=fresh_name("task", used),
                 asyncio_name=self.asyncio_name,
                 layout=Layout(column, self.settings.line_length, module),
+                comment=updated_node.trailing_whitespace,
             )
         )
         statements[0] = statements[0].with_changes(
             leading_lines=updated_node.leading_lines
+        )
+        return cst.FlattenSentinel(statements)
+
+    def _kept(
+        self, updated: cst.SimpleStatementLine, frame: Frame, future: bool
+    ) -> cst.FlattenSentinel[cst.BaseStatement]:
+        """The spawn as written, its task kept in the keeper until it is done;
+        ``future``: it may return a plain Future (``ensure_future`` of one)."""
+        spawn = _spawn_of(updated)
+        used = names_used(frame.function)
+        name = fresh_name("task", used)
+        if future:
+            taken = self.futures.setdefault(frame.function, set())
+            name = fresh_name("future", used | taken)
+            taken.add(name)
+        statements = kept_spawn(
+            spawn,
+            keeper=self.keepers.request(frame, spawn, future=future),
+            task=name,
+            module=self.keepers.module,
+            line=updated,
         )
         return cst.FlattenSentinel(statements)
 
@@ -309,3 +370,12 @@ class DanglingTask(ScopeTracking, spec=SPEC):
                 self.context, source, obj=name, asname=alias
             )
         return module
+
+
+def _spawn_of(statement: cst.SimpleStatementLine) -> cst.Call:
+    """The spawn call of a (rewritten) statement ``spawn(...)`` or ``_ = spawn(...)``."""
+    small = statement.body[0]
+    assert isinstance(small, (cst.Expr, cst.Assign)) and isinstance(
+        small.value, cst.Call
+    )
+    return small.value

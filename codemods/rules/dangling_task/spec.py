@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING
 
 from codemods.core.asyncio_names import SPAWN_FUNCTIONS
 from codemods.core.settings import Settings
 from codemods.rules.specs import CodemodSpec, Option, encoded, with_aliases
+
+SPAWN_WORDS = frozenset(SPAWN_FUNCTIONS)
 
 if TYPE_CHECKING:  # annotations only: gains imports LibCST, no warm run judges
     from codemods.analysis.gains import GainHook
@@ -19,10 +22,15 @@ def triggers(settings: Settings) -> tuple[bytes, ...]:
 
 
 def relevant(seen: Seen, settings: Settings) -> bool:
-    """A thrown-away spawn TG003 can resolve (``Seen.spawns``): not
-    ``self.loop.create_task`` nor ``group.create_task``. Also where the TaskGroup
-    parameters come from that TG003 adds and other files' calls then pass (TG005)."""
-    return any(seen.spawns(func) for func in seen.discarded)
+    """A thrown-away spawn TG003 may resolve (``Seen.spawns``), ``create_task`` of
+    any receiver (an event loop, maybe), or a spawn assigned to a name (``_``, maybe
+    never read). Also where the TaskGroup parameters come from that TG003 adds and
+    other files' calls then pass (TG005)."""
+    return any(
+        seen.spawns(func)
+        or (isinstance(func, ast.Attribute) and func.attr == "create_task")
+        for func in seen.discarded
+    ) or any(seen.calls(called, SPAWN_WORDS) for called in seen.assigned_calls.values())
 
 
 def words(settings: Settings, text: str | None) -> tuple[str, ...]:
