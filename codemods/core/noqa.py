@@ -133,6 +133,22 @@ class NoqaMap:
         )
 
 
+_TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore\[(?P<codes>[^\]]*)\]")
+# mypy's error codes for a value thrown away, which storing the value makes unused.
+DISCARD_CODES = frozenset({"unused-awaitable", "unused-coroutine"})
+
+
+def ignored_discards(comment: str) -> str | None:
+    """The codes of a ``# type: ignore[...]`` in ``comment`` that ignore a discarded
+    value (``unused-awaitable``), as written; None when there are none."""
+    match = _TYPE_IGNORE.search(comment)
+    if match is None:
+        return None
+    codes = [code.strip() for code in match.group("codes").split(",")]
+    found = [code for code in codes if code in DISCARD_CODES]
+    return ", ".join(found) or None
+
+
 def directive_codes(comment: str) -> frozenset[str] | None:
     """The codes a comment's noqa directive names (None: bare or no directive)."""
     match = _NOQA.search(comment)

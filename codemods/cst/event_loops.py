@@ -9,6 +9,7 @@ comes after).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from typing import Literal
 
@@ -20,7 +21,7 @@ from codemods.core.asyncio_names import (
     NEW_LOOP_GETTERS,
     RUNNING_LOOP_GETTERS,
 )
-from codemods.cst.names import dotted, local_bindings
+from codemods.cst.names import dotted, is_none, local_bindings, self_attributes
 from codemods.cst.qualified import QualifiedNamesOf
 from codemods.cst.scopes import ClassScope
 
@@ -28,6 +29,21 @@ LoopKind = Literal["running", "other"]
 
 
 def _is_loop_type(annotation: cst.BaseExpression, resolve: QualifiedNamesOf) -> bool:
+    """``asyncio.AbstractEventLoop``, optional or not (``X | None``, ``Optional[X]``)."""
+    if isinstance(annotation, cst.BinaryOperation) and isinstance(
+        annotation.operator, cst.BitOr
+    ):
+        sides = (annotation.left, annotation.right)
+        return any(is_none(side) for side in sides) and any(
+            _is_loop_type(side, resolve) for side in sides if not is_none(side)
+        )
+    if isinstance(annotation, cst.Subscript) and len(annotation.slice) == 1:
+        inner = annotation.slice[0].slice
+        return (
+            bool(resolve(annotation.value) & {"typing.Optional"})
+            and isinstance(inner, cst.Index)
+            and _is_loop_type(inner.value, resolve)
+        )
     return bool(resolve(annotation) & EVENT_LOOP_TYPES)
 
 
@@ -49,12 +65,12 @@ def loop_parameters(function: cst.FunctionDef, resolve: QualifiedNamesOf) -> set
 
 
 def loop_attributes(scope: ClassScope, resolve: QualifiedNamesOf) -> set[str]:
-    """``self.<name>`` attributes that ``__init__`` only ever sets to an event loop:
-    a loop getter's result, a parameter annotated as a loop, or with that annotation."""
+    """``self.<name>`` attributes that hold an event loop: ``__init__`` only ever sets
+    them to one (a loop getter's result, a parameter annotated as a loop, or with that
+    annotation), or, named ``loop``/``*_loop``, never to anything else in the class
+    (a base class's ``__init__`` set it)."""
     init = scope.init
-    if init is None:
-        return set()
-    parameters = loop_parameters(init, resolve)
+    parameters = set() if init is None else loop_parameters(init, resolve)
     found: dict[str, bool] = {}
 
     class _Collect(cst.CSTVisitor):
@@ -81,8 +97,16 @@ def loop_attributes(scope: ClassScope, resolve: QualifiedNamesOf) -> set[str]:
         key = name.removeprefix("self.")
         found[key] = found.get(key, True) and is_loop
 
-    init.body.visit(_Collect())
-    return {name for name, only in found.items() if only}
+    scope.node.body.visit(_Collect())
+    named = _LOOP_NAME.search
+    return {name for name, only in found.items() if only} | {
+        name
+        for name in self_attributes(scope.node)
+        if named(name) and name not in found
+    }
+
+
+_LOOP_NAME = re.compile(r"(?:^|_)loop$")
 
 
 def loop_locals(
@@ -104,7 +128,9 @@ def loop_locals(
         elif _gives_loop(value, resolve):
             kind = "other"
         previous = kinds.get(name, kind)
-        kinds[name] = kind if previous == kind else None
+        # Bound to the running loop on one path, another loop on the other: "other".
+        mixed = previous is not None and kind is not None and previous != kind
+        kinds[name] = "other" if mixed else (kind if previous == kind else None)
     return {name: kind for name, kind in kinds.items() if kind is not None}
 
 

@@ -11,6 +11,7 @@ import pytest
 from libcst.metadata import MetadataWrapper, QualifiedNameProvider
 
 from codemods import config
+from codemods.core.noqa import ignored_discards
 from codemods.core.settings import ConfigError, Settings
 from codemods.cst.build import with_keyword
 from codemods.cst.coroutines import Coroutines
@@ -318,3 +319,41 @@ def test_with_keyword_keeps_the_call_layout(call: str, expected: str) -> None:
     assert isinstance(parsed, cst.Call)
     added = with_keyword(parsed, "name", cst.parse_expression('"n"'))
     assert cst.Module([]).code_for_node(added) == expected
+
+
+def test_a_stale_type_ignore_is_kept_and_named() -> None:
+    """The fix keeps every comment on the line; a ``# type: ignore`` of the discarded
+    value then ignores nothing, which the finding says (mypy's warn_unused_ignores)."""
+    text, findings = _run(
+        """
+        import asyncio
+
+        class Server:
+            def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+                self.loop = loop
+
+            def end(self) -> None:
+                self.loop.create_task(self.finish())  # type: ignore[unused-awaitable]
+
+            async def finish(self) -> None: ...
+        """
+    )
+    assert "task = self.loop.create_task(self.finish())  # type: ignore[unused-" in text
+    ((_, fixable, message),) = findings
+    assert fixable
+    assert message.endswith(
+        "the line's `# type: ignore[unused-awaitable]` ignores nothing: remove it"
+    )
+
+
+@pytest.mark.parametrize(
+    ("comment", "codes"),
+    [
+        ("# type: ignore[unused-awaitable]", "unused-awaitable"),
+        ("# type: ignore[arg-type, unused-coroutine]  # why", "unused-coroutine"),
+        ("# type: ignore[arg-type]", None),
+        ("# pragma: no cover", None),
+    ],
+)
+def test_ignored_discards(comment: str, codes: str | None) -> None:
+    assert ignored_discards(comment) == codes

@@ -10,6 +10,7 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import PositionProvider
 
 from codemods.analysis.families import dangling_task_group
+from codemods.core.noqa import ignored_discards
 from codemods.cst.build import (
     add_parameter,
     code_of,
@@ -36,16 +37,29 @@ class DanglingTask(ScopeTracking, spec=SPEC):
 
     ## What it does
     Finds ``asyncio.create_task(...)``, ``asyncio.ensure_future(...)`` and
-    ``loop.create_task(...)`` on ``asyncio.get_running_loop()`` (resolved through
-    imports and aliases) used as a statement of their own, inside a function. A
-    TaskGroup certainly in scope (a parameter annotated ``asyncio.TaskGroup``, or an
-    enclosing ``async with asyncio.TaskGroup() as g:``) takes the task in place.
-    Otherwise the function gains ``tg: asyncio.TaskGroup | None = None``; in a method,
+    ``create_task`` on an event loop (a local or parameter holding one, a ``self.<x>``
+    that ``__init__`` sets to one, ``asyncio.get_event_loop()``/``get_running_loop()``),
+    resolved through imports and aliases, whose task is thrown away: a statement of its
+    own, or assigned to ``_`` or to a name never read. A TaskGroup certainly in scope
+    (a parameter annotated ``asyncio.TaskGroup``, or an enclosing
+    ``async with asyncio.TaskGroup() as g:``) takes the task in place. Otherwise, in a
+    coroutine, the function gains ``tg: asyncio.TaskGroup | None = None``; in a method,
     the class's ``__init__`` gains it too and keeps it as ``self.tg``, and the task goes
     to the call's TaskGroup, else ``self.tg``, else ``asyncio.create_task`` with a
-    strong reference kept until it is done. The ``task-names`` option names the task
-    after the coroutine function it runs (``_run_loop = 'f"workflow_{trace_id}"'``),
-    wherever every name the template reads is in scope.
+    strong reference kept until it is done. Where no TaskGroup can take the task, the
+    spawn stays as written and only the strong reference is added: in a synchronous
+    function or callback, in a pytest test or fixture (pytest calls it, not code that
+    could pass a TaskGroup), on an event loop other than the running one (it need not
+    run yet), and for ``ensure_future`` of anything not provably a coroutine (a call
+    of an ``async def`` of the module or class, or of asyncio's ``sleep``,
+    ``wait_for``, ...): ``run_in_executor``, ``gather``, ``shield``, a Future or Task
+    variable may be a Future, which ``TaskGroup.create_task`` rejects. Comments on the
+    rewritten line stay on the lines that carry the call; a
+    ``# type: ignore[unused-awaitable]`` among them then ignores nothing, which the
+    finding says. The ``task-names`` option
+    names the task after the coroutine function it runs
+    (``_run_loop = 'f"workflow_{trace_id}"'``), wherever every name the template reads
+    is in scope.
 
     ## Why is this bad?
     The event loop keeps only a weak reference to a task: one nobody holds can be
@@ -58,9 +72,17 @@ class DanglingTask(ScopeTracking, spec=SPEC):
     Unsafe: a task spawned into a TaskGroup is awaited when the group closes, and its
     exception now cancels the group instead of being logged; review that the owner of
     the group expects both. Without a TaskGroup nothing changes but the strong
-    reference. Reported and left alone: spawns outside a function, in a synchronous
-    function with no TaskGroup or running loop, in ``__init__``, or with arguments
-    ``TaskGroup.create_task`` does not take.
+    reference. Reported and left alone: spawns outside a function, in ``__init__``,
+    sharing a line with other statements, or with arguments ``TaskGroup.create_task``
+    does not take.
+
+    Suppressed by ``# noqa: TG003``, or by the code another tool gives the same
+    problem (as Ruff maps flake8's codes; ``codemods/core/noqa.py``
+    ``EQUIVALENT_CODES``):
+
+    | code | tool | rule |
+    |---|---|---|
+    | RUF006 | Ruff | asyncio-dangling-task |
     """
 
     def __init__(
@@ -88,6 +110,8 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         self.class_context: dict[cst.ClassDef, tuple[Coroutines, set[str]]] = {}
         # Spawns kept as written, with only a strong reference to their task.
         self.kept: dict[cst.Call, tuple[Frame, bool]] = {}
+        # `# type: ignore[...]` codes of a discarded value on a spawn's line.
+        self.ignores: dict[cst.Call, str] = {}
         # Names given to kept Futures, one each: their types may differ (mypy).
         self.futures: dict[cst.FunctionDef, set[str]] = {}
 
@@ -136,6 +160,14 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         if isinstance(node.value, cst.Call):
             self.discarded.add(node.value)
 
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        comment = node.trailing_whitespace.comment
+        small = node.body[0]
+        if comment is not None and isinstance(small, (cst.Expr, cst.Assign)):
+            codes = ignored_discards(comment.value)
+            if codes and isinstance(small.value, cst.Call):
+                self.ignores[small.value] = codes
+
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self.blocks.append(node)
 
@@ -168,7 +200,7 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         if entry.keep is not None:
             message = (
                 f"keep a strong reference to the task {spelled} throws away until it "
-                f"is done, {entry.keep}"
+                f"is done, {entry.keep}{self._stale_ignore(original_node)}"
             )
             if self.report(original_node, message, fixable=True):
                 self.fixed += 1
@@ -198,7 +230,7 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         via = f", else `self.{self.param}`" if keeps else ""
         message = (
             f"spawn the task {spelled} throws away into `{param}`{via}, else keep a "
-            "strong reference to it until it is done"
+            f"strong reference to it until it is done{self._stale_ignore(original)}"
         )
         group = self._owner_group() if found is None or keeps else None
         if not self.report(original, message, fixable=True, group=group):
@@ -211,6 +243,17 @@ class DanglingTask(ScopeTracking, spec=SPEC):
             self.storing[scope.node] = group
         self.rebuild[original] = (frame, param, keeps)
         return self._named(frame, original, updated)
+
+    def _stale_ignore(self, call: cst.Call) -> str:
+        """What the finding adds when the line ignores a discarded value for mypy: the
+        fix keeps the comment, which then ignores nothing (``warn_unused_ignores``)."""
+        codes = self.ignores.get(call)
+        if codes is None:
+            return ""
+        return (
+            f"; the task is no longer thrown away, so the line's `# type: ignore[{codes}]`"
+            " ignores nothing: remove it"
+        )
 
     def _owner_group(self) -> str:
         """The group of the fixes that change the signature and state of the innermost
