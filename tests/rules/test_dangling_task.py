@@ -14,7 +14,7 @@ from codemods import config
 from codemods.core.noqa import ignored_discards
 from codemods.core.settings import ConfigError, Settings
 from codemods.cst.build import with_keyword
-from codemods.cst.coroutines import Coroutines
+from codemods.cst.coroutines import Coroutines, coroutine_functions
 from codemods.cst.qualified import imported_names
 from codemods.rules import registry
 from codemods.rules.dangling_task.analysis import (
@@ -357,3 +357,24 @@ def test_a_stale_type_ignore_is_kept_and_named() -> None:
 )
 def test_ignored_discards(comment: str, codes: str | None) -> None:
     assert ignored_discards(comment) == codes
+
+
+def test_coroutine_functions_are_plain_async_defs_bound_once() -> None:
+    module = cst.parse_module(
+        textwrap.dedent(
+            """
+            async def once() -> None: ...
+            async def twice() -> None: ...
+            twice = wrap(twice)
+            @decorated
+            async def changed() -> None: ...
+            def plain() -> None: ...
+            if flag:
+                async def maybe() -> None: ...
+            async def shadowed() -> None: ...
+            if flag:
+                shadowed = other
+            """
+        )
+    )
+    assert coroutine_functions(module.body) == {"once"}
