@@ -4,6 +4,8 @@ and ``ast`` prefilters, and a function's lines, must spell) and as qualified nam
 
 from __future__ import annotations
 
+import re
+
 # The functions that spawn a task, by their own name.
 SPAWN_FUNCTIONS = ("create_task", "ensure_future")
 TASKGROUP = "TaskGroup"
@@ -29,6 +31,12 @@ EVENT_LOOP_TYPES = frozenset(
     for module in ("", "events.", "base_events.")
     for name in ("AbstractEventLoop", "BaseEventLoop")
 )
+# The words of what gives an event loop, and an attribute named for holding one
+# (``self.loop``, ``self._event_loop``), which a base class may set.
+LOOP_WORDS = frozenset(
+    {"get_running_loop", "get_event_loop", "new_event_loop", "AbstractEventLoop"}
+)
+LOOP_ATTRIBUTE = re.compile(r"(?:^|_)loop$")
 # Coroutine functions of asyncio: a call of one is a coroutine, never a Future.
 COROUTINE_FUNCTION_NAMES = frozenset(
     f"asyncio.{name}"

@@ -9,7 +9,6 @@ comes after).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from typing import Literal
 
@@ -17,6 +16,7 @@ import libcst as cst
 
 from codemods.core.asyncio_names import (
     EVENT_LOOP_TYPES,
+    LOOP_ATTRIBUTE,
     LOOP_GETTERS,
     NEW_LOOP_GETTERS,
     RUNNING_LOOP_GETTERS,
@@ -98,15 +98,12 @@ def loop_attributes(scope: ClassScope, resolve: QualifiedNamesOf) -> set[str]:
         found[key] = found.get(key, True) and is_loop
 
     scope.node.body.visit(_Collect())
-    named = _LOOP_NAME.search
+    named = LOOP_ATTRIBUTE.search
     return {name for name, only in found.items() if only} | {
         name
         for name in self_attributes(scope.node)
         if named(name) and name not in found
     }
-
-
-_LOOP_NAME = re.compile(r"(?:^|_)loop$")
 
 
 def loop_locals(

@@ -4,14 +4,12 @@ harness counts the "RUF006 sites TG003 misses" on whole projects)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
+from benchmarks.realworld.tool_runs import ruff_ruf006
 from codemods.core.noqa import EQUIVALENT_CODES, NoqaMap
 from codemods.rules import registry
 from codemods.rules.docs import document
@@ -79,30 +77,9 @@ SHAPES = textwrap.dedent(
 )
 
 
-def _ruff_sites(path: Path) -> list[tuple[int, int]]:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ruff",
-            "check",
-            "--isolated",
-            "--no-cache",
-            "--select",
-            "RUF006",
-            "--output-format",
-            "json",
-            "--exit-zero",
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return sorted(
-        (item["location"]["row"], item["location"]["column"])
-        for item in json.loads(done.stdout)
-    )
+def _ruff_sites(path: Path) -> list[tuple[str, int]]:
+    """Ruff's RUF006 sites in the folder of ``path``, as the harness counts them."""
+    return [(site["path"], site["line"]) for site in ruff_ruf006(path.parent)]
 
 
 def test_tg003_reports_every_site_ruff_reports_once(tmp_path: Path) -> None:
@@ -110,16 +87,17 @@ def test_tg003_reports_every_site_ruff_reports_once(tmp_path: Path) -> None:
     path.write_text(SHAPES, encoding="utf-8")
     ruff = _ruff_sites(path)
     assert len(ruff) >= 14  # the shapes are Ruff's too: the comparison means something
-    spawns = [(f.line, f.col) for f in run("TG003", SHAPES).findings]
-    assert len(spawns) == len(set(spawns)), "one finding per problem"
-    assert [site for site in ruff if site not in spawns] == []
+    found = [(f.line, f.col) for f in run("TG003", SHAPES).findings]
+    assert len(found) == len(set(found)), "one finding per problem"
+    lines = {line for line, _ in found}
+    assert [site for site in ruff if site[1] not in lines] == []
 
 
 def test_generated_code_is_ruf006_clean(tmp_path: Path) -> None:
     path = tmp_path / "shapes.py"
     path.write_text(run("TG003", SHAPES).text, encoding="utf-8")
     # The spawns sharing a line are reported, not rewritten: Ruff still sees them.
-    left = [line for line, _ in _ruff_sites(path)]
+    left = [line for _, line in _ruff_sites(path)]
     assert left == sorted(left) and len(set(left)) == 2
 
 

@@ -10,7 +10,6 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import PositionProvider
 
 from codemods.analysis.families import dangling_task_group
-from codemods.core.noqa import ignored_discards
 from codemods.cst.build import (
     add_parameter,
     code_of,
@@ -22,11 +21,12 @@ from codemods.cst.event_loops import loop_attributes
 from codemods.cst.imports import bound_module_name, ensure_import
 from codemods.cst.names import names_used
 from codemods.cst.scopes import ClassScope, Frame
-from codemods.cst.spawn_code import Keepers, Layout, discarded_spawn, kept_spawn
+from codemods.cst.spawn_code import Keepers, Layout, discarded_spawn
 from codemods.cst.spawns import spawn_imports, spawn_kind
 from codemods.rules.codemod import Environment
 from codemods.rules.dangling_task.analysis import KEEP_FUTURE, Dangling, find_dangling
 from codemods.rules.dangling_task.keeping import group_keeping, keep_in_init
+from codemods.rules.dangling_task.kept import KeptSpawns, spawn_of
 from codemods.rules.dangling_task.spec import SPEC
 from codemods.rules.dangling_task.task_names import TaskNames
 from codemods.rules.scope_tracking import ScopeTracking
@@ -108,12 +108,8 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         self.uses_asyncio = False
         self.coroutines = Coroutines(self.qualified)
         self.class_context: dict[cst.ClassDef, tuple[Coroutines, set[str]]] = {}
-        # Spawns kept as written, with only a strong reference to their task.
-        self.kept: dict[cst.Call, tuple[Frame, bool]] = {}
-        # `# type: ignore[...]` codes of a discarded value on a spawn's line.
-        self.ignores: dict[cst.Call, str] = {}
-        # Names given to kept Futures, one each: their types may differ (mypy).
-        self.futures: dict[cst.FunctionDef, set[str]] = {}
+        # Spawns no TaskGroup takes: kept as written, with a strong reference.
+        self.kept = KeptSpawns(self.keepers)
 
     # -- finding -----------------------------------------------------------------------
 
@@ -161,12 +157,7 @@ class DanglingTask(ScopeTracking, spec=SPEC):
             self.discarded.add(node.value)
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        comment = node.trailing_whitespace.comment
-        small = node.body[0]
-        if comment is not None and isinstance(small, (cst.Expr, cst.Assign)):
-            codes = ignored_discards(comment.value)
-            if codes and isinstance(small.value, cst.Call):
-                self.ignores[small.value] = codes
+        self.kept.note_line(node)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self.blocks.append(node)
@@ -200,12 +191,12 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         if entry.keep is not None:
             message = (
                 f"keep a strong reference to the task {spelled} throws away until it "
-                f"is done, {entry.keep}{self._stale_ignore(original_node)}"
+                f"is done, {entry.keep}{self.kept.stale_ignore(original_node)}"
             )
             if self.report(original_node, message, fixable=True):
                 self.fixed += 1
                 self.uses_asyncio = True  # for the keeper's annotation
-                self.kept[original_node] = (frame, entry.keep == KEEP_FUTURE)
+                self.kept.decided[original_node] = (frame, entry.keep == KEEP_FUTURE)
             return updated_node
         if entry.group is None:
             return self._through_optional(frame, original_node, updated_node, spelled)
@@ -230,7 +221,7 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         via = f", else `self.{self.param}`" if keeps else ""
         message = (
             f"spawn the task {spelled} throws away into `{param}`{via}, else keep a "
-            f"strong reference to it until it is done{self._stale_ignore(original)}"
+            f"strong reference to it until it is done{self.kept.stale_ignore(original)}"
         )
         group = self._owner_group() if found is None or keeps else None
         if not self.report(original, message, fixable=True, group=group):
@@ -243,17 +234,6 @@ class DanglingTask(ScopeTracking, spec=SPEC):
             self.storing[scope.node] = group
         self.rebuild[original] = (frame, param, keeps)
         return self._named(frame, original, updated)
-
-    def _stale_ignore(self, call: cst.Call) -> str:
-        """What the finding adds when the line ignores a discarded value for mypy: the
-        fix keeps the comment, which then ignores nothing (``warn_unused_ignores``)."""
-        codes = self.ignores.get(call)
-        if codes is None:
-            return ""
-        return (
-            f"; the task is no longer thrown away, so the line's `# type: ignore[{codes}]`"
-            " ignores nothing: remove it"
-        )
 
     def _owner_group(self) -> str:
         """The group of the fixes that change the signature and state of the innermost
@@ -287,12 +267,12 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         call = small.value if isinstance(small, (cst.Expr, cst.Assign)) else None
         if not isinstance(call, cst.Call) or len(original_node.body) != 1:
             return updated_node
-        if call in self.kept:
-            return self._kept(updated_node, *self.kept.pop(call))
+        if call in self.kept.decided:
+            return self.kept.rewrite(call, updated_node)
         if call not in self.rebuild:
             return updated_node
         frame, param, keeps = self.rebuild.pop(call)
-        generated = _spawn_of(updated_node)
+        generated = spawn_of(updated_node)
         used = names_used(frame.function)
         module = self.keepers.module
         statements: list[cst.BaseStatement] = []
@@ -318,27 +298,6 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         )
         statements[0] = statements[0].with_changes(
             leading_lines=updated_node.leading_lines
-        )
-        return cst.FlattenSentinel(statements)
-
-    def _kept(
-        self, updated: cst.SimpleStatementLine, frame: Frame, future: bool
-    ) -> cst.FlattenSentinel[cst.BaseStatement]:
-        """The spawn as written, its task kept in the keeper until it is done;
-        ``future``: it may return a plain Future (``ensure_future`` of one)."""
-        spawn = _spawn_of(updated)
-        used = names_used(frame.function)
-        name = fresh_name("task", used)
-        if future:
-            taken = self.futures.setdefault(frame.function, set())
-            name = fresh_name("future", used | taken)
-            taken.add(name)
-        statements = kept_spawn(
-            spawn,
-            keeper=self.keepers.request(frame, spawn, future=future),
-            task=name,
-            module=self.keepers.module,
-            line=updated,
         )
         return cst.FlattenSentinel(statements)
 
@@ -413,12 +372,3 @@ class DanglingTask(ScopeTracking, spec=SPEC):
                 self.context, source, obj=name, asname=alias
             )
         return module
-
-
-def _spawn_of(statement: cst.SimpleStatementLine) -> cst.Call:
-    """The spawn call of a (rewritten) statement ``spawn(...)`` or ``_ = spawn(...)``."""
-    small = statement.body[0]
-    assert isinstance(small, (cst.Expr, cst.Assign)) and isinstance(
-        small.value, cst.Call
-    )
-    return small.value
