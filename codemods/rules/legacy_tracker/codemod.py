@@ -188,6 +188,7 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
             task=fresh_name("task", names_used(frame.function)),
             asyncio_name=self.asyncio_name,
             layout=Layout(column, self.settings.line_length, self.keepers.module),
+            comment=updated_node.trailing_whitespace,
         )
         return statement.with_changes(leading_lines=updated_node.leading_lines)
 
