@@ -15,7 +15,7 @@ from codemods.cst.place import insert_after_imports
 from codemods.cst.scopes import ClassScope
 from codemods.rules.bounded_buffer.code import BufferCode
 from codemods.rules.bounded_buffer.drains import Drain
-from codemods.rules.bounded_buffer.plan import Context, Plan, plan
+from codemods.rules.bounded_buffer.plan import Context, Plan, plan, shapes
 from codemods.rules.bounded_buffer.rewrite import (
     add_methods,
     add_properties,
@@ -79,6 +79,7 @@ class BoundedBuffer(ScopeTracking, spec=SPEC):
         self.plans: dict[cst.ClassDef, list[Plan]] = {}
         self.to_deque: dict[cst.Attribute, str] = {}
         self.to_list: dict[cst.CSTNode, str] = {}
+        self.to_batch: dict[cst.Attribute, str] = {}
         self.statements: dict[
             cst.SimpleStatementLine, tuple[str, BufferCode, Drain | None]
         ] = {}
@@ -125,8 +126,8 @@ class BoundedBuffer(ScopeTracking, spec=SPEC):
         if init is None:
             return
         buffers = declarations(init)
-        if not buffers or not _holds_async_with(node):
-            # Not a buffer drained under an asyncio lock: a list like any other.
+        if not buffers or not _awaits(node):
+            # Not a buffer a write drains: a list like any other.
             return
         uses = collect_uses(self.tree, node, [b.name for b in buffers])
         context = Context(
@@ -158,12 +159,28 @@ class BoundedBuffer(ScopeTracking, spec=SPEC):
                 f"`self.{name}` is an unbounded buffer, but TG004 cannot bound it: "
                 f"{reasons}"
             )
+            seen = shapes(decided.buffer)
+            if seen:
+                message = f"{message} (seen: {seen})"
             self.report(declaration, message, fixable=False)
             return False
-        message = (
-            f"bound `self.{name}` (maxlen `{decided.code.maxlen}`): appends wait for "
-            "room, the flush writes outside the lock and puts a failed batch back"
-        )
+        code = decided.code
+        maxlen = code.maxlen if code.capacity is None else code.capacity
+        if code.counting:
+            message = (
+                f"bound `self.{name}` (maxlen `{maxlen}`): a full buffer drops its "
+                f"oldest entry, counted and warned ({decided.no_wait}, so appends "
+                "cannot wait for room); the flush takes its batch before writing and "
+                "puts a failed batch back"
+            )
+        else:
+            message = (
+                f"bound `self.{name}` (maxlen `{maxlen}`): appends wait for "
+                "room, the flush writes outside the lock and puts a failed batch back"
+            )
+        seen = shapes(decided.buffer)
+        if seen:
+            message = f"{message} (seen: {seen})"
         return self.report(declaration, message, fixable=True)
 
     def _register(self, node: cst.ClassDef, decided: Plan) -> None:
@@ -176,9 +193,11 @@ class BoundedBuffer(ScopeTracking, spec=SPEC):
             self.statements[statement] = ("append", code, None)
         self.to_deque.update((n, deque) for n in decided.to_deque)
         self.to_list.update((n, deque) for n in decided.to_list)
+        self.to_batch.update(decided.to_batch)
         for drain in decided.buffer.drains:
             self.drains[drain.method] = (drain, code)
-            self.statements[drain.reset] = ("reset", code, drain)
+            if not drain.late:  # a late drain's reset moves (see `restructured`)
+                self.statements[drain.reset] = ("reset", code, drain)
         if self._logger() != self._module_logger(self.tree):
             self.needs_logger = True
 
@@ -191,6 +210,8 @@ class BoundedBuffer(ScopeTracking, spec=SPEC):
             return updated_node.with_changes(
                 attr=cst.Name(self.to_deque[original_node])
             )
+        if original_node in self.to_batch:
+            return cst.Name(self.to_batch[original_node])
         return self._listed(original_node, updated_node)
 
     def leave_Call(
@@ -228,8 +249,9 @@ class BoundedBuffer(ScopeTracking, spec=SPEC):
             call = expression.value.with_changes(
                 func=cst.Attribute(cst.Name("self"), cst.Name(code.names.append))
             )
+            value = call if code.counting else cst.Await(call)
             return updated_node.with_changes(
-                body=[expression.with_changes(value=cst.Await(call))]
+                body=[expression.with_changes(value=value)]
             )
         if action == "declare":
             return replace_line(updated_node, code.init_statements(), self.tree)
@@ -265,7 +287,13 @@ class BoundedBuffer(ScopeTracking, spec=SPEC):
         if not self.plans:
             return updated_node
         module = updated_node
-        for name in ("collections", "time", "asyncio"):
+        codes = [p.code for plans in self.plans.values() for p in plans if p.code]
+        needed = ["time"]
+        if any(not c.container for c in codes):
+            needed.append("collections")
+        if any(not c.counting for c in codes):
+            needed.append("asyncio")
+        for name in (n for n in ("collections", "time", "asyncio") if n in needed):
             module, _ = ensure_import(module, name)
         if self.needs_logger:
             module, logging = ensure_import(module, "logging")
@@ -277,8 +305,14 @@ class BoundedBuffer(ScopeTracking, spec=SPEC):
 OPTION_NAMES = ("maxlen", "wait-timeout", "warning-interval", "flush-event", "wake-at")
 
 
-def _holds_async_with(node: cst.ClassDef) -> bool:
-    """Whether an ``async with`` is anywhere in ``node`` (where a drain could be)."""
+def _awaits(node: cst.ClassDef) -> bool:
+    """Whether ``node`` awaits anywhere (a drain's write does)."""
     return bool(
-        walk(node, lambda n: isinstance(n, cst.With) and n.asynchronous is not None)
+        walk(
+            node,
+            lambda n: (
+                isinstance(n, cst.Await)
+                or (isinstance(n, cst.With) and n.asynchronous is not None)
+            ),
+        )
     )

@@ -92,11 +92,17 @@ def expressions(
     init: cst.FunctionDef,
     before: set[str],
     problems: list[str],
+    capacity: cst.BaseExpression | None = None,
 ) -> dict[str, str | None]:
-    """The option expressions to generate with (None: that part is left out)."""
+    """The option expressions to generate with (None: that part is left out). A
+    ``capacity`` the buffer is declared with (``deque(maxlen=...)``) is its
+    ``maxlen``: the option does not apply to it."""
     everything = assigned(init, None)
     chosen: dict[str, str | None] = {}
     for key, field_name in OPTION_KEYS.items():
+        if key == "maxlen" and capacity is not None:
+            chosen[field_name] = code_of(capacity)
+            continue
         text = options[key].strip()
         if not text and key in ("flush-event", "wake-at"):
             chosen[field_name] = None

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from codemods.cst.build import code_of
-from codemods.cst.find import is_self, walk
+from codemods.cst.find import is_empty_list, is_self, walk
 from codemods.cst.qualified import QualifiedNamesOf
+from codemods.rules.bounded_buffer.blocking import blocking_problem
 from codemods.rules.bounded_buffer.code import BufferCode
-from codemods.rules.bounded_buffer.drains import Drain, find_drain
+from codemods.rules.bounded_buffer.drains import Drain, IsFresh, find_drain
 from codemods.rules.bounded_buffer.names import buffer_names
 from codemods.rules.bounded_buffer.options import (
     assigned,
@@ -61,6 +62,10 @@ class Plan:
     appends: list[cst.SimpleStatementLine] = field(default_factory=list)
     to_deque: list[cst.Attribute] = field(default_factory=list)
     to_list: list[cst.BaseExpression] = field(default_factory=list)
+    # `self.x` in the write of a late drain: it reads the batch taken before it.
+    to_batch: dict[cst.Attribute, str] = field(default_factory=dict)
+    # Why appends cannot wait for room ("": they can).
+    no_wait: str = ""
 
 
 def plan(
@@ -84,39 +89,36 @@ def plan(
     problems = result.problems
     methods = [s for s in node.body.body if isinstance(s, cst.FunctionDef)]
     for method in methods:
-        found = find_drain(method, buffer.name)
+        found = find_drain(method, buffer.name, _fresh(buffer), context.resolve)
         if isinstance(found, str):
             problems.append(found)
         elif found is not None:
             buffer.drains.append(found)
-    emptied = problems or buffer.drains or any(u.kind == RESET for u in own)
-    if not any(u.kind == APPEND for u in own) or not emptied:
-        return None  # a list the class never appends to and empties is no buffer
+    if not any(u.kind == APPEND for u in own) or not (problems or buffer.drains):
+        # A list the class never appends to and takes batches out of is no buffer.
+        return None
     line = context.line_of
     if buffer.element is None:
-        problems.append(f"annotate it as `list[T]` (line {line(buffer.declaration)})")
-    locks = sorted({d.lock for d in buffer.drains})
-    if not buffer.drains and not problems:
         problems.append(
-            "no flush method takes its batch out the recognised way (`batch = "
-            f"list(self.{buffer.name})` then `self.{buffer.name}.clear()` inside "
-            "`async with self.<lock>:`)"
+            f"annotate it as `{buffer.container}[T]` (line {line(buffer.declaration)})"
         )
-    elif len(locks) > 1:
+    problems.extend(_seen(buffer, context))
+    locks = sorted({d.lock for d in buffer.drains if d.lock is not None})
+    result.no_wait = _why_no_wait(buffer, own, locks)
+    waiting = not result.no_wait
+    if len(locks) > 1:
         problems.append(f"its flush methods hold different locks ({', '.join(locks)})")
     before = assigned(init, buffer.declaration)
-    if len(locks) == 1 and not is_lock(
-        init, locks[0], buffer.declaration, context.resolve
-    ):
+    if waiting and not is_lock(init, locks[0], buffer.declaration, context.resolve):
         problems.append(
             f"`__init__` must create `self.{locks[0]} = asyncio.Lock()` before it"
         )
-    options = expressions(context.options, init, before, problems)
+    options = expressions(context.options, init, before, problems, buffer.capacity)
     if buffer.name in class_names(node):
         problems.append(f"the class body also binds `{buffer.name}`")
-    if problems or buffer.element is None or len(locks) != 1:
+    if problems or buffer.element is None or len(locks) > 1:
         return result
-    lock = locks[0]
+    lock = locks[0] if locks else ""
     taken = set(class_names(node)) | {
         attribute.attr.value  # type: ignore[attr-defined]
         for attribute, _ in walk(
@@ -126,6 +128,11 @@ def plan(
     taken.discard(buffer.name)
     names = buffer_names(buffer.name, taken | claimed)
     claimed.update(vars(names).values())
+    maxlen = _given(options, "maxlen")
+    capacity = None
+    if buffer.capacity is not None and not _readable_anywhere(buffer.capacity):
+        # `deque(maxlen=capacity)` of a parameter: the methods need it too.
+        capacity, maxlen = maxlen, f"self.{names.capacity}"
     result.code = BufferCode(
         names=names,
         owner=node.name.value,
@@ -138,13 +145,26 @@ def plan(
         column=context.column_of(init),
         levels=context.levels_of(init),
         line_length=context.line_length,
-        maxlen=_given(options, "maxlen"),
+        maxlen=maxlen,
         wait_timeout=_given(options, "wait_timeout"),
         warning_interval=_given(options, "warning_interval"),
         flush_event=options["flush_event"],
         wake_at=options["wake_at"],
+        counting=not waiting,
+        container="" if buffer.constructor is None else buffer.container,
+        constructor=""
+        if buffer.constructor is None
+        else code_of(buffer.constructor.func),
+        capacity=capacity,
     )
-    drained = {id(s) for d in buffer.drains for s in (d.take, d.reset)}
+    drained = {id(s) for d in buffer.drains for s in (d.take, d.reset) if s is not None}
+    written = {
+        id(n): d.batch
+        for d in buffer.drains
+        if d.late
+        for statement in d.io
+        for n, _ in walk(statement, lambda n: is_self(n, buffer.name))  # type: ignore[arg-type]
+    }
     # The I/O of a flush leaves the lock: what it reads is no longer under it.
     moved = {
         id(line)
@@ -153,7 +173,9 @@ def plan(
         for line, _ in walk(statement, lambda n: isinstance(n, cst.SimpleStatementLine))
     }
     for use in own:
-        if id(use.statement) not in drained:
+        if id(use.node) in written:
+            _in_write(use, written[id(use.node)], result, context)
+        elif id(use.statement) not in drained:
             _decide(use, lock, id(use.statement) not in moved, result, context)
     for use in buffer.uses:
         if use.method is None:
@@ -163,6 +185,88 @@ def plan(
     if problems:
         result.code = None
     return result
+
+
+def _readable_anywhere(expression: cst.BaseExpression) -> bool:
+    """A number, or ``self.a.b``: what every method can read as ``__init__`` did."""
+    if isinstance(expression, cst.Integer):
+        return True
+    while isinstance(expression, cst.Attribute):
+        if is_self(expression):
+            return True
+        expression = expression.value
+    return False
+
+
+def _fresh(buffer: Buffer) -> IsFresh:
+    """What rebinding the buffer to empties it: ``[]``, or a deque like the declared
+    one (same constructor, same ``maxlen``)."""
+    constructor = buffer.constructor
+    if constructor is None:
+        return is_empty_list
+    declared = code_of(constructor)
+    return lambda value: isinstance(value, cst.Call) and code_of(value) == declared
+
+
+def _why_no_wait(buffer: Buffer, own: list[Use], locks: list[str]) -> str:
+    """Why appends cannot wait for room ("" when they can: every drain takes its batch
+    under the one lock the appends are made under, in async methods)."""
+    if any(d.lock is None for d in buffer.drains) or not locks:
+        return "its flush holds no lock"
+    if not all(
+        u.direct
+        and locks[0] in u.held
+        and u.method is not None
+        and u.method.asynchronous is not None
+        and u.statement is not None
+        for u in own
+        if u.kind == APPEND
+    ):
+        return f"some appends are synchronous or outside `async with self.{locks[0]}:`"
+    if any(d.late for d in buffer.drains):
+        return "its flush writes under the lock"
+    return ""
+
+
+def _seen(buffer: Buffer, context: Context) -> list[str]:
+    """Problems of the drains themselves: blocking I/O is reported, not rewritten."""
+    return [
+        blocking_problem(d.blocking, d.lock, context.line_of(d.blocking))
+        for d in buffer.drains
+        if d.blocking is not None
+    ]
+
+
+def shapes(buffer: Buffer) -> str:
+    """What TG004 saw of the buffer, in the words its findings use."""
+    seen = []
+    if buffer.constructor is not None:
+        bound = "" if buffer.capacity is None else "(maxlen=...)"
+        seen.append(f"already a `deque{bound}`, which drops silently when full")
+    for drain in buffer.drains:
+        method = drain.method.name.value
+        if not drain.late:
+            continue
+        reset = "rebinds" if isinstance(drain.reset.body[0], cst.Assign) else "clears"
+        where = (
+            f"under `self.{drain.lock}`" if drain.lock is not None else "without a lock"
+        )
+        taken = (
+            "writes a snapshot"
+            if drain.take is not None
+            else "writes the buffer itself"
+        )
+        lost = ""
+        if drain.blocking is None and _exposed(buffer, drain.lock):
+            lost = ": entries appended during the write are lost"
+        seen.append(f"`{method}()` {taken} {where}, then {reset} it{lost}")
+    return "; ".join(seen)
+
+
+def _exposed(buffer: Buffer, lock: str | None) -> bool:
+    """Whether an append can run while a flush holding ``lock`` awaits."""
+    appends = [u for u in buffer.uses if u.kind == APPEND]
+    return lock is None or any(lock not in u.held or not u.direct for u in appends)
 
 
 def _given(options: dict[str, str | None], key: str) -> str:
@@ -182,13 +286,20 @@ def _decide(use: Use, lock: str, stays: bool, result: Plan, context: Context) ->
     method = use.method
     assert method is not None
     if use.kind == APPEND:
-        if locked and method.asynchronous is not None and use.statement is not None:
+        if code.counting and use.direct and use.statement is not None:
+            result.appends.append(use.statement)
+        elif locked and method.asynchronous is not None and use.statement is not None:
             result.appends.append(use.statement)
         else:
             result.problems.append(
                 f"appended to outside `async with self.{lock}:` in an async method "
                 f"(line {context.line_of(use.node)})"
             )
+    elif code.counting and use.kind in (READ, COPY) and use.direct:
+        if use.container is None:
+            result.to_deque.append(use.node)
+        else:
+            result.to_list.append(use.container)
     elif use.kind == RESET:
         result.problems.append(
             f"cleared outside a flush method (line {context.line_of(use.node)})"
@@ -224,8 +335,19 @@ def _foreign(use: Use, result: Plan, context: Context) -> None:
         )
 
 
+def _in_write(use: Use, batch: str, result: Plan, context: Context) -> None:
+    """The buffer read while a late drain writes is the batch it took."""
+    if use.direct and use.kind in (READ, COPY, OTHER):
+        result.to_batch[use.node] = batch
+    else:
+        line = context.line_of(use.node)
+        result.problems.append(f"{use.what} while its flush writes (line {line})")
+
+
 def _take(drain: Drain, result: Plan) -> None:
     copied = drain.copied
+    if copied is None:
+        return
     if isinstance(copied, cst.Call) and isinstance(copied.func, cst.Name):
         argument = copied.args[0].value
         assert isinstance(argument, cst.Attribute)

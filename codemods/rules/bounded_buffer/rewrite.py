@@ -57,6 +57,9 @@ def restructured(
     module: cst.Module,
 ) -> cst.FunctionDef:
     """Take the batch under the lock; write it outside; settle it either way."""
+    if drain.late:
+        return _restructured_late(original, updated, drain, code, module)
+    assert drain.block is not None
     assert isinstance(original.body, cst.IndentedBlock)
     assert isinstance(updated.body, cst.IndentedBlock)
     assert isinstance(drain.block.body, cst.IndentedBlock)
@@ -87,6 +90,75 @@ def restructured(
     return updated.with_changes(body=updated.body.with_changes(body=body))
 
 
+def _restructured_late(
+    original: cst.FunctionDef,
+    updated: cst.FunctionDef,
+    drain: Drain,
+    code: BufferCode,
+    module: cst.Module,
+) -> cst.FunctionDef:
+    """Take the batch and empty the buffer before the first await of the write, in
+    place (under the lock, if the flush holds one); put it back if the write fails."""
+    assert isinstance(original.body, cst.IndentedBlock)
+    assert isinstance(updated.body, cst.IndentedBlock)
+    if drain.block is None:
+        return updated.with_changes(
+            body=updated.body.with_changes(
+                body=_late_body(
+                    original.body.body, updated.body.body, drain, code, module
+                )
+            )
+        )
+    at = next(i for i, s in enumerate(original.body.body) if s is drain.block)
+    block = updated.body.body[at]
+    assert isinstance(block, cst.With) and isinstance(block.body, cst.IndentedBlock)
+    assert isinstance(drain.block.body, cst.IndentedBlock)
+    inner = _late_body(drain.block.body.body, block.body.body, drain, code, module, 1)
+    block = block.with_changes(body=block.body.with_changes(body=inner))
+    body = [*updated.body.body[:at], block, *updated.body.body[at + 1 :]]
+    return updated.with_changes(body=updated.body.with_changes(body=body))
+
+
+def _late_body(
+    original: Sequence[cst.BaseStatement],
+    updated: Sequence[cst.BaseStatement],
+    drain: Drain,
+    code: BufferCode,
+    module: cst.Module,
+    depth: int = 0,
+) -> list[cst.BaseStatement]:
+    """``original`` (as ``updated``) with the reset moved before the write, and the
+    write wrapped so a failed batch goes back."""
+    start = next(i for i, s in enumerate(original) if s is drain.io[0])
+    reset = next(i for i, s in enumerate(original) if s is drain.reset)
+    deque = code.names.deque
+    taking = f"self.{deque}.clear()\n"
+    if drain.take is None:
+        taking = f"{drain.batch} = list(self.{deque})\n{taking}"
+    taken = parse_statements(taking, module)
+    reset_line = updated[reset]
+    assert isinstance(reset_line, cst.SimpleStatementLine)
+    comments = [ln for ln in reset_line.leading_lines if ln.comment is not None]
+    if reset_line.trailing_whitespace.comment is not None:
+        comments.append(cst.EmptyLine(comment=reset_line.trailing_whitespace.comment))
+    first = updated[start]
+    assert isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+    if drain.take is None:
+        # The take stands where the write started, with what led into it.
+        taken[0] = taken[0].with_changes(leading_lines=first.leading_lines)
+        first = first.with_changes(leading_lines=())
+    taken[-1] = taken[-1].with_changes(leading_lines=comments)
+    flag = fresh_name("flush_failed", names_used(drain.method))
+    tail = code.drain_tail(drain.batch, flag, depth)
+    begin, attempt = parse_statements(tail, module)
+    assert isinstance(attempt, cst.Try) and isinstance(attempt.body, cst.IndentedBlock)
+    write = [first, *updated[start + 1 : reset]]
+    attempt = attempt.with_changes(
+        body=attempt.body.with_changes(body=[*write, attempt.body.body[-1]])
+    )
+    return [*updated[:start], *taken, begin, attempt, *updated[reset + 1 :]]
+
+
 def add_methods(
     node: cst.ClassDef, code: BufferCode, drains: Sequence[Drain], module: cst.Module
 ) -> cst.ClassDef:
@@ -101,7 +173,14 @@ def add_methods(
     )
     flush = body[first]
     assert isinstance(flush, cst.FunctionDef)
-    texts = (code.append_method(), code.settle_method(), code.drop_method())
+    if code.counting:
+        texts = (
+            code.counting_append_method(),
+            code.put_back_method(),
+            code.drop_method(),
+        )
+    else:
+        texts = (code.append_method(), code.settle_method(), code.drop_method())
     methods = [
         method.with_changes(leading_lines=[BLANK])
         for text in texts

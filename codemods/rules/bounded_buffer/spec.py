@@ -12,16 +12,16 @@ if TYPE_CHECKING:  # annotations only: no warm run judges a file
 
 
 def triggers(settings: Settings) -> tuple[bytes, ...]:
-    """A buffer TG004 bounds is appended to and drained under ``async with <lock>:``.
+    """A buffer TG004 bounds is drained by a write that awaits.
 
     Not ``append``: a third of all Python files spell it, and every one would be parsed.
     """
-    return (b"async with",)
+    return (b"await",)
 
 
 def relevant(seen: Seen, settings: Settings) -> bool:
-    """A class whose ``__init__`` sets an attribute to ``[]`` and that holds an
-    ``async with`` (where TG004 looks for its drain)."""
+    """A class whose ``__init__`` sets an attribute to ``[]`` or a ``deque`` and that
+    awaits (where TG004 looks for its drain)."""
     return seen.list_buffer
 
 
