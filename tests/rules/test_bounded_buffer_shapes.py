@@ -15,6 +15,7 @@ import inspect
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -67,7 +68,7 @@ def _with_sink(owner: str) -> Callable[[ModuleType, Storage, int], Any]:
 
 
 def _with_config(module: ModuleType, storage: Storage, capacity: int) -> Any:
-    module.write = storage.write  # the module's own write function
+    vars(module)["write"] = storage.write  # the module's own write function
     return module.Outbox(module.Config(max_memory_entries=capacity))
 
 
@@ -87,7 +88,8 @@ LOSSY = [s for s in SHAPES if s.case in ("snapshot_await_clear", "rebound_after_
 LOSSY += [s for s in SHAPES if s.case.startswith("deque_")]
 
 
-def _load(path: Path) -> Iterator[ModuleType]:
+@contextmanager
+def _loaded(path: Path) -> Iterator[ModuleType]:
     name = f"tg004_shape_{path.name.replace('.', '_')}"
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
@@ -104,8 +106,8 @@ def shape(request: pytest.FixtureRequest) -> Shape:
     return chosen
 
 
-def _module(shape: Shape, stage: str) -> Iterator[ModuleType]:
-    return _load(FOLDER / f"{shape.case}.{stage}.py")
+def _module(shape: Shape, stage: str) -> AbstractContextManager[ModuleType]:
+    return _loaded(FOLDER / f"{shape.case}.{stage}.py")
 
 
 def _dropped(owner: Any) -> int:
@@ -164,7 +166,7 @@ def run(scenario: Callable[[], Awaitable[None]]) -> None:
 def test_what_is_appended_during_a_write_reaches_storage_in_order(
     shape: Shape, fail: bool
 ) -> None:
-    for module in _module(shape, "after"):
+    with _module(shape, "after") as module:
 
         async def scenario() -> None:
             storage = Storage()
@@ -179,7 +181,7 @@ def test_what_is_appended_during_a_write_reaches_storage_in_order(
 @pytest.mark.parametrize("lossy", LOSSY, ids=[s.case for s in LOSSY])
 def test_the_shape_before_the_rewrite_lost_those_entries(lossy: Shape) -> None:
     """The same slow write on the code as it was: what came in meanwhile is gone."""
-    for module in _module(lossy, "before"):
+    with _module(lossy, "before") as module:
 
         async def scenario() -> None:
             storage = Storage()
@@ -194,7 +196,7 @@ def test_the_shape_before_the_rewrite_lost_those_entries(lossy: Shape) -> None:
 def test_a_full_buffer_with_storage_down_drops_only_what_it_counts(
     counting: Shape, caplog: pytest.LogCaptureFixture
 ) -> None:
-    for module in _module(counting, "after"):
+    with _module(counting, "after") as module:
 
         async def scenario() -> None:
             storage = Storage()
