@@ -10,8 +10,10 @@ import libcst as cst
 from codemods.cst.build import code_of
 from codemods.cst.find import is_self, walk
 from codemods.cst.qualified import QualifiedNamesOf
+from codemods.rules.bounded_buffer.spec import SPEC
 
 LOCKS = frozenset({"asyncio.Lock", "asyncio.locks.Lock"})
+DEFAULT_MAXLEN = next(o.default for o in SPEC.options if o.key == "maxlen")
 
 
 def _statements_before(
@@ -120,6 +122,12 @@ def expressions(
         if key == "flush-event":
             # No event to wake the flusher with: the append just waits for it.
             chosen[field_name] = None
+        elif key == "maxlen" and text == DEFAULT_MAXLEN:
+            # The default fits the bundled application, not this class: no hint.
+            problems.append(
+                "its capacity is unknown: set `maxlen` under [tool.codemods.TG004] "
+                "to an expression `__init__` can evaluate before it"
+            )
         elif key == "maxlen":
             problems.append(
                 f"its capacity is unknown: `maxlen` ({text}) needs `self."
