@@ -31,40 +31,58 @@ from codemods.rules.scope_tracking import ScopeTracking
 
 
 class BoundedBuffer(ScopeTracking, spec=SPEC):
-    """Bound a list buffer and flush it without holding its lock or losing entries.
+    """Bound a buffer and flush it without losing entries or dropping them silently.
 
     ## What it does
     Finds an instance attribute ``__init__`` sets to ``[]`` (``self.pending:
-    list[T] = []``) that the class appends to under an ``asyncio.Lock`` and that a
-    flush method drains (``batch = list(self.pending)`` and ``self.pending.clear()``
-    inside ``async with self.<lock>:``). It becomes a ``collections.deque[T]`` with
-    ``maxlen`` (option ``maxlen``, default ``self.config.max_memory_entries``) next to
-    a condition, an unsaved count, a drop count and the time of the last warning.
-    Appends go through a generated ``_append_...`` method: at capacity it wakes the
-    flusher (option ``flush-event``) and waits for room at most ``wait-timeout``
-    seconds; only then is the oldest entry dropped, counted and warned about at most
-    once every ``warning-interval`` seconds. The flush takes the batch and clears the
-    buffer under the lock, writes outside it, and a generated ``_settle_...`` method
-    puts a failed batch back in front, in order, dropping (counted) only what no longer
-    fits. Reads under the lock use the deque; other reads get a list copy through a
-    read-only property with the old name, so code outside the class keeps working.
+    list[T] = []``) or to a ``deque`` (``deque(maxlen=N)``), that the class appends
+    to and that a flush method drains as a batch. Two flushes are recognised:
+
+    - *under the lock*: ``batch = list(self.pending)`` and ``self.pending.clear()``
+      (or ``batch, self.pending = self.pending, []``) inside ``async with
+      self.<lock>:``, the write after them;
+    - *cleared after the write*, as real code often has it, with or without a lock:
+      a snapshot (or the buffer itself passed to the write), an ``await`` of the
+      write, then ``self.pending.clear()`` or a rebinding (``self.pending = []``, or
+      a deque like the declared one). Whatever is appended while the write awaits
+      is lost; the batch is now taken and the buffer emptied before the first await.
+
+    The buffer becomes a ``collections.deque[T]`` with ``maxlen`` (a declared
+    deque keeps its own; a list takes option ``maxlen``, default
+    ``self.config.max_memory_entries``) next to a drop count and the time of the last
+    warning. Appends go through a generated ``_append_...`` method. When every append
+    holds the lock of a flush of the first kind, in an async method, it waits for
+    room: at capacity it wakes the flusher (option ``flush-event``) and waits at most
+    ``wait-timeout`` seconds; that flush writes outside the lock. Otherwise (a
+    synchronous append, one outside the lock, no lock at all) an append cannot wait:
+    at capacity the oldest entry is dropped. Either way a drop is counted and
+    warned about at most once every ``warning-interval`` seconds, and a batch whose
+    write fails goes back in front, in order, dropping (counted) only what no
+    longer fits. Reads inside the class use the deque; other reads get a list copy
+    through a read-only property with the old name, so code outside the class keeps
+    working.
 
     ## Why is this bad?
     An unbounded buffer grows until the process runs out of memory when storage is
-    slow or down. Writing while holding the lock stalls every producer for the whole
-    I/O, and a flush that clears the buffer before a failed write loses the batch. A
-    bare ``deque(maxlen=...)`` is no cure: it silently drops the oldest entries when
-    full, and pushing a failed batch back in front silently drops the newest.
+    slow or down. Clearing the buffer after an awaited write throws away every
+    entry appended meanwhile. Writing while holding the lock stalls every producer
+    for the whole I/O, and a flush that clears the buffer before a failed write
+    loses the batch. A bare ``deque(maxlen=...)`` is no cure: it silently drops the
+    oldest entries when full, and pushing a failed batch back in front silently
+    drops the newest.
 
     ## Fix safety
-    Unsafe: an append now waits (bounded) when the buffer is full, releasing the lock
-    meanwhile, so state read before the append in the same ``async with`` block may
-    have changed after it; the I/O no longer runs under the lock; and code in other
-    modules that changes the attribute (rather than reading it) changes a copy. A
-    buffer with other uses (indexing, slice assignment, sorting, passing it on,
-    appends outside the lock), without a ``list[T]`` annotation, or without a known
-    capacity is reported and left alone. A class without any ``async with`` holds no
-    such buffer and is not looked at.
+    Unsafe: an append may now wait (bounded) when the buffer is full, releasing the
+    lock meanwhile, so state read before the append in the same ``async with``
+    block may have changed after it; a full buffer whose appends cannot wait drops
+    (counted) instead of growing; the I/O of a flush under the lock no longer runs
+    under it; and code in other modules that changes the attribute (rather than
+    reading it) changes a copy. A buffer with other uses (indexing, slice
+    assignment, sorting, passing it on), without a ``list[T]``/``deque[T]``
+    annotation, or without a known capacity is reported and left alone, and so is a
+    flush doing blocking I/O (``open()``, ``time.sleep()``, ``requests``...): the
+    finding says which shape it saw. A list of callbacks or tasks, or one nothing
+    takes a batch out of, is no buffer and is not reported.
     """
 
     def __init__(
