@@ -363,11 +363,15 @@ def test_the_bundled_legacy_app_differs_from_that_only_outside_the_buffer() -> N
 
 def test_design_doc_shows_the_generated_shape_of_the_reference() -> None:
     design = (REPO / "docs" / "design.md").read_text(encoding="utf-8")
-    section = design[
-        design.index("**Bounded buffer (TG004).**") : design.index("## Golden cases")
-    ]
+    shapes = design.index("**The shapes real code has (TG004")
+    section = design[design.index("**Bounded buffer (TG004).**") : shapes]
     blocks = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
     assert len(blocks) == 4
     reference = REFERENCE.read_text(encoding="utf-8")
     for block in blocks:
         assert block in reference, textwrap.shorten(block, 80)
+    # The late flush's shape is the golden case's output.
+    later = design[shapes : design.index("## Golden cases")]
+    [block] = re.findall(r"```python\n(.*?)```", later, re.DOTALL)
+    after = CASES["rebound_after_write"].after
+    assert after is not None and block in after.read_text(encoding="utf-8")
