@@ -139,15 +139,16 @@ def _late_body(
     reset_line = updated[reset]
     assert isinstance(reset_line, cst.SimpleStatementLine)
     comments = [ln for ln in reset_line.leading_lines if ln.comment is not None]
-    if reset_line.trailing_whitespace.comment is not None:
-        comments.append(cst.EmptyLine(comment=reset_line.trailing_whitespace.comment))
     first = updated[start]
     assert isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
     if drain.take is None:
         # The take stands where the write started, with what led into it.
         taken[0] = taken[0].with_changes(leading_lines=first.leading_lines)
         first = first.with_changes(leading_lines=())
-    taken[-1] = taken[-1].with_changes(leading_lines=comments)
+    # The reset's comments go with it, a trailing one included.
+    taken[-1] = taken[-1].with_changes(
+        leading_lines=comments, trailing_whitespace=reset_line.trailing_whitespace
+    )
     flag = fresh_name("flush_failed", names_used(drain.method))
     tail = code.drain_tail(drain.batch, flag, depth)
     begin, attempt = parse_statements(tail, module)

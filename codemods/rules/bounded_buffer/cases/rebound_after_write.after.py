@@ -78,8 +78,7 @@ class Reporter:
             if not self._buf:
                 return
             batch = list(self._buf)
-            # the next batch
-            self._buf.clear()
+            self._buf.clear()  # the next batch
             flush_failed = True
             try:
                 await self.exporter.export(batch)
