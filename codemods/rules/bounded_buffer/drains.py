@@ -47,6 +47,9 @@ class Drain:
     late: bool = False
     # A call in the flush that blocks the event loop (reported, never rewritten).
     blocking: cst.Call | None = None
+    # A late drain's place: indices of the `with`/`try` statements, from the method's
+    # body down, whose body holds it.
+    path: tuple[int, ...] = ()
 
 
 def find_drain(
@@ -113,17 +116,11 @@ def _late_drain(
     method: cst.FunctionDef, name: str, fresh: IsFresh, resolve: QualifiedNamesOf
 ) -> Drain | str | None:
     """``batch = list(self.x)`` (or the buffer passed on as it is), a write, then
-    ``self.x.clear()`` or ``self.x = []``: in the method's body, or in the body of an
-    ``async with self.<lock>:`` there."""
+    ``self.x.clear()`` or ``self.x = []``: in the method's body, or in the body of a
+    ``with`` or ``try`` there (two levels at most), an ``async with self.<lock>:``
+    holding the lock."""
     assert isinstance(method.body, cst.IndentedBlock)
-    places: list[tuple[Sequence[cst.BaseStatement], cst.With | None, str | None]]
-    places = [(method.body.body, None, None)]
-    for statement in method.body.body:
-        lock = _held_lock(statement)
-        if lock is not None and isinstance(statement, cst.With):
-            assert isinstance(statement.body, cst.IndentedBlock)
-            places.append((statement.body.body, statement, lock))
-    for body, block, lock in places:
+    for body, lock, path in _places(method.body.body, None, ()):
         reset_at = next(
             (i for i, s in enumerate(body) if _is_reset(s, name, fresh, alias=False)),
             None,
@@ -150,7 +147,7 @@ def _late_drain(
         blocking = blocking_call(io, resolve)
         return Drain(
             method,
-            block,
+            None,
             lock,
             take,
             reset,
@@ -160,8 +157,29 @@ def _late_drain(
             io,
             late=True,
             blocking=blocking,
+            path=path,
         )
     return None
+
+
+Place = tuple[Sequence[cst.BaseStatement], str | None, tuple[int, ...]]
+
+
+def _places(
+    body: Sequence[cst.BaseStatement], lock: str | None, path: tuple[int, ...]
+) -> list[Place]:
+    """``body``, then the bodies of its ``with`` and ``try`` statements, with the lock
+    held there."""
+    found: list[Place] = [(body, lock, path)]
+    if len(path) == 2:
+        return found
+    for at, statement in enumerate(body):
+        if isinstance(statement, (cst.With, cst.Try)) and isinstance(
+            statement.body, cst.IndentedBlock
+        ):
+            held = _held_lock(statement) or lock
+            found += _places(statement.body.body, held, (*path, at))
+    return found
 
 
 def _late_parts(

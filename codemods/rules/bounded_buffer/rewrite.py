@@ -101,21 +101,24 @@ def _restructured_late(
     place (under the lock, if the flush holds one); put it back if the write fails."""
     assert isinstance(original.body, cst.IndentedBlock)
     assert isinstance(updated.body, cst.IndentedBlock)
-    if drain.block is None:
-        return updated.with_changes(
-            body=updated.body.with_changes(
-                body=_late_body(
-                    original.body.body, updated.body.body, drain, code, module
-                )
-            )
-        )
-    at = next(i for i, s in enumerate(original.body.body) if s is drain.block)
-    block = updated.body.body[at]
-    assert isinstance(block, cst.With) and isinstance(block.body, cst.IndentedBlock)
-    assert isinstance(drain.block.body, cst.IndentedBlock)
-    inner = _late_body(drain.block.body.body, block.body.body, drain, code, module, 1)
-    block = block.with_changes(body=block.body.with_changes(body=inner))
-    body = [*updated.body.body[:at], block, *updated.body.body[at + 1 :]]
+
+    def rebuilt(
+        before: Sequence[cst.BaseStatement],
+        after: Sequence[cst.BaseStatement],
+        path: tuple[int, ...],
+    ) -> list[cst.BaseStatement]:
+        if not path:
+            depth = len(drain.path)
+            return _late_body(before, after, drain, code, module, depth)
+        at, old, new = path[0], before[path[0]], after[path[0]]
+        assert isinstance(old, (cst.With, cst.Try)) and isinstance(new, type(old))
+        assert isinstance(old.body, cst.IndentedBlock)
+        assert isinstance(new.body, cst.IndentedBlock)
+        inner = rebuilt(old.body.body, new.body.body, path[1:])
+        new = new.with_changes(body=new.body.with_changes(body=inner))
+        return [*after[:at], new, *after[at + 1 :]]
+
+    body = rebuilt(original.body.body, updated.body.body, drain.path)
     return updated.with_changes(body=updated.body.with_changes(body=body))
 
 
