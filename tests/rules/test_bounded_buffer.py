@@ -58,6 +58,7 @@ REPORTED = [
     ("unannotated", "annotate it as `list[T]`"),
     ("changed_outside_class", "appended to from outside the class's methods (line 34)"),
     ("returns_while_writing", "returns or yields while writing its batch"),
+    ("cleared_only_if_written", "no flush takes its batch out in a shape TG004 knows"),
 ]
 
 

@@ -94,9 +94,17 @@ def plan(
             problems.append(found)
         elif found is not None:
             buffer.drains.append(found)
-    if not any(u.kind == APPEND for u in own) or not (problems or buffer.drains):
-        # A list the class never appends to and takes batches out of is no buffer.
+    if not any(u.kind == APPEND for u in own):
         return None
+    if not (problems or buffer.drains):
+        if not _emptied_as_batch(own):
+            # Nothing takes a batch out of it (a list of listeners...): no buffer.
+            return None
+        problems.append(
+            "no flush takes its batch out in a shape TG004 knows (taken and cleared "
+            f"under `async with self.<lock>:`, or `batch = list(self.{buffer.name})`"
+            ", the awaited write, then a clear or `[]`, in one block)"
+        )
     line = context.line_of
     if buffer.element is None:
         problems.append(
@@ -185,6 +193,14 @@ def plan(
     if problems:
         result.code = None
     return result
+
+
+def _emptied_as_batch(own: list[Use]) -> bool:
+    """Whether the class both empties the buffer and reads it as a whole (copies,
+    binds or passes it on): a buffer whose flush TG004 does not recognise."""
+    return any(u.kind == RESET for u in own) and any(
+        u.kind in (COPY, ALIAS, OTHER) for u in own
+    )
 
 
 def _readable_anywhere(expression: cst.BaseExpression) -> bool:
