@@ -78,7 +78,15 @@ def test_buffer_with_other_uses_is_reported_not_changed(name: str, reason: str) 
 
 
 @pytest.mark.parametrize(
-    "name", ["callback_list", "plain_list", "noqa_comment", "no_async_with"]
+    "name",
+    [
+        "callback_list",
+        "components_stopped_then_rebound",
+        "written_before_any_await",
+        "plain_list",
+        "noqa_comment",
+        "no_async_with",
+    ],
 )
 def test_nothing_to_report(name: str) -> None:
     case, before = _case(name)

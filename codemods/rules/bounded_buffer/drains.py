@@ -194,11 +194,19 @@ def _late_parts(
             if any(_awaits_or_blocks(s, resolve) for s in body[at + 1 :]):
                 return at, at + 1
             return None
-        if _awaits_or_blocks(statement, resolve) and walk(
-            statement, lambda n: isinstance(n, cst.Attribute) and is_self(n, name)
-        ):
+        if _awaits_or_blocks(statement, resolve) and _passes(statement, name):
             return None, at
     return None
+
+
+def _passes(statement: cst.CSTNode, name: str) -> bool:
+    """Whether ``statement`` passes ``self.<name>`` to a call (a write), as an
+    argument or inside one (``"".join(self.x)``, ``list(self.x)``); iterating over
+    it (``for e in self.x: await e.stop()``) is not writing it."""
+    return any(
+        any(isinstance(a, cst.Arg) for a in ancestors)
+        for _, ancestors in walk(statement, lambda n: is_self(n, name))  # type: ignore[arg-type]
+    )
 
 
 def _awaits_or_blocks(statement: cst.CSTNode, resolve: QualifiedNamesOf) -> bool:

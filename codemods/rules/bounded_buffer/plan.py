@@ -97,7 +97,7 @@ def plan(
     if not any(u.kind == APPEND for u in own):
         return None
     if not (problems or buffer.drains):
-        if not _emptied_as_batch(own):
+        if not _raced(own, context):
             # Nothing takes a batch out of it (a list of listeners...): no buffer.
             return None
         problems.append(
@@ -195,12 +195,21 @@ def plan(
     return result
 
 
-def _emptied_as_batch(own: list[Use]) -> bool:
-    """Whether the class both empties the buffer and reads it as a whole (copies,
-    binds or passes it on): a buffer whose flush TG004 does not recognise."""
-    return any(u.kind == RESET for u in own) and any(
-        u.kind in (COPY, ALIAS, OTHER) for u in own
-    )
+def _raced(own: list[Use], context: Context) -> bool:
+    """Whether a method copies the buffer, then awaits, then empties it (by line): a
+    flush with the race TG004 does not recognise the shape of. A copy written out
+    and emptied before any await is no such flush."""
+    line = context.line_of
+    for use in own:
+        method = use.method
+        if use.kind not in (COPY, ALIAS) or method is None:
+            continue
+        resets = [line(u.node) for u in own if u.kind == RESET and u.method is method]
+        awaits = [line(a) for a, _ in walk(method, lambda n: isinstance(n, cst.Await))]
+        copied = line(use.node)
+        if any(copied <= a < r for a in awaits for r in resets):
+            return True
+    return False
 
 
 def _readable_anywhere(expression: cst.BaseExpression) -> bool:
