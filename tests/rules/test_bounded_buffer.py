@@ -384,3 +384,17 @@ def test_design_doc_shows_the_generated_shape_of_the_reference() -> None:
     [block] = re.findall(r"```python\n(.*?)```", later, re.DOTALL)
     after = CASES["rebound_after_write"].after
     assert after is not None and block in after.read_text(encoding="utf-8")
+
+
+def test_appends_that_cannot_wait_ignore_the_waiting_options() -> None:
+    """The timeout and the flush event only serve appends that wait: a buffer whose
+    appends cannot is bounded even where those options name what it lacks."""
+    case, before = _case("snapshot_await_clear")
+    settings = _settings(
+        maxlen="self.capacity",
+        **{"wait-timeout": "self.config.timeout", "flush-event": "self.config.event"},
+    )
+    result = _run(before, settings)
+    assert result.text == case.after.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    [finding] = result.findings
+    assert finding.fixable

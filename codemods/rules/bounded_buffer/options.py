@@ -80,6 +80,7 @@ def _roots(expression: cst.BaseExpression) -> set[str]:
     }
 
 
+WAITING_ONLY = ("wait-timeout", "flush-event", "wake-at")
 OPTION_KEYS = {
     "maxlen": "maxlen",
     "wait-timeout": "wait_timeout",
@@ -95,10 +96,13 @@ def expressions(
     before: set[str],
     problems: list[str],
     capacity: cst.BaseExpression | None = None,
+    *,
+    waiting: bool = True,
 ) -> dict[str, str | None]:
     """The option expressions to generate with (None: that part is left out). A
     ``capacity`` the buffer is declared with (``deque(maxlen=...)``) is its
-    ``maxlen``: the option does not apply to it."""
+    ``maxlen``: the option does not apply to it. Appends that cannot wait
+    (``waiting`` false) use neither the timeout nor the flush event."""
     everything = assigned(init, None)
     chosen: dict[str, str | None] = {}
     for key, field_name in OPTION_KEYS.items():
@@ -106,6 +110,9 @@ def expressions(
             chosen[field_name] = code_of(capacity)
             continue
         text = options[key].strip()
+        if not waiting and key in WAITING_ONLY:
+            chosen[field_name] = text if key == "wait-timeout" else None
+            continue
         if not text and key in ("flush-event", "wake-at"):
             chosen[field_name] = None
             continue

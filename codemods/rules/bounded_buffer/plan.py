@@ -121,7 +121,9 @@ def plan(
         problems.append(
             f"`__init__` must create `self.{locks[0]} = asyncio.Lock()` before it"
         )
-    options = expressions(context.options, init, before, problems, buffer.capacity)
+    options = expressions(
+        context.options, init, before, problems, buffer.capacity, waiting=waiting
+    )
     if buffer.name in class_names(node):
         problems.append(f"the class body also binds `{buffer.name}`")
     if problems or buffer.element is None or len(locks) > 1:
