@@ -204,11 +204,22 @@ class BufferCode:
             ]
         )
 
-    def put_back_method(self) -> str:
+    def _put_back(self, depth: int) -> list[tuple[int, str]]:
+        """A failed ``batch`` back in front, in order; what no longer fits dropped."""
         n = self.names
         room = f"room = {self.maxlen} - len(self.{n.deque})"
-        if self._col(1) + len(room) > self.line_length:
+        if self._col(depth) + len(room) > self.line_length:
             room = f"room = (\n{UNIT}{self.maxlen} - len(self.{n.deque})\n)"
+        extend = f"self.{n.deque}.extendleft"
+        return [
+            (depth, room),
+            (depth, "overflow = max(0, len(batch) - room)"),
+            (depth, self._call(depth, f"self.{n.drop}", ["batch[:overflow]"])),
+            (depth, self._call(depth, extend, ["reversed(batch[overflow:])"])),
+        ]
+
+    def put_back_method(self) -> str:
+        n = self.names
         return self._render(
             [
                 (
@@ -226,23 +237,12 @@ class BufferCode:
                     f"It goes in front of the newer {n.noun}, in order; only what no "
                     "longer fits is dropped, oldest first.",
                 ),
-                (1, room),
-                (1, "overflow = max(0, len(batch) - room)"),
-                (1, self._call(1, f"self.{n.drop}", ["batch[:overflow]"])),
-                (
-                    1,
-                    self._call(
-                        1, f"self.{n.deque}.extendleft", ["reversed(batch[overflow:])"]
-                    ),
-                ),
+                *self._put_back(1),
             ]
         )
 
     def settle_method(self) -> str:
         n = self.names
-        room = f"room = {self.maxlen} - len(self.{n.deque})"
-        if self._col(3) + len(room) > self.line_length:
-            room = f"room = (\n{UNIT}{self.maxlen} - len(self.{n.deque})\n)"
         return self._render(
             [
                 (
@@ -263,15 +263,7 @@ class BufferCode:
                 ),
                 (1, f"async with self.{self.lock}:"),
                 (2, "if failed:"),
-                (3, room),
-                (3, "overflow = max(0, len(batch) - room)"),
-                (3, self._call(3, f"self.{n.drop}", ["batch[:overflow]"])),
-                (
-                    3,
-                    self._call(
-                        3, f"self.{n.deque}.extendleft", ["reversed(batch[overflow:])"]
-                    ),
-                ),
+                *self._put_back(3),
                 (2, "else:"),
                 (3, f"self.{n.unsaved} -= len(batch)"),
                 (2, f"self.{n.room}.notify_all()"),
