@@ -15,7 +15,7 @@ from codemods.cst.place import insert_after_imports
 from codemods.cst.scopes import ClassScope
 from codemods.rules.bounded_buffer.code import BufferCode
 from codemods.rules.bounded_buffer.drains import Drain
-from codemods.rules.bounded_buffer.plan import Context, Plan, plan, shapes
+from codemods.rules.bounded_buffer.plan import Context, Plan, plan
 from codemods.rules.bounded_buffer.rewrite import (
     add_methods,
     add_properties,
@@ -24,6 +24,7 @@ from codemods.rules.bounded_buffer.rewrite import (
     replace_line,
     restructured,
 )
+from codemods.rules.bounded_buffer.seen import shapes
 from codemods.rules.bounded_buffer.spec import SPEC
 from codemods.rules.bounded_buffer.uses import collect_uses, declarations
 from codemods.rules.codemod import Environment

@@ -12,17 +12,23 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from codemods.cst.build import code_of
-from codemods.cst.find import is_empty_list, is_self, walk
+from codemods.cst.find import is_self, walk
 from codemods.cst.qualified import QualifiedNamesOf
-from codemods.rules.bounded_buffer.blocking import blocking_problem
 from codemods.rules.bounded_buffer.code import BufferCode
-from codemods.rules.bounded_buffer.drains import Drain, IsFresh, find_drain
+from codemods.rules.bounded_buffer.drains import Drain, find_drain
 from codemods.rules.bounded_buffer.names import buffer_names
 from codemods.rules.bounded_buffer.options import (
     assigned,
     class_names,
     expressions,
     is_lock,
+)
+from codemods.rules.bounded_buffer.seen import (
+    fresh,
+    raced,
+    readable_anywhere,
+    seen_problems,
+    why_no_wait,
 )
 from codemods.rules.bounded_buffer.uses import (
     ALIAS,
@@ -89,7 +95,7 @@ def plan(
     problems = result.problems
     methods = [s for s in node.body.body if isinstance(s, cst.FunctionDef)]
     for method in methods:
-        found = find_drain(method, buffer.name, _fresh(buffer), context.resolve)
+        found = find_drain(method, buffer.name, fresh(buffer), context.resolve)
         if isinstance(found, str):
             problems.append(found)
         elif found is not None:
@@ -97,7 +103,7 @@ def plan(
     if not any(u.kind == APPEND for u in own):
         return None
     if not (problems or buffer.drains):
-        if not _raced(own, context):
+        if not raced(own, context.line_of):
             # Nothing takes a batch out of it (a list of listeners...): no buffer.
             return None
         problems.append(
@@ -110,9 +116,9 @@ def plan(
         problems.append(
             f"annotate it as `{buffer.container}[T]` (line {line(buffer.declaration)})"
         )
-    problems.extend(_seen(buffer, context))
+    problems.extend(seen_problems(buffer, context.line_of))
     locks = sorted({d.lock for d in buffer.drains if d.lock is not None})
-    result.no_wait = _why_no_wait(buffer, own, locks)
+    result.no_wait = why_no_wait(buffer, own, locks)
     waiting = not result.no_wait
     if len(locks) > 1:
         problems.append(f"its flush methods hold different locks ({', '.join(locks)})")
@@ -140,7 +146,7 @@ def plan(
     claimed.update(vars(names).values())
     maxlen = _given(options, "maxlen")
     capacity = None
-    if buffer.capacity is not None and not _readable_anywhere(buffer.capacity):
+    if buffer.capacity is not None and not readable_anywhere(buffer.capacity):
         # `deque(maxlen=capacity)` of a parameter: the methods need it too.
         capacity, maxlen = maxlen, f"self.{names.capacity}"
     result.code = BufferCode(
@@ -195,105 +201,6 @@ def plan(
     if problems:
         result.code = None
     return result
-
-
-def _raced(own: list[Use], context: Context) -> bool:
-    """Whether a method copies the buffer, then awaits, then empties it (by line): a
-    flush with the race TG004 does not recognise the shape of. A copy written out
-    and emptied before any await is no such flush."""
-    line = context.line_of
-    for use in own:
-        method = use.method
-        if use.kind not in (COPY, ALIAS) or method is None:
-            continue
-        resets = [line(u.node) for u in own if u.kind == RESET and u.method is method]
-        awaits = [line(a) for a, _ in walk(method, lambda n: isinstance(n, cst.Await))]
-        copied = line(use.node)
-        if any(copied <= a < r for a in awaits for r in resets):
-            return True
-    return False
-
-
-def _readable_anywhere(expression: cst.BaseExpression) -> bool:
-    """A number, or ``self.a.b``: what every method can read as ``__init__`` did."""
-    if isinstance(expression, cst.Integer):
-        return True
-    while isinstance(expression, cst.Attribute):
-        if is_self(expression):
-            return True
-        expression = expression.value
-    return False
-
-
-def _fresh(buffer: Buffer) -> IsFresh:
-    """What rebinding the buffer to empties it: ``[]``, or a deque like the declared
-    one (same constructor, same ``maxlen``)."""
-    constructor = buffer.constructor
-    if constructor is None:
-        return is_empty_list
-    declared = code_of(constructor)
-    return lambda value: isinstance(value, cst.Call) and code_of(value) == declared
-
-
-def _why_no_wait(buffer: Buffer, own: list[Use], locks: list[str]) -> str:
-    """Why appends cannot wait for room ("" when they can: every drain takes its batch
-    under the one lock the appends are made under, in async methods)."""
-    if any(d.lock is None for d in buffer.drains) or not locks:
-        return "its flush holds no lock"
-    if not all(
-        u.direct
-        and locks[0] in u.held
-        and u.method is not None
-        and u.method.asynchronous is not None
-        and u.statement is not None
-        for u in own
-        if u.kind == APPEND
-    ):
-        return f"some appends are synchronous or outside `async with self.{locks[0]}:`"
-    if any(d.late for d in buffer.drains):
-        return "its flush writes under the lock"
-    return ""
-
-
-def _seen(buffer: Buffer, context: Context) -> list[str]:
-    """Problems of the drains themselves: blocking I/O is reported, not rewritten."""
-    return [
-        blocking_problem(d.blocking, d.lock, context.line_of(d.blocking))
-        for d in buffer.drains
-        if d.blocking is not None
-    ]
-
-
-def shapes(buffer: Buffer) -> str:
-    """What TG004 saw of the buffer, in the words its findings use."""
-    seen = []
-    if buffer.constructor is not None:
-        bound = "" if buffer.capacity is None else "(maxlen=...)"
-        seen.append(f"already a `deque{bound}`, which drops silently when full")
-    for drain in buffer.drains:
-        method = drain.method.name.value
-        if not drain.late:
-            continue
-        reset = "rebinds" if isinstance(drain.reset.body[0], cst.Assign) else "clears"
-        where = (
-            f"under `self.{drain.lock}`" if drain.lock is not None else "without a lock"
-        )
-        taken = (
-            "writes a snapshot"
-            if drain.take is not None
-            else "writes the buffer itself"
-        )
-        lost = ""
-        if drain.blocking is None and _exposed(buffer, drain.lock):
-            lost = ": entries appended during the write are lost"
-        seen.append(f"`{method}()` {taken} {where}, then {reset} it{lost}")
-    return "; ".join(seen)
-
-
-def _exposed(buffer: Buffer, lock: str | None) -> bool:
-    """Whether an append can run while a flush holding ``lock`` awaits."""
-    appends = [u for u in buffer.uses if u.kind == APPEND]
-    return lock is None or any(lock not in u.held or not u.direct for u in appends)
 
 
 def _given(options: dict[str, str | None], key: str) -> str:
