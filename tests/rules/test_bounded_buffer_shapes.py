@@ -128,7 +128,9 @@ def _dropped(owner: Any) -> int:
     return counter
 
 
-async def _add(owner: Any, shape: Shape, entries: list[str]) -> list[Awaitable[Any]]:
+async def _add(
+    owner: Any, shape: Shape, entries: list[str]
+) -> list[asyncio.Future[Any]]:
     """Append ``entries``; an async append (it may wait on the lock) runs as a task,
     returned so the caller can await it."""
     add = getattr(owner, shape.add)
@@ -225,3 +227,29 @@ def test_a_full_buffer_with_storage_down_drops_only_what_it_counts(
             run(scenario)
         [warning] = [r for r in caplog.records if "dropped" in r.getMessage()]
         assert "storage failing: dropped 1 oldest" in warning.getMessage()
+
+
+def test_a_full_deque_whose_appends_hold_the_lock_waits_for_room_instead() -> None:
+    """``already_deque``: appends under the flush's lock wait while the buffer's
+    capacity is taken by a batch being written, and go in once it is written."""
+    [waiting] = [s for s in SHAPES if s.case == "already_deque"]
+    with _module(waiting, "after") as module:
+
+        async def scenario() -> None:
+            storage = Storage()
+            owner = waiting.build(module, storage, 2)
+            await _add(owner, waiting, ["a0", "a1"])
+            storage.gate.clear()
+            flushing = asyncio.ensure_future(owner.flush())
+            await asyncio.wait_for(storage.writing.wait(), 1)
+            [late] = await _add(owner, waiting, ["b0"])
+            await asyncio.sleep(0.05)
+            assert not late.done()  # no room until the batch is written
+            storage.gate.set()
+            await flushing
+            await late
+            await owner.flush()
+            assert storage.written == ["a0", "a1", "b0"]
+            assert _dropped(owner) == 0
+
+        run(scenario)
