@@ -91,6 +91,7 @@ SHAPES = [
     Shape("append_outside_lock", _with_config, add="send_now"),
     Shape("already_deque", _with_config, add="send"),
     Shape("cleared_in_try", _with_sink("Outbox"), swallows=True),
+    Shape("swapped_out_without_lock", _with_sink("Outbox")),
 ]
 # Appends cannot wait for room: a full buffer drops its oldest entry, counted.
 COUNTING = [s for s in SHAPES if s.case != "already_deque"]
@@ -251,5 +252,22 @@ def test_a_full_deque_whose_appends_hold_the_lock_waits_for_room_instead() -> No
             await owner.flush()
             assert storage.written == ["a0", "a1", "b0"]
             assert _dropped(owner) == 0
+
+        run(scenario)
+
+
+def test_a_batch_swapped_out_before_the_rewrite_was_lost_when_its_write_failed() -> (
+    None
+):
+    """``swapped_out_without_lock`` lost nothing to a slow write, but all of a failed
+    one: what the rewrite's guard puts back."""
+    [swapped] = [s for s in SHAPES if s.case == "swapped_out_without_lock"]
+    with _module(swapped, "before") as module:
+
+        async def scenario() -> None:
+            storage = Storage()
+            owner = swapped.build(module, storage, 100)
+            appended = await _append_during_write(owner, swapped, storage, fail=True)
+            assert storage.written == appended[5:]
 
         run(scenario)

@@ -62,7 +62,10 @@ def find_drain(
     early = _early_drain(method, name, fresh, resolve)
     if early is not None:
         return early
-    return _late_drain(method, name, fresh, resolve)
+    late = _late_drain(method, name, fresh, resolve)
+    if late is not None:
+        return late
+    return _unlocked_drain(method, name, fresh, resolve)
 
 
 def _early_drain(
@@ -159,6 +162,51 @@ def _late_drain(
             blocking=blocking,
             path=path,
         )
+    return None
+
+
+def _unlocked_drain(
+    method: cst.FunctionDef, name: str, fresh: IsFresh, resolve: QualifiedNamesOf
+) -> Drain | str | None:
+    """The batch taken and the buffer emptied at once, with no lock, then written
+    (everything after the reset, in the same block, is the write)."""
+    assert isinstance(method.body, cst.IndentedBlock)
+    for body, lock, path in _places(method.body.body, None, ()):
+        if lock is not None:
+            continue
+        for at, statement in enumerate(body):
+            taken = _take(statement, name)
+            if taken is None:
+                continue
+            batch, copied, form = taken
+            assert isinstance(statement, cst.SimpleStatementLine)
+            reset: cst.BaseStatement | None = statement
+            if form != "swap":
+                reset = body[at + 1] if at + 1 < len(body) else None
+                if not _is_reset(reset, name, fresh, alias=form == "alias"):
+                    return None
+            assert isinstance(reset, cst.SimpleStatementLine)
+            io = tuple(body[at + (1 if form == "swap" else 2) :])
+            if not any(_awaits_or_blocks(s, resolve) for s in io):
+                return None
+            problem = _io_problem(io, method)
+            if problem is not None:
+                return problem
+            swap = form == "swap"
+            blocking = blocking_call(io, resolve)
+            return Drain(
+                method,
+                None,
+                None,
+                statement,
+                reset,
+                batch,
+                copied,
+                swap,
+                io,
+                blocking=blocking,
+                path=path,
+            )
     return None
 
 

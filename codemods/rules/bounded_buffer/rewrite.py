@@ -57,7 +57,7 @@ def restructured(
     module: cst.Module,
 ) -> cst.FunctionDef:
     """Take the batch under the lock; write it outside; settle it either way."""
-    if drain.late:
+    if drain.late or drain.block is None:
         return _restructured_late(original, updated, drain, code, module)
     assert drain.block is not None
     assert isinstance(original.body, cst.IndentedBlock)
@@ -133,6 +133,9 @@ def _late_body(
     """``original`` (as ``updated``) with the reset moved before the write, and the
     write wrapped so a failed batch goes back."""
     start = next(i for i, s in enumerate(original) if s is drain.io[0])
+    if not drain.late:
+        # Taken and emptied already (a swap became two lines): only the wrapping.
+        return _wrapped(updated, start + drain.swap, drain, code, module, depth)
     reset = next(i for i, s in enumerate(original) if s is drain.reset)
     deque = code.names.deque
     taking = f"self.{deque}.clear()\n"
@@ -161,6 +164,32 @@ def _late_body(
         body=attempt.body.with_changes(body=[*write, attempt.body.body[-1]])
     )
     return [*updated[:start], *taken, begin, attempt, *updated[reset + 1 :]]
+
+
+def _wrapped(
+    updated: Sequence[cst.BaseStatement],
+    start: int,
+    drain: Drain,
+    code: BufferCode,
+    module: cst.Module,
+    depth: int,
+) -> list[cst.BaseStatement]:
+    """``updated`` with its statements from ``start`` on in the failure guard (a blank
+    line before them stays before the guard)."""
+    flag = fresh_name("flush_failed", names_used(drain.method))
+    begin, attempt = parse_statements(code.drain_tail(drain.batch, flag, depth), module)
+    assert isinstance(attempt, cst.Try) and isinstance(attempt.body, cst.IndentedBlock)
+    assert isinstance(begin, cst.SimpleStatementLine)
+    guarded = list(updated[start:])
+    first = guarded[0]
+    assert isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+    blank = [ln for ln in first.leading_lines if ln.comment is None][:1]
+    comments = [ln for ln in first.leading_lines if ln.comment is not None]
+    guarded[0] = first.with_changes(leading_lines=comments)
+    attempt = attempt.with_changes(
+        body=attempt.body.with_changes(body=[*guarded, attempt.body.body[-1]])
+    )
+    return [*updated[:start], begin.with_changes(leading_lines=blank), attempt]
 
 
 def add_methods(
