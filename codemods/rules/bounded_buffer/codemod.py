@@ -37,7 +37,7 @@ class BoundedBuffer(ScopeTracking, spec=SPEC):
     ## What it does
     Finds an instance attribute ``__init__`` sets to ``[]`` (``self.pending:
     list[T] = []``) or to a ``deque`` (``deque(maxlen=N)``), that the class appends
-    to and that a flush method drains as a batch. Two flushes are recognised:
+    to and that a flush method drains as a batch. Three flushes are recognised:
 
     - *under the lock*: ``batch = list(self.pending)`` and ``self.pending.clear()``
       (or ``batch, self.pending = self.pending, []``) inside ``async with
@@ -47,6 +47,9 @@ class BoundedBuffer(ScopeTracking, spec=SPEC):
       write, then ``self.pending.clear()`` or a rebinding (``self.pending = []``, or
       a deque like the declared one). Whatever is appended while the write awaits
       is lost; the batch is now taken and the buffer emptied before the first await.
+    - *taken without a lock*: the batch taken and the buffer emptied at once (a copy
+      and a clear, or a swap), then written: the write is guarded so that a failed
+      batch goes back.
 
     The buffer becomes a ``collections.deque[T]`` with ``maxlen`` (a declared
     deque keeps its own; a list takes option ``maxlen``, default
