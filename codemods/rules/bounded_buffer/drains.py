@@ -78,40 +78,70 @@ def _early_drain(
         if lock is None or not isinstance(block, cst.With):
             continue
         assert isinstance(block.body, cst.IndentedBlock)
-        inner = block.body.body
-        for at, statement in enumerate(inner):
-            taken = _take(statement, name)
-            if taken is None:
-                continue
-            batch, copied, form = taken
-            swap = form == "swap"
-            assert isinstance(statement, cst.SimpleStatementLine)
-            if swap:
-                reset = statement
-            else:
-                following = inner[at + 1] if at + 1 < len(inner) else None
-                if not _is_reset(following, name, fresh, alias=form == "alias"):
-                    return None
-                assert isinstance(following, cst.SimpleStatementLine)
-                reset = following
-            rest = inner[at + (1 if swap else 2) :]
-            io = (*rest, *body[index + 1 :])
-            problem = _io_problem(io, method)
-            if problem is not None:
-                return problem
-            blocking = blocking_call(rest, resolve)
-            return Drain(
-                method,
-                block,
-                lock,
-                statement,
-                reset,
-                batch,
-                copied,
-                swap,
-                io,
-                blocking=blocking,
-            )
+        taken = _taken(block.body.body, name, fresh)
+        if taken is None:
+            continue
+        io = (*taken.rest, *body[index + 1 :])
+        problem = _io_problem(io, method)
+        if problem is not None:
+            return problem
+        blocking = blocking_call(taken.rest, resolve)
+        return taken.drain(method, block, lock, io, blocking)
+    return None
+
+
+@dataclass(frozen=True)
+class _Taken:
+    """A take with the reset right after it (or a swap), and what follows them."""
+
+    take: cst.SimpleStatementLine
+    reset: cst.SimpleStatementLine
+    batch: str
+    copied: cst.BaseExpression
+    swap: bool
+    rest: tuple[cst.BaseStatement, ...]
+
+    def drain(
+        self,
+        method: cst.FunctionDef,
+        block: cst.With | None,
+        lock: str | None,
+        io: tuple[cst.BaseStatement, ...],
+        blocking: cst.Call | None,
+        path: tuple[int, ...] = (),
+    ) -> Drain:
+        return Drain(
+            method,
+            block,
+            lock,
+            self.take,
+            self.reset,
+            self.batch,
+            self.copied,
+            self.swap,
+            io,
+            blocking=blocking,
+            path=path,
+        )
+
+
+def _taken(
+    body: Sequence[cst.BaseStatement], name: str, fresh: IsFresh
+) -> _Taken | None:
+    """The first take of ``body`` when the buffer is emptied right with it."""
+    for at, statement in enumerate(body):
+        taken = _take(statement, name)
+        if taken is None:
+            continue
+        batch, copied, form = taken
+        swap = form == "swap"
+        assert isinstance(statement, cst.SimpleStatementLine)
+        reset = statement if swap else (body[at + 1] if at + 1 < len(body) else None)
+        if not swap and not _is_reset(reset, name, fresh, alias=form == "alias"):
+            return None
+        assert isinstance(reset, cst.SimpleStatementLine)
+        rest = tuple(body[at + (1 if swap else 2) :])
+        return _Taken(statement, reset, batch, copied, swap, rest)
     return None
 
 
@@ -172,41 +202,16 @@ def _unlocked_drain(
     (everything after the reset, in the same block, is the write)."""
     assert isinstance(method.body, cst.IndentedBlock)
     for body, lock, path in _places(method.body.body, None, ()):
-        if lock is not None:
+        taken = _taken(body, name, fresh) if lock is None else None
+        if taken is None:
             continue
-        for at, statement in enumerate(body):
-            taken = _take(statement, name)
-            if taken is None:
-                continue
-            batch, copied, form = taken
-            assert isinstance(statement, cst.SimpleStatementLine)
-            reset: cst.BaseStatement | None = statement
-            if form != "swap":
-                reset = body[at + 1] if at + 1 < len(body) else None
-                if not _is_reset(reset, name, fresh, alias=form == "alias"):
-                    return None
-            assert isinstance(reset, cst.SimpleStatementLine)
-            io = tuple(body[at + (1 if form == "swap" else 2) :])
-            if not any(_awaits_or_blocks(s, resolve) for s in io):
-                return None
-            problem = _io_problem(io, method)
-            if problem is not None:
-                return problem
-            swap = form == "swap"
-            blocking = blocking_call(io, resolve)
-            return Drain(
-                method,
-                None,
-                None,
-                statement,
-                reset,
-                batch,
-                copied,
-                swap,
-                io,
-                blocking=blocking,
-                path=path,
-            )
+        if not any(_awaits_or_blocks(s, resolve) for s in taken.rest):
+            return None
+        problem = _io_problem(taken.rest, method)
+        if problem is not None:
+            return problem
+        blocking = blocking_call(taken.rest, resolve)
+        return taken.drain(method, None, None, taken.rest, blocking, path)
     return None
 
 
