@@ -281,12 +281,16 @@ def test_cli_cache_location_and_no_cache(
 
 
 def test_warm_check_does_not_import_libcst(project: Path, tmp_path: Path) -> None:
-    """Both runs in one process (the tool's fingerprint stays the same); the parent
-    never parses, and a warm run starts no worker."""
+    """Both runs in one process (the tool's fingerprint stays the same); the cold run
+    parses in the pool (a run this small would parse in the parent, ``inline.py``),
+    and a warm run starts no worker."""
     script = textwrap.dedent(
         """
         import sys
         from codemods.cli import main
+        from codemods.engine import inline
+
+        inline.INLINE_FILES = -1
 
         def check():
             try:
