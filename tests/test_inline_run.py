@@ -8,10 +8,7 @@ errors either way.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import textwrap
 from collections.abc import Iterator
 from dataclasses import replace
@@ -26,6 +23,7 @@ from codemods.engine.parent import phases, runner
 from codemods.engine.pool import Pool
 from codemods.rules import registry
 from tests.support.golden import REPO, settings_for, tree_cases, tree_settings
+from tests.support.process import run_python
 
 LEGACY_APP = REPO / "fixtures" / "legacy_app"
 # A candidate of TG003 and a file spelling no trigger word.
@@ -166,16 +164,7 @@ def _imports(script: str, *args: Path, cwd: Path) -> list[str]:
         print(sorted(m for m in sys.modules if m.startswith({heavy!r})))
         """
     )
-    env = {k: v for k, v in os.environ.items() if k != "CODEMODS_NO_CACHE"}
-    done = subprocess.run(
-        [sys.executable, "-c", code, *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
+    done = run_python(code, *args, cwd=cwd)
     imported: list[str] = eval(done.stdout.splitlines()[-1])  # a printed list
     return imported
 
