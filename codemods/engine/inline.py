@@ -89,9 +89,14 @@ class InlinePool:
         thread.join(self._timeout)
         if outcome:
             return outcome[0]
-        # Left running: a fresh work function (without its kept trees) for the rest.
+        # Left running, or stopped without a result: a fresh work function (without
+        # the kept trees) for the rest.
         self._work = None
-        reason = f"timed out after {self._timeout:g} s; skipped"
+        reason = (
+            f"timed out after {self._timeout:g} s; skipped"
+            if thread.is_alive()
+            else "the work stopped while processing this file"
+        )
         return FileResult(item[1], error=FileError("internal", reason))
 
     def close(self) -> None:
