@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -104,7 +104,7 @@ def test_which_path_a_run_takes(
 
 
 def test_an_exception_is_the_files_error_and_the_run_goes_on() -> None:
-    def make_work(payload: object) -> object:
+    def make_work(payload: object) -> Callable[..., FileResult]:
         def work(path: str, shown: str) -> FileResult:
             if shown == "bad.py":
                 raise ValueError("boom")
@@ -125,7 +125,7 @@ def test_an_exception_is_the_files_error_and_the_run_goes_on() -> None:
 def test_a_file_over_the_time_limit_is_skipped_and_the_rest_done() -> None:
     made: list[int] = []
 
-    def make_work(payload: object) -> object:
+    def make_work(payload: object) -> Callable[..., FileResult]:
         made.append(1)
 
         def work(path: float, shown: str) -> FileResult:
