@@ -2,7 +2,9 @@
 
 A codemod is a LibCST ``VisitorBasedCodemodCommand``, so ``python -m libcst.tool codemod``
 can run it too; the engine runs it with ``run_codemod`` below, which adds settings,
-``# noqa`` handling, structured findings and the project index. What it is (code,
+``# noqa`` handling, structured findings and the project index. Under ``libcst.tool``,
+one file at a time, only the codemods that need nothing beyond the file run
+(``codemods.commands`` lists them); the others refuse, naming ``codemods run``. What it is (code,
 name, description, fix safety, words, options) comes from its spec:
 ``class LegacyTracker(ScopeTracking, spec=SPEC)``.
 """
@@ -10,6 +12,7 @@ name, description, fix safety, words, options) comes from its spec:
 from __future__ import annotations
 
 import importlib
+from abc import abstractmethod
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
@@ -64,14 +67,37 @@ class Codemod(FastTransformer, VisitorBasedCodemodCommand):
         cls.SPEC, cls.CODE, cls.NAME = spec, spec.code, spec.name
         # What LibCST's own command line shows and applies.
         cls.DESCRIPTION, cls.FIX_SAFETY = spec.description, spec.fix_safety
+        if spec.whole_run_reason is not None:
+            cls.DESCRIPTION += " (needs a whole run: use `codemods run`)"
+        cls._has_spec = classmethod(lambda _: True)  # type: ignore[method-assign,assignment]
+
+    @classmethod
+    @abstractmethod
+    def _has_spec(cls) -> bool:
+        """Abstract until a subclass names its spec: ``libcst.tool list`` skips the
+        bases (it lists every concrete command, which they would be, undescribed)."""
 
     def __init__(
         self, context: CodemodContext, environment: Environment | None = None
     ) -> None:
+        if environment is None:
+            self._refuse_single_file_run()
         super().__init__(context)
         self.env = environment or Environment(Settings())
         # The lines of ``env.text`` once read (see ``spells``); False: not yet.
         self._text_lines: list[str] | Literal[False] | None = False
+
+    @classmethod
+    def _refuse_single_file_run(cls) -> None:
+        """Made without the engine's environment, as ``libcst.tool`` makes it: a
+        codemod that needs the whole run stops here, before any file is changed."""
+        reason = cls.SPEC.whole_run_reason
+        if reason is not None:
+            raise SystemExit(
+                f"codemods: {cls.CODE} {cls.NAME} cannot run under "
+                f"`python -m libcst.tool codemod`: {reason}. Run it with "
+                f"`codemods run --select {cls.CODE} PATH` (a diff), then add --write."
+            )
 
     @property
     def settings(self) -> Settings:
