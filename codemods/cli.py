@@ -89,6 +89,7 @@ def run_options(command: F) -> F:
             type=click.Path(dir_okay=False, path_type=Path),
             help="Take the other shards' facts from this `codemods index` file.",
         ),
+        click.option("-q", "--quiet", is_flag=True, help="Show no progress on stderr."),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -111,6 +112,7 @@ def _invocation(**options: Any) -> session.Invocation:
         cache=_cache(options),
         shard=options.get("shard"),
         index=options.get("index_file"),
+        quiet=options.get("quiet", False),
     )
 
 
