@@ -74,14 +74,14 @@ def test_a_log_writes_a_line_per_interval_with_files_done_and_elapsed() -> None:
         log.advance()
     log.expect(4, "finalizing")
     clock.now += 9.0
-    log.advance(3)  # 9 s after the last line: none yet
+    log.advance(2)  # 9 s after the last line: none yet
     clock.now += 1.0
     log.advance()
     assert stream.getvalue().splitlines() == [
         "codemods: 10 of 30 files processed (scanning), 10 s elapsed",
         "codemods: 20 of 30 files processed (scanning), 20 s elapsed",
         "codemods: 30 of 30 files processed (scanning), 30 s elapsed",
-        "codemods: 34 of 34 files processed (finalizing), 40 s elapsed",
+        "codemods: 3 of 4 files processed (finalizing), 40 s elapsed",
     ]
 
 
@@ -103,7 +103,7 @@ class Tty(io.StringIO):
         return True
 
 
-def test_a_terminal_gets_a_bar_whose_total_grows_with_each_phase() -> None:
+def test_a_terminal_gets_a_bar_that_counts_each_batch_on_its_own() -> None:
     shown = progress.for_stderr(Tty(), color=False, quiet=False)
     assert isinstance(shown, progress.Bar)
     shown.expect(0, "scanning")
@@ -114,7 +114,7 @@ def test_a_terminal_gets_a_bar_whose_total_grows_with_each_phase() -> None:
     shown.advance()
     assert shown.bar is not None
     (task,) = shown.bar.tasks
-    assert (task.description, task.total, task.completed) == ("finalizing", 7, 6)
+    assert (task.description, task.total, task.completed) == ("finalizing", 2, 1)
     shown.close()
 
 
@@ -151,7 +151,7 @@ def test_the_total_is_the_files_left_after_the_prefilter_each_counted_once(
     assert recorder.done == 2
 
 
-def test_cross_file_rounds_are_announced_before_they_are_counted(
+def test_a_cross_file_round_is_a_batch_of_its_own(
     tmp_path: Path,
 ) -> None:
     write(
@@ -182,7 +182,7 @@ def test_cross_file_rounds_are_announced_before_they_are_counted(
     request = runner.Request(paths=(tmp_path,), settings=settings, jobs=1)
     runner.run(request, progress=recorder)
     # The caller spells no trigger word: the index's later round finds it by `start`.
-    assert recorder.expected == [("scanning", 1), ("scanning more", 1)]
+    assert recorder.expected == [("scanning", 1), ("scanning, round 2", 1)]
     assert recorder.done == 2
 
 

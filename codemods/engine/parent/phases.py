@@ -50,7 +50,7 @@ class Phases:
         progress: Progress = SILENT,
     ) -> None:
         self.lazy_pool, self.job, self.on_result = pool, job, on_result
-        # Counts the files handed to the workers, in every phase, as they come back.
+        # Counts the files handed to the workers, batch by batch, as they come back.
         self.progress = progress
         self.memo = Memo(None, job) if memo is None else memo
         # With a shard in a run that uses the index: the other shards' files are
@@ -160,7 +160,10 @@ class Phases:
             self.stats["shared_stale"] = len(self.shared.stale)
         if not items:
             return
-        self.progress.expect(len(items), "scanning" if first else "scanning more")
+        rounds = self.stats["rounds"]
+        self.progress.expect(
+            len(items), "scanning" if first else f"scanning, round {rounds}"
+        )
         for outcome in self._pool(len(items)).run(items, self.chunk):
             self._accept(outcome, first=first)
             self.progress.advance()

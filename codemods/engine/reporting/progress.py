@@ -1,11 +1,13 @@
 """Progress on stderr that tells the truth: files done out of the files being processed.
 
-The run announces work as it learns of it (``expect``) and counts each file as it comes
-back (``advance``). Files the cache answers, or that the parent's own byte prefilter
-clears, are never announced: they take no time. What goes to the workers is counted
-when its worker reports it (its ``ast`` prefilter and parse happen there, so a file
-the ``ast`` prefilter drops counts as done at once); the rounds that scan more files,
-finalize pending ones or write them announce theirs, so the total can grow, never jump.
+The run announces each batch of work as it starts (``expect``: a phase and its file
+count) and counts each file as it comes back (``advance``). Files the cache answers,
+or that the parent's own byte prefilter clears, are never announced: they take no time.
+What goes to the workers is counted when its worker reports it (its ``ast`` prefilter
+and parse happen there, so a file the ``ast`` prefilter drops counts as done at once).
+A cross-file run has later batches (files scanned again for the names the project index
+learnt, pending files finalized, then written): each is shown as its own phase with its
+own count, so no file is counted twice and no total is a guess.
 
 On a terminal: a bar. Otherwise (CI logs, a pipe): a line every ``interval`` seconds,
 and none on a run shorter than that. ``-q`` silences both.
@@ -29,7 +31,7 @@ LOG_INTERVAL = 10.0
 
 class Progress(Protocol):
     def expect(self, files: int, phase: str) -> None:
-        """``files`` more files are to be processed, in ``phase`` ("scanning", ...)."""
+        """A batch of ``files`` files starts, in ``phase`` ("scanning", ...)."""
 
     def advance(self, files: int = 1) -> None:
         """``files`` of them are done."""
@@ -53,15 +55,14 @@ SILENT = Silent()
 
 
 class Counts:
-    """Files announced and done, and the current phase."""
+    """The current batch: its phase, its files, and how many are done."""
 
     def __init__(self) -> None:
         self.total = self.done = 0
         self.phase = "scanning"
 
     def expect(self, files: int, phase: str) -> None:
-        self.total += files
-        self.phase = phase
+        self.total, self.done, self.phase = files, 0, phase
 
     def advance(self, files: int = 1) -> None:
         self.done += files
@@ -122,7 +123,8 @@ class Bar(Counts):
         if files == 0:
             return
         bar, task = self._shown()
-        bar.update(task, total=self.total, description=phase)
+        # A new batch: its own count, and its own time left.
+        bar.reset(task, total=files, description=phase)
 
     def advance(self, files: int = 1) -> None:
         super().advance(files)
