@@ -251,6 +251,18 @@ def explain(codemod: str) -> None:
 
 
 @main.command()
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option("-q", "--quiet", is_flag=True, help="Show no progress on stderr.")
+def demo(directory: Path | None, quiet: bool) -> None:
+    """Copy the bundled legacy app to DIRECTORY (default: a new temporary directory)
+    and show its migration as a diff (a dry run of the copy)."""
+    # Imported on use, like every command's own code.
+    from codemods.demo import demo as show
+
+    raise SystemExit(show(directory, Terminal(), quiet=quiet))
+
+
+@main.command()
 @click.argument(
     "path",
     required=False,

@@ -5,7 +5,9 @@ Kept out of ``cli.py`` so that the click commands stay declarations.
 
 from __future__ import annotations
 
+import site
 import sys
+import sysconfig
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,7 +87,18 @@ def cache_dir(invocation: Invocation, settings: Settings) -> Path | None:
     if configured.is_absolute():
         return configured
     base = Path.cwd() if settings.config_path is None else Path(settings.root)
+    if _installed(base):
+        return None  # the bundled app of a wheel: no cache inside site-packages
     return base / configured
+
+
+def _installed(path: Path) -> bool:
+    """Whether ``path`` lies in installed packages (site-packages, or this package's own
+    directory wherever it is installed), where a run must never write."""
+    roots = {Path(__file__).parent, *map(Path, site.getsitepackages())}
+    roots |= {Path(sysconfig.get_paths()[key]) for key in ("purelib", "platlib")}
+    resolved = path.resolve()
+    return any(resolved.is_relative_to(root.resolve()) for root in roots)
 
 
 def shard(invocation: Invocation) -> Shard | None:

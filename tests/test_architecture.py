@@ -33,6 +33,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "codemods.config",
             "codemods.session",
             "codemods.explain",
+            "codemods.demo",
             "codemods.commands",
             "codemods.review",
             "codemods.validate",
