@@ -13,17 +13,15 @@ pre-commit does for a user.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
 
 from tests.support.cli import write
-from tests.support.project import copy_sources, git_repository
+from tests.support.project import copy_sources, git_repository, offline
 
 CONFIG = """
 repos:
@@ -59,31 +57,6 @@ async def tick() -> None:
 async def run(tg: asyncio.TaskGroup) -> None:
     tg.create_task(tick(), name="tick")
 """
-
-
-def offline(home: Path) -> dict[str, str]:
-    """The environment for pre-commit to install the hook with what is installed here.
-
-    A ``sitecustomize`` on ``PYTHONPATH`` appends this interpreter's site-packages to
-    every interpreter pre-commit starts, the hook's too: after the hook environment's
-    own packages (its pip and setuptools, then the hook's package), as the last place
-    to look. (virtualenv's "system site-packages" would be the base interpreter's, not
-    those of the virtual environment CI runs in.)
-    """
-    paths = sysconfig.get_paths()
-    site = list(dict.fromkeys([paths["purelib"], paths["platlib"]]))
-    hook = home.parent / "site-hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(
-        f"import site\n\nfor path in {site!r}:\n    site.addsitedir(path)\n"
-    )
-    return {
-        **os.environ,
-        "PRE_COMMIT_HOME": str(home),
-        "PYTHONPATH": str(hook),
-        "PIP_NO_INDEX": "1",
-        "PIP_NO_BUILD_ISOLATION": "0",  # pip's spelling of "no build isolation"
-    }
 
 
 @pytest.mark.timeout(600)
