@@ -54,24 +54,25 @@ class Recorder:
         self.closed = True
 
 
-def test_a_log_says_nothing_on_a_run_shorter_than_its_interval() -> None:
+def scan(files: int, seconds_each: float) -> tuple[progress.Log, io.StringIO, Clock]:
+    """A log over a scan of ``files`` files, each taking ``seconds_each`` seconds."""
     stream, clock = io.StringIO(), Clock()
     log = progress.Log(stream, interval=10.0, clock=clock)
-    log.expect(50, "scanning")
-    for _ in range(50):
-        clock.now += 0.1
+    log.expect(files, "scanning")
+    for _ in range(files):
+        clock.now += seconds_each
         log.advance()
+    return log, stream, clock
+
+
+def test_a_log_says_nothing_on_a_run_shorter_than_its_interval() -> None:
+    log, stream, _ = scan(50, 0.1)
     log.close()
     assert stream.getvalue() == ""
 
 
 def test_a_log_writes_a_line_per_interval_with_files_done_and_elapsed() -> None:
-    stream, clock = io.StringIO(), Clock()
-    log = progress.Log(stream, interval=10.0, clock=clock)
-    log.expect(30, "scanning")
-    for _ in range(30):
-        clock.now += 1.0
-        log.advance()
+    log, stream, clock = scan(30, 1.0)
     log.expect(4, "finalizing")
     clock.now += 9.0
     log.advance(2)  # 9 s after the last line: none yet

@@ -114,34 +114,26 @@ def test_demo_refuses_a_directory_that_is_not_empty(tmp_path: Path) -> None:
     ],
     ids=["site-packages", "the-package-itself"],
 )
-def test_no_cache_is_written_inside_installed_packages(installed: Path) -> None:
+def default_cache_dir(project: Path) -> Path | None:
+    """Where a run on ``project``, configured by its pyproject.toml, keeps its cache."""
     invocation = session.Invocation(
-        paths=(installed,),
+        paths=(project,),
         config_file=None,
         overrides={},
         output_format="text",
         jobs=None,
         cache=session.DEFAULT,
     )
-    settings = Settings(
-        config_path=str(installed / "pyproject.toml"), root=str(installed)
-    )
-    assert session.cache_dir(invocation, settings) is None
+    settings = Settings(config_path=str(project / "pyproject.toml"), root=str(project))
+    return session.cache_dir(invocation, settings)
+
+
+def test_no_cache_is_written_inside_installed_packages(installed: Path) -> None:
+    assert default_cache_dir(installed) is None
 
 
 def test_a_project_keeps_its_cache_beside_its_configuration(tmp_path: Path) -> None:
-    invocation = session.Invocation(
-        paths=(tmp_path,),
-        config_file=None,
-        overrides={},
-        output_format="text",
-        jobs=None,
-        cache=session.DEFAULT,
-    )
-    settings = Settings(
-        config_path=str(tmp_path / "pyproject.toml"), root=str(tmp_path)
-    )
-    assert session.cache_dir(invocation, settings) == tmp_path / ".codemods_cache"
+    assert default_cache_dir(tmp_path) == tmp_path / ".codemods_cache"
 
 
 def run(*args: str | Path, **options: object) -> subprocess.CompletedProcess[str]:
