@@ -114,7 +114,9 @@ def test_the_hook_fails_on_a_legacy_file_and_passes_on_a_migrated_one(
 def readme_hook_config() -> str:
     """The README's pre-commit configuration, as a user would copy it."""
     readme = (REPO / "README.md").read_text()
-    blocks = re.findall(r"^```yaml\n(.*?)^```$", readme, re.DOTALL | re.MULTILINE)
+    blocks: list[str] = re.findall(
+        r"^```yaml\n(.*?)^```$", readme, re.DOTALL | re.MULTILINE
+    )
     (local,) = [block for block in blocks if "repo: local" in block]
     return local
 

@@ -105,15 +105,6 @@ def test_demo_refuses_a_directory_that_is_not_empty(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.txt"]
 
 
-@pytest.mark.parametrize(
-    "installed",
-    [
-        Path(sysconfig.get_paths()["purelib"])
-        / "codemods/_bundled/fixtures/legacy_app",
-        REPO / "codemods" / "_bundled" / "fixtures" / "legacy_app",
-    ],
-    ids=["site-packages", "the-package-itself"],
-)
 def default_cache_dir(project: Path) -> Path | None:
     """Where a run on ``project``, configured by its pyproject.toml, keeps its cache."""
     invocation = session.Invocation(
@@ -128,6 +119,15 @@ def default_cache_dir(project: Path) -> Path | None:
     return session.cache_dir(invocation, settings)
 
 
+@pytest.mark.parametrize(
+    "installed",
+    [
+        Path(sysconfig.get_paths()["purelib"])
+        / "codemods/_bundled/fixtures/legacy_app",
+        REPO / "codemods" / "_bundled" / "fixtures" / "legacy_app",
+    ],
+    ids=["site-packages", "the-package-itself"],
+)
 def test_no_cache_is_written_inside_installed_packages(installed: Path) -> None:
     assert default_cache_dir(installed) is None
 
@@ -136,13 +136,16 @@ def test_a_project_keeps_its_cache_beside_its_configuration(tmp_path: Path) -> N
     assert default_cache_dir(tmp_path) == tmp_path / ".codemods_cache"
 
 
-def run(*args: str | Path, **options: object) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(a) for a in args],
         capture_output=True,
         text=True,
         timeout=900,
-        **options,  # type: ignore[call-overload]
+        env=env,
+        cwd=cwd,
     )
 
 
@@ -199,8 +202,11 @@ def test_the_sdist_builds_a_wheel_that_installs_and_runs_the_demo(
     assert run(sys.executable, "-m", "venv", fresh).returncode == 0
     environment = offline(tmp_path / "home")
     python, codemods = fresh / "bin" / "python", fresh / "bin" / "codemods"
-    install = [python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", wheel]
-    assert run(*install, env=environment).returncode == 0
+    install = run(
+        python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", wheel,
+        env=environment,
+    )  # fmt: skip
+    assert install.returncode == 0, install.stderr
     site = Path(
         run(
             python, "-P", "-c", "import codemods; print(codemods.__file__)",

@@ -12,7 +12,7 @@ name, description, fix safety, words, options) comes from its spec:
 from __future__ import annotations
 
 import importlib
-from abc import abstractmethod
+from abc import ABC
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
@@ -46,7 +46,9 @@ class Environment:
     text: str | None = None
 
 
-class Codemod(FastTransformer, VisitorBasedCodemodCommand):
+# A base names ``ABC`` among its own bases: ``libcst.tool list``, which lists every
+# command class it finds, skips those (it would show them, undescribed).
+class Codemod(FastTransformer, VisitorBasedCodemodCommand, ABC):
     """Base class: subclasses declare ``class X(Codemod, spec=SPEC)``."""
 
     SPEC: ClassVar[CodemodSpec]
@@ -69,13 +71,6 @@ class Codemod(FastTransformer, VisitorBasedCodemodCommand):
         cls.DESCRIPTION, cls.FIX_SAFETY = spec.description, spec.fix_safety
         if spec.whole_run_reason is not None:
             cls.DESCRIPTION += " (needs a whole run: use `codemods run`)"
-        cls._has_spec = classmethod(lambda _: True)  # type: ignore[method-assign,assignment]
-
-    @classmethod
-    @abstractmethod
-    def _has_spec(cls) -> bool:
-        """Abstract until a subclass names its spec: ``libcst.tool list`` skips the
-        bases (it lists every concrete command, which they would be, undescribed)."""
 
     def __init__(
         self, context: CodemodContext, environment: Environment | None = None
