@@ -250,7 +250,7 @@ def explain(codemod: str) -> None:
         raise SystemExit(ExitCode.USAGE)
 
 
-@main.command()
+@main.command(short_help="Show the bundled legacy app's migration, on a copy.")
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.option("-q", "--quiet", is_flag=True, help="Show no progress on stderr.")
 def demo(directory: Path | None, quiet: bool) -> None:
