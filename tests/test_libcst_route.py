@@ -62,16 +62,19 @@ def test_list_offers_the_single_file_codemods_with_their_descriptions(
     )
 
 
+@pytest.mark.parametrize("package", ["codemods.rules", "codemods"])
 def test_listing_the_rules_shows_no_undescribed_base_and_marks_whole_run_codemods(
-    tmp_path: Path,
+    tmp_path: Path, package: str
 ) -> None:
-    listed = libcst_tool(tmp_path, "codemods.rules", "list")
+    """Pointed at the rules, or the whole package (whose every module it imports,
+    ``__main__`` too): each codemod once, described, with no base class."""
+    listed = libcst_tool(tmp_path, package, "list")
     assert listed.returncode == 0, listed.stderr
     lines = listed.stdout.splitlines()
     assert len(lines) == len(registry.CODEMODS)
     assert not [line for line in lines if "No description" in line]
     whole_run = [line for line in lines if line.endswith("use `codemods run`)")]
-    assert [line.partition(".")[0] for line in whole_run] == [
+    assert [line.split(" - ")[0].split(".")[-3] for line in whole_run] == [
         "lifespan_taskgroup",
         "sync_start",
         "unused_noqa",
