@@ -38,6 +38,11 @@ def discovery_options(command: F) -> F:
             multiple=True,
             help="Codemods to run (codes or names, comma-separated).",
         ),
+        click.option(
+            "--extend-select",
+            multiple=True,
+            help="Codemods to run besides the selected ones.",
+        ),
         click.option("--ignore", multiple=True, help="Codemods not to run."),
         click.option(
             "--exclude", multiple=True, help="Glob of paths to skip (repeatable)."
@@ -46,6 +51,10 @@ def discovery_options(command: F) -> F:
             "--include",
             multiple=True,
             help="Glob of extra files to take, e.g. '*.pyi'.",
+        ),
+        click.option(
+            "--stdin-filename",
+            help="With the path '-': the name of the file read from stdin.",
         ),
         click.option(
             "-j",
@@ -66,6 +75,12 @@ def run_options(command: F) -> F:
         click.option(
             "--format", "output_format", type=FORMATS, default="text", show_default=True
         ),
+        click.option(
+            "--exit-zero",
+            is_flag=True,
+            help="Exit 0 even when something is left to migrate (errors still fail).",
+        ),
+        color_option,
         click.option(
             "--no-cache",
             is_flag=True,
@@ -96,15 +111,38 @@ def run_options(command: F) -> F:
     return command
 
 
+def color_option(command: F) -> F:
+    """``--color auto|always|never``, accepted before or after the command name."""
+
+    def remember(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
+        if value is not None:
+            ctx.meta["codemods.color"] = value
+
+    return click.option(
+        "--color",
+        type=click.Choice(["auto", "always", "never"]),
+        expose_value=False,
+        callback=remember,
+        help="Colour output: auto (a terminal; NO_COLOR, FORCE_COLOR), always, never.",
+    )(command)
+
+
+def _terminal() -> Terminal:
+    choice = click.get_current_context().meta.get("codemods.color", "auto")
+    return Terminal(color={"always": True, "never": False}.get(choice))
+
+
 def _invocation(**options: Any) -> session.Invocation:
     overrides = {
         "select": _codes(options["select"]) or None,
+        "extend_select": _codes(options["extend_select"]),
         "ignore": _codes(options["ignore"]),
         "exclude": options["exclude"],
         "include": options["include"],
     }
     return session.Invocation(
-        paths=options["paths"] or (Path("."),),
+        # As in Ruff, --stdin-filename alone means the path `-`.
+        paths=options["paths"] or (Path("-" if options["stdin_filename"] else "."),),
         config_file=options["config_file"],
         overrides=overrides,
         output_format=options.get("output_format", "text"),
@@ -112,6 +150,8 @@ def _invocation(**options: Any) -> session.Invocation:
         cache=_cache(options),
         shard=options.get("shard"),
         index=options.get("index_file"),
+        stdin_filename=options["stdin_filename"],
+        exit_zero=options.get("exit_zero", False),
         quiet=options.get("quiet", False),
     )
 
@@ -125,11 +165,12 @@ def _cache(options: dict[str, Any]) -> Path | None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="codemods")
+@color_option
 def main() -> None:
     """Migrate asyncio code from fire-and-forget tasks to asyncio.TaskGroup."""
 
 
-@main.command()
+@main.command(short_help="Show the migration as a diff, or apply it with --write.")
 @run_options
 @click.option(
     "--write", is_flag=True, help="Apply the changes (atomically, file by file)."
@@ -158,7 +199,7 @@ def run(
     review = session.Review(interactive=interactive, patch=patch_file)
     code = session.execute(
         _invocation(**options),
-        Terminal(),
+        _terminal(),
         mode="run",
         write=write,
         safe_only=safe_only,
@@ -167,22 +208,24 @@ def run(
     raise SystemExit(code)
 
 
-@main.command()
+@main.command(short_help="Exit 1 while anything is left to migrate (CI gate).")
 @run_options
 @click.option(
     "--add-noqa",
     is_flag=True,
-    help="Write `# noqa: CODE` on the line of every finding that is not fixable.",
+    help="Write `# noqa: CODE` on the line of every finding, so that check passes.",
 )
 def check(add_noqa: bool, **options: Any) -> None:
     """Exit 1 while a codemod would change something or a finding remains (CI gate)."""
     review = session.Review(add_noqa=add_noqa)
     raise SystemExit(
-        session.execute(_invocation(**options), Terminal(), mode="check", review=review)
+        session.execute(
+            _invocation(**options), _terminal(), mode="check", review=review
+        )
     )
 
 
-@main.command(name="index")
+@main.command(name="index", short_help="Write the project index for sharded runs.")
 @discovery_options
 @click.option(
     "--out",
@@ -193,10 +236,10 @@ def check(add_noqa: bool, **options: Any) -> None:
 def index(out: Path, **options: Any) -> None:
     """Scan the whole tree once for the project index (TG002, TG005) and write it to
     --out, for the `--shard K/N --index FILE` runs of a CI matrix."""
-    raise SystemExit(session.write_index(_invocation(**options), Terminal(), out))
+    raise SystemExit(session.write_index(_invocation(**options), _terminal(), out))
 
 
-@main.command(name="merge-reports")
+@main.command(name="merge-reports", short_help="Merge the reports of sharded runs.")
 @click.argument(
     "reports",
     nargs=-1,
@@ -224,7 +267,7 @@ def merge_reports(
     # Each command imports what it alone needs: a `check` loads no other's code.
     from codemods.engine.reporting.merge import merge_command
 
-    raise SystemExit(merge_command(reports, patches, patch_file, Terminal()))
+    raise SystemExit(merge_command(reports, patches, patch_file, _terminal()))
 
 
 @main.command(name="list")
@@ -236,17 +279,17 @@ def list_codemods(output_format: str) -> None:
     # Imported on use: listing loads every codemod's class, and LibCST with it.
     from codemods.explain import list_codemods as render
 
-    render(Terminal(), output_format)
+    render(_terminal(), output_format)
 
 
-@main.command()
+@main.command(short_help="Explain a codemod: what, why, example, fix safety.")
 @click.argument("codemod")
 def explain(codemod: str) -> None:
     """Explain a codemod: what it does, why, an example, and its fix safety."""
     # Imported on use: a page loads its codemod's class, and LibCST with it.
     from codemods.explain import explain as render
 
-    if not render(Terminal(), codemod):
+    if not render(_terminal(), codemod):
         raise SystemExit(ExitCode.USAGE)
 
 
@@ -259,10 +302,10 @@ def demo(directory: Path | None, quiet: bool) -> None:
     # Imported on use, like every command's own code.
     from codemods.demo import demo as show
 
-    raise SystemExit(show(directory, Terminal(), quiet=quiet))
+    raise SystemExit(show(directory, _terminal(), quiet=quiet))
 
 
-@main.command()
+@main.command(short_help="Migrate a copy and run its gates (mypy, tests, ...).")
 @click.argument(
     "path",
     required=False,
@@ -296,5 +339,5 @@ def validate(
     from codemods.validate.command import validate as run_validation
 
     overrides = {"select": _codes(select) or None, "ignore": _codes(ignore)}
-    code = run_validation(path, overrides, output_format, Terminal(), workdir)
+    code = run_validation(path, overrides, output_format, _terminal(), workdir)
     raise SystemExit(code)

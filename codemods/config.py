@@ -8,6 +8,7 @@ each codemod's options filled in at their defaults.
 
 from __future__ import annotations
 
+import keyword
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -24,8 +25,12 @@ CONFIG_FILE = "pyproject.toml"
 # key -> (Settings field, accepted types, description of the type for messages)
 _TOP_LEVEL: dict[str, tuple[str, type | tuple[type, ...], str]] = {
     "select": ("select", list, "a list of codes or names"),
+    "extend-select": ("extend_select", list, "a list of codes or names"),
     "ignore": ("ignore", list, "a list of codes or names"),
     "exclude": ("exclude", list, "a list of glob patterns"),
+    # Added to `exclude` when the table is read: `exclude` has no defaults to keep.
+    "extend-exclude": ("extend_exclude", list, "a list of glob patterns"),
+    "force-exclude": ("force_exclude", bool, "a boolean"),
     "include": ("include", list, "a list of glob patterns"),
     "jobs": ("jobs", int, "an integer"),
     "trackers": ("trackers", list, "a list of function names"),
@@ -35,6 +40,32 @@ _TOP_LEVEL: dict[str, tuple[str, type | tuple[type, ...], str]] = {
     "cache-dir": ("cache_dir", str, "a string"),
 }
 
+# What each key means, for the README's configuration table (``config_table``).
+KEY_HELP: dict[str, str] = {
+    "select": "codemods to run (codes or names, `ALL`); `--select` replaces it",
+    "extend-select": "codemods added to `select`; `--extend-select` adds more",
+    "ignore": "codemods not to run; `--ignore` adds to it",
+    "exclude": "gitignore-style globs of paths to skip, relative to this file",
+    "extend-exclude": "more globs to skip, added to `exclude`",
+    "force-exclude": "exclude files named on the command line (and `--stdin-filename`) too",
+    "include": 'globs of extra files to take, e.g. `["*.pyi"]`',
+    "per-file-ignores": "table of glob -> codes suppressed in the files it matches",
+    "jobs": "worker processes; 0: all cores",
+    "trackers": "legacy tracker functions (a bare name: from any module)",
+    "lifecycle-methods": "methods TG002 turns into `async def start(self, tg)`",
+    "taskgroup-param": "name of the TaskGroup parameter the codemods add",
+    "line-length": "generated lines longer than this are wrapped like black",
+    "cache-dir": "results cache directory, relative to this file",
+    "validate.mypy-files": "files or directories `validate` checks with `mypy --strict`",
+    "validate.test-command": "the tests `validate` runs on the migrated copy",
+    "validate.reference": "a tree the migrated copy must equal, module by module",
+    "validate.retired": "files the migration leaves behind unused",
+    "validate.test-timeout": "seconds the test command may take",
+}
+
+# Seconds `validate` gives the test command when `test-timeout` is not set.
+DEFAULT_TEST_TIMEOUT = 1800
+
 # Keys of [tool.codemods.validate]; `codemods validate` documents their meaning.
 VALIDATE_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "mypy-files": (list, "a list of paths"),
@@ -43,6 +74,18 @@ VALIDATE_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "retired": (list, "a list of paths"),
     "test-timeout": (int, "an integer (seconds)"),
 }
+
+
+def all_keys() -> list[str]:
+    """Every key of ``[tool.codemods]`` but the per-codemod tables (``validate.x``
+    for the validate table's)."""
+    nested = ["per-file-ignores", *(f"validate.{key}" for key in VALIDATE_KEYS)]
+    return [*_TOP_LEVEL, *nested]
+
+
+def setting_of(key: str) -> str:
+    """The ``Settings`` field a top-level key sets (``KeyError``: none)."""
+    return _TOP_LEVEL[key][0]
 
 
 def find_config(start: Path) -> Path | None:
@@ -86,7 +129,7 @@ def load(
         located = find_config(paths[0] if paths else Path.cwd())
     settings = Settings()
     if located is not None:
-        table = _read_toml(located).get("tool", {}).get("codemods", {})
+        table = _table(located, explicit=config_file is not None)
         settings = parse_table(table, source=str(located))
         settings = replace(
             settings, config_path=str(located), root=str(located.parent.resolve())
@@ -99,6 +142,24 @@ def load(
     if overrides:
         settings = apply_overrides(settings, overrides)
     return settings
+
+
+def _table(path: Path, *, explicit: bool) -> Any:
+    """The codemods table of a configuration file: ``[tool.codemods]`` of a
+    ``pyproject.toml``; the whole document of any other file given with ``--config``
+    (a ``codemods.toml``, as Ruff reads a ``ruff.toml``)."""
+    document = _read_toml(path)
+    if path.name != CONFIG_FILE and explicit:
+        if "tool" in document:
+            raise ConfigError(
+                f"{path}: a file other than {CONFIG_FILE} holds the keys at its top"
+                " level (like ruff.toml): drop the [tool.codemods] header"
+            )
+        return document
+    tool = document.get("tool", {})
+    if not isinstance(tool, Mapping) or "codemods" not in tool:
+        raise ConfigError(f"{path}: no [tool.codemods] table")
+    return tool["codemods"]
 
 
 def parse_table(table: Mapping[str, Any], *, source: str) -> Settings:
@@ -114,29 +175,88 @@ def parse_table(table: Mapping[str, Any], *, source: str) -> Settings:
             values[field_name] = _typed(value, kind, described, f"{source}: '{key}'")
         elif key == "validate":
             validate = _parse_validate(value, source)
+        elif key == "per-file-ignores":
+            values["per_file_ignores"] = _parse_per_file_ignores(value, source)
         elif (spec := registry.find(key)) is not None and isinstance(value, Mapping):
             options[spec.code] = _parse_options(spec, value, source, key)
         else:
             raise ConfigError(f"{source}: unknown key '{key}' in [tool.codemods]")
-    _check_selection(values.get("select", ["ALL"]), values.get("ignore", []), source)
-    if "jobs" in values and values["jobs"] < 0:
-        raise ConfigError(f"{source}: 'jobs' must be 0 (all cores) or more")
+    if "extend_exclude" in values:
+        values["exclude"] = (*values.get("exclude", ()), *values.pop("extend_exclude"))
+    selection = (*values.get("select", ["ALL"]), *values.get("extend_select", []))
+    _check_selection(selection, values.get("ignore", []), source)
+    _check_values(values, source)
     return Settings(**values, options=options, validate=validate)
+
+
+def _check_values(values: Mapping[str, Any], source: str) -> None:
+    """Values of the right type that still cannot work."""
+    if values.get("jobs", 0) < 0:
+        raise ConfigError(f"{source}: 'jobs' must be 0 (all cores) or more")
+    if values.get("line_length", 1) < 1:
+        raise ConfigError(f"{source}: 'line-length' must be a positive integer")
+    param = values.get("taskgroup_param", "tg")
+    if not _is_name(param):
+        raise ConfigError(
+            f"{source}: 'taskgroup-param' must be a Python identifier, not {param!r}"
+        )
+    for method in values.get("lifecycle_methods", ()):
+        if not _is_name(method) or (method.startswith("__") and method.endswith("__")):
+            raise ConfigError(
+                f"{source}: 'lifecycle-methods' must be method names that are not"
+                f" dunders (TG002 makes them async), not {method!r}"
+            )
+    for tracker in values.get("trackers", ()):
+        if not all(_is_name(part) for part in tracker.split(".")):
+            raise ConfigError(
+                f"{source}: 'trackers' must be (dotted) function names, not {tracker!r}"
+            )
+
+
+def _is_name(text: str) -> bool:
+    return text.isidentifier() and not keyword.iskeyword(text)
+
+
+def _parse_per_file_ignores(
+    table: Any, source: str
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(table, Mapping):
+        raise ConfigError(
+            f"{source}: 'per-file-ignores' must be a table of glob = codes"
+        )
+    parsed: list[tuple[str, tuple[str, ...]]] = []
+    for glob, codes in table.items():
+        where = f"{source}: 'per-file-ignores.\"{glob}\"'"
+        names = _typed(codes, list, "a list of codes or names", where)
+        resolved: list[str] = []
+        for name in names:
+            spec = registry.find(name)
+            if spec is None:
+                raise ConfigError(f"{where}: unknown codemod {name!r}")
+            resolved.append(spec.code)
+        parsed.append((glob, tuple(resolved)))
+    return tuple(parsed)
 
 
 def apply_overrides(settings: Settings, overrides: Mapping[str, Any]) -> Settings:
     """Command-line values win over the file; list options given on the CLI add to it,
     except ``select``, which replaces."""
     changes: dict[str, Any] = {}
-    for key, value in overrides.items():
+    # `select` first: it clears the file's extend-select, not the command line's.
+    for key in sorted(overrides, key=lambda key: key != "select"):
+        value = overrides[key]
         if value is None or value == ():
             continue
-        if key in ("exclude", "include", "ignore"):
-            changes[key] = (*getattr(settings, key), *value)
+        if key in ("exclude", "include", "ignore", "extend_select"):
+            changes[key] = (*changes.get(key, getattr(settings, key)), *value)
+        elif key == "select":
+            # Like Ruff: --select replaces the file's select and extend-select.
+            changes.update(select=tuple(value), extend_select=())
         else:
             changes[key] = tuple(value) if isinstance(value, list) else value
     updated = replace(settings, **changes)
-    _check_selection(updated.select, updated.ignore, "command line")
+    selection = (*updated.select, *updated.extend_select)
+    _check_selection(selection, updated.ignore, "command line")
     return updated
 
 

@@ -8,6 +8,7 @@ from rich.markdown import Markdown
 from rich.table import Table
 
 from codemods.engine.reporting.terminal import Terminal
+from codemods.engine.reporting.text import columns
 from codemods.rules import registry
 from codemods.rules.docs import all_docs, document
 
@@ -26,11 +27,17 @@ def list_codemods(terminal: Terminal, output_format: str) -> None:
         ]
         terminal.data(json.dumps(rows, indent=2) + "\n")
         return
+    cells = [(d.code, d.name, d.fix_safety, d.description) for d in docs]
+    header = ("code", "name", "fix safety", "description")
+    if not terminal.color:
+        # Piped: plain aligned lines, no padding after the last column.
+        terminal.data("".join(f"{line}\n" for line in columns([header, *cells])))
+        return
     table = Table(box=None, pad_edge=False)
-    for column in ("code", "name", "fix safety", "description"):
+    for column in header:
         table.add_column(column)
-    for doc in docs:
-        table.add_row(doc.code, doc.name, doc.fix_safety, doc.description)
+    for row in cells:
+        table.add_row(*row)
     terminal.out.print(table)
 
 

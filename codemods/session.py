@@ -18,7 +18,7 @@ from codemods.core.results import ExitCode, Summary
 from codemods.core.settings import ConfigError, Settings
 from codemods.engine.parent import runner
 from codemods.engine.reporting import github, json_report, progress, sarif, text
-from codemods.engine.reporting.terminal import Terminal
+from codemods.engine.reporting.terminal import Terminal, printable
 from codemods.engine.reporting.words import plural
 from codemods.engine.shard import Shard
 from codemods.rules import registry
@@ -44,8 +44,17 @@ class Invocation:
     shard: str | None = None
     # ``--index FILE``: the other shards' facts, from ``codemods index``.
     index: Path | None = None
+    # ``--stdin-filename``: the name of the text read from stdin (the path ``-``).
+    stdin_filename: str | None = None
+    # ``--exit-zero``: exit 0 where only findings or changes are left (not on errors).
+    exit_zero: bool = False
     # ``-q``: no progress on stderr.
     quiet: bool = False
+
+    @property
+    def reads_stdin(self) -> bool:
+        """Whether the one path is ``-`` (checked by ``load_settings``)."""
+        return Path("-") in self.paths
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,10 @@ class Review:
         if (self.interactive or self.add_noqa) and invocation.output_format != "text":
             raise ConfigError(
                 "--interactive and --add-noqa report as text: drop --format"
+            )
+        if self.active and invocation.reads_stdin:
+            raise ConfigError(
+                "--interactive, --patch and --add-noqa work on files, not on stdin"
             )
         if self.patch is not None and write:
             raise ConfigError(
@@ -123,6 +136,8 @@ def write_index(invocation: Invocation, terminal: Terminal, out: Path) -> int:
     from codemods.engine.parent.gather import gather  # the scan machinery, as above
 
     try:
+        if invocation.reads_stdin:
+            raise ConfigError("index reads the whole tree, not stdin")
         settings = load_settings(invocation)
         request = runner.Request(invocation.paths, settings, jobs=invocation.jobs)
         shared = gather(request)
@@ -136,11 +151,20 @@ def write_index(invocation: Invocation, terminal: Terminal, out: Path) -> int:
 
 
 def load_settings(invocation: Invocation) -> Settings:
-    for path in invocation.paths:
-        if not path.exists() and not path.is_symlink():
-            raise ConfigError(f"{path}: no such file or directory")
+    paths = list(invocation.paths)
+    if invocation.reads_stdin:
+        if len(paths) > 1:
+            raise ConfigError("the path '-' (stdin) cannot be mixed with other paths")
+        # The configuration is the one the named file would have.
+        paths = [Path(invocation.stdin_filename or ".")]
+    elif invocation.stdin_filename is not None:
+        raise ConfigError("--stdin-filename goes with the path '-' (read stdin)")
+    else:
+        for path in paths:
+            if not path.exists() and not path.is_symlink():
+                raise ConfigError(f"{path}: no such file or directory")
     return config.load(
-        list(invocation.paths),
+        paths,
         config_file=invocation.config_file,
         overrides=invocation.overrides,
     )
@@ -160,6 +184,8 @@ def execute(
     try:
         review.check(invocation, write=write)
         settings = load_settings(invocation)
+        if invocation.reads_stdin:
+            return _stdin(invocation, settings, terminal, mode, write, safe_only)
         request = runner.Request(
             paths=invocation.paths,
             settings=settings,
@@ -184,9 +210,46 @@ def execute(
         terminal.message(f"codemods: error: {exc}", "red")
         return ExitCode.USAGE
     if review.active:
-        return int(_review(summary, review, invocation.output_format, terminal))
+        return _exit(
+            invocation, _review(summary, review, invocation.output_format, terminal)
+        )
     report(summary, invocation.output_format, terminal)
-    return int(summary.return_code)
+    return _exit(invocation, summary.return_code)
+
+
+def _exit(invocation: Invocation, code: int) -> int:
+    if invocation.exit_zero and code == ExitCode.INCOMPLETE:
+        return ExitCode.OK
+    return int(code)
+
+
+def _stdin(
+    invocation: Invocation,
+    settings: Settings,
+    terminal: Terminal,
+    mode: runner.Mode,
+    write: bool,
+    safe_only: bool,
+) -> int:
+    """``-``: the text on stdin; with ``run --write`` its new text on stdout (the text
+    unchanged when nothing applies or it has errors), else the usual report."""
+    from codemods.engine.stdin import process  # LibCST, in this process
+
+    raw = sys.stdin.buffer.read()
+    summary, new_text = process(
+        raw, invocation.stdin_filename, settings, mode=mode, safe_only=safe_only
+    )
+    if write:
+        if new_text is None or not summary.files_changed:
+            sys.stdout.buffer.write(raw)
+            sys.stdout.buffer.flush()
+        else:
+            terminal.data(new_text)
+        for result in summary.results:
+            text.error(terminal, result)
+        return _exit(invocation, summary.return_code)
+    report(summary, invocation.output_format, terminal)
+    return _exit(invocation, summary.return_code)
 
 
 def _review(
@@ -230,7 +293,8 @@ def _report_text(summary: Summary, terminal: Terminal, names: dict[str, str]) ->
             text.diff(terminal, result)
         elif result.changed:
             terminal.data(
-                f"{result.path}: would be changed by {', '.join(result.changed_by)}\n"
+                f"{printable(result.path)}: would be changed by "
+                f"{', '.join(result.changed_by)}\n"
             )
         text.findings(terminal, result, include_fixable=summary.mode == "check")
     for result in summary.results:

@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "session",
         (
             "codemods.config",
+            "codemods.config_docs",
             "codemods.session",
             "codemods.explain",
             "codemods.demo",

@@ -26,7 +26,7 @@ def test_check_run_write_cycle(repo: Path) -> None:
     check = invoke("check", repo)
     assert check.exit_code == 1
     assert f"{_shown(service)}: would be changed by TG001" in check.stdout
-    assert f"{_shown(service)}:11:5: TG001 [*] replace `track_task()`" in check.stdout
+    assert f"{_shown(service)}:11:5: TG001 replace `track_task()`" in check.stdout
     assert (
         f"{_shown(service)}:15:5: TG001 `track_task()` has no TaskGroup" in check.stdout
     )
@@ -265,7 +265,7 @@ def test_configuration_selects_and_excludes(tmp_path: Path) -> None:
     write(tmp_path, "c.py", TRACKED)
     result = invoke("check", tmp_path)
     assert "generated" not in result.stdout
-    assert "b.py:11:5: TG001 [*] replace `spawn_later()`" in result.stdout
+    assert "b.py:11:5: TG001 replace `spawn_later()`" in result.stdout
     assert "c.py" not in result.stdout, (
         "track_task is not a tracker under this configuration"
     )

@@ -80,14 +80,17 @@ def test_exclude_and_include_globs(tmp_path: Path) -> None:
     assert _found(tmp_path, settings) == ["a.py", "stub.pyi"]
 
 
-def test_explicit_file_bypasses_gitignore_but_not_exclude(tmp_path: Path) -> None:
+def test_explicit_file_bypasses_gitignore_and_exclude_unless_forced(
+    tmp_path: Path,
+) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / ".gitignore").write_text("ignored.py\n")
     _tree(tmp_path, "ignored.py", "excluded.py")
     settings = Settings(root=str(tmp_path), exclude=("excluded.py",))
-    assert _found(
-        tmp_path, settings, tmp_path / "ignored.py", tmp_path / "excluded.py"
-    ) == ["ignored.py"]
+    named = (tmp_path / "ignored.py", tmp_path / "excluded.py")
+    assert _found(tmp_path, settings, *named) == ["excluded.py", "ignored.py"]
+    forced = replace(settings, force_exclude=True)
+    assert _found(tmp_path, forced, *named) == ["ignored.py"]
 
 
 def test_symlinks_are_not_followed(tmp_path: Path) -> None:

@@ -12,9 +12,12 @@ from codemods.rules import registry
 from codemods.rules.docs import Example, document
 from codemods.rules.specs import CodemodSpec
 from tests.support.cli import invoke
+from tests.support.golden import file_cases
 
 SPECS = registry.CODEMODS
 EXAMPLES = [(spec, example) for spec in SPECS for example in document(spec).examples]
+# An example runs with its case's own configuration (TG007's needs TG005 beside it).
+CASE_SETTINGS = {(case.code, case.case.title): case.settings for case in file_cases()}
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.code for s in SPECS])
@@ -37,9 +40,11 @@ def test_documentation_is_complete(spec: CodemodSpec) -> None:
     ("spec", "example"), EXAMPLES, ids=[f"{s.code}-{e.title}" for s, e in EXAMPLES]
 )
 def test_documented_example_holds(spec: CodemodSpec, example: Example) -> None:
-    settings = Settings(select=(spec.code,))
+    settings = CASE_SETTINGS.get(
+        (spec.code, example.title), Settings(select=(spec.code,))
+    )
     result = transform_text(
-        example.before, (spec.code,), settings, module_name="example"
+        example.before, registry.codes(settings), settings, module_name="example"
     )
     expected = example.before if example.after is None else example.after
     assert result.text == expected

@@ -76,6 +76,7 @@ def test_listing_the_rules_shows_no_undescribed_base_and_marks_whole_run_codemod
     whole_run = [line for line in lines if line.endswith("use `codemods run`)")]
     assert [line.split(" - ")[0].split(".")[-3] for line in whole_run] == [
         "lifespan_taskgroup",
+        "root_taskgroup",
         "sync_start",
         "unused_noqa",
     ]
@@ -86,6 +87,7 @@ def test_listing_the_rules_shows_no_undescribed_base_and_marks_whole_run_codemod
     [
         ("codemods.rules.sync_start.codemod.SyncStart", "TG002"),
         ("codemods.rules.lifespan_taskgroup.codemod.LifespanTaskgroup", "TG005"),
+        ("codemods.rules.root_taskgroup.codemod.RootTaskgroup", "TG007"),
         ("codemods.rules.unused_noqa.codemod.UnusedNoqa", "TG100"),
     ],
 )

@@ -101,6 +101,22 @@ def test_the_patch_applies_with_git_and_equals_write(
     assert "olá, café".encode("latin-1") in patched["app/latin.py"]
 
 
+def test_a_patch_made_in_a_subdirectory_applies_at_the_root(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "sub.patch"
+    monkeypatch.chdir(repo / "app")
+
+    result = invoke("run", "--patch", target, ".")
+
+    assert result.exit_code == 0, result.stderr
+    assert b"diff --git a/app/plain.py b/app/plain.py\n" in target.read_bytes()
+    applied = _git(repo, "apply", "-v", str(target))
+    assert applied.returncode == 0, applied.stderr
+    assert applied.stderr.count("Applied patch app/") == 5
+    assert b"tg.create_task(tick()" in (repo / "app" / "plain.py").read_bytes()
+
+
 def test_a_bom_on_a_changed_first_line_is_in_the_patch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -137,8 +153,8 @@ def test_a_file_outside_the_working_directory_is_left_out(
 
     assert result.exit_code == 3
     assert (
-        f"{outside.as_posix()}: not in the patch: outside the working directory; "
-        "run from the repository root"
+        f"{outside.as_posix()}: not in the patch: outside {work}, where `git apply` "
+        "takes the patch"
     ) in result.stderr
     assert "patch for 0 files written to" in result.stderr
 

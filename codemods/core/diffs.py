@@ -21,11 +21,13 @@ def unified_diff(old: str, new: str, path: str, *, context: int = 3) -> str:
     old_lines = split_lines(old)
     new_lines = split_lines(new)
     out: list[str] = []
+    # An absolute path is written as git does (`a/tmp/x.py`), never `a//tmp/x.py`.
+    name = path.lstrip("/")
     for line in difflib.unified_diff(
         old_lines,
         new_lines,
-        fromfile=f"a/{path}",
-        tofile=f"b/{path}",
+        fromfile=f"a/{name}",
+        tofile=f"b/{name}",
         n=context,
     ):
         if line.startswith(("---", "+++")) and not line.endswith("\n"):

@@ -51,16 +51,18 @@ class NoqaMap:
     ran: set[str] = field(default_factory=set)
     # Maps a stage's line back to the original text's, latest stage first.
     maps: tuple[Callable[[int], int], ...] = ()
+    # Codes suppressed on every line (``per-file-ignores``).
+    whole_file: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, text: str) -> NoqaMap:
+    def of(cls, text: str, whole_file: frozenset[str] = frozenset()) -> NoqaMap:
         if _NOQA.search(text) is None:
-            return cls()
+            return cls(whole_file=whole_file)
         # Numbered as tokenize numbers them: a form feed does not end a line.
         lines = split_lines(text)
         candidates = [n for n, line in enumerate(lines, 1) if _NOQA.search(line)]
         if not candidates:
-            return cls()
+            return cls(whole_file=whole_file)
         directives: dict[int, Directive] = {}
         for line, col, comment in _comments(text, set(candidates)):
             match = _NOQA.search(comment)
@@ -74,13 +76,15 @@ class NoqaMap:
                 if codes is None
                 else frozenset(code.upper() for code in _CODE.findall(codes)),
             )
-        return cls(directives)
+        return cls(directives, whole_file=whole_file)
 
     def stage(self, code: str, maps: Sequence[Callable[[int], int]]) -> NoqaMap:
         """The view codemod ``code`` asks, on a text derived from the original through
         ``maps`` (latest first); it shares this map's directives and bookkeeping."""
         self.ran.add(code)
-        return NoqaMap(self.directives, self.used, self.ran, tuple(maps))
+        return NoqaMap(
+            self.directives, self.used, self.ran, tuple(maps), self.whole_file
+        )
 
     def original_line(self, line: int) -> int:
         for line_map in self.maps:
@@ -88,6 +92,8 @@ class NoqaMap:
         return line
 
     def suppresses(self, line: int, code: str) -> bool:
+        if code in self.whole_file:
+            return True
         line = self.original_line(line)
         directive = self.directives.get(line)
         if directive is None:

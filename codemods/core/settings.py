@@ -22,9 +22,15 @@ class Settings:
     """Everything a run needs to know, picklable so workers receive it whole."""
 
     select: tuple[str, ...] = ("ALL",)
+    # Added to ``select`` (Ruff's ``extend-select``); a ``--select`` clears it.
+    extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
+    # Exclude files named on the command line (or by --stdin-filename) too.
+    force_exclude: bool = False
+    # (glob, codes) pairs: the codes are suppressed in every file the glob matches.
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     jobs: int | None = None
     trackers: tuple[str, ...] = ("track_task",)
     lifecycle_methods: tuple[str, ...] = ("start",)

@@ -139,6 +139,7 @@ class _Walker:
         self.include = (
             _spec((*DEFAULT_INCLUDE, *settings.include)) if settings.include else None
         )
+        self.force_exclude = settings.force_exclude
         self.roots: list[Path] = []
         # Each file once: its path as a string (real, when named on the command line).
         self.files: dict[str, str] = {}
@@ -180,7 +181,9 @@ class _Walker:
                 Skipped(display(path), "temporary file of an interrupted write")
             )
             return
-        if self._excluded(str(path), is_dir=False):
+        # Like Ruff: a file named on the command line is excluded only with
+        # force-exclude (e.g. for tools that pass every changed file).
+        if self.force_exclude and self._excluded(str(path), is_dir=False):
             return
         self.files.setdefault(str(real), str(real))
         self.modules.setdefault(str(real), module_name(real))

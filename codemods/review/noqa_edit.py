@@ -1,6 +1,8 @@
-"""``check --add-noqa``: suppress every finding a person still has to decide, in place.
+"""``check --add-noqa``: suppress every finding ``check`` reports, in place, so that
+``check`` passes and a team can adopt the gate today (Ruff's ``--add-noqa``).
 
-Each non-fixable finding gets ``# noqa: CODE`` at the end of the line where it starts:
+Each finding, fixable or not (a suppressed fix is not applied), gets ``# noqa: CODE``
+at the end of the line where it starts:
 merged into the line's ``# noqa: ...`` directive when there is one, appended after any
 other comment otherwise. A line whose end is inside a string, or that continues with a
 backslash, cannot hold a comment; its findings are reported instead. Each file is
@@ -43,9 +45,9 @@ class _Line:
 
 
 def add_noqa(result: FileResult) -> Added:
-    """Suppress the result's non-fixable findings in its file (read again from disk)."""
+    """Suppress the result's findings in its file (read again from disk)."""
     wanted: dict[int, set[str]] = {}
-    for finding in result.pending:
+    for finding in result.findings:
         wanted.setdefault(finding.line, set()).add(finding.rule)
     if not wanted:
         return Added(result.path)

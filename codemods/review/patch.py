@@ -3,8 +3,9 @@
 A patch is bytes, not text: each file's section is encoded in that file's encoding (a
 Latin-1 file's lines stay Latin-1), a BOM is part of the first line as it is on disk,
 CRLF lines keep their CR, and a last line without a newline keeps the
-``\\ No newline at end of file`` marker. Paths are the run's shown paths, relative to
-the working directory, so the patch applies from the directory the run started in.
+``\\ No newline at end of file`` marker. Paths are relative to the root of the git
+repository the run started in (the working directory outside a repository), so that
+``git apply`` at the root takes the patch whichever subdirectory made it.
 """
 
 from __future__ import annotations
@@ -25,10 +26,27 @@ class PatchError(ValueError):
     """This file cannot be part of the patch; the message says why."""
 
 
+def repository_root(start: Path | None = None) -> Path:
+    """The top of the git repository holding ``start`` (default: the working
+    directory), or ``start`` itself outside a repository."""
+    here = Path(os.path.abspath(start or Path.cwd()))
+    for directory in (here, *here.parents):
+        if (directory / ".git").exists():
+            return directory
+    return here
+
+
+def patch_name(shown: str, root: Path) -> str:
+    """The path ``git apply`` at ``root`` expects for the file shown as ``shown``."""
+    relative = os.path.relpath(os.path.abspath(shown), root)
+    if os.path.isabs(relative) or relative.split(os.sep)[0] == os.pardir:
+        raise PatchError(f"outside {root}, where `git apply` takes the patch")
+    return Path(relative).as_posix()
+
+
 def section(shown: str, old: str, new: str, encoding: str) -> bytes:
-    """One file's part of the patch (empty when nothing changed)."""
-    if os.path.isabs(shown) or shown.startswith("../"):
-        raise PatchError("outside the working directory; run from the repository root")
+    """One file's part of the patch (empty when nothing changed); ``shown`` is the
+    file's path relative to where the patch applies (``patch_name``)."""
     codec = encoding
     if encoding == "utf-8-sig":
         # The BOM is the first line's first bytes on disk: the patch must show it.

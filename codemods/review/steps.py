@@ -61,12 +61,14 @@ def _save(
 ) -> ExitCode:
     sections: list[bytes] = []
     left_out: list[str] = []
+    root = patch.repository_root()
     for file, hunks in chosen:
         try:
             if file.problem is not None:
                 raise patch.PatchError(file.problem)
             new = file.apply(hunks)
-            sections.append(patch.section(file.shown, file.text, new, file.encoding))
+            name = patch.patch_name(file.shown, root)
+            sections.append(patch.section(name, file.text, new, file.encoding))
         except patch.PatchError as exc:
             left_out.append(f"{file.shown}: not in the patch: {exc}")
     try:
@@ -85,8 +87,8 @@ def _save(
 
 
 def add_noqa_step(summary: Summary, terminal: Terminal) -> ExitCode:
-    """Suppress every remaining non-fixable finding where it is reported."""
-    done = [add_noqa(result) for result in summary.results if result.pending]
+    """Suppress every finding where it is reported."""
+    done = [add_noqa(result) for result in summary.results if result.findings]
     for result in summary.results:
         text.error(terminal, result)
     for added in done:
@@ -96,7 +98,10 @@ def add_noqa_step(summary: Summary, terminal: Terminal) -> ExitCode:
             terminal.message(f"{added.shown}: {added.error}", "red")
     directives = sum(a.directives for a in done)
     files = sum(1 for a in done if a.directives)
-    terminal.message(f"added {directives} noqa directives to {files} files", "bold")
+    terminal.message(
+        f"added {plural(directives, 'noqa directive')} to {plural(files, 'file')}",
+        "bold",
+    )
     # A finding left unsuppressed keeps the gate red (1); a file not written is 3.
     return worst(
         ExitCode.FILE_ERRORS if summary.errors else ExitCode.OK,

@@ -19,6 +19,7 @@ from codemods.rules.bounded_buffer.spec import SPEC as BOUNDED_BUFFER
 from codemods.rules.dangling_task.spec import SPEC as DANGLING_TASK
 from codemods.rules.legacy_tracker.spec import SPEC as LEGACY_TRACKER
 from codemods.rules.lifespan_taskgroup.spec import SPEC as LIFESPAN_TASKGROUP
+from codemods.rules.root_taskgroup.spec import SPEC as ROOT_TASKGROUP
 from codemods.rules.specs import CodemodSpec
 from codemods.rules.sync_start.spec import SPEC as SYNC_START
 from codemods.rules.unused_noqa.spec import SPEC as UNUSED_NOQA
@@ -32,6 +33,9 @@ CODEMODS: tuple[CodemodSpec, ...] = (
     SYNC_START,
     LEGACY_TRACKER,
     DANGLING_TASK,
+    # After the codemods that give callees a TaskGroup parameter, which it asks the
+    # index about; before TG005, which passes the root it opens down to them.
+    ROOT_TASKGROUP,
     LIFESPAN_TASKGROUP,
     BOUNDED_BUFFER,
     # Last: it reports the noqa directives the codemods before it did not use.
@@ -72,7 +76,7 @@ def select(selected: Sequence[str], ignored: Sequence[str]) -> tuple[CodemodSpec
 
 def selected(settings: Settings) -> tuple[CodemodSpec, ...]:
     """The codemods ``settings`` select, in execution order."""
-    return select(settings.select, settings.ignore)
+    return select((*settings.select, *settings.extend_select), settings.ignore)
 
 
 def codes(settings: Settings) -> tuple[str, ...]:
@@ -112,6 +116,9 @@ def digest(settings: Settings) -> str:
         "lifecycle_methods": settings.lifecycle_methods,
         "taskgroup_param": settings.taskgroup_param,
         "line_length": settings.line_length,
+        "per_file_ignores": [settings.per_file_ignores, settings.root]
+        if settings.per_file_ignores
+        else None,
         "options": {code: dict(opts) for code, opts in sorted(options.items())},
     }
     blob = json.dumps(relevant, sort_keys=True, default=str).encode()

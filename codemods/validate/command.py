@@ -14,6 +14,7 @@ from codemods.rules import registry
 from codemods.validate import gates, report
 from codemods.validate.bundle import default_path
 from codemods.validate.compare import reference_gate
+from codemods.validate.hints import hint
 from codemods.validate.project import (
     Plan,
     copy_project,
@@ -48,11 +49,21 @@ def validate(
     except ConfigError as exc:
         terminal.message(f"codemods: error: {exc}", "red")
         return ExitCode.USAGE
+    advice = hint(results, bundled=path is None or _is_bundled(source))
     if output_format == "json":
-        report.as_json(terminal, source, registry.codes(the_plan.settings), results)
+        codes = registry.codes(the_plan.settings)
+        report.as_json(terminal, source, codes, results, advice)
     else:
-        report.text(terminal, results)
+        report.text(terminal, results, advice)
     return ExitCode.OK if report.ok(results) else ExitCode.INCOMPLETE
+
+
+def _is_bundled(source: Path) -> bool:
+    """Whether ``source`` is the bundled legacy app (given by its path)."""
+    try:
+        return source.resolve() == default_path().resolve()
+    except ConfigError:  # no bundle installed: it cannot be
+        return False
 
 
 def _kept(workdir: Path, project: Path) -> Path:

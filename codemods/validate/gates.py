@@ -91,7 +91,8 @@ def mypy_gate(plan: Plan, cache_dir: Path) -> GateResult:
     """(b) ``mypy --strict`` through mypy's API on the configured files of the copy."""
     if not plan.mypy_files:
         return skipped("mypy", "no mypy-files configured")
-    missing = [_shown(plan, str(f)) for f in plan.mypy_files if not f.is_file()]
+    # A directory is a package or a tree of modules: mypy takes it as it is.
+    missing = [_shown(plan, str(f)) for f in plan.mypy_files if not f.exists()]
     if missing:
         return failed("mypy", f"not found: {', '.join(missing)}")
     from mypy import api  # the slowest import of the tool: only where it is used

@@ -21,7 +21,7 @@ from codemods.core.settings import ConfigError, Settings
 from codemods.engine.discovery import ALWAYS_SKIPPED
 from codemods.validate.bundle import expand, placeholders
 
-DEFAULT_TEST_TIMEOUT = 1800
+DEFAULT_TEST_TIMEOUT = config.DEFAULT_TEST_TIMEOUT
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ def ok(results: Sequence[GateResult]) -> bool:
     return all(result.status != "failed" for result in results)
 
 
-def text(terminal: Terminal, results: Sequence[GateResult]) -> None:
+def text(
+    terminal: Terminal, results: Sequence[GateResult], hint: str | None = None
+) -> None:
     for result in results:
         if result.status == "failed" and result.details:
             terminal.data(f"== {result.title}: {result.summary}\n")
@@ -43,23 +45,45 @@ def text(terminal: Terminal, results: Sequence[GateResult]) -> None:
             style=STYLES[result.status] if terminal.color else None,
         )
     terminal.out.print(table)
+    terminal.message(*verdict(results))
+    if hint is not None:
+        terminal.message(hint, "yellow")
+
+
+def verdict(results: Sequence[GateResult]) -> tuple[str, str]:
+    """The one-line verdict and its style; it names the gates that did not run, so a
+    pass with gates skipped never reads as a full pass."""
     failures = sum(1 for result in results if result.status == "failed")
+    skipped = [result for result in results if result.status == "skipped"]
     if failures:
-        terminal.message(
-            f"validation failed: {failures} of {len(results)} gates", "red"
+        line, style = f"validation failed: {failures} of {len(results)} gates", "red"
+    elif skipped:
+        line = (
+            f"validation passed {len(results) - len(skipped)} of {len(results)} gates"
         )
+        style = "yellow"
     else:
-        terminal.message("validation passed", "green")
+        return "validation passed", "green"
+    if skipped:
+        names = ", ".join(result.title for result in skipped)
+        line += f"; skipped, not configured in [tool.codemods.validate]: {names}"
+    return line, style
 
 
 def as_json(
-    terminal: Terminal, path: Path, codes: Sequence[str], results: Sequence[GateResult]
+    terminal: Terminal,
+    path: Path,
+    codes: Sequence[str],
+    results: Sequence[GateResult],
+    hint: str | None = None,
 ) -> None:
     document = {
         "version": JSON_VERSION,
         "path": str(path),
         "codemods": list(codes),
         "passed": ok(results),
+        "skipped": [r.gate for r in results if r.status == "skipped"],
+        "hint": hint,
         "gates": [
             {
                 "gate": result.gate,

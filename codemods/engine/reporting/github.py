@@ -38,8 +38,6 @@ def render(summary: Summary, names: dict[str, str]) -> str:
                 )
             )
         for finding in result.findings:
-            if summary.mode == "run" and finding.fixable:
-                continue  # already fixed in this run
             title = f"{finding.rule} {names.get(finding.rule, '')}".strip()
             lines.append(
                 annotation(

@@ -8,11 +8,8 @@ versions or modes, or a document that is not a report is a usage error (exit 2).
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +18,7 @@ from codemods.core.results import ExitCode
 from codemods.engine.reporting.json_report import VERSION
 from codemods.engine.reporting.terminal import Terminal
 from codemods.engine.reporting.words import plural
+from codemods.engine.writer import write_new
 
 TOTALS = ("files_scanned", "files_changed", "findings", "errors")
 _SECTION = re.compile(rb"^diff --git ", re.MULTILINE)
@@ -83,8 +81,10 @@ def merge_patches(patches: Sequence[bytes]) -> bytes:
     """The shards' patches as one, each file's section in path order."""
     sections: list[bytes] = []
     for patch in patches:
+        if not patch.strip():
+            continue  # a shard with nothing to change writes an empty patch
         starts = [match.start() for match in _SECTION.finditer(patch)]
-        if patch.strip() and (not starts or starts[0] != 0):
+        if not starts or starts[0] != 0:
             raise MergeError("a patch file does not start with 'diff --git'")
         ends = [*starts[1:], len(patch)]
         sections.extend(
@@ -98,19 +98,6 @@ def _header(section: bytes) -> bytes:
     return section.split(b"\n", 1)[0]
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Replace ``target`` so that it is either fully old or fully new."""
-    fd, temp = tempfile.mkstemp(dir=target.parent or Path("."), suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-
-
 def merge_command(
     reports: Sequence[Path],
     patches: Sequence[Path],
@@ -122,7 +109,7 @@ def merge_command(
         report = merge([load(path) for path in reports])
         if patch_file is not None:
             data = merge_patches([path.read_bytes() for path in patches])
-            write_atomic(patch_file, data)
+            write_new(patch_file, data)
     except (MergeError, OSError) as exc:
         terminal.message(f"codemods: error: {exc}", "red")
         return ExitCode.USAGE

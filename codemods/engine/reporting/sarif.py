@@ -42,8 +42,6 @@ def to_sarif(summary: Summary, docs: list[CodemodDoc]) -> dict[str, Any]:
     notifications: list[dict[str, Any]] = []
     for result in summary.results:
         for finding in result.findings:
-            if summary.mode == "run" and finding.fixable:
-                continue
             entry: dict[str, Any] = {
                 "ruleId": finding.rule,
                 "level": "error",

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections import Counter
 
 from codemods.core.results import FileResult, Summary
-from codemods.engine.reporting.terminal import Terminal
+from codemods.engine.reporting.terminal import Terminal, printable
 from codemods.engine.reporting.words import plural
 
 
 def diff(terminal: Terminal, result: FileResult) -> None:
     """One file's unified diff: highlighted on a terminal, verbatim otherwise."""
     if result.diff:
-        udiff(terminal, result.diff)
+        # The header names the file: escaped like any name shown (git quotes it).
+        old, new, body = result.diff.split("\n", 2)
+        udiff(terminal, f"{printable(old)}\n{printable(new)}\n{body}")
 
 
 def udiff(terminal: Terminal, text: str) -> None:
@@ -28,13 +30,15 @@ def udiff(terminal: Terminal, text: str) -> None:
 
 
 def findings(terminal: Terminal, result: FileResult, *, include_fixable: bool) -> None:
-    """``path:line:col: CODE [*] message`` lines; ``[*]`` marks what a run fixes."""
+    """``path:line:col: CODE [*] message`` lines. As in Ruff, ``[*]`` marks only a
+    safe fix (one that keeps the code's meaning); an unsafe fix is unmarked, and the
+    totals table says how many of each a run applies."""
     for finding in result.findings:
         if finding.fixable and not include_fixable:
             continue
-        marker = " [*]" if finding.fixable else ""
+        marker = " [*]" if finding.fixable and finding.applicability == "safe" else ""
         terminal.data(
-            f"{result.path}:{finding.line}:{finding.col}: {finding.rule}{marker} "
+            f"{printable(result.path)}:{finding.line}:{finding.col}: {finding.rule}{marker} "
             f"{finding.message}\n"
         )
 
@@ -92,21 +96,21 @@ def _totals(
         )
         for code, safety in sorted(set(fixes) | set(pending))
     ]
-    lines = _columns([header, *rows], right_aligned=2)
+    lines = columns([header, *rows], right_aligned=2)
     terminal.message(lines[0], "bold")
     for line in lines[1:]:
         terminal.message(line)
 
 
-def _columns(rows: list[tuple[str, ...]], *, right_aligned: int) -> list[str]:
-    """Rows as aligned text, two spaces apart; the last ``right_aligned`` columns flush
-    right (numbers)."""
+def columns(rows: list[tuple[str, ...]], *, right_aligned: int = 0) -> list[str]:
+    """Rows as aligned text, two spaces apart, without trailing spaces; the last
+    ``right_aligned`` columns flush right (numbers)."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     left = len(widths) - right_aligned
     return [
         "  ".join(
             cell.ljust(width) if i < left else cell.rjust(width)
             for i, (cell, width) in enumerate(zip(row, widths, strict=True))
-        )
+        ).rstrip()
         for row in rows
     ]

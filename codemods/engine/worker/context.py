@@ -11,6 +11,7 @@ from codemods.analysis.syntax import Syntax
 from codemods.engine.discovery import module_name
 from codemods.engine.files import Loaded
 from codemods.engine.job import Job
+from codemods.engine.per_file import ignored_codes
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,16 @@ class FileContext:
         job = self.job
         relevance = judge(syntax, job.specs, job.settings) if job.prefilter else None
         object.__setattr__(self, "relevance", relevance)
+
+    @property
+    def ignored_codes(self) -> frozenset[str]:
+        """What ``per-file-ignores`` suppress in the whole text (a text given as such
+        is matched by the name it is shown as, e.g. ``--stdin-filename``)."""
+        if self.source is not None:
+            return ignored_codes(self.job.settings, self.source.path)
+        if self.filename is None:
+            return frozenset()
+        return ignored_codes(self.job.settings, self.filename)
 
     @classmethod
     def of_file(cls, loaded: Loaded, job: Job) -> FileContext:

@@ -93,7 +93,7 @@ def run_stages(
         facts, index = local_index(context, wrapper, text, line_of)
     # One noqa map of the original text, asked through each stage's line maps: it
     # learns which directives suppressed something (TG100 reports the others).
-    noqa = NoqaMap.of(text)
+    noqa = NoqaMap.of(text, context.ignored_codes)
     for spec in job.specs:
         if only_triggered and not _triggered(spec, relevance):
             # Selected and certain to find nothing: it counts as run (for TG100).
@@ -166,7 +166,7 @@ def local_index(
         wrapper,
         module_name=context.module_name or "__main__",
         settings=job.settings,
-        noqa=NoqaMap.of(text),
+        noqa=NoqaMap.of(text, context.ignored_codes),
         path=filename or "",
         is_package=filename is not None and Path(filename).name == "__init__.py",
         text=text,

@@ -1,0 +1,254 @@
+"""TG007 root-taskgroup: an application's entry point opens the TaskGroup that owns its
+background work, and shutdown cancels what outlives a drain timeout."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+import libcst.matchers as m
+
+from codemods.core.asyncio_names import TASKGROUP_NAMES
+from codemods.cst.build import fresh_name, parse_statement
+from codemods.cst.imports import bound_module_name, ensure_import
+from codemods.cst.names import names_used
+from codemods.rules.indexed import IndexedCodemod
+from codemods.rules.root_taskgroup.spec import SPEC
+
+RUNNERS = frozenset({"asyncio.run", "asyncio.runners.run"})
+APPLICATIONS = frozenset(
+    {
+        "fastapi.FastAPI",
+        "fastapi.applications.FastAPI",
+        "starlette.applications.Starlette",
+    }
+)
+CONTEXT_MANAGERS = frozenset({"contextlib.asynccontextmanager"})
+CLEANUP_APPEND = m.Call(
+    func=m.Attribute(
+        value=m.Attribute(attr=m.Name("cleanup_ctx")), attr=m.Name("append")
+    )
+)
+
+# The entry point's own body goes where `pass` is. The drain deadline is set only once
+# that body is done (its shutdown code included): tasks still running then get
+# `drain-timeout` seconds, and are cancelled after. The TimeoutError that cancellation
+# ends in is the drain's own; any other passes on.
+ROOT = """\
+{drain} = {aio}.timeout(None)
+try:
+    async with {drain}, {aio}.TaskGroup() as {tg}:
+        try:
+            pass
+        finally:
+            # Background tasks still running {shown} s after shutdown are cancelled.
+            {drain}.reschedule({aio}.get_running_loop().time() + {timeout})
+except TimeoutError:
+    if not {drain}.expired():
+        raise
+"""
+
+
+class RootTaskgroup(IndexedCodemod, spec=SPEC):
+    """Open the application's root TaskGroup in its entry point.
+
+    ## What it does
+    Finds the application's entry points: an ``@asynccontextmanager`` lifespan given to
+    ``FastAPI(lifespan=...)`` / ``Starlette(lifespan=...)`` or taking the app
+    (``app: FastAPI``), an aiohttp ``app.cleanup_ctx.append(...)`` generator, an
+    ``async def`` run by ``asyncio.run(main())``, and the functions named in
+    ``entry-points``. Where one calls something that accepts a TaskGroup once the run
+    is over (a ``start()`` TG002 converts, a constructor TG003 gives a ``tg``, a
+    parameter the callee already has), its whole body moves into
+    ``async with asyncio.TaskGroup() as tg:``, which TG005 then passes down. After the
+    entry point's own shutdown code, tasks still running are given ``drain-timeout``
+    seconds (default 30) and then cancelled, so shutdown cannot hang. An entry point
+    that already opens a TaskGroup, or calls nothing that takes one, is left alone.
+
+    ## Why is this bad?
+    Converted components take an optional TaskGroup and fall back to tasks nobody owns
+    when none is passed. Without a TaskGroup at the root, nothing is ever passed: every
+    background task still outlives shutdown, and its failure goes unnoticed. The root
+    is what makes the structured concurrency reach the whole application.
+
+    ## Fix safety
+    Unsafe: failure semantics change. A background task that raises now cancels its
+    siblings and the entry point itself (the lifespan ends, so the application stops),
+    and exceptions leave the entry point wrapped in an ``ExceptionGroup`` (catch them
+    with ``except*``). Shutdown now waits up to ``drain-timeout`` seconds for
+    background tasks after the entry point's own shutdown code. The code needs
+    Python 3.11 (``asyncio.TaskGroup``, ``asyncio.timeout``), and a lifespan must be
+    entered and exited in one task, as Starlette, FastAPI and ``web.run_app`` do.
+    """
+
+    def visit_Module(self, node: cst.Module) -> None:
+        super().visit_Module(node)
+        self.tree = node
+        self.asyncio_name = bound_module_name(node, "asyncio") or "asyncio"
+        self.entries = self._entry_points(node)
+        self.rooted = 0
+
+    def _entry_points(self, module: cst.Module) -> dict[str, str]:
+        """Top-level function names the module runs as entry points, with their kind."""
+        found: dict[str, str] = {}
+        for call in m.findall(module, m.Call()):
+            assert isinstance(call, cst.Call)
+            called = self.qualified(call.func)
+            first = call.args[0].value if call.args else None
+            if called & RUNNERS and isinstance(first, cst.Call):
+                if isinstance(first.func, cst.Name):
+                    found[first.func.value] = "`asyncio.run()` entry point"
+            elif called & APPLICATIONS:
+                for arg in call.args:
+                    if arg.keyword is not None and arg.keyword.value == "lifespan":
+                        if isinstance(arg.value, cst.Name):
+                            found[arg.value.value] = "lifespan"
+            elif m.matches(call, CLEANUP_APPEND) and isinstance(first, cst.Name):
+                found[first.value] = "cleanup context"
+        for entry in SPEC.option(self.settings, "entry-points"):
+            module_name, _, function = str(entry).partition(":")
+            if module_name == self.module_name:
+                found[function] = "configured entry point"
+        return found
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        kind = self._kind(original_node) if len(self.scopes) == 1 else None
+        owned = [] if kind is None else list(self._accepting_calls(original_node))
+        updated_node = super().leave_FunctionDef(original_node, updated_node)
+        if kind is None or not owned:
+            return updated_node
+        name = original_node.name.value
+        if not isinstance(updated_node.body, cst.IndentedBlock):
+            self.report(
+                original_node.name,
+                f"the {kind} `{name}()` fits on one line: open its root TaskGroup by hand",
+                fixable=False,
+            )
+            return updated_node
+        timeout = float(SPEC.option(self.settings, "drain-timeout"))
+        message = (
+            f"open the root TaskGroup in the {kind} `{name}()`, for "
+            f"{_counted(len(owned), 'call')} that can take it; background tasks still "
+            f"running {timeout:g} s after shutdown are cancelled, and one that fails now "
+            "cancels the others (see `codemods explain TG007`)"
+        )
+        if not self.report(original_node.name, message, fixable=True):
+            return updated_node
+        self.rooted += 1
+        return self._rooted(updated_node, timeout)
+
+    def _kind(self, function: cst.FunctionDef) -> str | None:
+        """What entry point ``function`` is (None: none), if it has no TaskGroup yet."""
+        if function.asynchronous is None or self._opens_taskgroup(function):
+            return None
+        kind = self.entries.get(function.name.value)
+        if kind is not None:
+            return kind
+        decorated = any(
+            self.qualified(decorator.decorator) & CONTEXT_MANAGERS
+            for decorator in function.decorators
+        )
+        params = function.params.params
+        annotation = params[0].annotation if params else None
+        if (
+            decorated
+            and annotation is not None
+            and self.qualified(annotation.annotation) & APPLICATIONS
+        ):
+            return "lifespan"
+        return None
+
+    def _opens_taskgroup(self, function: cst.FunctionDef) -> bool:
+        return any(
+            isinstance(item.item, cst.Call)
+            and self.qualified(item.item.func) & TASKGROUP_NAMES
+            for statement in _own_nodes(function.body)
+            if isinstance(statement, cst.With)
+            for item in statement.items
+        )
+
+    def _accepting_calls(self, function: cst.FunctionDef) -> Iterator[cst.Call]:
+        """Calls in ``function``'s own code of callees that take a TaskGroup (after
+        the run) and are not given one."""
+        for node in _own_nodes(function.body):
+            if not isinstance(node, cst.Call) or any(arg.star for arg in node.args):
+                continue
+            ref = self.type_of(node.func)
+            parameter = None if ref is None else self.index.taskgroup_parameter(ref)
+            if parameter is None:
+                continue
+            keywords = {arg.keyword.value for arg in node.args if arg.keyword}
+            positional = sum(1 for arg in node.args if arg.keyword is None)
+            if parameter.name in keywords or (
+                parameter.position is not None and positional > parameter.position
+            ):
+                continue
+            yield node
+
+    def _rooted(self, function: cst.FunctionDef, timeout: float) -> cst.FunctionDef:
+        body = function.body
+        assert isinstance(body, cst.IndentedBlock)
+        statements = list(body.body)
+        docstring = statements[:1] if _is_docstring(statements[0]) else []
+        own = statements[len(docstring) :]
+        used = names_used(function)
+        drain = fresh_name("drain", used)
+        group = fresh_name(self.settings.taskgroup_param, used | {drain})
+        code = ROOT.format(
+            drain=drain,
+            tg=group,
+            aio=self.asyncio_name,
+            timeout=timeout,
+            shown=f"{timeout:g}",
+        )
+        setup_code, _, guarded_code = code.partition("\n")
+        setup = parse_statement(setup_code, self.tree)
+        guarded = parse_statement(guarded_code, self.tree)
+        assert isinstance(guarded, cst.Try)
+        guarded = guarded.with_deep_changes(
+            _innermost_try(guarded), body=cst.IndentedBlock(body=own)
+        )
+        return function.with_changes(
+            body=body.with_changes(body=[*docstring, setup, guarded])
+        )
+
+    def leave_Module(
+        self, original_node: cst.Module, updated_node: cst.Module
+    ) -> cst.Module:
+        if self.rooted == 0:
+            return updated_node
+        module, _ = ensure_import(updated_node, "asyncio")
+        return module
+
+
+def _own_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Every node under ``node`` that runs as its function's own code (not in a
+    nested function, class or lambda)."""
+    for child in node.children:
+        if isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        yield child
+        yield from _own_nodes(child)
+
+
+def _innermost_try(outer: cst.Try) -> cst.Try:
+    with_block = outer.body.body[0]
+    assert isinstance(with_block, cst.With)
+    inner = with_block.body.body[0]
+    assert isinstance(inner, cst.Try)
+    return inner
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return m.matches(
+        statement,
+        m.SimpleStatementLine(
+            body=[m.Expr(value=m.SimpleString() | m.ConcatenatedString())]
+        ),
+    )
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
