@@ -2,6 +2,13 @@
 
     python benchmarks/make_corpus.py 20000 /tmp/corpus-20000
     python benchmarks/run.py /tmp/corpus-20000 --runs 5
+    python benchmarks/make_corpus.py 500 /tmp/dense-500 --dense
+    python benchmarks/run.py /tmp/dense-500 --small fixtures/legacy_app --small DIR
+
+Besides the peers, the table has the floor a cold check is compared with, a bare LibCST
+parse of every candidate file (`parse_floor.py`), and with `--small DIR` the
+small-repository case: a cold check of DIR (copied outside any checkout) against Ruff
+on it and against Python's start with LibCST's import.
 
 Every command runs on the same tree, round after round (A B C ... A B C ...), so a slow
 spell of the machine hits them all alike. Wall time is measured around the whole process;
@@ -13,6 +20,7 @@ Prints medians, min-max, files/s, peak RSS and each command's ratio to ours.
 from __future__ import annotations
 
 import argparse
+import atexit
 import compileall
 import json
 import os
@@ -21,6 +29,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -32,7 +41,8 @@ _BESIDE = Path(sys.executable).with_name("ruff")
 RUFF = str(_BESIDE) if _BESIDE.exists() else "ruff"
 # Which of our runs each command is compared with (default: our cold check).
 REFERENCE = {"ruff_warm": "warm", "warm": "warm", "libcst": "tg001", "tg001": "tg001",
-             "tg003": "tg003"}
+             "tg003": "tg003", "import_libcst": "-"}
+PARSE_FLOOR = Path(__file__).with_name("parse_floor.py")
 
 
 @dataclass
@@ -42,6 +52,11 @@ class Command:
     argv: list[str]
     runs: int
     prime: bool = False
+    # Where it runs (None: the tree), how many files it sees (None: the tree's), and
+    # which command its ratio is over (None: ``REFERENCE``).
+    cwd: Path | None = None
+    files: int | None = None
+    reference: str | None = None
     times: list[float] = field(default_factory=list)
     peak_rss_mb: float = 0.0
 
@@ -80,7 +95,37 @@ def commands(tree: Path, runs: int, libcst_runs: int, jobs: int) -> list[Command
         Command("ruff_warm", "ruff check --select RUF006 (warm cache)",
                 [RUFF, "check", "--select", "RUF006", "--exit-zero", "-q", "."], runs, prime=True),
         Command("grep", " ".join(grep[:2]) + " <trigger words>", grep, runs),
+        Command("parse", f"bare LibCST parse of the candidates (-j {jobs})",
+                [sys.executable, str(PARSE_FLOOR), "-j", str(jobs), "."], runs),
     ]  # fmt: skip
+
+
+def small_commands(name: str, copy: Path, runs: int) -> list[Command]:
+    """The small-repository case on ``copy``: our cold check (default workers, as a
+    pre-commit hook runs it), Ruff's, and Python's start with LibCST's import."""
+    files = sum(1 for _ in copy.rglob("*.py"))
+    key = f"small_{name}"
+    return [
+        Command(key, f"{name} ({files} files): codemods check cold",
+                [sys.executable, "-m", "codemods", "check", "--no-cache", "."], runs,
+                cwd=copy, files=files, reference=key),
+        Command(f"{key}_ruff", f"{name}: ruff --select RUF006 --no-cache",
+                [RUFF, "check", "--select", "RUF006", "--no-cache", "--exit-zero", "-q", "."],
+                runs, cwd=copy, files=files, reference=key),
+    ]  # fmt: skip
+
+
+def small_copies(dirs: list[Path]) -> list[tuple[str, Path]]:
+    """Each of ``dirs`` copied into a scratch folder outside any checkout (removed at
+    exit), by the name of its folder."""
+    scratch = Path(tempfile.mkdtemp(prefix="codemods-small-"))
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    copies = []
+    for folder in dirs:
+        copy = scratch / folder.resolve().name
+        shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("__pycache__"))
+        copies.append((folder.resolve().name, copy))
+    return copies
 
 
 class PeakSampler(threading.Thread):
@@ -131,7 +176,7 @@ def _rss_kb(pid: int) -> int:
 def measure(command: Command, tree: Path) -> None:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    process = subprocess.Popen(command.argv, cwd=tree, stdout=subprocess.DEVNULL,
+    process = subprocess.Popen(command.argv, cwd=command.cwd or tree, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     sampler = PeakSampler(process.pid)
     if sys.platform == "linux":
@@ -154,29 +199,37 @@ def report(results: list[Command], files: int, machine: str) -> str:
         if not command.times:
             continue
         median = statistics.median(command.times)
-        reference = ours.get(REFERENCE.get(command.key, "cold"))
+        reference = ours.get(command.reference or REFERENCE.get(command.key, "cold"))
         ratio = f"{median / reference:8.2f}x" if reference else "-"
         spread = f"{min(command.times):.2f}-{max(command.times):.2f}"
+        seen = files if command.files is None else command.files
         lines.append(
-            f"{command.label:48} {median:9.2f} {spread:>15} {files / median:9.0f} "
+            f"{command.label:48} {median:9.2f} {spread:>15} {seen / median:9.0f} "
             f"{command.peak_rss_mb:8.0f} {ratio:>9}"
         )
     lines += ["", "ratio: the command's median time over ours: over our warm check for "
               "ruff's warm cache, over our TG001-only check for libcst.tool (the "
-              "equivalent command), else over our cold check (every codemod). Above 1: "
-              "we are faster."]
+              "equivalent command), over our check of the same small repository for the "
+              "small case, else over our cold check (every codemod). Above 1: we are "
+              "faster."]
     return "\n".join([*lines, "", *targets(ours, results)])
 
 
 def targets(ours: dict[str, float], results: list[Command]) -> list[str]:
-    """Issue 6's targets, as the figures above say (a line for each one measured)."""
+    """Issues 6's and 22's targets, as the figures above say (a line for each one
+    measured). Which apply depends on the tree: the ones of issue 22 are the dense
+    tree's and the small repositories'."""
     def ratio(slow: str, fast: str) -> float | None:
         return ours[slow] / ours[fast] if slow in ours and fast in ours else None
 
     found = ["targets:"]
     checks = [
         ("cold check vs libcst.tool, the equivalent command (TG001 alone)",
-         ratio("libcst", "tg001"), ">= 50x faster", lambda r: r >= 50, "faster"),
+         ratio("libcst", "tg001"), ">= 50x faster, dense tree >= 20x",
+         lambda r: r >= 50, "faster"),
+        ("cold check, every codemod, vs a bare LibCST parse of the candidates",
+         ratio("cold", "parse"), "<= 1.5x slower (dense tree)", lambda r: r <= 1.5,
+         "slower"),
         ("cold check, every codemod, vs ruff --no-cache",
          ratio("cold", "ruff_cold"), "<= 5x slower", lambda r: r <= 5, "slower"),
         ("cold check, TG003 alone (the rule RUF006 is), vs ruff --no-cache",
@@ -186,10 +239,16 @@ def targets(ours: dict[str, float], results: list[Command]) -> list[str]:
         ("-j 2 vs -j 1, cold", ratio("cold1", "cold"), ">= 1.7x faster",
          lambda r: r >= 1.7, "faster"),
     ]
+    checks += [
+        (f"small repository {key.removeprefix('small_')}: cold check", ours[key],
+         "< 0.3 s", lambda seconds: seconds < 0.3, "s")
+        for key in sorted(ours) if key.startswith("small_") and not key.endswith("_ruff")
+    ]
     for label, value, target, holds, how in checks:
         if value is not None:
             verdict = "holds" if holds(value) else "misses"
-            found.append(f"  {label}: {value:.2f}x {how} (target {target}): {verdict}")
+            shown = f"{value:.2f} s" if how == "s" else f"{value:.2f}x {how}"
+            found.append(f"  {label}: {shown} (target {target}): {verdict}")
     ours_peak = [c.peak_rss_mb for c in results if c.times and c.argv[2:3] == ["codemods"]]
     if ours_peak:
         peak = max(ours_peak)
@@ -230,9 +289,12 @@ def main() -> None:
                         help="runs of libcst.tool (slow: about half an hour each on 20,000 files)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--json", type=Path, help="also write the raw timings here")
+    parser.add_argument("--small", type=Path, action="append", default=[],
+                        help="a small repository to check too (repeatable): "
+                        "fixtures/legacy_app, a real-world project under 50 files")
     parser.add_argument("--only", help="comma-separated command keys to run (default: all): "
                         "cold, cold1, tg001, tg003, warm, dry, libcst, ruff_cold, ruff_warm, "
-                        "grep")
+                        "grep, parse; the --small commands always run")
     args = parser.parse_args()
     tree = args.tree.resolve()
     outer = next((d for d in tree.parents if (d / ".git").exists()), None)
@@ -247,10 +309,16 @@ def main() -> None:
         if unknown:
             parser.error(f"unknown command keys: {', '.join(sorted(unknown))}")
         planned = [c for c in planned if c.key in keys]
+    for name, copy in small_copies(args.small):
+        planned += small_commands(name, copy, args.runs)
+    if args.small:
+        planned.append(Command("import_libcst", "python -c 'import libcst'",
+                               [sys.executable, "-c", "import libcst"], args.runs,
+                               cwd=Path(tempfile.gettempdir()), files=0))
     _byte_compile_package()
     for command in planned:
         if command.prime and command.runs:
-            subprocess.run(command.argv, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(command.argv, cwd=command.cwd or tree, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for round_number in range(max(c.runs for c in planned)):
         for command in planned:
             if round_number < command.runs:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from codemods import __version__, session
+from codemods.core.declared import parse_version
 from codemods.core.results import ExitCode
 from codemods.engine.reporting.terminal import Terminal
 
@@ -62,10 +63,27 @@ def discovery_options(command: F) -> F:
             type=click.IntRange(min=0),
             help="Worker processes (0: all cores).",
         ),
+        click.option(
+            "--target-version",
+            metavar="X.Y",
+            callback=_python_version,
+            help="The oldest Python the project supports [default: as it declares].",
+        ),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
     return command
+
+
+def _python_version(
+    _context: click.Context, _parameter: click.Parameter, value: str | None
+) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    version = parse_version(value)
+    if version is None:
+        raise click.BadParameter(f"{value!r} is not a Python version such as 3.11")
+    return version
 
 
 def run_options(command: F) -> F:
@@ -140,6 +158,9 @@ def _invocation(**options: Any) -> session.Invocation:
         "exclude": options["exclude"],
         "include": options["include"],
     }
+    if options["target_version"] is not None:
+        overrides["target_version"] = options["target_version"]
+        overrides["target_source"] = "--target-version"
     return session.Invocation(
         # As in Ruff, --stdin-filename alone means the path `-`.
         paths=options["paths"] or (Path("-" if options["stdin_filename"] else "."),),

@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from codemods.core import declared
 from codemods.core.settings import ConfigError, Settings
 from codemods.rules import registry
 from codemods.rules.specs import CodemodSpec
@@ -54,7 +55,10 @@ KEY_HELP: dict[str, str] = {
     "trackers": "legacy tracker functions (a bare name: from any module)",
     "lifecycle-methods": "methods TG002 turns into `async def start(self, tg)`",
     "taskgroup-param": "name of the TaskGroup parameter the codemods add",
-    "line-length": "generated lines longer than this are wrapped like black",
+    "line-length": "generated lines longer than this are wrapped like black "
+    "(default: the project's Ruff, Black or isort setting, else 88)",
+    "target-version": 'the oldest Python the project supports, e.g. `"3.11"` '
+    "(default: its declared `requires-python`, else Ruff's `target-version`)",
     "cache-dir": "results cache directory, relative to this file",
     "validate.mypy-files": "files or directories `validate` checks with `mypy --strict`",
     "validate.test-command": "the tests `validate` runs on the migrated copy",
@@ -79,7 +83,11 @@ VALIDATE_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
 def all_keys() -> list[str]:
     """Every key of ``[tool.codemods]`` but the per-codemod tables (``validate.x``
     for the validate table's)."""
-    nested = ["per-file-ignores", *(f"validate.{key}" for key in VALIDATE_KEYS)]
+    nested = [
+        "target-version",
+        "per-file-ignores",
+        *(f"validate.{key}" for key in VALIDATE_KEYS),
+    ]
     return [*_TOP_LEVEL, *nested]
 
 
@@ -128,17 +136,22 @@ def load(
     else:
         located = find_config(paths[0] if paths else Path.cwd())
     settings = Settings()
+    table: Mapping[str, Any] = {}
     if located is not None:
         table = _table(located, explicit=config_file is not None)
         settings = parse_table(table, source=str(located))
         settings = replace(
             settings, config_path=str(located), root=str(located.parent.resolve())
         )
+        project = declared.project_directory(located.parent)
     else:
         start = (paths[0] if paths else Path.cwd()).resolve()
         settings = replace(
             settings, root=str(start if start.is_dir() else start.parent)
         )
+        project = declared.project_directory(start)
+    if project is not None:
+        settings = with_declared(settings, table, project)
     if overrides:
         settings = apply_overrides(settings, overrides)
     return settings
@@ -162,6 +175,58 @@ def _table(path: Path, *, explicit: bool) -> Any:
     return tool["codemods"]
 
 
+def with_declared(
+    settings: Settings, table: Mapping[str, Any], project: Path
+) -> Settings:
+    """``settings`` with what the project in ``project`` declares (its oldest Python,
+    its line length) where ``[tool.codemods]`` (``table``) does not say, and how it
+    orders imports."""
+    changes: dict[str, Any] = {}
+    if "target-version" not in table:
+        target = declared.target_version(project)
+        if target is not None:
+            changes.update(target_version=target.value, target_source=target.source)
+    if "line-length" not in table:
+        length = declared.line_length(project)
+        if length is not None:
+            changes["line_length"] = length.value
+    order = declared.import_order(project)
+    if order is not None:
+        changes["import_order"] = order.value
+    return replace(settings, **changes)
+
+
+def check_target(settings: Settings) -> None:
+    """Refuse to run codemods whose code needs a newer Python than the project's
+    oldest (``ConfigError``, exit 2), naming the setting that says so and the way out."""
+    target = settings.target_version
+    if target is None:
+        return
+    needing = [
+        spec
+        for spec in registry.selected(settings)
+        if spec.requires_python is not None and spec.requires_python > target
+    ]
+    if not needing:
+        return
+    needed = max(spec.requires_python or target for spec in needing)
+    wanted = ".".join(map(str, needed))
+    names = ", ".join(
+        f"{spec.code} ({spec.name})" for spec in sorted(needing, key=_code)
+    )
+    raise ConfigError(
+        f"{names} write code that needs Python {wanted} (asyncio.TaskGroup, "
+        f"asyncio.timeout), but the project supports Python {'.'.join(map(str, target))} "
+        f"({settings.target_source}); once it requires Python {wanted}, set "
+        f'target-version = "{wanted}" in [tool.codemods] (or pass --target-version '
+        f"{wanted}), or ignore these codemods"
+    )
+
+
+def _code(spec: CodemodSpec) -> str:
+    return spec.code
+
+
 def parse_table(table: Mapping[str, Any], *, source: str) -> Settings:
     """Validate a ``[tool.codemods]`` table (already parsed TOML) into Settings."""
     if not isinstance(table, Mapping):
@@ -173,6 +238,9 @@ def parse_table(table: Mapping[str, Any], *, source: str) -> Settings:
         if key in _TOP_LEVEL:
             field_name, kind, described = _TOP_LEVEL[key]
             values[field_name] = _typed(value, kind, described, f"{source}: '{key}'")
+        elif key == "target-version":
+            values["target_version"] = _version(value, f"{source}: 'target-version'")
+            values["target_source"] = f"{source} [tool.codemods] target-version"
         elif key == "validate":
             validate = _parse_validate(value, source)
         elif key == "per-file-ignores":
@@ -273,6 +341,13 @@ def _typed(
             raise ConfigError(f"{where} must be {described} (strings only)")
         return tuple(value)
     return value
+
+
+def _version(value: Any, where: str) -> tuple[int, int]:
+    version = declared.parse_version(value) if isinstance(value, str) else None
+    if version is None:
+        raise ConfigError(f'{where} must be a Python version such as "3.11"')
+    return version
 
 
 def _check_selection(select: Sequence[str], ignore: Sequence[str], source: str) -> None:

@@ -22,6 +22,7 @@ END = "<!-- end of the configuration table -->"
 _OTHER_DEFAULTS: dict[str, str] = {
     "extend-exclude": "[]",
     "per-file-ignores": "{}",
+    "target-version": "(declared)",
     "validate.mypy-files": "(gate skipped)",
     "validate.test-command": "(gate skipped)",
     "validate.reference": "(gate skipped)",

@@ -163,11 +163,13 @@ def load_settings(invocation: Invocation) -> Settings:
         for path in paths:
             if not path.exists() and not path.is_symlink():
                 raise ConfigError(f"{path}: no such file or directory")
-    return config.load(
+    settings = config.load(
         paths,
         config_file=invocation.config_file,
         overrides=invocation.overrides,
     )
+    config.check_target(settings)
+    return settings
 
 
 def execute(

@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import textwrap
 from dataclasses import replace
 from pathlib import Path
@@ -27,6 +25,7 @@ from codemods.engine import pool as pool_module
 from codemods.engine.parent import runner
 from tests.support.cli import TRACKED, invoke, write
 from tests.support.golden import CASES
+from tests.support.process import run_python as _python
 
 MULTIMODULE = CASES / "TG002" / "multimodule" / "before"
 
@@ -281,12 +280,16 @@ def test_cli_cache_location_and_no_cache(
 
 
 def test_warm_check_does_not_import_libcst(project: Path, tmp_path: Path) -> None:
-    """Both runs in one process (the tool's fingerprint stays the same); the parent
-    never parses, and a warm run starts no worker."""
+    """Both runs in one process (the tool's fingerprint stays the same); the cold run
+    parses in the pool (a run this small would parse in the parent, ``inline.py``),
+    and a warm run starts no worker."""
     script = textwrap.dedent(
         """
         import sys
         from codemods.cli import main
+        from codemods.engine import inline
+
+        inline.INLINE_FILES = -1
 
         def check():
             try:
@@ -304,22 +307,6 @@ def test_warm_check_does_not_import_libcst(project: Path, tmp_path: Path) -> Non
     )
     done = _python(script, tmp_path / "cache", project, cwd=tmp_path)
     assert done.stdout.splitlines()[-1] == "[]"
-
-
-def _python(script: str, *args: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``script`` run by a Python process of its own (with the cache on), which must
-    succeed."""
-    env = {k: v for k, v in os.environ.items() if k != "CODEMODS_NO_CACHE"}
-    done = subprocess.run(
-        [sys.executable, "-c", script, *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    return done
 
 
 def test_a_warm_check_imports_only_what_it_reports_with(

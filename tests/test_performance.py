@@ -15,7 +15,7 @@ from codemods.engine.worker.transform import transform_text
 from codemods.rules import registry
 from codemods.rules.codemod import Environment, codemod_class, run_codemod
 
-# Spells TG004's trigger (`async with`), none of TG001's or TG003's.
+# Spells none of TG001's or TG003's trigger words.
 TEXT = """\
 import asyncio
 

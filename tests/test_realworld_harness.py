@@ -247,11 +247,12 @@ async def serve() -> None:
 """
 
 
-def _fake_sdist(workdir: Path) -> projects.Project:
+def _fake_sdist(workdir: Path, requires: str = ">=3.11") -> projects.Project:
     source = workdir / "build" / "fakeproj-1.0"
     (source / "fakeproj").mkdir(parents=True)
     (source / "pyproject.toml").write_text(
-        '[project]\nname = "fakeproj"\nversion = "1.0"\nrequires-python = ">=3.11"\n'
+        '[project]\nname = "fakeproj"\nversion = "1.0"\n'
+        f'requires-python = "{requires}"\n'
     )
     (source / "fakeproj" / "__init__.py").write_text("")
     (source / "fakeproj" / "serve.py").write_text(FAKE_MODULE)
@@ -305,3 +306,14 @@ def test_the_pipeline_on_a_tiny_project_and_its_report(tmp_path: Path) -> None:
         page.index("## Summary") < page.index("## Reading") < page.index("### fakeproj")
     )
     assert result["hunks"][0]["text"] in page
+
+
+def test_a_project_on_an_older_python_is_refused_then_evaluated_as_311(
+    tmp_path: Path,
+) -> None:
+    result = pipeline.migrate(_fake_sdist(tmp_path, ">=3.9"), tmp_path, jobs=1)
+
+    assert result["refused"] is not None and "Python 3.11" in result["refused"]
+    # The rules were still exercised, with the override the refusal names.
+    assert "TG003" in {f["rule"] for f in result["findings"]}
+    assert result["write"]["files_changed"] == ["fakeproj/serve.py"]

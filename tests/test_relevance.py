@@ -50,6 +50,7 @@ def codes_for(source: str, settings: Settings | None = None) -> set[str]:
             async def run() -> None:
                 task = asyncio.create_task(work())
                 await asyncio.ensure_future(work())
+                await task
             """,
             id="kept-and-awaited-spawns",
         ),
@@ -75,7 +76,6 @@ def codes_for(source: str, settings: Settings | None = None) -> set[str]:
 
             class Protocol:
                 async def run(self, group: object) -> None:
-                    self.loop.create_task(work())
                     self.create_task(work())
                     group.create_task(work())
                     loop.create_task(work())
@@ -125,6 +125,46 @@ def test_words_that_are_not_code_concern_no_codemod(source: str) -> None:
             """,
             {"TG003"},
             id="aliased-running-loop",
+        ),
+        pytest.param(
+            """
+            import asyncio
+
+            def run() -> None:
+                _ = asyncio.create_task(work())
+            """,
+            {"TG003"},
+            id="assigned-to-underscore",
+        ),
+        pytest.param(
+            """
+            import asyncio
+
+            async def run() -> None:
+                never_read = asyncio.ensure_future(work())
+            """,
+            {"TG003"},
+            id="assigned-to-a-name-never-read",
+        ),
+        pytest.param(
+            """
+            import asyncio
+
+            def run() -> None:
+                loop = asyncio.new_event_loop()
+                loop.create_task(work())
+            """,
+            {"TG003"},
+            id="a-new-event-loop",
+        ),
+        pytest.param(
+            """
+            class Server:
+                def end(self) -> None:
+                    self.loop.create_task(work())
+            """,
+            {"TG003"},
+            id="a-loop-attribute",
         ),
         pytest.param(
             """

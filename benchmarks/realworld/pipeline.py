@@ -31,12 +31,12 @@ def _hunks(report: Result, found: list[Result], limit: int) -> list[Result]:
     ]
 
 
-def _write_twice(written: Path, jobs: int) -> Result:
+def _write_twice(written: Path, jobs: int, extra: tuple[str, ...] = ()) -> Result:
     """`run --write`, then again: what each changed, and their runs."""
     before = source_checks.snapshot(written)
-    write = tool_runs.codemods("run", written, "--write", jobs=jobs)
+    write = tool_runs.codemods("run", written, "--write", *extra, jobs=jobs)
     after_write = source_checks.snapshot(written)
-    second = tool_runs.codemods("run", written, "--write", jobs=jobs)
+    second = tool_runs.codemods("run", written, "--write", *extra, jobs=jobs)
     after_second = source_checks.snapshot(written)
     changed = source_checks.changed_between(before, after_write)
     return {
@@ -112,6 +112,9 @@ def _ruff_comparison(pristine: Path, found: list[Result]) -> Result:
     }
 
 
+OVERRIDE = ("--target-version", "3.11")
+
+
 def migrate(project: Project, workdir: Path, jobs: int) -> Result:
     """check, dry run, write, second write, compile, check again, Ruff: on fresh copies
     of the unpacked sdist (`workdir/src/<slug>` stays as unpacked)."""
@@ -124,11 +127,18 @@ def migrate(project: Project, workdir: Path, jobs: int) -> Result:
     python = settings.declared_python(pristine)
     limit = settings.line_length(pristine)
 
-    check = tool_runs.codemods("check", pristine, jobs=jobs)
+    # A project declaring a Python older than 3.11 is refused (exit 2), as it should
+    # be; the rules are then evaluated as if it required 3.11, and the report says so.
+    plain = tool_runs.codemods("check", pristine, jobs=jobs)
+    refused = plain.returncode == 2 and "needs Python" in plain.stderr
+    extra = OVERRIDE if refused else ()
+    check = (
+        tool_runs.codemods("check", pristine, *extra, jobs=jobs) if refused else plain
+    )
     found = tool_runs.findings(check.report)
-    dry = tool_runs.codemods("run", pristine, jobs=jobs)
-    writes = _write_twice(written, jobs)
-    check_after = tool_runs.codemods("check", written, jobs=jobs)
+    dry = tool_runs.codemods("run", pristine, *extra, jobs=jobs)
+    writes = _write_twice(written, jobs, extra)
+    check_after = tool_runs.codemods("check", written, *extra, jobs=jobs)
     facts = _source_facts(
         pristine,
         written,
@@ -145,6 +155,8 @@ def migrate(project: Project, workdir: Path, jobs: int) -> Result:
             "source": python.source if python else "not declared",
         },
         "line_length": {"value": limit.value, "source": limit.source},
+        # The plain run's refusal, when the project's Python is older than 3.11.
+        "refused": plain.stderr.strip().splitlines()[-1] if refused else None,
         "check": {
             "returncode": check.returncode,
             "summary": check.report.get("summary"),

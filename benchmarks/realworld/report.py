@@ -115,6 +115,14 @@ def _facts(result: Result) -> list[str]:
     return [
         f"- Python: {_python(result)} ({python['source']}); line length "
         f"{length['value']} ({length['source']})",
+        *(
+            [
+                f"- plain run refused (exit 2): {result['refused']}; evaluated below "
+                "with `--target-version 3.11`"
+            ]
+            if result.get("refused")
+            else []
+        ),
         f"- `check`: exit {result['check']['returncode']}, "
         f"{result['check']['summary']}; {seconds.get('check', '?')} s",
         f"- `run --write`: exit {write['returncode']}, changed {changed}",

@@ -26,6 +26,7 @@ from codemods.core.asyncio_names import SPAWN_FUNCTIONS
 from codemods.core.noqa import NoqaMap
 from codemods.core.settings import Settings
 from codemods.core.source import split_lines
+from codemods.cst.coroutines import Coroutines, coroutine_functions
 from codemods.cst.module_names import AMBIGUOUS, ModuleNames, top_level_statements
 from codemods.cst.names import dotted, is_none
 from codemods.cst.qualified import qualified_names_of
@@ -71,6 +72,10 @@ class _Collector:
         self.lines = split_lines(text)
         self.spawn_words = (*SPAWN_FUNCTIONS, *settings.tracker_names)
         self.gains = gains
+        # What is provably a coroutine here (TG003 spawns only those into a group).
+        self.coroutines = Coroutines(
+            self.resolve, coroutine_functions(wrapper.module.body)
+        )
 
     def line(self, node: cst.CSTNode) -> int:
         return self.positions[node].start.line
@@ -96,7 +101,12 @@ class _Collector:
         where = self.positions[call]
         return self.noqa.suppresses_span(where.start.line, where.end.line, code)
 
-    def function(self, function: cst.FunctionDef, kind: FunctionKind) -> FunctionFacts:
+    def function(
+        self,
+        function: cst.FunctionDef,
+        kind: FunctionKind,
+        coroutines: Coroutines | None = None,
+    ) -> FunctionFacts:
         params = function.params
         positional = [p.name.value for p in (*params.posonly_params, *params.params)]
         if kind in ("method", "class", "property"):
@@ -137,7 +147,12 @@ class _Collector:
             spawns=bool(spawns),
             noqa=noqa,
             gains_taskgroup=function_gains(
-                function, self.resolve, self.settings, self.suppressed, self.gains
+                function,
+                self.resolve,
+                self.settings,
+                self.suppressed,
+                self.gains,
+                coroutines or self.coroutines,
             )
             if self.gains and self.mentions(function, SPAWN_FUNCTIONS)
             else (),
@@ -167,14 +182,21 @@ class _Collector:
         kinds = {f: function_kind(f, in_class=True) for f in functions}
         instance_methods = [f for f in functions if kinds[f] == "method"]
         spawning = [f for f in instance_methods if self.mentions(f, SPAWN_FUNCTIONS)]
+        coroutines = self.coroutines.in_class(node)
         return ClassFacts(
             name=node.name.value,
             line=self.line(node),
             bases=bases,
-            methods=tuple(self.function(f, kinds[f]) for f in functions),
+            methods=tuple(self.function(f, kinds[f], coroutines) for f in functions),
             attributes=self._attributes(body, instance_methods, qualified),
             init_gains_via=constructor_gains(
-                node, spawning, self.resolve, self.settings, self.suppressed, self.gains
+                node,
+                spawning,
+                self.resolve,
+                self.settings,
+                self.suppressed,
+                self.gains,
+                self.coroutines,
             )
             if spawning and self.gains
             else (),

@@ -19,6 +19,7 @@ from functools import partial
 import libcst as cst
 
 from codemods.core.settings import Settings
+from codemods.cst.coroutines import Coroutines
 from codemods.cst.qualified import QualifiedNamesOf
 
 # Whether a noqa comment for the given codemod suppresses its finding at a call.
@@ -32,10 +33,20 @@ class GainHook:
 
     code: str
     # Does it add the parameter to this function?
-    function: Callable[[cst.FunctionDef, QualifiedNamesOf, str, CallFilter], bool]
+    # (What is provably a coroutine decides whether a spawn may go into a TaskGroup.)
+    function: Callable[
+        [cst.FunctionDef, QualifiedNamesOf, str, CallFilter, Coroutines], bool
+    ]
     # The instance methods whose fix makes the class's `__init__` take the parameter.
     constructor: Callable[
-        [cst.ClassDef, Sequence[cst.FunctionDef], QualifiedNamesOf, str, CallFilter],
+        [
+            cst.ClassDef,
+            Sequence[cst.FunctionDef],
+            QualifiedNamesOf,
+            str,
+            CallFilter,
+            Coroutines,
+        ],
         tuple[str, ...],
     ]
 
@@ -46,6 +57,7 @@ def function_gains(
     settings: Settings,
     suppressed: Suppressed,
     hooks: Sequence[GainHook],
+    coroutines: Coroutines,
 ) -> tuple[str, ...]:
     """Codes of the codemods (by ``hooks``) adding the TaskGroup parameter to
     ``function``."""
@@ -57,6 +69,7 @@ def function_gains(
             resolve,
             settings.taskgroup_param,
             partial(suppressed, hook.code),
+            coroutines,
         )
     )
 
@@ -68,6 +81,7 @@ def constructor_gains(
     settings: Settings,
     suppressed: Suppressed,
     hooks: Sequence[GainHook],
+    coroutines: Coroutines,
 ) -> tuple[str, ...]:
     """Methods whose fix (by a codemod of ``hooks``) gives ``__init__`` the
     parameter."""
@@ -80,6 +94,7 @@ def constructor_gains(
                 resolve,
                 settings.taskgroup_param,
                 partial(suppressed, hook.code),
+                coroutines,
             )
         )
     return tuple(sorted(set(found)))

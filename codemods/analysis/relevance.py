@@ -244,8 +244,8 @@ def _quoted_words(annotation: ast.expr | None) -> list[str]:
 
 
 def _declares_list_buffer(node: ast.ClassDef) -> bool:
-    """``self.<x>[: T] = []`` among the statements of the class's ``__init__``, in a
-    class holding an ``async with`` (TG004's drain takes the batch under one)."""
+    """``self.<x>[: T] = []`` or ``= deque(...)`` among the statements of the class's
+    ``__init__``, in a class that awaits (TG004's drain writes its batch with one)."""
     for statement in node.body:
         if (
             not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -253,11 +253,23 @@ def _declares_list_buffer(node: ast.ClassDef) -> bool:
         ):
             continue
         for small in statement.body:
-            if isinstance(small, (ast.Assign, ast.AnnAssign)):
-                if isinstance(small.value, ast.List) and not small.value.elts:
-                    return _holds_async_with(node)
+            if isinstance(small, (ast.Assign, ast.AnnAssign)) and _empty_buffer(
+                small.value
+            ):
+                return _awaits(node)
     return False
 
 
-def _holds_async_with(node: ast.ClassDef) -> bool:
-    return any(isinstance(inner, ast.AsyncWith) for inner in ast.walk(node))
+def _empty_buffer(value: ast.expr | None) -> bool:
+    if isinstance(value, ast.List):
+        return not value.elts
+    return isinstance(value, ast.Call) and (
+        (isinstance(value.func, ast.Name) and value.func.id == "deque")
+        or (isinstance(value.func, ast.Attribute) and value.func.attr == "deque")
+    )
+
+
+def _awaits(node: ast.ClassDef) -> bool:
+    return any(
+        isinstance(inner, (ast.AsyncWith, ast.Await)) for inner in ast.walk(node)
+    )

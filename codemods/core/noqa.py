@@ -1,7 +1,8 @@
 """``# noqa`` comments: which lines suppress which codes, and which suppressed anything.
 
 ``# noqa`` alone suppresses every codemod on its line; ``# noqa: TG001, TG003`` only
-those.
+those. Another tool's code for the same problem counts as ours, as Ruff maps flake8's
+codes (``EQUIVALENT_CODES``): ``# noqa: RUF006`` suppresses TG003.
 As in Ruff, a finding is suppressed by a comment on the line where it starts; one on an
 expression or simple statement spanning several lines, by a comment on any of them (a
 fix rewrites them all, and a line marked ``# noqa`` is never rewritten).
@@ -28,6 +29,9 @@ _NOQA = re.compile(
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
 # Codes of this tool; other tools' codes in a shared directive are never reported.
 OWN_CODE = re.compile(r"TG[0-9]+")
+# Other tools' codes for a problem a codemod here reports: (theirs, ours). Documented in
+# the README's noqa section and on each codemod's explain page.
+EQUIVALENT_CODES: dict[str, str] = {"RUF006": "TG003"}
 # The unused-noqa code itself: reporting it as unused would make it unusable.
 UNUSED_NOQA = "TG100"
 
@@ -101,7 +105,7 @@ class NoqaMap:
         if directive.codes is None or code in directive.codes:
             self.used.add((line, code))
             return True
-        return False
+        return any(EQUIVALENT_CODES.get(named) == code for named in directive.codes)
 
     def suppresses_span(self, first: int, last: int, code: str) -> bool:
         """Whether a directive on one of the lines ``first``..``last`` suppresses
@@ -133,6 +137,22 @@ class NoqaMap:
             and (original, code) not in self.used
             and (code in self.ran or code not in known)
         )
+
+
+_TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore\[(?P<codes>[^\]]*)\]")
+# mypy's error codes for a value thrown away, which storing the value makes unused.
+DISCARD_CODES = frozenset({"unused-awaitable", "unused-coroutine"})
+
+
+def ignored_discards(comment: str) -> str | None:
+    """The codes of a ``# type: ignore[...]`` in ``comment`` that ignore a discarded
+    value (``unused-awaitable``), as written; None when there are none."""
+    match = _TYPE_IGNORE.search(comment)
+    if match is None:
+        return None
+    codes = [code.strip() for code in match.group("codes").split(",")]
+    found = [code for code in codes if code in DISCARD_CODES]
+    return ", ".join(found) or None
 
 
 def directive_codes(comment: str) -> frozenset[str] | None:

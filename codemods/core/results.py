@@ -36,7 +36,8 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class FileError:
-    """Why a file could not be processed; ``kind`` is read, decode, parse, internal or write."""
+    """Why a file could not be processed; ``kind`` is read, decode, parse, internal,
+    compile (its new text would not compile) or write."""
 
     kind: str
     message: str

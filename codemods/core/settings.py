@@ -18,6 +18,17 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class ImportOrder:
+    """How the project's isort (or Ruff's ``I`` rules) orders imports, which the
+    imports the codemods add follow; the defaults are both tools' own."""
+
+    force_single_line: bool = False
+    force_sort_within_sections: bool = False
+    order_by_type: bool = True
+    case_sensitive: bool = False
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a run needs to know, picklable so workers receive it whole."""
 
@@ -36,6 +47,12 @@ class Settings:
     lifecycle_methods: tuple[str, ...] = ("start",)
     taskgroup_param: str = "tg"
     line_length: int = 88
+    # The oldest Python the project supports, as (major, minor), and where that was
+    # read (``codemods.core.declared``); None: not declared anywhere.
+    target_version: tuple[int, int] | None = None
+    # As the project's isort or Ruff configuration says (``codemods.core.declared``).
+    import_order: ImportOrder = ImportOrder()
+    target_source: str | None = None
     cache_dir: str = ".codemods_cache"
     # Per-codemod options by code, as configured (``codemods.config`` fills in every
     # declared option; a codemod reads a missing one at its default).

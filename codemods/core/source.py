@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -20,6 +21,8 @@ MAX_SOURCE_BYTES = 2 * 1024 * 1024
 # A line as Python counts them: ended by \n, \r\n or \r, and by nothing else.
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 _FINAL_NEWLINE = re.compile(r"(?:\r\n|\r|\n)\Z")
+# The oldest grammar ``ast.parse(feature_version=...)`` knows.
+OLDEST_GRAMMAR = (3, 7)
 
 
 class SourceError(Exception):
@@ -114,6 +117,27 @@ def syntax_error(text: str, fallback: str, line: int, col: int) -> SourceError:
     except (RecursionError, MemoryError, ValueError):
         pass
     return SourceError("parse", f"LibCST cannot parse this: {fallback}", line, col)
+
+
+def compile_error(text: str, target: tuple[int, int] | None) -> SyntaxError | None:
+    """Why ``text`` would not compile on Python ``target`` (None: the running one), or
+    None when it would.
+
+    Both the grammar of ``target`` (a ``match`` is an error for 3.9) and the compiler's
+    own checks, which ``ast.parse`` alone does not make (``'yield from' inside async
+    function``); code is never run.
+    """
+    grammar = None
+    if target is not None:
+        grammar = max(OLDEST_GRAMMAR, min(target, sys.version_info[:2]))
+    try:
+        tree = ast.parse(text, feature_version=grammar)
+        compile(tree, "<rewritten>", "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        return exc
+    except (RecursionError, MemoryError, ValueError):
+        return None  # too deep to tell: LibCST parsed it
+    return None
 
 
 def split_lines(text: str) -> list[str]:

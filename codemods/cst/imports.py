@@ -7,7 +7,11 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from codemods.core.settings import ImportOrder
 from codemods.cst.build import code_of
+from codemods.cst.import_order import statement_key, width, with_member, wrapped
+
+DEFAULT_ORDER = ImportOrder()
 
 
 def _top_modules(statement: cst.BaseStatement) -> list[tuple[str, bool]]:
@@ -58,14 +62,17 @@ def bound_module_name(module: cst.Module, name: str) -> str | None:
     return None
 
 
-def ensure_import(module: cst.Module, name: str) -> tuple[cst.Module, str]:
+def ensure_import(
+    module: cst.Module, name: str, order: ImportOrder = DEFAULT_ORDER
+) -> tuple[cst.Module, str]:
     """``module`` with ``import name`` (added in isort's place if missing), and the name
     the module is bound to."""
     bound = bound_module_name(module, name)
     if bound is not None:
         return module, bound
     new = cst.parse_statement(f"import {name}", module.config_for_parsing)
-    return _insert_import(module, new, name, plain=True), name
+    wanted = statement_key(name, True, None, order)
+    return _insert_import(module, new, wanted, order), name
 
 
 def bound_from_import(module: cst.Module, source: str, name: str) -> str | None:
@@ -91,20 +98,70 @@ def bound_from_import(module: cst.Module, source: str, name: str) -> str | None:
 
 
 def ensure_from_import(
-    module: cst.Module, source: str, name: str
+    module: cst.Module,
+    source: str,
+    name: str,
+    *,
+    line_length: int = 88,
+    order: ImportOrder = DEFAULT_ORDER,
 ) -> tuple[cst.Module, str]:
-    """``module`` with ``name`` importable from stdlib ``source``; the name to use."""
+    """``module`` with ``name`` importable from stdlib ``source``; the name to use.
+
+    A missing name joins the top ``from source import ...`` statement if there is
+    one (and the project's ``order`` does not want a line a name), in its order,
+    wrapped as isort wraps it when it no longer fits in ``line_length``; else a new
+    statement goes where isort would put it.
+    """
     bound = bound_from_import(module, source, name)
     if bound is not None:
         return module, bound
+    if not order.force_single_line:
+        merged = _merge_into_from_import(module, source, name, line_length, order)
+        if merged is not None:
+            return merged, name
     new = cst.parse_statement(f"from {source} import {name}", module.config_for_parsing)
-    return _insert_import(module, new, source, plain=False), name
+    wanted = statement_key(source, False, name, order)
+    return _insert_import(module, new, wanted, order), name
 
 
-def _insert_import(
-    module: cst.Module, new: cst.BaseStatement, name: str, *, plain: bool
-) -> cst.Module:
-    body: list[cst.BaseStatement] = list(module.body)
+def _merge_into_from_import(
+    module: cst.Module,
+    source: str,
+    name: str,
+    line_length: int,
+    order: ImportOrder,
+) -> cst.Module | None:
+    body = list(module.body)
+    start, end = _import_block(body)
+    for index in range(start, end):
+        statement = body[index]
+        assert isinstance(statement, cst.SimpleStatementLine)
+        small = statement.body[0]
+        if (
+            len(statement.body) == 1
+            and isinstance(small, cst.ImportFrom)
+            and not small.relative
+            and small.module is not None
+            and code_of(small.module) == source
+            and not isinstance(small.names, cst.ImportStar)
+        ):
+            # One name in parentheses gives no separator to copy: laid out anew,
+            # unless that would drop a comment.
+            alone = small.lpar is not None and len(small.names) == 1
+            if alone and "#" in module.code_for_node(statement):
+                return None
+            merged = with_member(small, name, order)
+            line = statement.with_changes(body=[merged])
+            if alone or (small.lpar is None and width(module, line) > line_length):
+                line = wrapped(module, line, merged)
+            body[index] = line
+            return module.with_changes(body=body)
+    return None
+
+
+def _import_block(body: Sequence[cst.BaseStatement]) -> tuple[int, int]:
+    """The top import statements of ``body`` after its docstring and ``__future__``
+    imports, as a range."""
     start = 0
     if body and _is_docstring(body[0]):
         start = 1
@@ -115,17 +172,29 @@ def _insert_import(
     end = start
     while end < len(body) and _top_modules(body[end]):
         end += 1
+    return start, end
 
-    def key(index: int) -> tuple[bool, str]:
+
+def _insert_import(
+    module: cst.Module,
+    new: cst.BaseStatement,
+    wanted: tuple[object, ...],
+    order: ImportOrder,
+) -> cst.Module:
+    """``module`` with the import ``new``, whose ``statement_key`` is ``wanted``,
+    before the first standard-library import sorting after it."""
+    body: list[cst.BaseStatement] = list(module.body)
+    start, end = _import_block(body)
+
+    def key(index: int) -> tuple[object, ...]:
         mod, is_plain = _top_modules(body[index])[0]
-        return (not is_plain, mod.lower())
+        return statement_key(mod, is_plain, _first_member(body[index]), order)
 
     stdlib = [
         i
         for i in range(start, end)
         if all(_is_stdlib(m) for m, _ in _top_modules(body[i]))
     ]
-    wanted = (not plain, name.lower())
     after = [i for i in stdlib if key(i) > wanted]
     if after:
         return _insert_before(module, body, after[0], new)
@@ -147,6 +216,17 @@ def _insert_import(
                 body[start] = following.with_changes(leading_lines=[cst.EmptyLine()])
     body.insert(start, _with_leading(new, leading))
     return module.with_changes(body=body)
+
+
+def _first_member(statement: cst.BaseStatement) -> str | None:
+    """The first name a ``from`` import statement imports (None: another import)."""
+    assert isinstance(statement, cst.SimpleStatementLine)
+    small = statement.body[0]
+    if isinstance(small, cst.ImportFrom) and not isinstance(
+        small.names, cst.ImportStar
+    ):
+        return code_of(small.names[0].name)
+    return None
 
 
 def _with_leading(

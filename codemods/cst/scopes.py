@@ -44,6 +44,8 @@ class ClassScope:
     node: cst.ClassDef
     # Result types of the tasks its background-task keeper will hold.
     keeper_types: list[str] = field(default_factory=list)
+    # Whether it may hold a plain Future too (``ensure_future`` kept as written).
+    keeper_futures: bool = False
 
     @property
     def init(self) -> cst.FunctionDef | None:

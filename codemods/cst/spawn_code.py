@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from codemods.core.settings import Settings
 from codemods.cst.build import (
     adopt_arguments,
     code_of,
@@ -58,11 +59,14 @@ def discarded_spawn(
     task: str,
     asyncio_name: str,
     layout: Layout,
+    comment: cst.TrailingWhitespace | None = None,
 ) -> cst.BaseStatement:
     """The seed's conditional for a spawn whose result was thrown away.
 
     Without a TaskGroup the task is kept in ``keeper`` until done, so it cannot be
-    garbage-collected mid-flight (the reason for RUF006).
+    garbage-collected mid-flight (the reason for RUF006). The original line's trailing
+    ``comment`` (a ``# type: ignore``, ``# pragma: no cover``, ...) goes on both lines
+    that carry the call.
     """
     unit = layout.unit
     inner = layout.column + len(unit)
@@ -93,7 +97,47 @@ def discarded_spawn(
     if is_multiline(call):
         funcs = {f"{asyncio_name}.create_task", f"{group}.create_task"}
         statement = adopt_arguments(statement, funcs, call)
+    if comment is not None and comment.comment is not None:
+        statement = _with_comment(statement, comment)
     return statement
+
+
+def _with_comment(
+    statement: cst.BaseStatement, comment: cst.TrailingWhitespace
+) -> cst.BaseStatement:
+    """``statement`` (the conditional) with ``comment`` on the first line of each
+    branch, the lines that carry the spawn."""
+    assert isinstance(statement, cst.If) and isinstance(statement.orelse, cst.Else)
+
+    def carry(suite: cst.BaseSuite) -> cst.BaseSuite:
+        assert isinstance(suite, cst.IndentedBlock)
+        first = suite.body[0]
+        assert isinstance(first, cst.SimpleStatementLine)
+        body = [first.with_changes(trailing_whitespace=comment), *suite.body[1:]]
+        return suite.with_changes(body=body)
+
+    return statement.with_changes(
+        body=carry(statement.body),
+        orelse=statement.orelse.with_changes(body=carry(statement.orelse.body)),
+    )
+
+
+def kept_spawn(
+    spawn: cst.Call,
+    *,
+    keeper: str,
+    task: str,
+    module: cst.Module,
+    line: cst.SimpleStatementLine,
+) -> list[cst.BaseStatement]:
+    """``task = <spawn as written>`` (on ``line``, its comments kept) and the strong
+    reference ``keeper`` holds until the task is done, for a spawn no TaskGroup takes."""
+    assign = cst.Assign(targets=[cst.AssignTarget(cst.Name(task))], value=spawn)
+    return [
+        line.with_changes(body=[assign]),
+        parse_statement(f"{keeper}.add({task})\n", module),
+        parse_statement(f"{task}.add_done_callback({keeper}.discard)\n", module),
+    ]
 
 
 def _indented(code: str, unit: str) -> str:
@@ -101,11 +145,15 @@ def _indented(code: str, unit: str) -> str:
 
 
 def keeper_declaration(
-    target: str, result_type: str, asyncio_name: str, module: cst.Module
+    target: str,
+    result_type: str,
+    asyncio_name: str,
+    module: cst.Module,
+    holds: str = "Task",
 ) -> cst.BaseStatement:
-    """``<target>: set[asyncio.Task[T]] = set()``."""
+    """``<target>: set[asyncio.Task[T]] = set()`` (``Future`` when it may hold one)."""
     return parse_statement(
-        f"{target}: set[{asyncio_name}.Task[{result_type}]] = set()\n", module
+        f"{target}: set[{asyncio_name}.{holds}[{result_type}]] = set()\n", module
     )
 
 
@@ -122,6 +170,7 @@ class Keepers:
         self.module = cst.Module(body=[])
         self._returns: dict[tuple[str | None, str], str] = {}
         self._module_types: list[str] = []
+        self._module_futures = False
         self._any_used = False
         self._any = "Any"
 
@@ -130,15 +179,18 @@ class Keepers:
         self._returns = _async_return_types(module)
         self._any = bound_from_import(module, "typing", "Any") or "Any"
 
-    def request(self, frame: Frame, call: cst.Call) -> str:
-        """The keeper expression for a spawn of ``call`` in ``frame``."""
+    def request(self, frame: Frame, call: cst.Call, *, future: bool = False) -> str:
+        """The keeper expression for a spawn of ``call`` in ``frame``; ``future``: the
+        spawn may return a plain Future rather than a Task."""
         scope = frame.method_of
         owner = None if scope is None else scope.node.name.value
-        result = _result_type(call, owner, self._returns)
+        result = "Any" if future else _result_type(call, owner, self._returns)
         if scope is not None and scope.init is not None:
             scope.keeper_types.append(result)
+            scope.keeper_futures = scope.keeper_futures or future
             return f"self.{KEEPER}"
         self._module_types.append(result)
+        self._module_futures = self._module_futures or future
         return KEEPER
 
     def _type(self, types: list[str]) -> str:
@@ -165,6 +217,7 @@ class Keepers:
                     self._type(scope.keeper_types),
                     asyncio_name,
                     self.module,
+                    "Future" if scope.keeper_futures else "Task",
                 )
                 statements[index] = append_to_function(statement, declaration)
                 return node.with_changes(body=node.body.with_changes(body=statements))
@@ -174,14 +227,26 @@ class Keepers:
         if not self._module_types or _declares_top_level(module, KEEPER):
             return module
         declaration = keeper_declaration(
-            KEEPER, self._type(self._module_types), asyncio_name, module
+            KEEPER,
+            self._type(self._module_types),
+            asyncio_name,
+            module,
+            "Future" if self._module_futures else "Task",
         )
         return insert_after_imports(module, declaration)
 
-    def import_any(self, module: cst.Module) -> cst.Module:
+    def import_any(self, module: cst.Module, settings: Settings) -> cst.Module:
+        """``module`` importing ``typing.Any`` if a keeper's type needs it, in the
+        project's style."""
         if not self._any_used:
             return module
-        module, _ = ensure_from_import(module, "typing", "Any")
+        module, _ = ensure_from_import(
+            module,
+            "typing",
+            "Any",
+            line_length=settings.line_length,
+            order=settings.import_order,
+        )
         return module
 
 

@@ -9,7 +9,6 @@ limit is replaced, the file it was on gets an error, and the rest of its chunk i
 from __future__ import annotations
 
 import contextlib
-import importlib
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -19,27 +18,33 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.sharedctypes import Synchronized
 from typing import Any
 
 from codemods.core.results import FileError, FileResult
+from codemods.engine.work import (
+    RECURSION_LIMIT,
+    STACK_SIZE,
+    Item,
+    MakeWork,
+    Work,
+    work_of,
+)
 
-# (path, shown path) for each file of a chunk, optionally with a task for the work
-# function (the runner's phases); the work function is called as ``work(*item)``.
-Item = tuple[Any, ...]
-Work = Callable[..., Any]
-# Makes the work function of a worker from the payload: a callable, or the
-# ``"module:name"`` of one, imported in the worker only (the parent never needs it).
-MakeWork = Callable[[Any], Work] | str
+__all__ = [
+    "RECURSION_LIMIT",
+    "STACK_SIZE",
+    "Item",
+    "MakeWork",
+    "Pool",
+    "Work",
+    "work_of",
+]
 
-STACK_SIZE = 512 * 1024 * 1024
-RECURSION_LIMIT = 20_000
 WATCH_INTERVAL = 0.25
-# Most files a chunk holds.
-CHUNK = 8
 
 
 @dataclass
@@ -245,53 +250,6 @@ class Pool:
             for worker in self._workers:
                 worker.process.kill()
         self.close()
-
-
-class LazyPool:
-    """A :class:`Pool` started on first use only (a run whose files the cache or the
-    parent's own prefilter answers starts none), sized by the first batch of work."""
-
-    def __init__(
-        self,
-        jobs: int,
-        make_work: MakeWork,
-        payload: Any,
-        file_timeout: float = 120.0,
-        *,
-        factory: Callable[..., Pool] | None = None,
-    ) -> None:
-        self.jobs, self.make_work, self.payload = jobs, make_work, payload
-        self.file_timeout = file_timeout
-        self.factory = factory or Pool
-        self.pool: Pool | None = None
-        self.chunk = 1
-
-    def get(self, items: int) -> Pool:
-        if self.pool is None:
-            workers = max(1, min(self.jobs, items))
-            # Small chunks: candidates cluster (a test_asyncio/ folder), and a worker
-            # whose chunk holds them all would leave the others idle.
-            self.chunk = max(1, min(CHUNK, items // (workers * 4)))
-            self.pool = self.factory(
-                workers, self.make_work, self.payload, file_timeout=self.file_timeout
-            )
-        return self.pool
-
-    def __enter__(self) -> LazyPool:
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        if self.pool is not None:
-            self.pool.__exit__(*exc_info)
-
-
-def work_of(make_work: MakeWork, payload: Any) -> Work:
-    """The work function ``make_work`` makes of ``payload`` (imported if named)."""
-    if isinstance(make_work, str):
-        module, _, name = make_work.partition(":")
-        made: Work = getattr(importlib.import_module(module), name)(payload)
-        return made
-    return make_work(payload)
 
 
 def _serve(

@@ -119,6 +119,8 @@ def digest(settings: Settings) -> str:
         "per_file_ignores": [settings.per_file_ignores, settings.root]
         if settings.per_file_ignores
         else None,
+        "target_version": settings.target_version,
+        "import_order": settings.import_order,
         "options": {code: dict(opts) for code, opts in sorted(options.items())},
     }
     blob = json.dumps(relevant, sort_keys=True, default=str).encode()

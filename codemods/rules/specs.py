@@ -38,6 +38,10 @@ Words = Callable[[Settings, str | None], tuple[str, ...] | None]
 Question: TypeAlias = "Callable[[Seen, Settings], bool]"
 
 
+# asyncio.TaskGroup and asyncio.timeout are new in Python 3.11: code using them needs it.
+ASYNCIO_311 = (3, 11)
+
+
 @dataclass(frozen=True)
 class Option:
     """A per-codemod setting, read from ``[tool.codemods.<CODE>]``."""
@@ -71,6 +75,9 @@ class CodemodSpec:
     # runs (None: ``words``; a function returning None: every body).
     kept_words: Words | None = None
     options: tuple[Option, ...] = ()
+    # The oldest Python the code it writes runs on (None: any the tool runs on); the
+    # run refuses it for a project supporting older ones (``config.check_target``).
+    requires_python: tuple[int, int] | None = None
     # It asks the project index, so its result in one file can depend on others.
     uses_index: bool = False
     # The hook by which the index learns which functions it gives a TaskGroup

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from codemods.config import check_target
 from codemods.core.results import ExitCode
 from codemods.core.settings import ConfigError
 from codemods.engine.reporting.terminal import Terminal
@@ -45,6 +46,7 @@ def validate(
             workspace = Path(scratch) if workdir is None else _kept(workdir, project)
             root = copy_project(project, workspace)
             the_plan = plan(source, settings, root, overrides)
+            check_target(the_plan.settings)
             results = run_gates(the_plan, Path(scratch))
     except ConfigError as exc:
         terminal.message(f"codemods: error: {exc}", "red")

@@ -22,9 +22,10 @@ import libcst as cst
 from codemods.core.results import FileResult, Finding
 from codemods.core.settings import Settings
 from codemods.core.source import SourceError, check_nesting, split_lines
+from codemods.engine.inline import LazyPool
 from codemods.engine.job import Job
 from codemods.engine.parent.phases import WORKER, Phases
-from codemods.engine.pool import LazyPool, Pool
+from codemods.engine.pool import Pool
 from codemods.engine.worker.context import FileContext
 from codemods.engine.worker.stages import TransformError
 from codemods.engine.worker.transform import transform_text

@@ -53,12 +53,12 @@ REPORTED = [
     ("indexed_buffer", "indexed (line 27)"),
     ("sorted_in_place", "changed with `.sort()` (line 28)"),
     ("passed_elsewhere", "passed to `inspect()` (line 32)"),
-    ("append_outside_lock", "appended to outside `async with self._lock:`"),
     ("aliased_then_changed", "bound to `pending` (line 27), which is then changed"),
     ("no_maxlen", "set `maxlen` under [tool.codemods.TG004]"),
     ("unannotated", "annotate it as `list[T]`"),
     ("changed_outside_class", "appended to from outside the class's methods (line 34)"),
     ("returns_while_writing", "returns or yields while writing its batch"),
+    ("cleared_only_if_written", "no flush takes its batch out in a shape TG004 knows"),
 ]
 
 
@@ -78,13 +78,65 @@ def test_buffer_with_other_uses_is_reported_not_changed(name: str, reason: str) 
 
 
 @pytest.mark.parametrize(
-    "name", ["already_deque", "plain_list", "noqa_comment", "no_async_with"]
+    "name",
+    [
+        "callback_list",
+        "components_stopped_then_rebound",
+        "written_before_any_await",
+        "plain_list",
+        "noqa_comment",
+        "no_async_with",
+    ],
 )
 def test_nothing_to_report(name: str) -> None:
     case, before = _case(name)
     result = _run(before, case.settings)
     assert result.text == before
     assert result.findings == ()
+
+
+def test_blocking_io_under_the_lock_is_reported_with_the_shape_seen() -> None:
+    case, before = _case("blocking_write_under_lock")
+    result = _run(before, case.settings)
+    assert result.text == before
+    [finding] = result.findings
+    assert not finding.fixable
+    assert "blocking I/O under `self._lock` (`open()`, line 22)" in finding.message
+    assert "(seen: `flush()` writes the buffer itself under `self._lock`, then " in (
+        finding.message
+    )
+
+
+SHAPES = [
+    ("snapshot_await_clear", "writes a snapshot without a lock, then clears it: "),
+    ("snapshot_await_clear_locked", "writes a snapshot under `self._lock`, then "),
+    (
+        "rebound_after_write",
+        "writes the buffer itself under `self._lock`, then rebinds",
+    ),
+    ("deque_dropping_silently", "already a `deque(maxlen=...)`, which drops silently"),
+    ("deque_rebound_after_write", "without a lock, then rebinds it: entries appended"),
+    ("already_deque", "already a `deque(maxlen=...)`, which drops silently"),
+]
+
+
+@pytest.mark.parametrize(("name", "seen"), SHAPES, ids=[n for n, _ in SHAPES])
+def test_the_finding_says_which_shape_it_saw(name: str, seen: str) -> None:
+    case, before = _case(name)
+    [finding] = _run(before, case.settings).findings
+    assert finding.fixable
+    assert seen in finding.message.partition("(seen: ")[2]
+
+
+def test_a_buffer_whose_appends_cannot_wait_drops_counted() -> None:
+    case, before = _case("append_outside_lock")
+    [finding] = _run(before, case.settings).findings
+    assert finding.message == (
+        "bound `self.pending` (maxlen `self.config.max_memory_entries`): a full buffer "
+        "drops its oldest entry, counted and warned (some appends are synchronous or "
+        "outside `async with self._lock:`, so appends cannot wait for room); the "
+        "flush takes its batch before writing and puts a failed batch back"
+    )
 
 
 def test_the_fix_is_reported_as_unsafe_where_the_buffer_is_declared() -> None:
@@ -320,11 +372,29 @@ def test_the_bundled_legacy_app_differs_from_that_only_outside_the_buffer() -> N
 
 def test_design_doc_shows_the_generated_shape_of_the_reference() -> None:
     design = (REPO / "docs" / "design.md").read_text(encoding="utf-8")
-    section = design[
-        design.index("**Bounded buffer (TG004).**") : design.index("## Golden cases")
-    ]
+    shapes = design.index("**The shapes real code has (TG004")
+    section = design[design.index("**Bounded buffer (TG004).**") : shapes]
     blocks = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
     assert len(blocks) == 4
     reference = REFERENCE.read_text(encoding="utf-8")
     for block in blocks:
         assert block in reference, textwrap.shorten(block, 80)
+    # The late flush's shape is the golden case's output.
+    later = design[shapes : design.index("## Golden cases")]
+    [block] = re.findall(r"```python\n(.*?)```", later, re.DOTALL)
+    after = CASES["rebound_after_write"].after
+    assert after is not None and block in after.read_text(encoding="utf-8")
+
+
+def test_appends_that_cannot_wait_ignore_the_waiting_options() -> None:
+    """The timeout and the flush event only serve appends that wait: a buffer whose
+    appends cannot is bounded even where those options name what it lacks."""
+    case, before = _case("snapshot_await_clear")
+    settings = _settings(
+        maxlen="self.capacity",
+        **{"wait-timeout": "self.config.timeout", "flush-event": "self.config.event"},
+    )
+    result = _run(before, settings)
+    assert result.text == case.after.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    [finding] = result.findings
+    assert finding.fixable

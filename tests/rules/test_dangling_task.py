@@ -11,11 +11,14 @@ import pytest
 from libcst.metadata import MetadataWrapper, QualifiedNameProvider
 
 from codemods import config
+from codemods.core.noqa import ignored_discards
 from codemods.core.settings import ConfigError, Settings
 from codemods.cst.build import with_keyword
+from codemods.cst.coroutines import Coroutines, coroutine_functions
 from codemods.cst.qualified import imported_names
 from codemods.rules import registry
 from codemods.rules.dangling_task.analysis import (
+    KEEP_FUTURE,
     dangling_spawns,
     find_dangling,
     gains_taskgroup,
@@ -172,8 +175,13 @@ class TestFacts:
         assert not gains_taskgroup(start, self.resolve, suppressed=lambda call: True)
 
     def test_in_place_spawn_names_its_group(self) -> None:
-        (entry,) = find_dangling(_function(self.module, "inside"), self.resolve)
+        provable = Coroutines(self.resolve, methods=frozenset({"run"}))
+        inside = _function(self.module, "inside")
+        (entry,) = find_dangling(inside, self.resolve, coroutines=provable)
         assert (entry.group, entry.problem) == ("group", None)
+        # Without knowing that `self.run()` is a coroutine, it may be a Future.
+        (entry,) = find_dangling(inside, self.resolve)
+        assert (entry.group, entry.keep) == (None, KEEP_FUTURE)
 
     @pytest.mark.parametrize(
         ("name", "keeping", "gains"),
@@ -217,35 +225,12 @@ class TestFacts:
             """
             import asyncio
 
-            async def f(future: asyncio.Future[None]) -> None:
-                asyncio.ensure_future(future)
-            """,
-            "`asyncio.ensure_future()` may be given a Future, which "
-            "TaskGroup.create_task() does not accept: migrate it by hand",
-            id="ensure_future_of_a_future",
-        ),
-        pytest.param(
-            """
-            import asyncio
-
             async def f(tg: int) -> None:
                 asyncio.create_task(g())
             """,
             "`asyncio.create_task()` needs a TaskGroup parameter, but `tg` already "
             "means something else in `f()`",
             id="parameter_name_taken",
-        ),
-        pytest.param(
-            """
-            import asyncio
-
-            def f() -> None:
-                asyncio.create_task(g())
-            """,
-            "`asyncio.create_task()` runs in synchronous `f()`, with no TaskGroup or "
-            "running loop at hand: a person must decide who owns the task (make `f()` "
-            "async, or give it a TaskGroup)",
-            id="sync_function",
         ),
         pytest.param(
             """
@@ -334,3 +319,62 @@ def test_with_keyword_keeps_the_call_layout(call: str, expected: str) -> None:
     assert isinstance(parsed, cst.Call)
     added = with_keyword(parsed, "name", cst.parse_expression('"n"'))
     assert cst.Module([]).code_for_node(added) == expected
+
+
+def test_a_stale_type_ignore_is_kept_and_named() -> None:
+    """The fix keeps every comment on the line; a ``# type: ignore`` of the discarded
+    value then ignores nothing, which the finding says (mypy's warn_unused_ignores)."""
+    text, findings = _run(
+        """
+        import asyncio
+
+        class Server:
+            def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+                self.loop = loop
+
+            def end(self) -> None:
+                self.loop.create_task(self.finish())  # type: ignore[unused-awaitable]
+
+            async def finish(self) -> None: ...
+        """
+    )
+    assert "task = self.loop.create_task(self.finish())  # type: ignore[unused-" in text
+    ((_, fixable, message),) = findings
+    assert fixable
+    assert message.endswith(
+        "the line's `# type: ignore[unused-awaitable]` ignores nothing: remove it"
+    )
+
+
+@pytest.mark.parametrize(
+    ("comment", "codes"),
+    [
+        ("# type: ignore[unused-awaitable]", "unused-awaitable"),
+        ("# type: ignore[arg-type, unused-coroutine]  # why", "unused-coroutine"),
+        ("# type: ignore[arg-type]", None),
+        ("# pragma: no cover", None),
+    ],
+)
+def test_ignored_discards(comment: str, codes: str | None) -> None:
+    assert ignored_discards(comment) == codes
+
+
+def test_coroutine_functions_are_plain_async_defs_bound_once() -> None:
+    module = cst.parse_module(
+        textwrap.dedent(
+            """
+            async def once() -> None: ...
+            async def twice() -> None: ...
+            twice = wrap(twice)
+            @decorated
+            async def changed() -> None: ...
+            def plain() -> None: ...
+            if flag:
+                async def maybe() -> None: ...
+            async def shadowed() -> None: ...
+            if flag:
+                shadowed = other
+            """
+        )
+    )
+    assert coroutine_functions(module.body) == {"once"}

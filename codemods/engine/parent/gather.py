@@ -8,11 +8,12 @@ rounds follow the index's trigger words until no new file spells one. Never prin
 from __future__ import annotations
 
 from codemods.engine.discovery import discover
+from codemods.engine.inline import LazyPool
 from codemods.engine.job import Job
 from codemods.engine.parent.phases import WORKER, Phases
 from codemods.engine.parent.runner import Request, worker_count
 from codemods.engine.parent.shared_index import SharedIndex
-from codemods.engine.pool import LazyPool, Pool
+from codemods.engine.pool import Pool
 
 
 def gather(request: Request) -> SharedIndex:

@@ -12,7 +12,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codemods.analysis.facts import ModuleFacts
 from codemods.analysis.index import ProjectIndex, Query
@@ -20,12 +20,16 @@ from codemods.core.results import FileResult
 from codemods.engine.cache import Stamp
 from codemods.engine.discovery import module_name
 from codemods.engine.files import load_file, spells_any
+from codemods.engine.inline import InlinePool, LazyPool, is_small
 from codemods.engine.job import Job
 from codemods.engine.parent.memo import Memo
 from codemods.engine.parent.shared_index import Foreign
-from codemods.engine.pool import Item, LazyPool, Pool
 from codemods.engine.reporting.progress import SILENT, Progress
 from codemods.engine.tasks import Finalize, Finalized, Scan, Scanned
+from codemods.engine.work import Item
+
+if TYPE_CHECKING:  # started lazily (``inline.LazyPool``): a small run needs none
+    from codemods.engine.pool import Pool
 
 # What each worker runs: imported there, never by the parent (``pool.work_of``).
 WORKER = "codemods.engine.worker.phases:worker_state"
@@ -69,6 +73,9 @@ class Phases:
         self.emitted: set[str] = set()
         self.modules: dict[str, str] | None = None
         self.stats: Counter[str] = Counter()
+        # The size of each file the parent's prefilter left for parsing (None: it did
+        # not read them): few and small, they are done in this process, no pool.
+        self.candidate_sizes: list[int] | None = None
 
     def run(
         self,
@@ -89,6 +96,8 @@ class Phases:
         for outcome in self._prefilter(todo):
             self._accept(outcome, first=True)
         todo = [(p, s) for p, s in todo if s not in self.results]
+        if self.candidate_sizes is not None:
+            self.lazy_pool.inline = is_small(self.candidate_sizes)
         if todo:
             self._scan([(path, shown, self._task(shown)) for path, shown in todo])
         # A shard runs the rounds even with none of its files pending: one of them may
@@ -112,7 +121,7 @@ class Phases:
             path = self.paths[shown] = Path(path)
         return path
 
-    def _pool(self, items: int) -> Pool:
+    def _pool(self, items: int) -> Pool | InlinePool:
         """The pool (started, and sized for ``items`` files, on first use)."""
         return self.lazy_pool.get(items)
 
@@ -139,6 +148,7 @@ class Phases:
         if len(todo) > PARENT_PREFILTER or not job.prefilter or self.own is not None:
             return []
         outcomes = []
+        self.candidate_sizes = []
         wanted = spells_any(job.triggers)
         for path, shown in todo:
             stamps: dict[Path, Stamp] | None = {} if job.stamp else None
@@ -146,6 +156,8 @@ class Phases:
             if isinstance(loaded, FileResult):
                 stamp = None if stamps is None else stamps.get(path)
                 outcomes.append(Scanned(loaded, stamp=stamp))
+            else:
+                self.candidate_sizes.append(loaded.stat.st_size)
         return outcomes
 
     # -- scan -------------------------------------------------------------------------

@@ -102,13 +102,13 @@ def run(
             stats={"cached": len(served)},
         )
     # Imported only now: a run the cache answers whole starts no pool, nor imports it.
+    from codemods.engine.inline import LazyPool
     from codemods.engine.parent.phases import WORKER, Phases
     from codemods.engine.parent.shared_index import Foreign
-    from codemods.engine.pool import LazyPool, Pool
 
     shared = None if request.shared is None else Foreign(request.shared, job)
     workers, timeout = worker_count(request), request.file_timeout
-    with LazyPool(workers, WORKER, job, timeout, factory=Pool) as pool:
+    with LazyPool(workers, WORKER, job, timeout) as pool:
         phases = Phases(
             pool, job, on_result, memo=memo, own=own, shared=shared, progress=progress
         )

@@ -30,8 +30,8 @@ from codemods.core.settings import ConfigError, Settings
 from codemods.engine.cache import Stamp, content_hash
 from codemods.engine.discovery import module_name
 from codemods.engine.job import Job
-from codemods.engine.pool import Item
 from codemods.engine.tasks import Scan, Scanned, scan_filter
+from codemods.engine.work import Item
 from codemods.engine.writer import write_new
 from codemods.rules import registry
 

@@ -7,7 +7,6 @@ would run (the caller then starts over with the whole text).
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ from codemods.analysis.relevance import Relevance, judge
 from codemods.analysis.syntax import Syntax
 from codemods.core.noqa import NoqaMap
 from codemods.core.results import Finding
-from codemods.core.source import LineMap, preserve
+from codemods.core.source import LineMap, compile_error, preserve
 from codemods.engine.worker.context import FileContext
 from codemods.rules.codemod import Environment, codemod_class, run_codemod
 from codemods.rules.specs import CodemodSpec
@@ -53,6 +52,12 @@ class TransformError(Exception):
     def __init__(self, message: str, line: int = 1, col: int = 1) -> None:
         super().__init__(message)
         self.message, self.line, self.col = message, line, col
+
+
+class CompileError(TransformError):
+    """The codemods' new text would not compile for the project's Python."""
+
+    kind = "compile"
 
 
 class Unplanned(Exception):
@@ -138,7 +143,7 @@ def run_stages(
     if not changed_by:
         return Transformed(text, tuple(findings), (), facts, queries)
     final = preserve(text, original.code, stage_text)
-    check_parses(text, final, changed_by)
+    check_compiles(text, final, changed_by, settings.target_version)
     return Transformed(
         final, tuple(sorted(findings, key=_order)), tuple(changed_by), facts, queries
     )
@@ -207,20 +212,26 @@ def _order(finding: Finding) -> tuple[int, int, str]:
     return finding.line, finding.col, finding.rule
 
 
-def check_parses(before: str, after: str, changed_by: Sequence[str]) -> None:
-    """The new text must be valid Python whenever the old one was."""
-    try:
-        ast.parse(after)
-    except SyntaxError as exc:
-        try:
-            ast.parse(before)
-        except SyntaxError:
-            return
-        raise TransformError(
-            f"internal error in {', '.join(changed_by)}: the new text does not parse"
-            f" ({exc.msg}); file left unchanged",
-            exc.lineno or 1,
-            exc.offset or 1,
-        ) from None
-    except (RecursionError, MemoryError):
-        return
+def check_compiles(
+    before: str, after: str, changed_by: Sequence[str], target: tuple[int, int] | None
+) -> None:
+    """The new text must compile for the project's Python (``target``) whenever the
+    old one did, and for the running Python whenever the old one did: else a
+    ``CompileError`` for the file, which is then neither written nor passed. It is
+    placed on the old text's line that the failing new line replaced."""
+    for version in (target, None) if target is not None else (None,):
+        problem = compile_error(after, version)
+        if problem is None:
+            return  # a newer grammar accepts what an older one does
+        if compile_error(before, version) is not None:
+            continue
+        python = "" if version is None else " on Python " + ".".join(map(str, version))
+        new_line = problem.lineno or 1
+        line = LineMap(before, after)(new_line)
+        where = "" if line == new_line else f" at line {new_line} of the new text"
+        raise CompileError(
+            f"the text {', '.join(changed_by)} rewrote would not compile{python}"
+            f" ({problem.msg}){where}; file left unchanged",
+            line,
+            (problem.offset or 1) if line == new_line else 1,
+        )

@@ -28,7 +28,7 @@ from codemods.engine.worker.stages import (
     Transformed,
     TransformError,
     Unplanned,
-    check_parses,
+    check_compiles,
     local_index,
     moved,
     run_stages,
@@ -122,7 +122,7 @@ def transform_module(
                 planned=plan.planned,
                 line_of=elided.whole_line,
             )
-            whole = _in_whole(outcome, parsed.text, elided)
+            whole = _in_whole(outcome, parsed.text, elided, context.job.settings)
             if whole is not None:
                 return whole
         except (Unplanned, TransformError):
@@ -162,7 +162,7 @@ class _Asked:
 
 
 def _in_whole(
-    outcome: Transformed, whole: str, elided: elision.Elided
+    outcome: Transformed, whole: str, elided: elision.Elided, settings: Settings
 ) -> Transformed | None:
     """``outcome`` of the elided text told in ``whole``'s terms; None when it touches
     an elided function (a finding in one, a change to one)."""
@@ -176,5 +176,5 @@ def _in_whole(
     text = elided.splice(whole, outcome.text)
     if text is None:
         return None
-    check_parses(whole, text, outcome.changed_by)
+    check_compiles(whole, text, outcome.changed_by, settings.target_version)
     return replace(outcome, text=text, findings=findings)

@@ -38,6 +38,14 @@ class BufferCode:
     column: int
     levels: int
     line_length: int
+    # Appends cannot wait for room (they are synchronous or outside the lock): a
+    # full buffer drops its oldest entry, counted, and a failed batch is put back.
+    counting: bool = False
+    # The deque's spelling in the annotation and the call (`deque` when imported so).
+    container: str = ""
+    constructor: str = ""
+    # What `__init__` stores as the capacity (the declared deque's `maxlen`).
+    capacity: str | None = None
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -87,23 +95,23 @@ class BufferCode:
     def init_statements(self) -> str:
         """What replaces ``self.x: list[T] = []`` in ``__init__`` (at depth 0)."""
         n = self.names
-        declared = f"self.{n.deque}: {self.collections}.deque[{self.element}] = "
-        return self._render(
-            [
-                (
-                    0,
-                    self._call(
-                        1,
-                        f"{declared}{self.collections}.deque",
-                        [f"maxlen={self.maxlen}"],
-                    ),
-                ),
+        container = self.container or f"{self.collections}.deque"
+        constructor = self.constructor or f"{self.collections}.deque"
+        declared = f"self.{n.deque}: {container}[{self.element}] = {constructor}"
+        lines = []
+        if self.capacity is not None:
+            lines.append((0, f"self.{n.capacity} = {self.capacity}"))
+        lines.append((0, self._call(1, declared, [f"maxlen={self.maxlen}"])))
+        if not self.counting:
+            lines += [
                 (0, f"self.{n.room} = {self.asyncio}.Condition(self.{self.lock})"),
                 (0, f"self.{n.unsaved} = 0"),
-                (0, f"self.{n.dropped} = 0"),
-                (0, f'self.{n.last_warning} = float("-inf")'),
             ]
-        )
+        lines += [
+            (0, f"self.{n.dropped} = 0"),
+            (0, f'self.{n.last_warning} = float("-inf")'),
+        ]
+        return self._render(lines)
 
     def property(self) -> str:
         n = self.names
@@ -171,11 +179,70 @@ class BufferCode:
             ]
         return self._render(lines)
 
-    def settle_method(self) -> str:
+    def counting_append_method(self) -> str:
+        """The append of a buffer whose appends cannot wait: room is made first."""
+        n, item = self.names, self.names.item
+        return self._render(
+            [
+                (
+                    0,
+                    self._call(
+                        0,
+                        f"def {n.append}",
+                        ["self", f"{item}: {self.element}"],
+                        " -> None:",
+                    ),
+                ),
+                *self._docstring(
+                    1,
+                    f"Buffer *{item}*; at capacity the oldest {item} is dropped, "
+                    "counted.",
+                ),
+                (1, self._condition(1, "if", f"len(self.{n.deque}) >= {self.maxlen}")),
+                (2, self._call(2, f"self.{n.drop}", [f"[self.{n.deque}.popleft()]"])),
+                (1, f"self.{n.deque}.append({item})"),
+            ]
+        )
+
+    def _put_back(self, depth: int) -> list[tuple[int, str]]:
+        """A failed ``batch`` back in front, in order; what no longer fits dropped."""
         n = self.names
         room = f"room = {self.maxlen} - len(self.{n.deque})"
-        if self._col(3) + len(room) > self.line_length:
+        if self._col(depth) + len(room) > self.line_length:
             room = f"room = (\n{UNIT}{self.maxlen} - len(self.{n.deque})\n)"
+        extend = f"self.{n.deque}.extendleft"
+        return [
+            (depth, room),
+            (depth, "overflow = max(0, len(batch) - room)"),
+            (depth, self._call(depth, f"self.{n.drop}", ["batch[:overflow]"])),
+            (depth, self._call(depth, extend, ["reversed(batch[overflow:])"])),
+        ]
+
+    def put_back_method(self) -> str:
+        n = self.names
+        return self._render(
+            [
+                (
+                    0,
+                    self._call(
+                        0,
+                        f"def {n.put_back}",
+                        ["self", f"batch: list[{self.element}]"],
+                        " -> None:",
+                    ),
+                ),
+                *self._docstring(
+                    1,
+                    "Put back a batch whose write failed.",
+                    f"It goes in front of the newer {n.noun}, in order; only what no "
+                    "longer fits is dropped, oldest first.",
+                ),
+                *self._put_back(1),
+            ]
+        )
+
+    def settle_method(self) -> str:
+        n = self.names
         return self._render(
             [
                 (
@@ -196,15 +263,7 @@ class BufferCode:
                 ),
                 (1, f"async with self.{self.lock}:"),
                 (2, "if failed:"),
-                (3, room),
-                (3, "overflow = max(0, len(batch) - room)"),
-                (3, self._call(3, f"self.{n.drop}", ["batch[:overflow]"])),
-                (
-                    3,
-                    self._call(
-                        3, f"self.{n.deque}.extendleft", ["reversed(batch[overflow:])"]
-                    ),
-                ),
+                *self._put_back(3),
                 (2, "else:"),
                 (3, f"self.{n.unsaved} -= len(batch)"),
                 (2, f"self.{n.room}.notify_all()"),
@@ -231,7 +290,7 @@ class BufferCode:
                 ),
                 (1, "if not dropped:"),
                 (2, "return"),
-                (1, f"self.{n.unsaved} -= len(dropped)"),
+                *([] if self.counting else [(1, f"self.{n.unsaved} -= len(dropped)")]),
                 (1, f"self.{n.dropped} += len(dropped)"),
                 (1, f"now = {self.time}.monotonic()"),
                 (
@@ -265,8 +324,22 @@ class BufferCode:
             parts = _greedy(first + second, width)
         return [(f'"{part}"', i == len(parts) - 1) for i, part in enumerate(parts)]
 
-    def drain_tail(self, batch: str, flag: str) -> str:
-        """The statements after the lock: ``pass`` stands for the flush's I/O."""
+    def drain_tail(self, batch: str, flag: str, depth: int = 0) -> str:
+        """The statements after the take: ``pass`` stands for the flush's I/O
+        (``depth``: levels the statements stand below the method's body)."""
+        if self.counting:
+            put_back = self._call(3 + depth, f"self.{self.names.put_back}", [batch])
+            return self._render(
+                [
+                    (0, f"{flag} = True"),
+                    (0, "try:"),
+                    (1, "pass"),
+                    (1, f"{flag} = False"),
+                    (0, "finally:"),
+                    (1, f"if {flag}:"),
+                    (2, put_back),
+                ]
+            )
         settle = self._call(2, f"await self.{self.names.settle}", [batch, flag])
         return self._render(
             [

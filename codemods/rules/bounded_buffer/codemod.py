@@ -24,6 +24,7 @@ from codemods.rules.bounded_buffer.rewrite import (
     replace_line,
     restructured,
 )
+from codemods.rules.bounded_buffer.seen import shapes
 from codemods.rules.bounded_buffer.spec import SPEC
 from codemods.rules.bounded_buffer.uses import collect_uses, declarations
 from codemods.rules.codemod import Environment
@@ -31,40 +32,61 @@ from codemods.rules.scope_tracking import ScopeTracking
 
 
 class BoundedBuffer(ScopeTracking, spec=SPEC):
-    """Bound a list buffer and flush it without holding its lock or losing entries.
+    """Bound a buffer and flush it without losing entries or dropping them silently.
 
     ## What it does
     Finds an instance attribute ``__init__`` sets to ``[]`` (``self.pending:
-    list[T] = []``) that the class appends to under an ``asyncio.Lock`` and that a
-    flush method drains (``batch = list(self.pending)`` and ``self.pending.clear()``
-    inside ``async with self.<lock>:``). It becomes a ``collections.deque[T]`` with
-    ``maxlen`` (option ``maxlen``, default ``self.config.max_memory_entries``) next to
-    a condition, an unsaved count, a drop count and the time of the last warning.
-    Appends go through a generated ``_append_...`` method: at capacity it wakes the
-    flusher (option ``flush-event``) and waits for room at most ``wait-timeout``
-    seconds; only then is the oldest entry dropped, counted and warned about at most
-    once every ``warning-interval`` seconds. The flush takes the batch and clears the
-    buffer under the lock, writes outside it, and a generated ``_settle_...`` method
-    puts a failed batch back in front, in order, dropping (counted) only what no longer
-    fits. Reads under the lock use the deque; other reads get a list copy through a
-    read-only property with the old name, so code outside the class keeps working.
+    list[T] = []``) or to a ``deque`` (``deque(maxlen=N)``), that the class appends
+    to and that a flush method drains as a batch. Three flushes are recognised:
+
+    - *under the lock*: ``batch = list(self.pending)`` and ``self.pending.clear()``
+      (or ``batch, self.pending = self.pending, []``) inside ``async with
+      self.<lock>:``, the write after them;
+    - *cleared after the write*, as real code often has it, with or without a lock:
+      a snapshot (or the buffer itself passed to the write), an ``await`` of the
+      write, then ``self.pending.clear()`` or a rebinding (``self.pending = []``, or
+      a deque like the declared one). Whatever is appended while the write awaits
+      is lost; the batch is now taken and the buffer emptied before the first await.
+    - *taken without a lock*: the batch taken and the buffer emptied at once (a copy
+      and a clear, or a swap), then written: the write is guarded so that a failed
+      batch goes back.
+
+    The buffer becomes a ``collections.deque[T]`` with ``maxlen`` (a declared
+    deque keeps its own; a list takes option ``maxlen``, default
+    ``self.config.max_memory_entries``) next to a drop count and the time of the last
+    warning. Appends go through a generated ``_append_...`` method. When every append
+    holds the lock of a flush of the first kind, in an async method, it waits for
+    room: at capacity it wakes the flusher (option ``flush-event``) and waits at most
+    ``wait-timeout`` seconds; that flush writes outside the lock. Otherwise (a
+    synchronous append, one outside the lock, no lock at all) an append cannot wait:
+    at capacity the oldest entry is dropped. Either way a drop is counted and
+    warned about at most once every ``warning-interval`` seconds, and a batch whose
+    write fails goes back in front, in order, dropping (counted) only what no
+    longer fits. Reads inside the class use the deque; other reads get a list copy
+    through a read-only property with the old name, so code outside the class keeps
+    working.
 
     ## Why is this bad?
     An unbounded buffer grows until the process runs out of memory when storage is
-    slow or down. Writing while holding the lock stalls every producer for the whole
-    I/O, and a flush that clears the buffer before a failed write loses the batch. A
-    bare ``deque(maxlen=...)`` is no cure: it silently drops the oldest entries when
-    full, and pushing a failed batch back in front silently drops the newest.
+    slow or down. Clearing the buffer after an awaited write throws away every
+    entry appended meanwhile. Writing while holding the lock stalls every producer
+    for the whole I/O, and a flush that clears the buffer before a failed write
+    loses the batch. A bare ``deque(maxlen=...)`` is no cure: it silently drops the
+    oldest entries when full, and pushing a failed batch back in front silently
+    drops the newest.
 
     ## Fix safety
-    Unsafe: an append now waits (bounded) when the buffer is full, releasing the lock
-    meanwhile, so state read before the append in the same ``async with`` block may
-    have changed after it; the I/O no longer runs under the lock; and code in other
-    modules that changes the attribute (rather than reading it) changes a copy. A
-    buffer with other uses (indexing, slice assignment, sorting, passing it on,
-    appends outside the lock), without a ``list[T]`` annotation, or without a known
-    capacity is reported and left alone. A class without any ``async with`` holds no
-    such buffer and is not looked at.
+    Unsafe: an append may now wait (bounded) when the buffer is full, releasing the
+    lock meanwhile, so state read before the append in the same ``async with``
+    block may have changed after it; a full buffer whose appends cannot wait drops
+    (counted) instead of growing; the I/O of a flush under the lock no longer runs
+    under it; and code in other modules that changes the attribute (rather than
+    reading it) changes a copy. A buffer with other uses (indexing, slice
+    assignment, sorting, passing it on), without a ``list[T]``/``deque[T]``
+    annotation, or without a known capacity is reported and left alone, and so is a
+    flush doing blocking I/O (``open()``, ``time.sleep()``, ``requests``...): the
+    finding says which shape it saw. A list of callbacks or tasks, or one nothing
+    takes a batch out of, is no buffer and is not reported.
     """
 
     def __init__(
@@ -79,6 +101,7 @@ class BoundedBuffer(ScopeTracking, spec=SPEC):
         self.plans: dict[cst.ClassDef, list[Plan]] = {}
         self.to_deque: dict[cst.Attribute, str] = {}
         self.to_list: dict[cst.CSTNode, str] = {}
+        self.to_batch: dict[cst.Attribute, str] = {}
         self.statements: dict[
             cst.SimpleStatementLine, tuple[str, BufferCode, Drain | None]
         ] = {}
@@ -125,8 +148,8 @@ class BoundedBuffer(ScopeTracking, spec=SPEC):
         if init is None:
             return
         buffers = declarations(init)
-        if not buffers or not _holds_async_with(node):
-            # Not a buffer drained under an asyncio lock: a list like any other.
+        if not buffers or not _awaits(node):
+            # Not a buffer a write drains: a list like any other.
             return
         uses = collect_uses(self.tree, node, [b.name for b in buffers])
         context = Context(
@@ -158,12 +181,28 @@ class BoundedBuffer(ScopeTracking, spec=SPEC):
                 f"`self.{name}` is an unbounded buffer, but TG004 cannot bound it: "
                 f"{reasons}"
             )
+            seen = shapes(decided.buffer)
+            if seen:
+                message = f"{message} (seen: {seen})"
             self.report(declaration, message, fixable=False)
             return False
-        message = (
-            f"bound `self.{name}` (maxlen `{decided.code.maxlen}`): appends wait for "
-            "room, the flush writes outside the lock and puts a failed batch back"
-        )
+        code = decided.code
+        maxlen = code.maxlen if code.capacity is None else code.capacity
+        if code.counting:
+            message = (
+                f"bound `self.{name}` (maxlen `{maxlen}`): a full buffer drops its "
+                f"oldest entry, counted and warned ({decided.no_wait}, so appends "
+                "cannot wait for room); the flush takes its batch before writing and "
+                "puts a failed batch back"
+            )
+        else:
+            message = (
+                f"bound `self.{name}` (maxlen `{maxlen}`): appends wait for "
+                "room, the flush writes outside the lock and puts a failed batch back"
+            )
+        seen = shapes(decided.buffer)
+        if seen:
+            message = f"{message} (seen: {seen})"
         return self.report(declaration, message, fixable=True)
 
     def _register(self, node: cst.ClassDef, decided: Plan) -> None:
@@ -176,9 +215,11 @@ class BoundedBuffer(ScopeTracking, spec=SPEC):
             self.statements[statement] = ("append", code, None)
         self.to_deque.update((n, deque) for n in decided.to_deque)
         self.to_list.update((n, deque) for n in decided.to_list)
+        self.to_batch.update(decided.to_batch)
         for drain in decided.buffer.drains:
             self.drains[drain.method] = (drain, code)
-            self.statements[drain.reset] = ("reset", code, drain)
+            if not drain.late:  # a late drain's reset moves (see `restructured`)
+                self.statements[drain.reset] = ("reset", code, drain)
         if self._logger() != self._module_logger(self.tree):
             self.needs_logger = True
 
@@ -191,6 +232,8 @@ class BoundedBuffer(ScopeTracking, spec=SPEC):
             return updated_node.with_changes(
                 attr=cst.Name(self.to_deque[original_node])
             )
+        if original_node in self.to_batch:
+            return cst.Name(self.to_batch[original_node])
         return self._listed(original_node, updated_node)
 
     def leave_Call(
@@ -228,8 +271,9 @@ class BoundedBuffer(ScopeTracking, spec=SPEC):
             call = expression.value.with_changes(
                 func=cst.Attribute(cst.Name("self"), cst.Name(code.names.append))
             )
+            value = call if code.counting else cst.Await(call)
             return updated_node.with_changes(
-                body=[expression.with_changes(value=cst.Await(call))]
+                body=[expression.with_changes(value=value)]
             )
         if action == "declare":
             return replace_line(updated_node, code.init_statements(), self.tree)
@@ -265,10 +309,18 @@ class BoundedBuffer(ScopeTracking, spec=SPEC):
         if not self.plans:
             return updated_node
         module = updated_node
-        for name in ("collections", "time", "asyncio"):
-            module, _ = ensure_import(module, name)
+        codes = [p.code for plans in self.plans.values() for p in plans if p.code]
+        needed = ["time"]
+        if any(not c.container for c in codes):
+            needed.append("collections")
+        if any(not c.counting for c in codes):
+            needed.append("asyncio")
+        for name in (n for n in ("collections", "time", "asyncio") if n in needed):
+            module, _ = ensure_import(module, name, self.settings.import_order)
         if self.needs_logger:
-            module, logging = ensure_import(module, "logging")
+            module, logging = ensure_import(
+                module, "logging", self.settings.import_order
+            )
             text = f"{self.logger} = {logging}.getLogger(__name__)\n"
             module = insert_after_imports(module, parse_statements(text, module)[0])
         return module
@@ -277,8 +329,14 @@ class BoundedBuffer(ScopeTracking, spec=SPEC):
 OPTION_NAMES = ("maxlen", "wait-timeout", "warning-interval", "flush-event", "wake-at")
 
 
-def _holds_async_with(node: cst.ClassDef) -> bool:
-    """Whether an ``async with`` is anywhere in ``node`` (where a drain could be)."""
+def _awaits(node: cst.ClassDef) -> bool:
+    """Whether ``node`` awaits anywhere (a drain's write does)."""
     return bool(
-        walk(node, lambda n: isinstance(n, cst.With) and n.asynchronous is not None)
+        walk(
+            node,
+            lambda n: (
+                isinstance(n, cst.Await)
+                or (isinstance(n, cst.With) and n.asynchronous is not None)
+            ),
+        )
     )

@@ -21,6 +21,8 @@ class BufferNames:
     append: str
     settle: str
     drop: str
+    put_back: str
+    capacity: str
     item: str
     noun: str
 
@@ -61,6 +63,8 @@ def buffer_names(attribute: str, taken: Collection[str]) -> BufferNames:
         append=fresh(f"_append_{appended}"),
         settle=fresh(f"_settle_{stripped}"),
         drop=fresh(f"_drop_{stripped}"),
+        put_back=fresh(f"_put_back_{stripped}"),
+        capacity=fresh(f"_{head}_capacity"),
         item=item,
         noun=noun.replace("_", " "),
     )

@@ -10,8 +10,10 @@ import libcst as cst
 from codemods.cst.build import code_of
 from codemods.cst.find import is_self, walk
 from codemods.cst.qualified import QualifiedNamesOf
+from codemods.rules.bounded_buffer.spec import SPEC
 
 LOCKS = frozenset({"asyncio.Lock", "asyncio.locks.Lock"})
+DEFAULT_MAXLEN = next(o.default for o in SPEC.options if o.key == "maxlen")
 
 
 def _statements_before(
@@ -78,6 +80,7 @@ def _roots(expression: cst.BaseExpression) -> set[str]:
     }
 
 
+WAITING_ONLY = ("wait-timeout", "flush-event", "wake-at")
 OPTION_KEYS = {
     "maxlen": "maxlen",
     "wait-timeout": "wait_timeout",
@@ -92,12 +95,24 @@ def expressions(
     init: cst.FunctionDef,
     before: set[str],
     problems: list[str],
+    capacity: cst.BaseExpression | None = None,
+    *,
+    waiting: bool = True,
 ) -> dict[str, str | None]:
-    """The option expressions to generate with (None: that part is left out)."""
+    """The option expressions to generate with (None: that part is left out). A
+    ``capacity`` the buffer is declared with (``deque(maxlen=...)``) is its
+    ``maxlen``: the option does not apply to it. Appends that cannot wait
+    (``waiting`` false) use neither the timeout nor the flush event."""
     everything = assigned(init, None)
     chosen: dict[str, str | None] = {}
     for key, field_name in OPTION_KEYS.items():
+        if key == "maxlen" and capacity is not None:
+            chosen[field_name] = code_of(capacity)
+            continue
         text = options[key].strip()
+        if not waiting and key in WAITING_ONLY:
+            chosen[field_name] = text if key == "wait-timeout" else None
+            continue
         if not text and key in ("flush-event", "wake-at"):
             chosen[field_name] = None
             continue
@@ -114,6 +129,12 @@ def expressions(
         if key == "flush-event":
             # No event to wake the flusher with: the append just waits for it.
             chosen[field_name] = None
+        elif key == "maxlen" and text == DEFAULT_MAXLEN:
+            # The default fits the bundled application, not this class: no hint.
+            problems.append(
+                "its capacity is unknown: set `maxlen` under [tool.codemods.TG004] "
+                "to an expression `__init__` can evaluate before it"
+            )
         elif key == "maxlen":
             problems.append(
                 f"its capacity is unknown: `maxlen` ({text}) needs `self."

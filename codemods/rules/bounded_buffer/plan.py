@@ -23,6 +23,13 @@ from codemods.rules.bounded_buffer.options import (
     expressions,
     is_lock,
 )
+from codemods.rules.bounded_buffer.seen import (
+    fresh,
+    raced,
+    readable_anywhere,
+    seen_problems,
+    why_no_wait,
+)
 from codemods.rules.bounded_buffer.uses import (
     ALIAS,
     APPEND,
@@ -61,6 +68,10 @@ class Plan:
     appends: list[cst.SimpleStatementLine] = field(default_factory=list)
     to_deque: list[cst.Attribute] = field(default_factory=list)
     to_list: list[cst.BaseExpression] = field(default_factory=list)
+    # `self.x` in the write of a late drain: it reads the batch taken before it.
+    to_batch: dict[cst.Attribute, str] = field(default_factory=dict)
+    # Why appends cannot wait for room ("": they can).
+    no_wait: str = ""
 
 
 def plan(
@@ -84,39 +95,46 @@ def plan(
     problems = result.problems
     methods = [s for s in node.body.body if isinstance(s, cst.FunctionDef)]
     for method in methods:
-        found = find_drain(method, buffer.name)
+        found = find_drain(method, buffer.name, fresh(buffer), context.resolve)
         if isinstance(found, str):
             problems.append(found)
         elif found is not None:
             buffer.drains.append(found)
-    emptied = problems or buffer.drains or any(u.kind == RESET for u in own)
-    if not any(u.kind == APPEND for u in own) or not emptied:
-        return None  # a list the class never appends to and empties is no buffer
+    if not any(u.kind == APPEND for u in own):
+        return None
+    if not (problems or buffer.drains):
+        if not raced(own, context.line_of):
+            # Nothing takes a batch out of it (a list of listeners...): no buffer.
+            return None
+        problems.append(
+            "no flush takes its batch out in a shape TG004 knows (taken and cleared "
+            f"under `async with self.<lock>:`, or `batch = list(self.{buffer.name})`"
+            ", the awaited write, then a clear or `[]`, in one block)"
+        )
     line = context.line_of
     if buffer.element is None:
-        problems.append(f"annotate it as `list[T]` (line {line(buffer.declaration)})")
-    locks = sorted({d.lock for d in buffer.drains})
-    if not buffer.drains and not problems:
         problems.append(
-            "no flush method takes its batch out the recognised way (`batch = "
-            f"list(self.{buffer.name})` then `self.{buffer.name}.clear()` inside "
-            "`async with self.<lock>:`)"
+            f"annotate it as `{buffer.container}[T]` (line {line(buffer.declaration)})"
         )
-    elif len(locks) > 1:
+    problems.extend(seen_problems(buffer, context.line_of))
+    locks = sorted({d.lock for d in buffer.drains if d.lock is not None})
+    result.no_wait = why_no_wait(buffer, own, locks)
+    waiting = not result.no_wait
+    if len(locks) > 1:
         problems.append(f"its flush methods hold different locks ({', '.join(locks)})")
     before = assigned(init, buffer.declaration)
-    if len(locks) == 1 and not is_lock(
-        init, locks[0], buffer.declaration, context.resolve
-    ):
+    if waiting and not is_lock(init, locks[0], buffer.declaration, context.resolve):
         problems.append(
             f"`__init__` must create `self.{locks[0]} = asyncio.Lock()` before it"
         )
-    options = expressions(context.options, init, before, problems)
+    options = expressions(
+        context.options, init, before, problems, buffer.capacity, waiting=waiting
+    )
     if buffer.name in class_names(node):
         problems.append(f"the class body also binds `{buffer.name}`")
-    if problems or buffer.element is None or len(locks) != 1:
+    if problems or buffer.element is None or len(locks) > 1:
         return result
-    lock = locks[0]
+    lock = locks[0] if locks else ""
     taken = set(class_names(node)) | {
         attribute.attr.value  # type: ignore[attr-defined]
         for attribute, _ in walk(
@@ -126,6 +144,11 @@ def plan(
     taken.discard(buffer.name)
     names = buffer_names(buffer.name, taken | claimed)
     claimed.update(vars(names).values())
+    maxlen = _given(options, "maxlen")
+    capacity = None
+    if buffer.capacity is not None and not readable_anywhere(buffer.capacity):
+        # `deque(maxlen=capacity)` of a parameter: the methods need it too.
+        capacity, maxlen = maxlen, f"self.{names.capacity}"
     result.code = BufferCode(
         names=names,
         owner=node.name.value,
@@ -138,13 +161,26 @@ def plan(
         column=context.column_of(init),
         levels=context.levels_of(init),
         line_length=context.line_length,
-        maxlen=_given(options, "maxlen"),
+        maxlen=maxlen,
         wait_timeout=_given(options, "wait_timeout"),
         warning_interval=_given(options, "warning_interval"),
         flush_event=options["flush_event"],
         wake_at=options["wake_at"],
+        counting=not waiting,
+        container="" if buffer.constructor is None else buffer.container,
+        constructor=""
+        if buffer.constructor is None
+        else code_of(buffer.constructor.func),
+        capacity=capacity,
     )
-    drained = {id(s) for d in buffer.drains for s in (d.take, d.reset)}
+    drained = {id(s) for d in buffer.drains for s in (d.take, d.reset) if s is not None}
+    written = {
+        id(n): d.batch
+        for d in buffer.drains
+        if d.late
+        for statement in d.io
+        for n, _ in walk(statement, lambda n: is_self(n, buffer.name))  # type: ignore[arg-type]
+    }
     # The I/O of a flush leaves the lock: what it reads is no longer under it.
     moved = {
         id(line)
@@ -153,7 +189,9 @@ def plan(
         for line, _ in walk(statement, lambda n: isinstance(n, cst.SimpleStatementLine))
     }
     for use in own:
-        if id(use.statement) not in drained:
+        if id(use.node) in written:
+            _in_write(use, written[id(use.node)], result, context)
+        elif id(use.statement) not in drained:
             _decide(use, lock, id(use.statement) not in moved, result, context)
     for use in buffer.uses:
         if use.method is None:
@@ -182,13 +220,20 @@ def _decide(use: Use, lock: str, stays: bool, result: Plan, context: Context) ->
     method = use.method
     assert method is not None
     if use.kind == APPEND:
-        if locked and method.asynchronous is not None and use.statement is not None:
+        if code.counting and use.direct and use.statement is not None:
+            result.appends.append(use.statement)
+        elif locked and method.asynchronous is not None and use.statement is not None:
             result.appends.append(use.statement)
         else:
             result.problems.append(
                 f"appended to outside `async with self.{lock}:` in an async method "
                 f"(line {context.line_of(use.node)})"
             )
+    elif code.counting and use.kind in (READ, COPY) and use.direct:
+        if use.container is None:
+            result.to_deque.append(use.node)
+        else:
+            result.to_list.append(use.container)
     elif use.kind == RESET:
         result.problems.append(
             f"cleared outside a flush method (line {context.line_of(use.node)})"
@@ -224,8 +269,19 @@ def _foreign(use: Use, result: Plan, context: Context) -> None:
         )
 
 
+def _in_write(use: Use, batch: str, result: Plan, context: Context) -> None:
+    """The buffer read while a late drain writes is the batch it took."""
+    if use.direct and use.kind in (READ, COPY, OTHER):
+        result.to_batch[use.node] = batch
+    else:
+        line = context.line_of(use.node)
+        result.problems.append(f"{use.what} while its flush writes (line {line})")
+
+
 def _take(drain: Drain, result: Plan) -> None:
     copied = drain.copied
+    if copied is None:
+        return
     if isinstance(copied, cst.Call) and isinstance(copied.func, cst.Name):
         argument = copied.args[0].value
         assert isinstance(argument, cst.Attribute)

@@ -57,6 +57,9 @@ def restructured(
     module: cst.Module,
 ) -> cst.FunctionDef:
     """Take the batch under the lock; write it outside; settle it either way."""
+    if drain.late or drain.block is None:
+        return _restructured_late(original, updated, drain, code, module)
+    assert drain.block is not None
     assert isinstance(original.body, cst.IndentedBlock)
     assert isinstance(updated.body, cst.IndentedBlock)
     assert isinstance(drain.block.body, cst.IndentedBlock)
@@ -87,6 +90,108 @@ def restructured(
     return updated.with_changes(body=updated.body.with_changes(body=body))
 
 
+def _restructured_late(
+    original: cst.FunctionDef,
+    updated: cst.FunctionDef,
+    drain: Drain,
+    code: BufferCode,
+    module: cst.Module,
+) -> cst.FunctionDef:
+    """Take the batch and empty the buffer before the first await of the write, in
+    place (under the lock, if the flush holds one); put it back if the write fails."""
+    assert isinstance(original.body, cst.IndentedBlock)
+    assert isinstance(updated.body, cst.IndentedBlock)
+
+    def rebuilt(
+        before: Sequence[cst.BaseStatement],
+        after: Sequence[cst.BaseStatement],
+        path: tuple[int, ...],
+    ) -> list[cst.BaseStatement]:
+        if not path:
+            depth = len(drain.path)
+            return _late_body(before, after, drain, code, module, depth)
+        at, old, new = path[0], before[path[0]], after[path[0]]
+        assert isinstance(old, (cst.With, cst.Try)) and isinstance(new, type(old))
+        assert isinstance(old.body, cst.IndentedBlock)
+        assert isinstance(new.body, cst.IndentedBlock)
+        inner = rebuilt(old.body.body, new.body.body, path[1:])
+        new = new.with_changes(body=new.body.with_changes(body=inner))
+        return [*after[:at], new, *after[at + 1 :]]
+
+    body = rebuilt(original.body.body, updated.body.body, drain.path)
+    return updated.with_changes(body=updated.body.with_changes(body=body))
+
+
+def _late_body(
+    original: Sequence[cst.BaseStatement],
+    updated: Sequence[cst.BaseStatement],
+    drain: Drain,
+    code: BufferCode,
+    module: cst.Module,
+    depth: int = 0,
+) -> list[cst.BaseStatement]:
+    """``original`` (as ``updated``) with the reset moved before the write, and the
+    write wrapped so a failed batch goes back."""
+    start = next(i for i, s in enumerate(original) if s is drain.io[0])
+    if not drain.late:
+        # Taken and emptied already (a swap became two lines): only the wrapping.
+        return _wrapped(updated, start + drain.swap, drain, code, module, depth)
+    reset = next(i for i, s in enumerate(original) if s is drain.reset)
+    deque = code.names.deque
+    taking = f"self.{deque}.clear()\n"
+    if drain.take is None:
+        taking = f"{drain.batch} = list(self.{deque})\n{taking}"
+    taken = parse_statements(taking, module)
+    reset_line = updated[reset]
+    assert isinstance(reset_line, cst.SimpleStatementLine)
+    comments = [ln for ln in reset_line.leading_lines if ln.comment is not None]
+    first = updated[start]
+    assert isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+    if drain.take is None:
+        # The take stands where the write started, with what led into it.
+        taken[0] = taken[0].with_changes(leading_lines=first.leading_lines)
+        first = first.with_changes(leading_lines=())
+    # The reset's comments go with it, a trailing one included.
+    taken[-1] = taken[-1].with_changes(
+        leading_lines=comments, trailing_whitespace=reset_line.trailing_whitespace
+    )
+    flag = fresh_name("flush_failed", names_used(drain.method))
+    tail = code.drain_tail(drain.batch, flag, depth)
+    begin, attempt = parse_statements(tail, module)
+    assert isinstance(attempt, cst.Try) and isinstance(attempt.body, cst.IndentedBlock)
+    write = [first, *updated[start + 1 : reset]]
+    attempt = attempt.with_changes(
+        body=attempt.body.with_changes(body=[*write, attempt.body.body[-1]])
+    )
+    return [*updated[:start], *taken, begin, attempt, *updated[reset + 1 :]]
+
+
+def _wrapped(
+    updated: Sequence[cst.BaseStatement],
+    start: int,
+    drain: Drain,
+    code: BufferCode,
+    module: cst.Module,
+    depth: int,
+) -> list[cst.BaseStatement]:
+    """``updated`` with its statements from ``start`` on in the failure guard (a blank
+    line before them stays before the guard)."""
+    flag = fresh_name("flush_failed", names_used(drain.method))
+    begin, attempt = parse_statements(code.drain_tail(drain.batch, flag, depth), module)
+    assert isinstance(attempt, cst.Try) and isinstance(attempt.body, cst.IndentedBlock)
+    assert isinstance(begin, cst.SimpleStatementLine)
+    guarded = list(updated[start:])
+    first = guarded[0]
+    assert isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+    blank = [ln for ln in first.leading_lines if ln.comment is None][:1]
+    comments = [ln for ln in first.leading_lines if ln.comment is not None]
+    guarded[0] = first.with_changes(leading_lines=comments)
+    attempt = attempt.with_changes(
+        body=attempt.body.with_changes(body=[*guarded, attempt.body.body[-1]])
+    )
+    return [*updated[:start], begin.with_changes(leading_lines=blank), attempt]
+
+
 def add_methods(
     node: cst.ClassDef, code: BufferCode, drains: Sequence[Drain], module: cst.Module
 ) -> cst.ClassDef:
@@ -101,7 +206,14 @@ def add_methods(
     )
     flush = body[first]
     assert isinstance(flush, cst.FunctionDef)
-    texts = (code.append_method(), code.settle_method(), code.drop_method())
+    if code.counting:
+        texts = (
+            code.counting_append_method(),
+            code.put_back_method(),
+            code.drop_method(),
+        )
+    else:
+        texts = (code.append_method(), code.settle_method(), code.drop_method())
     methods = [
         method.with_changes(leading_lines=[BLANK])
         for text in texts

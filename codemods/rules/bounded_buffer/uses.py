@@ -65,6 +65,11 @@ class Buffer:
     name: str
     declaration: cst.SimpleStatementLine
     element: cst.BaseExpression | None
+    # A `deque(...)` declaration: its constructor (None: a list), and its `maxlen`.
+    constructor: cst.Call | None = None
+    capacity: cst.BaseExpression | None = None
+    # The declared type's spelling without `[T]` (`deque`, `collections.deque`).
+    container: str = "list"
     uses: list[Use] = field(default_factory=list)
     drains: list[Drain] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -211,7 +216,8 @@ def _subscript_use(
 
 
 def declarations(init: cst.FunctionDef) -> list[Buffer]:
-    """``self.<x>: list[T] = []`` (or ``self.<x> = []``) at the top of ``__init__``."""
+    """``self.<x>: list[T] = []`` (or ``self.<x> = []``), or ``self.<x>: deque[T] =
+    deque(maxlen=...)``, at the top of ``__init__``; not lists of callbacks or tasks."""
     found = []
     body = init.body.body if isinstance(init.body, cst.IndentedBlock) else ()
     for statement in body:
@@ -221,27 +227,73 @@ def declarations(init: cst.FunctionDef) -> list[Buffer]:
         ):
             continue
         small = statement.body[0]
-        if isinstance(small, cst.AnnAssign) and is_self(small.target):
-            if is_empty_list(small.value):
-                assert isinstance(small.target, cst.Attribute)
-                element = _list_element(small.annotation.annotation)
-                found.append(Buffer(small.target.attr.value, statement, element))
+        annotation: cst.BaseExpression | None = None
+        if isinstance(small, cst.AnnAssign):
+            target, value = small.target, small.value
+            annotation = small.annotation.annotation
         elif isinstance(small, cst.Assign) and len(small.targets) == 1:
-            target = small.targets[0].target
-            if is_self(target) and is_empty_list(small.value):
-                assert isinstance(target, cst.Attribute)
-                found.append(Buffer(target.attr.value, statement, None))
-    return found
+            target, value = small.targets[0].target, small.value
+        else:
+            continue
+        if not is_self(target) or value is None:
+            continue
+        assert isinstance(target, cst.Attribute)
+        name = target.attr.value
+        if is_empty_list(value):
+            found.append(Buffer(name, statement, _element(annotation, LISTS)))
+        elif (constructor := _empty_deque(value)) is not None:
+            buffer = Buffer(name, statement, _element(annotation, DEQUES), constructor)
+            buffer.capacity = _maxlen(constructor)
+            if isinstance(annotation, cst.Subscript):
+                buffer.container = code_of(annotation.value)
+            found.append(buffer)
+    return [b for b in found if not _holds_callables(b.element)]
 
 
-def _list_element(annotation: cst.BaseExpression) -> cst.BaseExpression | None:
-    """``T`` of ``list[T]`` / ``List[T]`` / ``typing.List[T]``."""
+LISTS = ("list", "List", "typing.List")
+DEQUES = ("deque", "Deque", "collections.deque", "typing.Deque")
+# Element types that are handlers, not data waiting to be written (issue 20, N2).
+NOT_DATA = ("Callable", "Awaitable", "Coroutine", "Task", "Future", "Handle")
+
+
+def _element(
+    annotation: cst.BaseExpression | None, containers: Sequence[str]
+) -> cst.BaseExpression | None:
+    """``T`` of ``list[T]`` (or ``deque[T]``...) when ``annotation`` is one of
+    ``containers``."""
     if not isinstance(annotation, cst.Subscript) or len(annotation.slice) != 1:
         return None
-    if code_of(annotation.value) not in ("list", "List", "typing.List"):
+    if code_of(annotation.value) not in containers:
         return None
     index = annotation.slice[0].slice
     return index.value if isinstance(index, cst.Index) else None
+
+
+def _empty_deque(value: cst.BaseExpression) -> cst.Call | None:
+    """``deque()`` / ``collections.deque(maxlen=N)``: a new, empty deque."""
+    if not isinstance(value, cst.Call) or code_of(value.func) not in DEQUES:
+        return None
+    if any(arg.keyword is None or arg.keyword.value != "maxlen" for arg in value.args):
+        return None
+    return value
+
+
+def _maxlen(constructor: cst.Call) -> cst.BaseExpression | None:
+    value = next((a.value for a in constructor.args), None)
+    if isinstance(value, cst.Name) and value.value == "None":
+        return None
+    return value
+
+
+def _holds_callables(element: cst.BaseExpression | None) -> bool:
+    """Whether the element type names callbacks or tasks (``Callable[...]``...)."""
+    if element is None:
+        return False
+    return any(
+        isinstance(node, cst.Name)
+        and (node.value in NOT_DATA or node.value.endswith("Callback"))
+        for node, _ in walk(element, lambda n: isinstance(n, cst.Name))
+    )
 
 
 def collect_uses(

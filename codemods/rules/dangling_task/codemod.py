@@ -16,14 +16,17 @@ from codemods.cst.build import (
     fresh_name,
     parse_statement,
 )
+from codemods.cst.coroutines import Coroutines, coroutine_functions
+from codemods.cst.event_loops import loop_attributes
 from codemods.cst.imports import bound_module_name, ensure_import
 from codemods.cst.names import names_used
 from codemods.cst.scopes import ClassScope, Frame
 from codemods.cst.spawn_code import Keepers, Layout, discarded_spawn
 from codemods.cst.spawns import spawn_imports, spawn_kind
 from codemods.rules.codemod import Environment
-from codemods.rules.dangling_task.analysis import Dangling, find_dangling
+from codemods.rules.dangling_task.analysis import KEEP_FUTURE, Dangling, find_dangling
 from codemods.rules.dangling_task.keeping import group_keeping, keep_in_init
+from codemods.rules.dangling_task.kept import KeptSpawns, spawn_of
 from codemods.rules.dangling_task.spec import SPEC
 from codemods.rules.dangling_task.task_names import TaskNames
 from codemods.rules.scope_tracking import ScopeTracking
@@ -34,16 +37,29 @@ class DanglingTask(ScopeTracking, spec=SPEC):
 
     ## What it does
     Finds ``asyncio.create_task(...)``, ``asyncio.ensure_future(...)`` and
-    ``loop.create_task(...)`` on ``asyncio.get_running_loop()`` (resolved through
-    imports and aliases) used as a statement of their own, inside a function. A
-    TaskGroup certainly in scope (a parameter annotated ``asyncio.TaskGroup``, or an
-    enclosing ``async with asyncio.TaskGroup() as g:``) takes the task in place.
-    Otherwise the function gains ``tg: asyncio.TaskGroup | None = None``; in a method,
+    ``create_task`` on an event loop (a local or parameter holding one, a ``self.<x>``
+    that ``__init__`` sets to one, ``asyncio.get_event_loop()``/``get_running_loop()``),
+    resolved through imports and aliases, whose task is thrown away: a statement of its
+    own, or assigned to ``_`` or to a name never read. A TaskGroup certainly in scope
+    (a parameter annotated ``asyncio.TaskGroup``, or an enclosing
+    ``async with asyncio.TaskGroup() as g:``) takes the task in place. Otherwise, in a
+    coroutine, the function gains ``tg: asyncio.TaskGroup | None = None``; in a method,
     the class's ``__init__`` gains it too and keeps it as ``self.tg``, and the task goes
     to the call's TaskGroup, else ``self.tg``, else ``asyncio.create_task`` with a
-    strong reference kept until it is done. The ``task-names`` option names the task
-    after the coroutine function it runs (``_run_loop = 'f"workflow_{trace_id}"'``),
-    wherever every name the template reads is in scope.
+    strong reference kept until it is done. Where no TaskGroup can take the task, the
+    spawn stays as written and only the strong reference is added: in a synchronous
+    function or callback, in a pytest test or fixture (pytest calls it, not code that
+    could pass a TaskGroup), on an event loop other than the running one (it need not
+    run yet), and for ``ensure_future`` of anything not provably a coroutine (a call
+    of an ``async def`` of the module or class, or of asyncio's ``sleep``,
+    ``wait_for``, ...): ``run_in_executor``, ``gather``, ``shield``, a Future or Task
+    variable may be a Future, which ``TaskGroup.create_task`` rejects. Comments on the
+    rewritten line stay on the lines that carry the call; a
+    ``# type: ignore[unused-awaitable]`` among them then ignores nothing, which the
+    finding says. The ``task-names`` option
+    names the task after the coroutine function it runs
+    (``_run_loop = 'f"workflow_{trace_id}"'``), wherever every name the template reads
+    is in scope.
 
     ## Why is this bad?
     The event loop keeps only a weak reference to a task: one nobody holds can be
@@ -56,9 +72,17 @@ class DanglingTask(ScopeTracking, spec=SPEC):
     Unsafe: a task spawned into a TaskGroup is awaited when the group closes, and its
     exception now cancels the group instead of being logged; review that the owner of
     the group expects both. Without a TaskGroup nothing changes but the strong
-    reference. Reported and left alone: spawns outside a function, in a synchronous
-    function with no TaskGroup or running loop, in ``__init__``, or with arguments
-    ``TaskGroup.create_task`` does not take.
+    reference. Reported and left alone: spawns outside a function, in ``__init__``,
+    sharing a line with other statements, or with arguments ``TaskGroup.create_task``
+    does not take.
+
+    Suppressed by ``# noqa: TG003``, or by the code another tool gives the same
+    problem (as Ruff maps flake8's codes; ``codemods/core/noqa.py``
+    ``EQUIVALENT_CODES``):
+
+    | code | tool | rule |
+    |---|---|---|
+    | RUF006 | Ruff | asyncio-dangling-task |
     """
 
     def __init__(
@@ -82,12 +106,17 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         self.chosen: set[tuple[cst.FunctionDef, cst.IndentedBlock]] = set()
         self.fixed = 0
         self.uses_asyncio = False
+        self.coroutines = Coroutines(self.qualified)
+        self.class_context: dict[cst.ClassDef, tuple[Coroutines, set[str]]] = {}
+        # Spawns no TaskGroup takes: kept as written, with a strong reference.
+        self.kept = KeptSpawns(self.keepers)
 
     # -- finding -----------------------------------------------------------------------
 
     def visit_Module(self, node: cst.Module) -> None:
         self.asyncio_name = bound_module_name(node, "asyncio") or "asyncio"
         self.keepers.start(node)
+        self.coroutines = Coroutines(self.qualified, coroutine_functions(node.body))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         super().visit_ClassDef(node)
@@ -95,7 +124,24 @@ class DanglingTask(ScopeTracking, spec=SPEC):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         if not super().visit_FunctionDef(node):
             return False  # no spawn inside: nothing here to find or rewrite
-        for entry in find_dangling(node, self.qualified, self.param):
+        coroutines, loops = self.coroutines, set[str]()
+        scope = (
+            self.scopes[-1].method_of if isinstance(self.scopes[-1], Frame) else None
+        )
+        if scope is not None:
+            if scope.node not in self.class_context:
+                self.class_context[scope.node] = (
+                    self.coroutines.in_class(scope.node),
+                    loop_attributes(scope, self.qualified),
+                )
+            coroutines, loops = self.class_context[scope.node]
+        for entry in find_dangling(
+            node,
+            self.qualified,
+            self.param,
+            coroutines=coroutines,
+            loop_attributes=loops,
+        ):
             self.dangling[entry.call] = entry
         return True
 
@@ -109,6 +155,9 @@ class DanglingTask(ScopeTracking, spec=SPEC):
     def visit_Expr(self, node: cst.Expr) -> None:
         if isinstance(node.value, cst.Call):
             self.discarded.add(node.value)
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self.kept.note_line(node)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self.blocks.append(node)
@@ -139,6 +188,16 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         if entry.problem is not None:
             self.report(original_node, f"{spelled} {entry.problem}", fixable=False)
             return updated_node
+        if entry.keep is not None:
+            message = (
+                f"keep a strong reference to the task {spelled} throws away until it "
+                f"is done, {entry.keep}{self.kept.stale_ignore(original_node)}"
+            )
+            if self.report(original_node, message, fixable=True):
+                self.fixed += 1
+                self.uses_asyncio = True  # for the keeper's annotation
+                self.kept.decided[original_node] = (frame, entry.keep == KEEP_FUTURE)
+            return updated_node
         if entry.group is None:
             return self._through_optional(frame, original_node, updated_node, spelled)
         group = entry.group
@@ -162,7 +221,7 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         via = f", else `self.{self.param}`" if keeps else ""
         message = (
             f"spawn the task {spelled} throws away into `{param}`{via}, else keep a "
-            "strong reference to it until it is done"
+            f"strong reference to it until it is done{self.kept.stale_ignore(original)}"
         )
         group = self._owner_group() if found is None or keeps else None
         if not self.report(original, message, fixable=True, group=group):
@@ -204,13 +263,16 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         original_node: cst.SimpleStatementLine,
         updated_node: cst.SimpleStatementLine,
     ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
-        expression = original_node.body[0]
-        call = expression.value if isinstance(expression, cst.Expr) else None
-        if not (isinstance(call, cst.Call) and call in self.rebuild):
+        small = original_node.body[0]
+        call = small.value if isinstance(small, (cst.Expr, cst.Assign)) else None
+        if not isinstance(call, cst.Call) or len(original_node.body) != 1:
+            return updated_node
+        if call in self.kept.decided:
+            return self.kept.rewrite(call, updated_node)
+        if call not in self.rebuild:
             return updated_node
         frame, param, keeps = self.rebuild.pop(call)
-        generated = updated_node.body[0]
-        assert isinstance(generated, cst.Expr) and isinstance(generated.value, cst.Call)
+        generated = spawn_of(updated_node)
         used = names_used(frame.function)
         module = self.keepers.module
         statements: list[cst.BaseStatement] = []
@@ -225,12 +287,13 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         column = self.get_metadata(PositionProvider, original_node).start.column
         statements.append(
             discarded_spawn(
-                generated.value,
+                generated,
                 group=group,
-                keeper=self.keepers.request(frame, generated.value),
+                keeper=self.keepers.request(frame, generated),
                 task=fresh_name("task", used),
                 asyncio_name=self.asyncio_name,
                 layout=Layout(column, self.settings.line_length, module),
+                comment=updated_node.trailing_whitespace,
             )
         )
         statements[0] = statements[0].with_changes(
@@ -301,8 +364,8 @@ class DanglingTask(ScopeTracking, spec=SPEC):
             return updated_node
         module = self.keepers.declare_in_module(updated_node, self.asyncio_name)
         if self.uses_asyncio:
-            module, _ = ensure_import(module, "asyncio")
-        module = self.keepers.import_any(module)
+            module, _ = ensure_import(module, "asyncio", self.settings.import_order)
+        module = self.keepers.import_any(module, self.settings)
         # `from asyncio import create_task` and the like go once unused.
         for source, name, alias in spawn_imports(original_node):
             RemoveImportsVisitor.remove_unused_import(

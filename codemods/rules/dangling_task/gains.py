@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from codemods.analysis.gains import CallFilter, GainHook
+from codemods.cst.coroutines import Coroutines
 from codemods.cst.qualified import QualifiedNamesOf
 from codemods.rules.dangling_task.analysis import dangling_spawns, gains_taskgroup
 from codemods.rules.dangling_task.keeping import group_keeping
@@ -19,6 +20,7 @@ def _constructor(
     resolve: QualifiedNamesOf,
     param: str,
     suppressed: CallFilter,
+    coroutines: Coroutines,
 ) -> tuple[str, ...]:
     keeping = group_keeping(node, resolve, param)
     if keeping is None or not keeping[0]:
@@ -26,7 +28,12 @@ def _constructor(
     return tuple(
         method.name.value
         for method in methods
-        if any(not suppressed(call) for call in dangling_spawns(method, resolve, param))
+        if any(
+            not suppressed(call)
+            for call in dangling_spawns(
+                method, resolve, param, coroutines.in_class(node)
+            )
+        )
     )
 
 

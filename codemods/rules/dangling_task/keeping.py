@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import libcst as cst
 
+from codemods.cst.coroutines import Coroutines
 from codemods.cst.names import dotted, identifiers, parameter_names, target_names
 from codemods.cst.place import insert_after_assignments
 from codemods.cst.qualified import QualifiedNamesOf
@@ -98,7 +99,10 @@ def _stores(init: cst.FunctionDef, param: str) -> bool:
 
 
 def constructor_gains_taskgroup(
-    node: cst.ClassDef, resolve: QualifiedNamesOf, param: str = "tg"
+    node: cst.ClassDef,
+    resolve: QualifiedNamesOf,
+    param: str = "tg",
+    coroutines: Coroutines | None = None,
 ) -> bool:
     """Whether TG003 adds ``<param>`` to class ``node``'s ``__init__`` (so that code
     constructing it inside a TaskGroup can pass one). ``# noqa`` is not consulted."""
@@ -110,7 +114,8 @@ def constructor_gains_taskgroup(
         for statement in node.body.body
         if isinstance(statement, cst.FunctionDef) and is_instance_method(statement)
     ]
-    return any(dangling_spawns(method, resolve, param) for method in methods)
+    provable = (coroutines or Coroutines(resolve)).in_class(node)
+    return any(dangling_spawns(method, resolve, param, provable) for method in methods)
 
 
 INIT = "__init__"

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from typing import TYPE_CHECKING
 
-from codemods.core.asyncio_names import SPAWN_FUNCTIONS
+from codemods.core.asyncio_names import LOOP_ATTRIBUTE, LOOP_WORDS, SPAWN_FUNCTIONS
 from codemods.core.settings import Settings
-from codemods.rules.specs import CodemodSpec, Option, encoded, with_aliases
+from codemods.rules.specs import (
+    ASYNCIO_311,
+    CodemodSpec,
+    Option,
+    encoded,
+    with_aliases,
+)
+
+SPAWN_WORDS = frozenset(SPAWN_FUNCTIONS)
 
 if TYPE_CHECKING:  # annotations only: gains imports LibCST, no warm run judges
     from codemods.analysis.gains import GainHook
@@ -19,10 +29,40 @@ def triggers(settings: Settings) -> tuple[bytes, ...]:
 
 
 def relevant(seen: Seen, settings: Settings) -> bool:
-    """A thrown-away spawn TG003 can resolve (``Seen.spawns``): not
-    ``self.loop.create_task`` nor ``group.create_task``. Also where the TaskGroup
-    parameters come from that TG003 adds and other files' calls then pass (TG005)."""
-    return any(seen.spawns(func) for func in seen.discarded)
+    """A thrown-away spawn TG003 may resolve: ``Seen.spawns``, ``create_task`` of what
+    may be an event loop, or a spawn assigned to ``_`` or to a name written once. Also
+    where the TaskGroup parameters come from that TG003 adds and other files' calls
+    then pass (TG005)."""
+    return any(
+        seen.spawns(func) or _on_a_loop(func, seen) for func in seen.discarded
+    ) or any(
+        seen.calls(called, SPAWN_WORDS) and (name == "_" or _written_once(name, seen))
+        for name, called in seen.assigned_calls.items()
+    )
+
+
+def _on_a_loop(func: ast.expr, seen: Seen) -> bool:
+    """``<receiver>.create_task`` where the receiver may be an event loop."""
+    if not (isinstance(func, ast.Attribute) and func.attr == "create_task"):
+        return False
+    owner = func.value
+    if isinstance(owner, ast.Call):
+        called = owner.func
+        name = called.attr if isinstance(called, ast.Attribute) else None
+        name = called.id if isinstance(called, ast.Name) else name
+        return name is not None and seen.calls({name}, LOOP_WORDS)
+    if isinstance(owner, ast.Attribute):
+        return bool(LOOP_ATTRIBUTE.search(owner.attr)) or bool(
+            seen.identifiers & LOOP_WORDS
+        )
+    if isinstance(owner, ast.Name):
+        assigned = seen.assigned_calls.get(owner.id, set())
+        return seen.calls(assigned, LOOP_WORDS) or bool(seen.annotating & LOOP_WORDS)
+    return False
+
+
+def _written_once(name: str, seen: Seen) -> bool:
+    return len(re.findall(rf"\b{re.escape(name)}\b", seen.text)) == 1
 
 
 def words(settings: Settings, text: str | None) -> tuple[str, ...]:
@@ -46,6 +86,7 @@ SPEC = CodemodSpec(
     package=__package__,
     description="Spawn fire-and-forget tasks into a TaskGroup",
     fix_safety="unsafe",
+    requires_python=ASYNCIO_311,
     triggers=triggers,
     question=relevant,
     words=words,

@@ -9,6 +9,7 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import PositionProvider
 
 from codemods.cst.build import fresh_name
+from codemods.cst.coroutines import Coroutines, coroutine_functions
 from codemods.cst.imports import bound_module_name, ensure_import
 from codemods.cst.names import names_used
 from codemods.cst.place import insert_before_first_use
@@ -42,8 +43,11 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
     ## Fix safety
     Unsafe: a task moved into a TaskGroup is awaited when the group closes, and its
     exception now cancels the group instead of being logged by the tracker. Review that
-    the owner of the group expects both. A call with no TaskGroup in scope, or with
-    arguments ``TaskGroup.create_task`` does not take, is reported and left alone.
+    the owner of the group expects both. A call with no TaskGroup in scope, with
+    arguments ``TaskGroup.create_task`` does not take, or whose argument is not provably
+    a coroutine (a call of an ``async def`` of the module or class, or of asyncio's
+    ``sleep``, ``wait_for``, ...: anything else may be a Future, which a TaskGroup
+    rejects at run time) is reported and left alone.
     """
 
     def __init__(
@@ -56,6 +60,8 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
         self.converted = 0
         self.tracker_modules: set[str] = set()
         self.asyncio_name = "asyncio"
+        self.coroutines = Coroutines(self.qualified)
+        self.class_coroutines: dict[cst.ClassDef, Coroutines] = {}
 
     def _is_tracker(self, node: cst.BaseExpression) -> set[str]:
         qualified = self.qualified(node)
@@ -68,6 +74,7 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
     def visit_Module(self, node: cst.Module) -> None:
         self.asyncio_name = bound_module_name(node, "asyncio") or "asyncio"
         self.keepers.start(node)
+        self.coroutines = Coroutines(self.qualified, coroutine_functions(node.body))
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         if len(node.body) == 1 and m.matches(node.body[0], m.Expr(value=m.Call())):
@@ -104,6 +111,14 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
             )
             return updated_node
         frame = self.frame
+        if frame is not None and not self._coroutine(frame, positional[0].value):
+            self.report(
+                original_node,
+                f"`{spelled}()` may be given a Future, which TaskGroup.create_task() "
+                "does not accept: migrate this call by hand",
+                fixable=False,
+            )
+            return updated_node
         found = frame.taskgroup() if frame is not None else None
         if frame is None or found is None:
             self.report(
@@ -137,6 +152,18 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
             frame.alias_group = group
         return updated_node.with_changes(func=cst.Name(frame.alias))
 
+    def _coroutine(self, frame: Frame, argument: cst.BaseExpression) -> bool:
+        """Whether the tracked ``argument`` is provably a coroutine, which alone
+        ``TaskGroup.create_task`` takes."""
+        scope = frame.method_of
+        coroutines = self.coroutines if scope is None else self._in_class(scope.node)
+        return coroutines.provable(argument, frame.function)
+
+    def _in_class(self, node: cst.ClassDef) -> Coroutines:
+        if node not in self.class_coroutines:
+            self.class_coroutines[node] = self.coroutines.in_class(node)
+        return self.class_coroutines[node]
+
     def leave_SimpleStatementLine(
         self,
         original_node: cst.SimpleStatementLine,
@@ -161,6 +188,7 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
             task=fresh_name("task", names_used(frame.function)),
             asyncio_name=self.asyncio_name,
             layout=Layout(column, self.settings.line_length, self.keepers.module),
+            comment=updated_node.trailing_whitespace,
         )
         return statement.with_changes(leading_lines=updated_node.leading_lines)
 
@@ -190,8 +218,8 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
             return updated_node
         module = self.keepers.declare_in_module(updated_node, self.asyncio_name)
         if module is not updated_node or self._uses_asyncio(module):
-            module, _ = ensure_import(module, "asyncio")
-        module = self.keepers.import_any(module)
+            module, _ = ensure_import(module, "asyncio", self.settings.import_order)
+        module = self.keepers.import_any(module, self.settings)
         self._schedule_import_removal(original_node)
         return module
 

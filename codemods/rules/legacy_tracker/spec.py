@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from codemods.core.settings import Settings
-from codemods.rules.specs import CodemodSpec, encoded, with_aliases
+from codemods.rules.specs import ASYNCIO_311, CodemodSpec, encoded, with_aliases
 
 if TYPE_CHECKING:  # annotations only: no warm run judges a file
     from codemods.analysis.relevance import Seen
@@ -35,6 +35,7 @@ SPEC = CodemodSpec(
     package=__package__,
     description="Replace legacy tracker calls with TaskGroup.create_task",
     fix_safety="unsafe",
+    requires_python=ASYNCIO_311,
     triggers=triggers,
     question=relevant,
     words=words,

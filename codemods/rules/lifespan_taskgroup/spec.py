@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING
 
 from codemods.core.asyncio_names import TASKGROUP
 from codemods.core.settings import Settings
-from codemods.rules.specs import CodemodSpec, Option, encoded, with_aliases
+from codemods.rules.specs import (
+    ASYNCIO_311,
+    CodemodSpec,
+    Option,
+    encoded,
+    with_aliases,
+)
 
 if TYPE_CHECKING:  # annotations only: no warm run judges a file
     from codemods.analysis.relevance import Seen
@@ -36,6 +42,7 @@ SPEC = CodemodSpec(
     package=__package__,
     description="Pass the TaskGroup in scope to callees that accept one",
     fix_safety="unsafe",
+    requires_python=ASYNCIO_311,
     triggers=triggers,
     question=relevant,
     words=words,

@@ -6,7 +6,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from codemods.core.settings import Settings
-from codemods.rules.specs import CodemodSpec, Option, encoded
+from codemods.rules.specs import ASYNCIO_311, CodemodSpec, Option, encoded
 
 if TYPE_CHECKING:  # annotations only: no warm run judges a file
     from codemods.analysis.relevance import Seen
@@ -59,6 +59,7 @@ SPEC = CodemodSpec(
     triggers=triggers,
     question=relevant,
     uses_index=True,
+    requires_python=ASYNCIO_311,  # asyncio.TaskGroup, asyncio.timeout
     options=(
         Option(
             "entry-points",

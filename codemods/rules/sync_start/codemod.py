@@ -266,5 +266,5 @@ class SyncStart(AwaitingCallSites, spec=SPEC):
         if not self.uses_asyncio:
             return updated_node
         module = self.keepers.declare_in_module(updated_node, self.asyncio_name)
-        module, _ = ensure_import(module, "asyncio")
-        return self.keepers.import_any(module)
+        module, _ = ensure_import(module, "asyncio", self.settings.import_order)
+        return self.keepers.import_any(module, self.settings)

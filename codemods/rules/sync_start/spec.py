@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from codemods.core.asyncio_names import SPAWN_FUNCTIONS
 from codemods.core.settings import Settings
-from codemods.rules.specs import CodemodSpec, Option, encoded
+from codemods.rules.specs import ASYNCIO_311, CodemodSpec, Option, encoded
 
 if TYPE_CHECKING:  # annotations only: no warm run judges a file
     from codemods.analysis.relevance import Seen
@@ -40,6 +40,7 @@ SPEC = CodemodSpec(
     package=__package__,
     description="Make lifecycle methods that spawn tasks async, taking a TaskGroup",
     fix_safety="unsafe",
+    requires_python=ASYNCIO_311,
     triggers=triggers,
     question=relevant,
     reach=reachable,
