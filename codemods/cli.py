@@ -122,6 +122,7 @@ def run_options(command: F) -> F:
             type=click.Path(dir_okay=False, path_type=Path),
             help="Take the other shards' facts from this `codemods index` file.",
         ),
+        click.option("-q", "--quiet", is_flag=True, help="Show no progress on stderr."),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -172,6 +173,7 @@ def _invocation(**options: Any) -> session.Invocation:
         index=options.get("index_file"),
         stdin_filename=options["stdin_filename"],
         exit_zero=options.get("exit_zero", False),
+        quiet=options.get("quiet", False),
     )
 
 
@@ -310,6 +312,18 @@ def explain(codemod: str) -> None:
 
     if not render(_terminal(), codemod):
         raise SystemExit(ExitCode.USAGE)
+
+
+@main.command(short_help="Show the bundled legacy app's migration, on a copy.")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option("-q", "--quiet", is_flag=True, help="Show no progress on stderr.")
+def demo(directory: Path | None, quiet: bool) -> None:
+    """Copy the bundled legacy app to DIRECTORY (default: a new temporary directory)
+    and show its migration as a diff (a dry run of the copy)."""
+    # Imported on use, like every command's own code.
+    from codemods.demo import demo as show
+
+    raise SystemExit(show(directory, _terminal(), quiet=quiet))
 
 
 @main.command(short_help="Migrate a copy and run its gates (mypy, tests, ...).")

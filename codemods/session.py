@@ -5,9 +5,10 @@ Kept out of ``cli.py`` so that the click commands stay declarations.
 
 from __future__ import annotations
 
+import site
 import sys
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+import sysconfig
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,7 @@ from codemods import config
 from codemods.core.results import ExitCode, Summary
 from codemods.core.settings import ConfigError, Settings
 from codemods.engine.parent import runner
-from codemods.engine.reporting import github, json_report, sarif, text
+from codemods.engine.reporting import github, json_report, progress, sarif, text
 from codemods.engine.reporting.terminal import Terminal, printable
 from codemods.engine.reporting.words import plural
 from codemods.engine.shard import Shard
@@ -25,7 +26,6 @@ from codemods.rules import registry
 if TYPE_CHECKING:  # the scan machinery, ~40 ms: imported when `--index` is given
     from codemods.engine.parent.shared_index import SharedIndex
 
-PROGRESS_THRESHOLD = 200
 # The cache directory the configuration names (``cache-dir``, by default
 # ``.codemods_cache`` next to the configuration, else in the working directory).
 DEFAULT = Path("<configured>")
@@ -48,6 +48,8 @@ class Invocation:
     stdin_filename: str | None = None
     # ``--exit-zero``: exit 0 where only findings or changes are left (not on errors).
     exit_zero: bool = False
+    # ``-q``: no progress on stderr.
+    quiet: bool = False
 
     @property
     def reads_stdin(self) -> bool:
@@ -98,7 +100,18 @@ def cache_dir(invocation: Invocation, settings: Settings) -> Path | None:
     if configured.is_absolute():
         return configured
     base = Path.cwd() if settings.config_path is None else Path(settings.root)
+    if _installed(base):
+        return None  # the bundled app of a wheel: no cache inside site-packages
     return base / configured
+
+
+def _installed(path: Path) -> bool:
+    """Whether ``path`` lies in installed packages (site-packages, or this package's own
+    directory wherever it is installed), where a run must never write."""
+    roots = {Path(__file__).parent, *map(Path, site.getsitepackages())}
+    roots |= {Path(sysconfig.get_paths()[key]) for key in ("purelib", "platlib")}
+    resolved = path.resolve()
+    return any(resolved.is_relative_to(root.resolve()) for root in roots)
 
 
 def shard(invocation: Invocation) -> Shard | None:
@@ -188,9 +201,13 @@ def execute(
             shard=shard(invocation),
             shared=shared_index(invocation, settings),
         )
-        show_progress = invocation.output_format == "text" and terminal.interactive
-        with _progress(terminal, show_progress) as (on_start, on_result):
-            summary = runner.run(request, on_start=on_start, on_result=on_result)
+        shown = progress.for_stderr(
+            terminal.stderr, color=terminal.color, quiet=invocation.quiet
+        )
+        try:
+            summary = runner.run(request, progress=shown)
+        finally:
+            shown.close()
     except ConfigError as exc:
         terminal.message(f"codemods: error: {exc}", "red")
         return ExitCode.USAGE
@@ -285,25 +302,3 @@ def _report_text(summary: Summary, terminal: Terminal, names: dict[str, str]) ->
     for result in summary.results:
         text.error(terminal, result)
     text.summary(terminal, summary, names)
-
-
-@contextmanager
-def _progress(terminal: Terminal, enabled: bool) -> Iterator[tuple[Any, Any]]:
-    if not enabled:
-        yield None, None
-        return
-    from rich.progress import Progress  # only on a terminal: rich costs ~30 ms
-
-    with Progress(console=terminal.err, transient=True) as progress:
-        task = progress.add_task("processing", total=None)
-
-        def on_start(total: int) -> None:
-            if total >= PROGRESS_THRESHOLD:
-                progress.update(task, total=total)
-            else:
-                progress.stop()
-
-        def on_result(_: object) -> None:
-            progress.advance(task)
-
-        yield on_start, on_result

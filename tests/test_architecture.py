@@ -34,6 +34,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "codemods.config_docs",
             "codemods.session",
             "codemods.explain",
+            "codemods.demo",
+            "codemods.commands",
             "codemods.review",
             "codemods.validate",
             "codemods.cli",

@@ -17,13 +17,18 @@ import os
 import re
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
 
 from tests.support.cli import write
-from tests.support.project import copy_sources, git_repository
+from tests.support.project import (
+    REPO,
+    copy_sources,
+    git_repository,
+    offline,
+    opt_in,
+)
 
 CONFIG = """
 repos:
@@ -59,31 +64,6 @@ async def tick() -> None:
 async def run(tg: asyncio.TaskGroup) -> None:
     tg.create_task(tick(), name="tick")
 """
-
-
-def offline(home: Path) -> dict[str, str]:
-    """The environment for pre-commit to install the hook with what is installed here.
-
-    A ``sitecustomize`` on ``PYTHONPATH`` appends this interpreter's site-packages to
-    every interpreter pre-commit starts, the hook's too: after the hook environment's
-    own packages (its pip and setuptools, then the hook's package), as the last place
-    to look. (virtualenv's "system site-packages" would be the base interpreter's, not
-    those of the virtual environment CI runs in.)
-    """
-    paths = sysconfig.get_paths()
-    site = list(dict.fromkeys([paths["purelib"], paths["platlib"]]))
-    hook = home.parent / "site-hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(
-        f"import site\n\nfor path in {site!r}:\n    site.addsitedir(path)\n"
-    )
-    return {
-        **os.environ,
-        "PRE_COMMIT_HOME": str(home),
-        "PYTHONPATH": str(hook),
-        "PIP_NO_INDEX": "1",
-        "PIP_NO_BUILD_ISOLATION": "0",  # pip's spelling of "no build isolation"
-    }
 
 
 @pytest.mark.timeout(600)
@@ -129,3 +109,83 @@ def test_the_hook_fails_on_a_legacy_file_and_passes_on_a_migrated_one(
     migrated = pre_commit_run()
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     assert re.search(HOOK_LINE.format("Passed"), migrated.stdout, re.MULTILINE)
+
+
+def readme_hook_config() -> str:
+    """The README's pre-commit configuration, as a user would copy it."""
+    readme = (REPO / "README.md").read_text()
+    blocks: list[str] = re.findall(
+        r"^```yaml\n(.*?)^```$", readme, re.DOTALL | re.MULTILINE
+    )
+    (local,) = [block for block in blocks if "repo: local" in block]
+    return local
+
+
+def test_the_readme_snippet_works_as_written(tmp_path: Path) -> None:
+    """The local form, with the `codemods` of the environment pre-commit runs in."""
+    work = tmp_path / "work"
+    write(work, "app/service.py", LEGACY)
+    (work / ".pre-commit-config.yaml").write_text(readme_hook_config())
+    git_repository(work)
+    environment = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit"),
+        # Where `pip install` put the codemods script of this environment.
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+
+    def pre_commit_run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pre_commit",
+                "run",
+                "--all-files",
+                "--color",
+                "never",
+            ],
+            cwd=work,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    legacy = pre_commit_run()
+    assert legacy.returncode == 1, legacy.stdout + legacy.stderr
+    assert re.search(r"^codemods check\.+Failed$", legacy.stdout, re.MULTILINE)
+    assert "app/service.py: would be changed by TG001" in legacy.stdout.splitlines()
+    write(work, "app/service.py", MIGRATED)
+    migrated = pre_commit_run()
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    assert re.search(r"^codemods check\.+Passed$", migrated.stdout, re.MULTILINE)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_try_repo_against_a_checkout_runs_the_hook(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """`pre-commit try-repo PATH codemods-check`, as the README suggests: no
+    configuration, the hook installed from the checkout (its working tree as it is).
+    Slow (an install, as the test above makes): opt-in."""
+    opt_in(request)
+    hooks = git_repository(copy_sources(tmp_path / "taskgroup-codemods"))
+    work = tmp_path / "work"
+    write(work, "app/service.py", LEGACY)
+    git_repository(work)
+    tried = subprocess.run(
+        [
+            sys.executable, "-m", "pre_commit", "try-repo", hooks, "codemods-check",
+            "--all-files", "--color", "never",
+        ],
+        cwd=work,
+        env=offline(tmp_path / "pre-commit"),
+        capture_output=True,
+        text=True,
+        timeout=500,
+    )  # fmt: skip
+    assert tried.returncode == 1, tried.stdout + tried.stderr
+    assert re.search(HOOK_LINE.format("Failed"), tried.stdout, re.MULTILINE)
+    assert "app/service.py: would be changed by TG001" in tried.stdout.splitlines()

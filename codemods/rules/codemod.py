@@ -2,7 +2,9 @@
 
 A codemod is a LibCST ``VisitorBasedCodemodCommand``, so ``python -m libcst.tool codemod``
 can run it too; the engine runs it with ``run_codemod`` below, which adds settings,
-``# noqa`` handling, structured findings and the project index. What it is (code,
+``# noqa`` handling, structured findings and the project index. Under ``libcst.tool``,
+one file at a time, only the codemods that need nothing beyond the file run
+(``codemods.commands`` lists them); the others refuse, naming ``codemods run``. What it is (code,
 name, description, fix safety, words, options) comes from its spec:
 ``class LegacyTracker(ScopeTracking, spec=SPEC)``.
 """
@@ -10,6 +12,7 @@ name, description, fix safety, words, options) comes from its spec:
 from __future__ import annotations
 
 import importlib
+from abc import ABC
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
@@ -43,7 +46,9 @@ class Environment:
     text: str | None = None
 
 
-class Codemod(FastTransformer, VisitorBasedCodemodCommand):
+# A base names ``ABC`` among its own bases: ``libcst.tool list``, which lists every
+# command class it finds, skips those (it would show them, undescribed).
+class Codemod(FastTransformer, VisitorBasedCodemodCommand, ABC):
     """Base class: subclasses declare ``class X(Codemod, spec=SPEC)``."""
 
     SPEC: ClassVar[CodemodSpec]
@@ -64,14 +69,30 @@ class Codemod(FastTransformer, VisitorBasedCodemodCommand):
         cls.SPEC, cls.CODE, cls.NAME = spec, spec.code, spec.name
         # What LibCST's own command line shows and applies.
         cls.DESCRIPTION, cls.FIX_SAFETY = spec.description, spec.fix_safety
+        if spec.whole_run_reason is not None:
+            cls.DESCRIPTION += " (needs a whole run: use `codemods run`)"
 
     def __init__(
         self, context: CodemodContext, environment: Environment | None = None
     ) -> None:
+        if environment is None:
+            self._refuse_single_file_run()
         super().__init__(context)
         self.env = environment or Environment(Settings())
         # The lines of ``env.text`` once read (see ``spells``); False: not yet.
         self._text_lines: list[str] | Literal[False] | None = False
+
+    @classmethod
+    def _refuse_single_file_run(cls) -> None:
+        """Made without the engine's environment, as ``libcst.tool`` makes it: a
+        codemod that needs the whole run stops here, before any file is changed."""
+        reason = cls.SPEC.whole_run_reason
+        if reason is not None:
+            raise SystemExit(
+                f"codemods: {cls.CODE} {cls.NAME} cannot run under "
+                f"`python -m libcst.tool codemod`: {reason}. Run it with "
+                f"`codemods run --select {cls.CODE} PATH` (a diff), then add --write."
+            )
 
     @property
     def settings(self) -> Settings:

@@ -8,6 +8,8 @@ generator expression (which cannot ``await``).
 
 from __future__ import annotations
 
+from abc import ABC
+
 import libcst as cst
 from libcst.codemod import CodemodContext
 
@@ -22,7 +24,7 @@ from codemods.rules.codemod import Environment
 from codemods.rules.scope_tracking import ScopeTracking
 
 
-class IndexedCodemod(ScopeTracking):
+class IndexedCodemod(ScopeTracking, ABC):  # ABC: a base (see ``Codemod``)
     def __init__(
         self, context: CodemodContext, environment: Environment | None = None
     ) -> None:

@@ -5,6 +5,7 @@ Codemods that override one of these visit/leave methods must call ``super()``.
 
 from __future__ import annotations
 
+from abc import ABC
 from collections.abc import Collection
 
 import libcst as cst
@@ -16,7 +17,7 @@ from codemods.cst.scopes import ClassScope, Frame, frame_for, taskgroup_targets
 from codemods.rules.codemod import Codemod, Environment
 
 
-class ScopeTracking(Codemod):
+class ScopeTracking(Codemod, ABC):  # ABC: a base (see ``Codemod``)
     """Maintains ``self.scopes``: the enclosing ClassScope/Frame objects, innermost last."""
 
     METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider)

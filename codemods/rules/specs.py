@@ -86,6 +86,9 @@ class CodemodSpec:
     # The golden cases ``codemods explain`` shows, by name: at least one it fixes and
     # one it must leave alone.
     examples: tuple[str, ...] = ()
+    # Why it cannot run on one file alone, as ``python -m libcst.tool codemod`` runs it
+    # (None: it can, or ``uses_index`` says why not).
+    needs_whole_run: str | None = None
 
     @property
     def folder(self) -> str:
@@ -110,6 +113,16 @@ class CodemodSpec:
         """The folder of its golden cases."""
         package = importlib.import_module(self.package)
         return Path(str(package.__file__)).parent / "cases"
+
+    @property
+    def whole_run_reason(self) -> str | None:
+        """Why the codemod needs a whole ``codemods run`` (None: a file alone will do)."""
+        if self.uses_index:
+            return (
+                "its changes reach other files (callers of what it changes), which "
+                "only a whole run's project index finds"
+            )
+        return self.needs_whole_run
 
     def option(self, settings: Settings, key: str) -> Any:
         """The value of option ``key`` in ``settings``, else its default."""

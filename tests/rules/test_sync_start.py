@@ -1,11 +1,10 @@
 """TG002 sync-start beyond its golden cases: the findings it reports without fixing,
-where an ``await`` can and cannot go, and running it as a plain LibCST codemod."""
+where an ``await`` can and cannot go, and refusing to run as a plain LibCST codemod."""
 
 from __future__ import annotations
 
 import textwrap
 
-import libcst as cst
 import pytest
 from libcst.codemod import CodemodContext
 
@@ -237,11 +236,11 @@ def test_methods_of_nested_classes_and_static_methods_stay() -> None:
     assert not result.changed and result.findings == ()
 
 
-def test_it_runs_as_a_plain_libcst_codemod_with_its_own_index() -> None:
-    module = cst.parse_module(
-        SERVICE + "\n\nasync def main() -> None:\n    Service().start()\n"
+def test_it_refuses_to_run_as_a_plain_libcst_codemod() -> None:
+    """As ``python -m libcst.tool codemod`` makes it (no engine environment), it would
+    convert ``start`` without the callers in other files: it stops before any file."""
+    with pytest.raises(SystemExit) as refused:
+        SyncStart(CodemodContext(full_module_name="m"))
+    assert str(refused.value).startswith(
+        "codemods: TG002 sync-start cannot run under `python -m libcst.tool codemod`: "
     )
-    context = CodemodContext(full_module_name="m")
-    result = SyncStart(context).transform_module(module)
-    assert CONVERTED in result.code
-    assert result.code.endswith("    await Service().start()\n")

@@ -24,6 +24,7 @@ from codemods.engine.inline import InlinePool, LazyPool, is_small
 from codemods.engine.job import Job
 from codemods.engine.parent.memo import Memo
 from codemods.engine.parent.shared_index import Foreign
+from codemods.engine.reporting.progress import SILENT, Progress
 from codemods.engine.tasks import Finalize, Finalized, Scan, Scanned
 from codemods.engine.work import Item
 
@@ -50,8 +51,11 @@ class Phases:
         memo: Memo | None = None,
         own: Callable[[Path], bool] | None = None,
         shared: Foreign | None = None,
+        progress: Progress = SILENT,
     ) -> None:
         self.lazy_pool, self.job, self.on_result = pool, job, on_result
+        # Counts the files handed to the workers, batch by batch, as they come back.
+        self.progress = progress
         self.memo = Memo(None, job) if memo is None else memo
         # With a shard in a run that uses the index: the other shards' files are
         # scanned for their facts only (or take them from ``shared``), never reported.
@@ -168,8 +172,13 @@ class Phases:
             self.stats["shared_stale"] = len(self.shared.stale)
         if not items:
             return
+        rounds = self.stats["rounds"]
+        self.progress.expect(
+            len(items), "scanning" if first else f"scanning, round {rounds}"
+        )
         for outcome in self._pool(len(items)).run(items, self.chunk):
             self._accept(outcome, first=first)
+            self.progress.advance()
 
     def _accept(self, outcome: FileResult | Scanned, *, first: bool) -> None:
         """Take one scan outcome (a ``FileResult``: its worker crashed or timed out)."""
@@ -284,7 +293,9 @@ class Phases:
             by_pid.setdefault(-1 if holder is None else holder, []).append(
                 (self.path(shown), shown, task)
             )
+        self.progress.expect(len(files), "writing" if commit else "finalizing")
         for outcome in self._pool(len(files)).run_pinned(by_pid, self.chunk):
+            self.progress.advance()
             if isinstance(outcome, FileResult):  # its worker crashed or timed out
                 self.results[outcome.path] = outcome
                 self.queries.pop(outcome.path, None)

@@ -32,6 +32,7 @@ from codemods.engine.cache import Cache
 from codemods.engine.discovery import discover
 from codemods.engine.job import Job
 from codemods.engine.parent.memo import Memo
+from codemods.engine.reporting.progress import SILENT, Progress
 from codemods.engine.shard import Shard
 from codemods.rules import registry
 
@@ -65,10 +66,11 @@ class Request:
 def run(
     request: Request,
     *,
-    on_start: Callable[[int], None] | None = None,
     on_result: OnResult | None = None,
+    progress: Progress = SILENT,
 ) -> Summary:
-    """Process every discovered file; ``on_result`` sees each final result once."""
+    """Process every discovered file; ``on_result`` sees each final result once, and
+    ``progress`` counts the files the workers process."""
     found = discover(request.paths, request.settings)
     job = Job(
         request.settings,
@@ -85,10 +87,6 @@ def run(
     if own is not None and not job.uses_index:
         # Nothing crosses files: the other shards' files are not even read.
         items, own = [item for item in items if own(Path(item[0]))], None
-    if on_start is not None:
-        on_start(
-            len(items) if own is None else sum(own(Path(path)) for path, _ in items)
-        )
     memo = Memo(cache, job)
     served = memo.lookup(items, found.modules)
     if own is None and len(served) == len(items):
@@ -111,7 +109,9 @@ def run(
     shared = None if request.shared is None else Foreign(request.shared, job)
     workers, timeout = worker_count(request), request.file_timeout
     with LazyPool(workers, WORKER, job, timeout) as pool:
-        phases = Phases(pool, job, on_result, memo=memo, own=own, shared=shared)
+        phases = Phases(
+            pool, job, on_result, memo=memo, own=own, shared=shared, progress=progress
+        )
         results = phases.run(items, served)
     return Summary.of(
         results, mode=request.mode, skipped=found.skipped, stats=dict(phases.stats)

@@ -7,6 +7,8 @@ and whether the code around a call can await at all.
 
 from __future__ import annotations
 
+from abc import ABC
+
 import libcst as cst
 import libcst.matchers as m
 from libcst.codemod import CodemodContext
@@ -18,7 +20,7 @@ from codemods.rules.codemod import Environment
 from codemods.rules.indexed import IndexedCodemod
 
 
-class AwaitingCallSites(IndexedCodemod):
+class AwaitingCallSites(IndexedCodemod, ABC):  # ABC: a base (see ``Codemod``)
     def __init__(
         self, context: CodemodContext, environment: Environment | None = None
     ) -> None:

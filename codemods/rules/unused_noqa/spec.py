@@ -28,4 +28,8 @@ SPEC = CodemodSpec(
     triggers=triggers,
     kept_words=kept_words,
     examples=("a_code_no_codemod_has", "other_tools_codes_and_a_bare_noqa"),
+    needs_whole_run=(
+        "whether a `# noqa` is used depends on the findings of the other codemods in "
+        "the same run"
+    ),
 )

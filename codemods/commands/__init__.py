@@ -1,0 +1,10 @@
+"""The codemods ``python -m libcst.tool codemod`` may run, one file at a time.
+
+Point LibCST at this package in ``.libcst.codemod.yaml`` (``modules:
+["codemods.commands"]``): ``python -m libcst.tool list`` then shows them with their
+descriptions, and ``python -m libcst.tool codemod taskgroup.LegacyTracker PATH`` runs
+one with the default settings. Left out: the codemods whose result depends on more
+than the file (TG002, TG005 and TG007 ask the project index; TG100 judges the
+``# noqa`` directives the others used). They run only in ``codemods run``, and refuse
+under ``libcst.tool`` if named directly.
+"""
