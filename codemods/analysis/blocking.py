@@ -1,0 +1,144 @@
+"""All or nothing across call sites: the uses of a lifecycle method that keep its
+family from converting (TG002).
+
+Converting ``start`` to a coroutine function is safe only if every place in the
+repository that names it follows: a call awaited (or made awaitable) in a coroutine, or
+handed to something that consumes a coroutine (``loop.run_until_complete``,
+``asyncio.gather``, ``yield from``). A synchronous caller, a receiver the code does not
+pin down, the method taken as a value, a ``*args``/``**kwargs`` forwarder or a used
+return value each block the whole family: nothing of it is written, and its finding
+lists every blocking place as ``path:line``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from codemods.analysis.facts import MethodUse, Ref
+from codemods.analysis.symbols import SymbolTable
+
+# A receiver that is not the project's (``threading.Thread``, ``somelib.Client``).
+OUTSIDE = "<outside>"
+# Annotations that say nothing about what the receiver is.
+ANYTHING = frozenset({"typing.Any", "typing_extensions.Any", "object", "builtins.object"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    path: str
+    use: MethodUse
+    # The receiver's class is unknown: the use may be of any family of the method.
+    unknown: bool
+
+
+def blocking_uses(
+    index: SymbolTable, converting: Mapping[str, tuple[str, frozenset[str]]]
+) -> dict[str, tuple[str, ...]]:
+    """The blocking places (``path:line (why)``) of each family in ``converting``
+    (group -> its method and member classes) that has any."""
+    member_of = {
+        (method, klass): group
+        for group, (method, members) in converting.items()
+        for klass in members
+    }
+    places: dict[str, list[_Place]] = {group: [] for group in converting}
+    for module in index.modules.values():
+        for use in module.uses:
+            target = _definer(index, use)
+            if target == OUTSIDE:
+                continue
+            if target is None:
+                groups = [g for g, (method, _) in converting.items() if method == use.method]
+            else:
+                found = member_of.get((use.method, target))
+                groups = [] if found is None else [found]
+            for group in groups:
+                places[group].append(_Place(module.path, use, target is None))
+    blocked: dict[str, tuple[str, ...]] = {}
+    # A caller that is itself a converting lifecycle method awaits only if its own
+    # family converts: block until nothing changes.
+    changed = True
+    while changed:
+        changed = False
+        for group, found in places.items():
+            if group in blocked:
+                continue
+            reasons = [
+                _described(place)
+                for place in found
+                if _blocks(place, member_of, blocked)
+            ]
+            if reasons:
+                blocked[group] = tuple(dict.fromkeys(reasons))
+                changed = True
+    return blocked
+
+
+def _blocks(
+    place: _Place, member_of: Mapping[tuple[str, str], str], blocked: Mapping[str, object]
+) -> bool:
+    use = place.use
+    if use.kind in ("awaited", "consumed"):
+        return False
+    if use.kind != "statement" or place.unknown:
+        return True
+    if use.runs_async:
+        return False
+    if use.converts_with is None:
+        return True
+    klass, method = use.converts_with
+    own = member_of.get((method, klass))
+    return own is None or own in blocked
+
+
+def _described(place: _Place) -> str:
+    use = place.use
+    where = f"{place.path}:{use.line}"
+    caller = use.caller if use.caller.startswith(("a ", "module")) else f"`{use.caller}`"
+    if use.kind == "value":
+        why = f"{caller} takes it as a value"
+    elif use.kind == "forwarded":
+        why = f"{caller} forwards `*args`/`**kwargs` to it"
+    elif use.kind == "result":
+        why = f"{caller} uses its return value"
+    elif place.unknown:
+        why = f"{caller} calls `.{use.method}()` on a receiver of unknown type"
+    elif use.caller.startswith(("a ", "module")):
+        why = f"{caller} calls it"
+    else:
+        why = f"synchronous {caller} calls it"
+    return f"{where} ({why})"
+
+
+def _definer(index: SymbolTable, use: MethodUse) -> str | None:
+    """The class defining the method a use names; OUTSIDE for a receiver from outside
+    the project, None when the code does not say what the receiver is."""
+    if use.receiver is None or (
+        use.receiver.kind == "instance" and use.receiver.name in ANYTHING
+    ):
+        return None
+    klass = index.class_of(use.receiver)
+    if klass is not None:
+        found = index.method(klass, use.method)
+        return OUTSIDE if found is None else found[0]
+    return OUTSIDE if _from_outside(index, use.receiver) else None
+
+
+def _from_outside(index: SymbolTable, ref: Ref) -> bool:
+    """Whether what ``ref`` starts from is a name no project module defines."""
+    root = ref
+    while root.base is not None:
+        root = root.base
+    quiet, index.quiet = index.quiet, True
+    try:
+        if index.symbol(root.name) is not None:
+            return False
+    finally:
+        index.quiet = quiet
+    head = root.name
+    while head:
+        if head in index.modules:
+            return False
+        head = head.rpartition(".")[0]
+    return True
