@@ -77,8 +77,11 @@ class FunctionFacts:
     noqa: tuple[str, ...] = ()
     # Codes of per-file codemods that give it the TaskGroup parameter (TG003).
     gains_taskgroup: tuple[str, ...] = ()
-    # A generator-based coroutine (`@asyncio.coroutine`, `@types.coroutine`, `yield`).
+    # Its body is a generator's: a generator-based coroutine (`@asyncio.coroutine`,
+    # `@types.coroutine`, `yield`) when it spawns, an async generator when async.
     generator: bool = False
+    # Decorated by something that may change what calling it returns.
+    decorated: bool = False
 
     def suppresses(self, code: str) -> bool:
         return "*" in self.noqa or code in self.noqa

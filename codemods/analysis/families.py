@@ -243,6 +243,21 @@ def converted_by_lifecycle(
     return family is not None and family.converts and family.problem is None
 
 
+def coroutine_function(index: SymbolTable, callee: Callee | None) -> str | None:
+    """``callee``'s name when calling it gives a coroutine once the run is over."""
+    if callee is None or callee.constructs is not None:
+        return None
+    function = callee.function
+    if function.decorated or function.kind == "property":
+        return None
+    if function.is_async:
+        return None if function.generator else callee.display
+    definer = callee.definer
+    if definer is not None and converted_by_lifecycle(index, definer, function):
+        return callee.display
+    return None
+
+
 def taskgroup_parameter(index: SymbolTable, callee: Callee) -> GroupParameter | None:
     """The TaskGroup parameter ``callee`` has once every selected codemod has run."""
     function = callee.function

@@ -10,6 +10,8 @@ not asked for: only a codemod's questions pull in further modules.
 from __future__ import annotations
 
 from codemods.analysis.families import families
+
+TG006 = "TG006"
 from codemods.analysis.symbols import SymbolTable
 
 
@@ -26,8 +28,15 @@ def converted_classes(index: SymbolTable) -> set[str]:
 def dynamic_triggers(index: SymbolTable) -> frozenset[bytes]:
     quiet, index.quiet = index.quiet, True
     try:
-        reaching = _reaching(index, converted_classes(index))
+        converted = converted_classes(index)
+        reaching = _reaching(index, converted)
         relevant = set(reaching)
+        if converted:
+            # Every use of a converting method must be seen, whatever its receiver
+            # (``families.blocking_uses``): the files naming the method.
+            relevant.update(index.scope.lifecycle_methods)
+        if TG006 in index.scope.codes:
+            relevant.update(_coroutine_functions(index))
         relevant.update(
             name
             for name, function in index.functions.items()
@@ -49,6 +58,19 @@ def dynamic_triggers(index: SymbolTable) -> frozenset[bytes]:
     # as a word it would only match unrelated files.
     words = {name.rpartition(".")[2] for name in relevant}
     return frozenset(word.encode() for word in words if not word.startswith("_"))
+
+
+def _coroutine_functions(index: SymbolTable) -> set[str]:
+    """The names of the project's coroutine functions and methods: their callers
+    are TG006's to check."""
+    found = {name for name, facts in index.functions.items() if facts.is_async}
+    found.update(
+        f"{klass}.{method.name}"
+        for klass, facts in index.classes.items()
+        for method in facts.methods
+        if method.is_async and not method.name.startswith("__")
+    )
+    return found
 
 
 def _reaching(index: SymbolTable, converted: set[str]) -> set[str]:

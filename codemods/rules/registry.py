@@ -21,6 +21,7 @@ from codemods.rules.legacy_tracker.spec import SPEC as LEGACY_TRACKER
 from codemods.rules.lifespan_taskgroup.spec import SPEC as LIFESPAN_TASKGROUP
 from codemods.rules.specs import CodemodSpec
 from codemods.rules.sync_start.spec import SPEC as SYNC_START
+from codemods.rules.unawaited_coroutine.spec import SPEC as UNAWAITED_COROUTINE
 from codemods.rules.unused_noqa.spec import SPEC as UNUSED_NOQA
 
 if TYPE_CHECKING:  # it imports LibCST, which the registry never does at run time
@@ -34,6 +35,8 @@ CODEMODS: tuple[CodemodSpec, ...] = (
     DANGLING_TASK,
     LIFESPAN_TASKGROUP,
     BOUNDED_BUFFER,
+    # After every codemod that makes functions async: it sees their calls as left.
+    UNAWAITED_COROUTINE,
     # Last: it reports the noqa directives the codemods before it did not use.
     UNUSED_NOQA,
 )
