@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from codemods.core.distribution import is_distribution
 from codemods.core.settings import ConfigError, Settings
 from codemods.rules import registry
 from codemods.rules.specs import CodemodSpec
@@ -96,6 +97,7 @@ def load(
         settings = replace(
             settings, root=str(start if start.is_dir() else start.parent)
         )
+    settings = replace(settings, distribution=is_distribution(Path(settings.root)))
     if overrides:
         settings = apply_overrides(settings, overrides)
     return settings

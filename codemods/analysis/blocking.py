@@ -94,7 +94,7 @@ def _blocks(
 
 def _described(place: _Place) -> str:
     use = place.use
-    where = f"{place.path}:{use.line}"
+    where = f"{place.path}:{use.line}" if place.path else f"line {use.line}"
     caller = use.caller if use.caller.startswith(("a ", "module")) else f"`{use.caller}`"
     if use.kind == "value":
         why = f"{caller} takes it as a value"

@@ -189,6 +189,13 @@ def _problem(
                 "`@types.coroutine` or `yield`), whose body `async def` cannot hold",
                 member,
             )
+        if _public_api(index, name, method):
+            return (
+                "is public API of this distribution: callers outside the repository "
+                "would call it without await; to convert it, set "
+                f"`convert-public-api = true` in `[tool.codemods.{TG002}]`",
+                member,
+            )
         if function.suppresses(TG002):
             return (
                 "is marked `noqa: TG002` (on its `def` or a spawn line), and the "
@@ -207,6 +214,23 @@ def _problem(
                     )
                     return reason, member
     return None
+
+
+def _public_api(index: SymbolTable, klass: str, method: str) -> bool:
+    """Whether ``klass.method`` is a distribution's public API that stays as it is:
+    no part of its name private, not in a test module, not configured to convert."""
+    scope = index.scope
+    if not scope.distribution or scope.convert_public_api:
+        return False
+    parts = [*klass.split("."), method]
+    if any(part.startswith("_") for part in parts):
+        return False
+    return not any(
+        part in ("test", "tests", "conftest")
+        or part.startswith("test_")
+        or part.endswith("_test")
+        for part in parts[:-2]
+    )
 
 
 def lifecycle(index: SymbolTable, owner: str, method: str) -> Lifecycle | None:

@@ -115,6 +115,7 @@ def digest(settings: Settings) -> str:
         "lifecycle_methods": settings.lifecycle_methods,
         "taskgroup_param": settings.taskgroup_param,
         "line_length": settings.line_length,
+        "distribution": settings.distribution,
         "options": {code: dict(opts) for code, opts in sorted(options.items())},
     }
     blob = json.dumps(relevant, sort_keys=True, default=str).encode()
@@ -125,7 +126,7 @@ def index_scope(settings: Settings) -> IndexScope:
     """What the project index's answers depend on, for a run with ``settings``: the
     selection, and the options that declare an ``IndexScope`` field as theirs."""
     fields = {
-        option.scope: tuple(spec.option(settings, option.key))
+        option.scope: _frozen(spec.option(settings, option.key))
         for spec in CODEMODS
         for option in spec.options
         if option.scope is not None
@@ -134,8 +135,14 @@ def index_scope(settings: Settings) -> IndexScope:
         codes=codes(settings),
         lifecycle_methods=settings.lifecycle_methods,
         taskgroup_param=settings.taskgroup_param,
+        distribution=settings.distribution,
         **fields,
     )
+
+
+def _frozen(value: Any) -> Any:
+    """An option's value as the (frozen, hashable) scope holds it."""
+    return tuple(value) if isinstance(value, (list, tuple)) else value
 
 
 def gain_hooks(settings: Settings) -> tuple[GainHook, ...]:
