@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from codemods.analysis.facts import MethodUse, Ref
-from codemods.analysis.symbols import SymbolTable
+from codemods.analysis.symbols import MAX_DEPTH, SymbolTable
 
 # A receiver that is not the project's (``threading.Thread``, ``somelib.Client``).
 OUTSIDE = "<outside>"
@@ -114,29 +114,52 @@ def _described(place: _Place) -> str:
 def _definer(index: SymbolTable, use: MethodUse) -> str | None:
     """The class defining the method a use names; OUTSIDE for a receiver from outside
     the project, None when the code does not say what the receiver is."""
-    if use.receiver is None or (
-        use.receiver.kind == "instance" and use.receiver.name in ANYTHING
-    ):
+    receiver = use.receiver
+    if receiver is None or (receiver.kind == "instance" and receiver.name in ANYTHING):
         return None
-    klass = index.class_of(use.receiver)
-    if klass is not None:
-        found = index.method(klass, use.method)
-        return OUTSIDE if found is None else found[0]
-    return OUTSIDE if _from_outside(index, use.receiver) else None
-
-
-def _from_outside(index: SymbolTable, ref: Ref) -> bool:
-    """Whether what ``ref`` starts from is a name no project module defines."""
-    root = ref
-    while root.base is not None:
-        root = root.base
     quiet, index.quiet = index.quiet, True
     try:
-        if index.symbol(root.name) is not None:
-            return False
+        klass = _class(index, receiver, 0)
     finally:
         index.quiet = quiet
-    head = root.name
+    if klass is None or klass == OUTSIDE:
+        return klass
+    found = index.method(klass, use.method)
+    return OUTSIDE if found is None else found[0]
+
+
+def _class(index: SymbolTable, ref: Ref, depth: int) -> str | None:
+    """The project class ``ref`` is an instance of, OUTSIDE when the code says it is
+    something from outside the project, None when it does not say."""
+    klass = index.class_of(ref)
+    if klass is not None or depth > MAX_DEPTH:
+        return klass
+    if ref.base is not None:
+        base = _class(index, ref.base, depth + 1)
+        if base is None or base == OUTSIDE:
+            return base
+        if ref.kind == "attribute":
+            value = index.attribute(base, ref.name)
+        else:
+            found = index.method(base, ref.name)
+            value = None if found is None else found[1].returns
+        return None if value is None else _class(index, value, depth + 1)
+    found_symbol = index.symbol(ref.name)
+    if found_symbol is None:
+        return OUTSIDE if _outside(index, ref.name) else None
+    if ref.kind == "value" and found_symbol.kind == "variable":
+        value = index.variables.get(found_symbol.name)
+        return None if value is None else _class(index, value, depth + 1)
+    if ref.kind == "call":
+        callee = index.callee(Ref.value(ref.name))
+        returns = None if callee is None else callee.function.returns
+        return None if returns is None else _class(index, returns, depth + 1)
+    return None
+
+
+def _outside(index: SymbolTable, name: str) -> bool:
+    """Whether no project module holds ``name`` (nor a module it would be in)."""
+    head = name
     while head:
         if head in index.modules:
             return False
