@@ -189,6 +189,12 @@ def _problem(
                 "`@types.coroutine` or `yield`), whose body `async def` cannot hold",
                 member,
             )
+        if function.decorated:
+            return (
+                "is decorated: whoever the decorator hands it to (a framework, a "
+                "registry) calls it as it is, without `await` or a TaskGroup",
+                member,
+            )
         if _public_api(index, name, method):
             return (
                 "is public API of this distribution: callers outside the repository "
