@@ -61,16 +61,16 @@ def dynamic_triggers(index: SymbolTable) -> frozenset[bytes]:
 
 
 def _coroutine_functions(index: SymbolTable) -> set[str]:
-    """The names of the project's coroutine functions and methods: their callers
-    are TG006's to check."""
-    found = {name for name, facts in index.functions.items() if facts.is_async}
-    found.update(
-        f"{klass}.{method.name}"
-        for klass, facts in index.classes.items()
+    """The lifecycle methods that are coroutine functions: a migration leaves their
+    callers behind, which TG006 checks wherever they are. (Other coroutine functions
+    are checked in the files parsed anyway: their names are too common as words.)"""
+    methods = set(index.scope.lifecycle_methods)
+    return {
+        method.name
+        for facts in index.classes.values()
         for method in facts.methods
-        if method.is_async and not method.name.startswith("__")
-    )
-    return found
+        if method.is_async and method.name in methods
+    }
 
 
 def _reaching(index: SymbolTable, converted: set[str]) -> set[str]:

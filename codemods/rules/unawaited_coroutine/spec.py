@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from codemods.core.settings import Settings
@@ -12,10 +13,23 @@ if TYPE_CHECKING:  # annotations only: no warm run judges a file
     from codemods.analysis.relevance import Seen
 
 
+COROUTINE_FUNCTION = re.compile(r"\basync\s+def\s+(\w+)")
+
+
 def triggers(settings: Settings) -> tuple[bytes, ...]:
     """A module defining a coroutine function may call it; callers in other files are
     found by the names the project index adds in later rounds."""
-    return encoded(("async",))
+    return encoded(("async def",))
+
+
+def relevant(seen: Seen, settings: Settings) -> bool:
+    """A coroutine function the module defines is also called in it (by its name
+    followed by ``(``, anywhere but its ``def``)."""
+    text = seen.text
+    for name in set(COROUTINE_FUNCTION.findall(text)):
+        if len(re.findall(rf"\b{name}\s*\(", text)) > 1:
+            return True
+    return False
 
 
 def reachable(seen: Seen, settings: Settings) -> bool:
@@ -29,6 +43,7 @@ SPEC = CodemodSpec(
     description="Await calls of coroutine functions whose coroutine is dropped",
     fix_safety="unsafe",
     triggers=triggers,
+    question=relevant,
     reach=reachable,
     uses_index=True,
     examples=("dropped_coroutine", "awaited_or_handed_on"),
