@@ -21,7 +21,9 @@ from codemods.analysis.symbols import MAX_DEPTH, SymbolTable
 # A receiver that is not the project's (``threading.Thread``, ``somelib.Client``).
 OUTSIDE = "<outside>"
 # Annotations that say nothing about what the receiver is.
-ANYTHING = frozenset({"typing.Any", "typing_extensions.Any", "object", "builtins.object"})
+ANYTHING = frozenset(
+    {"typing.Any", "typing_extensions.Any", "object", "builtins.object"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,9 @@ def blocking_uses(
             if target == OUTSIDE:
                 continue
             if target is None:
-                groups = [g for g, (method, _) in converting.items() if method == use.method]
+                groups = [
+                    g for g, (method, _) in converting.items() if method == use.method
+                ]
             else:
                 found = member_of.get((use.method, target))
                 groups = [] if found is None else [found]
@@ -61,12 +65,12 @@ def blocking_uses(
     changed = True
     while changed:
         changed = False
-        for group, found in places.items():
+        for group, seen in places.items():
             if group in blocked:
                 continue
             reasons = [
                 _described(place)
-                for place in found
+                for place in seen
                 if _blocks(place, member_of, blocked)
             ]
             if reasons:
@@ -76,7 +80,9 @@ def blocking_uses(
 
 
 def _blocks(
-    place: _Place, member_of: Mapping[tuple[str, str], str], blocked: Mapping[str, object]
+    place: _Place,
+    member_of: Mapping[tuple[str, str], str],
+    blocked: Mapping[str, object],
 ) -> bool:
     use = place.use
     if use.kind in ("awaited", "consumed"):
@@ -95,7 +101,9 @@ def _blocks(
 def _described(place: _Place) -> str:
     use = place.use
     where = f"{place.path}:{use.line}" if place.path else f"line {use.line}"
-    caller = use.caller if use.caller.startswith(("a ", "module")) else f"`{use.caller}`"
+    caller = (
+        use.caller if use.caller.startswith(("a ", "module")) else f"`{use.caller}`"
+    )
     if use.kind == "value":
         why = f"{caller} takes it as a value"
     elif use.kind == "forwarded":

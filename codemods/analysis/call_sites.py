@@ -45,7 +45,7 @@ class _Uses(cst.CSTVisitor):
         line: Callable[[cst.CSTNode], int],
         mentions: Callable[[cst.CSTNode], bool],
     ) -> None:
-        self.module_name, self.names, self.resolve = module_name, names, resolve
+        self.module_name, self.names, self.names_of = module_name, names, resolve
         self.methods = frozenset(methods)
         self.line, self.mentions = line, mentions
         self.parents: list[cst.CSTNode] = []
@@ -62,7 +62,9 @@ class _Uses(cst.CSTVisitor):
             self.scopes.append(self._function(node))
         elif isinstance(node, cst.Lambda):
             outer = self.scopes[-1]
-            self.scopes.append(_Scope("a lambda", False, None, outer.types, outer.owner))
+            self.scopes.append(
+                _Scope("a lambda", False, None, outer.types, outer.owner)
+            )
         elif isinstance(node, cst.Attribute) and node.attr.value in self.methods:
             self._use(node)
         self.parents.append(node)
@@ -89,7 +91,7 @@ class _Uses(cst.CSTVisitor):
         sync = node.asynchronous is None
         converts_with = None
         if owner is not None and sync and name in self.methods:
-            if not is_generator_coroutine(node, self.resolve):
+            if not is_generator_coroutine(node, self.names_of):
                 converts_with = (owner, name)
         outer = self.scopes[-1]
         return _Scope(caller, not sync, converts_with, types, owner or outer.owner)
@@ -132,7 +134,7 @@ class _Uses(cst.CSTVisitor):
             isinstance(holder, cst.Arg)
             and len(parents) >= 3
             and isinstance(parents[-3], cst.Call)
-            and consumes_coroutine(parents[-3], self.resolve)
+            and consumes_coroutine(parents[-3], self.names_of)
         ):
             return "consumed"
         if isinstance(holder, cst.Expr) or (

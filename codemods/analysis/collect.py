@@ -139,7 +139,8 @@ class _Collector:
         rewritten = [
             spawn
             for spawn in spawns
-            if spawn.kind == "tracker" or unsupported_spawn(spawn.call, spawn.kind) is None
+            if spawn.kind == "tracker"
+            or unsupported_spawn(spawn.call, spawn.kind) is None
         ]
         return FunctionFacts(
             name=function.name.value,

@@ -85,7 +85,8 @@ def families(index: SymbolTable, method: str) -> dict[str, Family]:
     key = "families"
     if key not in index._caches:
         index._caches[key] = _with_uses(
-            index, {name: _families(index, name) for name in index.scope.lifecycle_methods}
+            index,
+            {name: _families(index, name) for name in index.scope.lifecycle_methods},
         )
     every: dict[str, dict[str, Family]] = index._caches[key]
     if method not in every:
@@ -119,7 +120,9 @@ def _with_uses(
 
 def _blocked(family: Family, places: tuple[str, ...]) -> Family:
     problem = f"is used where a coroutine cannot follow: {', '.join(places)}"
-    return replace(family, problem=problem, culprit=f"{_short(family.root)}.{family.method}")
+    return replace(
+        family, problem=problem, culprit=f"{_short(family.root)}.{family.method}"
+    )
 
 
 def _families(index: SymbolTable, method: str) -> dict[str, Family]:

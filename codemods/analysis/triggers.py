@@ -10,9 +10,9 @@ not asked for: only a codemod's questions pull in further modules.
 from __future__ import annotations
 
 from codemods.analysis.families import families
+from codemods.analysis.symbols import SymbolTable
 
 TG006 = "TG006"
-from codemods.analysis.symbols import SymbolTable
 
 
 def converted_classes(index: SymbolTable) -> set[str]:

@@ -28,7 +28,9 @@ CONSUMING_FUNCTIONS = frozenset(
 CONSUMING_METHODS = frozenset({"run_until_complete", "create_task", "ensure_future"})
 
 
-def is_generator_coroutine(function: cst.FunctionDef, resolve: QualifiedNamesOf) -> bool:
+def is_generator_coroutine(
+    function: cst.FunctionDef, resolve: QualifiedNamesOf
+) -> bool:
     """A synchronous ``def`` decorated ``@asyncio.coroutine``/``@types.coroutine``
     (by any spelling), or containing ``yield``: ``async def`` cannot hold its body."""
     if function.asynchronous is not None:

@@ -107,8 +107,7 @@ def test_the_method_used_as_a_value_blocks_the_conversion() -> None:
         ),
         ("Service().start()\n", "line 16 (module level calls it)"),
         (
-            "async def main(s: Service) -> None:\n"
-            "    print(s.start().__class__)\n",
+            "async def main(s: Service) -> None:\n    print(s.start().__class__)\n",
             "line 17 (`main()` uses its return value)",
         ),
         (
