@@ -27,7 +27,7 @@ from codemods.core.asyncio_names import SPAWN_FUNCTIONS
 from codemods.core.noqa import NoqaMap
 from codemods.core.settings import Settings
 from codemods.core.source import split_lines
-from codemods.cst.coroutines import is_generator_coroutine, yields
+from codemods.cst.coroutines import changes_calls, is_generator_coroutine, yields
 from codemods.cst.module_names import AMBIGUOUS, ModuleNames, top_level_statements
 from codemods.cst.names import dotted, is_none
 from codemods.cst.qualified import qualified_names_of
@@ -35,18 +35,6 @@ from codemods.cst.scopes import taskgroup_annotation
 from codemods.cst.spawns import Spawn, spawns_in, unsupported_spawn
 
 BUILTIN_NAMES = frozenset(dir(builtins))
-# Decorators after which calling the function still runs it as written.
-TRANSPARENT_DECORATORS = frozenset(
-    {
-        "staticmethod",
-        "classmethod",
-        "abstractmethod",
-        "abc.abstractmethod",
-        "override",
-        "typing.override",
-        "typing_extensions.override",
-    }
-)
 DECORATED_KINDS: dict[str, FunctionKind] = {
     "staticmethod": "static",
     "classmethod": "class",
@@ -167,10 +155,7 @@ class _Collector:
                 if function.asynchronous is not None
                 else bool(spawns) and is_generator_coroutine(function, self.resolve)
             ),
-            decorated=any(
-                dotted(d.decorator) not in TRANSPARENT_DECORATORS
-                for d in function.decorators
-            ),
+            decorated=changes_calls(function),
         )
 
     def _is_taskgroup(self, annotation: cst.BaseExpression) -> bool:

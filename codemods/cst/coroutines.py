@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codemods.cst.names import dotted
 from codemods.cst.qualified import QualifiedNamesOf
 
 GENERATOR_DECORATORS = frozenset({"asyncio.coroutine", "types.coroutine"})
@@ -26,6 +27,26 @@ CONSUMING_FUNCTIONS = frozenset(
 )
 # Methods that do the same on any receiver (a loop, a TaskGroup, a runner).
 CONSUMING_METHODS = frozenset({"run_until_complete", "create_task", "ensure_future"})
+# Decorators after which calling the function still runs it as written.
+TRANSPARENT_DECORATORS = frozenset(
+    {
+        "staticmethod",
+        "classmethod",
+        "abstractmethod",
+        "abc.abstractmethod",
+        "override",
+        "typing.override",
+        "typing_extensions.override",
+    }
+)
+
+
+def changes_calls(function: cst.FunctionDef) -> bool:
+    """Whether a decorator may change what calling ``function`` does or gives (a
+    framework's route, a registry, ``functools.cache``)."""
+    return any(
+        dotted(d.decorator) not in TRANSPARENT_DECORATORS for d in function.decorators
+    )
 
 
 def is_generator_coroutine(
