@@ -32,6 +32,28 @@ def relevant(seen: Seen, settings: Settings) -> bool:
     return False
 
 
+NESTED_COROUTINE_FUNCTION = re.compile(r"^[ \t]+async\s+def\s+(\w+)", re.MULTILINE)
+TOP_COROUTINE_FUNCTION = re.compile(r"^async\s+def\s+(\w+)", re.MULTILINE)
+
+
+def words(settings: Settings, text: str | None) -> tuple[str, ...] | None:
+    """A call it checks spells its callee: a lifecycle method (which the run, or an
+    earlier one, made async), or a coroutine function of the module, as a call
+    (``.tick(`` for a method, the name of a function called in the module), so that
+    a coroutine function's own ``def`` line does not keep its body. Coroutine
+    functions of other modules are checked where one of these keeps the function
+    visited: a word per callee of the project would keep every body."""
+    if text is None:
+        return None
+    methods = {f".{name}(" for name in NESTED_COROUTINE_FUNCTION.findall(text)}
+    functions = {
+        name
+        for name in TOP_COROUTINE_FUNCTION.findall(text)
+        if re.search(rf"(?<!def )\b{name}\s*\(", text) is not None
+    }
+    return (*settings.lifecycle_methods, *sorted(methods | functions))
+
+
 def reachable(seen: Seen, settings: Settings) -> bool:
     """Any module may call a coroutine function another one defines."""
     return True
@@ -45,6 +67,7 @@ SPEC = CodemodSpec(
     triggers=triggers,
     question=relevant,
     reach=reachable,
+    words=words,
     uses_index=True,
     examples=("dropped_coroutine", "awaited_or_handed_on"),
 )
