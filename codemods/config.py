@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from codemods.core import declared
+from codemods.core.distribution import is_distribution
 from codemods.core.settings import ConfigError, Settings
 from codemods.rules import registry
 from codemods.rules.specs import CodemodSpec
@@ -152,6 +153,7 @@ def load(
         project = declared.project_directory(start)
     if project is not None:
         settings = with_declared(settings, table, project)
+    settings = replace(settings, distribution=is_distribution(Path(settings.root)))
     if overrides:
         settings = apply_overrides(settings, overrides)
     return settings

@@ -494,6 +494,7 @@ class TestRounds:
             b"default_trail",  # a module-level instance
             b"Manager",  # holds one in an attribute
             b"get_manager",  # returns a Manager
+            b"start",  # every use of the converting method must be seen (TG002)
         }
 
     def test_no_triggers_when_nothing_converts(self) -> None:

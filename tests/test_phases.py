@@ -65,9 +65,10 @@ def test_every_file_is_parsed_once(tmp_path: Path) -> None:
     root = _copy(CASES / "TG002" / "multimodule", tmp_path / "tree")
     summary = _run(root, ("TG002",), write=False)
     stats = summary.stats
-    # Ten modules: eight need parsing (two spell nothing that matters: the empty
-    # `app/__init__.py`, and `app/workers.py` whose `.start()` receivers are unknown).
-    assert stats["parsed"] == 8
+    # Ten modules: nine need parsing (the empty `app/__init__.py` spells nothing;
+    # `app/workers.py` names `.start`, and every use of a converting method must be
+    # seen before it converts).
+    assert stats["parsed"] == 9
     assert stats["reparsed"] == 0
     # The index found callers in files no static trigger word selected.
     assert stats["rounds"] > 1 and stats["finalized"] > 0
@@ -75,6 +76,7 @@ def test_every_file_is_parsed_once(tmp_path: Path) -> None:
         Path(r.path).relative_to(root).as_posix() for r in summary.results if r.changed
     )
     assert changed == [
+        "app/hooks.py",
         "app/lifespan.py",
         "app/manager.py",
         "services/audit.py",
@@ -99,7 +101,7 @@ def test_findings_of_one_conversion_share_a_group(tmp_path: Path) -> None:
         "TG002:services.base.Service.start",
     ]
     audit = groups["TG002:services.audit.EncryptedAuditTrail.start"]
-    assert ("app/hooks.py", 10, False) in audit  # the lambda, reported
+    assert ("app/hooks.py", 6, True) in audit  # a caller in another module
     assert ("services/audit.py", 20, True) in audit  # the signature
     assert sorted(groups["TG002:services.base.Service.start"]) == [
         ("app/lifespan.py", 16, True),
@@ -193,9 +195,17 @@ def test_a_tree_the_worker_could_not_keep_is_parsed_again(tmp_path: Path) -> Non
     # The package's `__init__` asks nothing: final at once, its tree not kept.
     assert [s.holder for s in scans["keeping"]] == [os.getpid(), None, os.getpid()]
     assert [s.holder for s in scans["forgetful"]] == [None, None, None]
-    # Alone, the caller cannot know `start` becomes async; with the callee it can.
+    # Alone, the caller cannot know `start` becomes async; with the callee (and what
+    # its other receivers are, so that none blocks the conversion) it can.
     assert not scans["keeping"][0].result.changed
-    index = _facts_index(*scans["keeping"])
+    others = WorkerState(Job(settings))
+    receivers = [
+        others.scan(path, path.name, Scan(force=True))
+        for path in (
+            root / "services" / f"{name}.py" for name in ("registry", "metrics", "base")
+        )
+    ]
+    index = _facts_index(*scans["keeping"], *receivers)
     assert not index.replays(scans["keeping"][0].queries)
     index_file = tmp_path / "index.pickle"
     index_file.write_bytes(pickle.dumps(index))

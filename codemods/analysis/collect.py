@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from codemods.analysis.call_sites import method_uses
 from codemods.analysis.facts import (
     ClassFacts,
     FunctionFacts,
@@ -26,12 +27,13 @@ from codemods.core.asyncio_names import SPAWN_FUNCTIONS
 from codemods.core.noqa import NoqaMap
 from codemods.core.settings import Settings
 from codemods.core.source import split_lines
+from codemods.cst.coroutine_uses import changes_calls, is_generator_coroutine, yields
 from codemods.cst.coroutines import Coroutines, coroutine_functions
 from codemods.cst.module_names import AMBIGUOUS, ModuleNames, top_level_statements
 from codemods.cst.names import dotted, is_none
 from codemods.cst.qualified import qualified_names_of
 from codemods.cst.scopes import taskgroup_annotation
-from codemods.cst.spawns import Spawn, spawns_in
+from codemods.cst.spawns import Spawn, spawns_in, unsupported_spawn
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 DECORATED_KINDS: dict[str, FunctionKind] = {
@@ -131,6 +133,13 @@ class _Collector:
         # the whole method (and so its family) as it is.
         if any(self.suppressed(TG002, spawn.call) for spawn in spawns):
             noqa = tuple(sorted({*noqa, TG002}))
+        # A method converts for a spawn TG002 can rewrite, not one it only reports.
+        rewritten = [
+            spawn
+            for spawn in spawns
+            if spawn.kind == "tracker"
+            or unsupported_spawn(spawn.call, spawn.kind) is None
+        ]
         return FunctionFacts(
             name=function.name.value,
             line=self.line(function),
@@ -144,7 +153,7 @@ class _Collector:
             returns=None
             if returns is None
             else annotation_ref(returns.annotation, self.names),
-            spawns=bool(spawns),
+            spawns=bool(rewritten),
             noqa=noqa,
             gains_taskgroup=function_gains(
                 function,
@@ -156,6 +165,12 @@ class _Collector:
             )
             if self.gains and self.mentions(function, SPAWN_FUNCTIONS)
             else (),
+            generator=(
+                yields(function)
+                if function.asynchronous is not None
+                else bool(spawns) and is_generator_coroutine(function, self.resolve)
+            ),
+            decorated=changes_calls(function),
         )
 
     def _is_taskgroup(self, annotation: cst.BaseExpression) -> bool:
@@ -382,4 +397,13 @@ def collect_facts(
             sorted((k, v) for k, v in names.imports.items() if v != AMBIGUOUS)
         ),
         star_imports=tuple(names.stars),
+        uses=method_uses(
+            module,
+            module_name=module_name,
+            names=names,
+            resolve=collector.resolve,
+            methods=settings.lifecycle_methods,
+            line=collector.line,
+            mentions=lambda node: collector.mentions(node, settings.lifecycle_methods),
+        ),
     )

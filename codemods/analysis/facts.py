@@ -15,6 +15,8 @@ from typing import Literal
 
 RefKind = Literal["instance", "value", "call", "attribute", "method"]
 FunctionKind = Literal["function", "method", "static", "class", "property"]
+# How a lifecycle method is used where it is named (``analysis/call_sites.py``).
+UseKind = Literal["awaited", "consumed", "statement", "result", "value", "forwarded"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,11 @@ class FunctionFacts:
     noqa: tuple[str, ...] = ()
     # Codes of per-file codemods that give it the TaskGroup parameter (TG003).
     gains_taskgroup: tuple[str, ...] = ()
+    # Its body is a generator's: a generator-based coroutine (`@asyncio.coroutine`,
+    # `@types.coroutine`, `yield`) when it spawns, an async generator when async.
+    generator: bool = False
+    # Decorated by something that may change what calling it returns.
+    decorated: bool = False
 
     def suppresses(self, code: str) -> bool:
         return "*" in self.noqa or code in self.noqa
@@ -82,6 +89,28 @@ class FunctionFacts:
     @property
     def parameters(self) -> tuple[str, ...]:
         return (*self.positional, *self.keyword_only)
+
+
+@dataclass(frozen=True, slots=True)
+class MethodUse:
+    """A place that names a lifecycle method on a receiver: ``<receiver>.start``.
+
+    TG002 converts a family only if every such place can follow: awaited in a
+    coroutine, or handed to something that consumes a coroutine.
+    """
+
+    method: str
+    line: int
+    # What the receiver is (``super()``: an instance of the class it is written in);
+    # None when the code does not say.
+    receiver: Ref | None
+    kind: UseKind
+    # The function the use is written in, as a finding shows it.
+    caller: str
+    runs_async: bool = False
+    # A synchronous lifecycle method it is written in (class, method): it becomes a
+    # coroutine if its own family converts.
+    converts_with: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +147,8 @@ class ModuleFacts:
     imports: tuple[tuple[str, str], ...] = ()
     # Modules imported with `from m import *`.
     star_imports: tuple[str, ...] = ()
+    # Every use of a lifecycle method (TG002's call sites), in source order.
+    uses: tuple[MethodUse, ...] = ()
 
     def relined(self, line_of: Callable[[int], int]) -> ModuleFacts:
         """These facts with each line ``line_of`` gives for it (facts collected from
@@ -137,4 +168,5 @@ class ModuleFacts:
                 for klass in self.classes
             ),
             functions=tuple(function(facts) for facts in self.functions),
+            uses=tuple(replace(use, line=line_of(use.line)) for use in self.uses),
         )

@@ -10,8 +10,9 @@ may override).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from codemods.analysis.blocking import blocking_uses
 from codemods.analysis.facts import FunctionFacts
 from codemods.analysis.symbols import Callee, SymbolTable
 
@@ -81,11 +82,47 @@ def _short(name: str) -> str:
 
 def families(index: SymbolTable, method: str) -> dict[str, Family]:
     """The family of each class that defines ``method``, by class (computed once)."""
-    key = f"families:{method}"
+    key = "families"
     if key not in index._caches:
-        index._caches[key] = _families(index, method)
-    found: dict[str, Family] = index._caches[key]
-    return found
+        index._caches[key] = _with_uses(
+            index,
+            {name: _families(index, name) for name in index.scope.lifecycle_methods},
+        )
+    every: dict[str, dict[str, Family]] = index._caches[key]
+    if method not in every:
+        every[method] = _families(index, method)
+    return every[method]
+
+
+def _with_uses(
+    index: SymbolTable, every: dict[str, dict[str, Family]]
+) -> dict[str, dict[str, Family]]:
+    """The families, those that some use in the repository cannot follow blocked."""
+    converting = {
+        family.group: (family.method, frozenset(family.members))
+        for by_class in every.values()
+        for family in by_class.values()
+        if family.converts and family.problem is None
+    }
+    blocked = blocking_uses(index, converting)
+    if not blocked:
+        return every
+    return {
+        method: {
+            name: _blocked(family, blocked[family.group])
+            if family.group in blocked and family.problem is None
+            else family
+            for name, family in by_class.items()
+        }
+        for method, by_class in every.items()
+    }
+
+
+def _blocked(family: Family, places: tuple[str, ...]) -> Family:
+    problem = f"is used where a coroutine cannot follow: {', '.join(places)}"
+    return replace(
+        family, problem=problem, culprit=f"{_short(family.root)}.{family.method}"
+    )
 
 
 def _families(index: SymbolTable, method: str) -> dict[str, Family]:
@@ -149,6 +186,25 @@ def _problem(
         member = f"{_short(name)}.{method}"
         if function is None:
             continue
+        if function.generator:
+            return (
+                "is a generator-based coroutine (`@asyncio.coroutine`, "
+                "`@types.coroutine` or `yield`), whose body `async def` cannot hold",
+                member,
+            )
+        if function.decorated:
+            return (
+                "is decorated: whoever the decorator hands it to (a framework, a "
+                "registry) calls it as it is, without `await` or a TaskGroup",
+                member,
+            )
+        if _public_api(index, name, method):
+            return (
+                "is public API of this distribution: callers outside the repository "
+                "would call it without await; to convert it, set "
+                f"`convert-public-api = true` in `[tool.codemods.{TG002}]`",
+                member,
+            )
         if function.suppresses(TG002):
             return (
                 "is marked `noqa: TG002` (on its `def` or a spawn line), and the "
@@ -167,6 +223,23 @@ def _problem(
                     )
                     return reason, member
     return None
+
+
+def _public_api(index: SymbolTable, klass: str, method: str) -> bool:
+    """Whether ``klass.method`` is a distribution's public API that stays as it is:
+    no part of its name private, not in a test module, not configured to convert."""
+    scope = index.scope
+    if not scope.distribution or scope.convert_public_api:
+        return False
+    parts = [*klass.split("."), method]
+    if any(part.startswith("_") for part in parts):
+        return False
+    return not any(
+        part in ("test", "tests", "conftest")
+        or part.startswith("test_")
+        or part.endswith("_test")
+        for part in parts[:-2]
+    )
 
 
 def lifecycle(index: SymbolTable, owner: str, method: str) -> Lifecycle | None:
@@ -201,6 +274,21 @@ def converted_by_lifecycle(
         return False
     family = families(index, function.name).get(owner)
     return family is not None and family.converts and family.problem is None
+
+
+def coroutine_function(index: SymbolTable, callee: Callee | None) -> str | None:
+    """``callee``'s name when calling it gives a coroutine once the run is over."""
+    if callee is None or callee.constructs is not None:
+        return None
+    function = callee.function
+    if function.decorated or function.kind == "property":
+        return None
+    if function.is_async:
+        return None if function.generator else callee.display
+    definer = callee.definer
+    if definer is not None and converted_by_lifecycle(index, definer, function):
+        return callee.display
+    return None
 
 
 def taskgroup_parameter(index: SymbolTable, callee: Callee) -> GroupParameter | None:

@@ -114,6 +114,19 @@ class ProjectIndex(SymbolTable):
             return GroupParameter(self.scope.taskgroup_param, None, _short(func.name))
         return None
 
+    @query
+    def coroutine_function(self, func: Ref) -> str | None:
+        """What calling ``func`` runs (``Class.method``), when that is a coroutine
+        function once the run is over: an ``async def`` (not an async generator, nor
+        decorated), or a lifecycle method TG002 makes async. Asked of every call, it
+        pulls no further module into the run (``quiet``): the rounds follow the
+        lifecycle methods (``triggers.py``), not every callee."""
+        quiet, self.quiet = self.quiet, True
+        try:
+            return families.coroutine_function(self, self.callee(func))
+        finally:
+            self.quiet = quiet
+
     def dynamic_triggers(self) -> frozenset[bytes]:
         """Words a file must spell to reach what the codemods change (next rounds)."""
         if "triggers" not in self._caches:

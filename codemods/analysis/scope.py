@@ -17,3 +17,6 @@ class IndexScope:
     safe_bases: tuple[str, ...] = ()
     # Callables from outside the project known to accept the TaskGroup (TG005).
     accepting: tuple[str, ...] = ()
+    # The code is a distribution, and whether TG002 may change its public API.
+    distribution: bool = False
+    convert_public_api: bool = False

@@ -12,6 +12,8 @@ from __future__ import annotations
 from codemods.analysis.families import families
 from codemods.analysis.symbols import SymbolTable
 
+TG006 = "TG006"
+
 
 def converted_classes(index: SymbolTable) -> set[str]:
     """Classes whose lifecycle method TG002 makes async, and their subclasses."""
@@ -26,8 +28,15 @@ def converted_classes(index: SymbolTable) -> set[str]:
 def dynamic_triggers(index: SymbolTable) -> frozenset[bytes]:
     quiet, index.quiet = index.quiet, True
     try:
-        reaching = _reaching(index, converted_classes(index))
+        converted = converted_classes(index)
+        reaching = _reaching(index, converted)
         relevant = set(reaching)
+        if converted:
+            # Every use of a converting method must be seen, whatever its receiver
+            # (``families.blocking_uses``): the files naming the method.
+            relevant.update(index.scope.lifecycle_methods)
+        if TG006 in index.scope.codes:
+            relevant.update(_coroutine_functions(index))
         relevant.update(
             name
             for name, function in index.functions.items()
@@ -49,6 +58,19 @@ def dynamic_triggers(index: SymbolTable) -> frozenset[bytes]:
     # as a word it would only match unrelated files.
     words = {name.rpartition(".")[2] for name in relevant}
     return frozenset(word.encode() for word in words if not word.startswith("_"))
+
+
+def _coroutine_functions(index: SymbolTable) -> set[str]:
+    """The lifecycle methods that are coroutine functions: a migration leaves their
+    callers behind, which TG006 checks wherever they are. (Other coroutine functions
+    are checked in the files parsed anyway: their names are too common as words.)"""
+    methods = set(index.scope.lifecycle_methods)
+    return {
+        method.name
+        for facts in index.classes.values()
+        for method in facts.methods
+        if method.is_async and method.name in methods
+    }
 
 
 def _reaching(index: SymbolTable, converted: set[str]) -> set[str]:

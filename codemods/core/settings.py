@@ -61,6 +61,9 @@ class Settings:
     # Where the configuration came from; relative paths in it are relative to `root`.
     config_path: str | None = None
     root: str = "."
+    # The code is a distribution (``core/distribution.py``): its public API has
+    # callers outside the run.
+    distribution: bool = False
 
     @property
     def tracker_names(self) -> tuple[str, ...]:

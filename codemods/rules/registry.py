@@ -22,6 +22,7 @@ from codemods.rules.lifespan_taskgroup.spec import SPEC as LIFESPAN_TASKGROUP
 from codemods.rules.root_taskgroup.spec import SPEC as ROOT_TASKGROUP
 from codemods.rules.specs import CodemodSpec
 from codemods.rules.sync_start.spec import SPEC as SYNC_START
+from codemods.rules.unawaited_coroutine.spec import SPEC as UNAWAITED_COROUTINE
 from codemods.rules.unused_noqa.spec import SPEC as UNUSED_NOQA
 
 if TYPE_CHECKING:  # it imports LibCST, which the registry never does at run time
@@ -38,6 +39,8 @@ CODEMODS: tuple[CodemodSpec, ...] = (
     ROOT_TASKGROUP,
     LIFESPAN_TASKGROUP,
     BOUNDED_BUFFER,
+    # After every codemod that makes functions async: it sees their calls as left.
+    UNAWAITED_COROUTINE,
     # Last: it reports the noqa directives the codemods before it did not use.
     UNUSED_NOQA,
 )
@@ -121,6 +124,7 @@ def digest(settings: Settings) -> str:
         else None,
         "target_version": settings.target_version,
         "import_order": settings.import_order,
+        "distribution": settings.distribution,
         "options": {code: dict(opts) for code, opts in sorted(options.items())},
     }
     blob = json.dumps(relevant, sort_keys=True, default=str).encode()
@@ -131,7 +135,7 @@ def index_scope(settings: Settings) -> IndexScope:
     """What the project index's answers depend on, for a run with ``settings``: the
     selection, and the options that declare an ``IndexScope`` field as theirs."""
     fields = {
-        option.scope: tuple(spec.option(settings, option.key))
+        option.scope: _frozen(spec.option(settings, option.key))
         for spec in CODEMODS
         for option in spec.options
         if option.scope is not None
@@ -140,8 +144,14 @@ def index_scope(settings: Settings) -> IndexScope:
         codes=codes(settings),
         lifecycle_methods=settings.lifecycle_methods,
         taskgroup_param=settings.taskgroup_param,
+        distribution=settings.distribution,
         **fields,
     )
+
+
+def _frozen(value: Any) -> Any:
+    """An option's value as the (frozen, hashable) scope holds it."""
+    return tuple(value) if isinstance(value, (list, tuple)) else value
 
 
 def gain_hooks(settings: Settings) -> tuple[GainHook, ...]:

@@ -210,7 +210,7 @@ def _differs(shared: SharedIndex, settings: Settings) -> str:
 
 # What an index file may hold besides builtins: the facts and the entries.
 _CLASSES = {
-    facts.__name__: {"Ref", "FunctionFacts", "ClassFacts", "ModuleFacts"},
+    facts.__name__: {"Ref", "FunctionFacts", "ClassFacts", "ModuleFacts", "MethodUse"},
     results.__name__: {"FileError"},
     __name__: {"Entry"},
 }

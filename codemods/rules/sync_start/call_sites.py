@@ -15,6 +15,7 @@ from libcst.codemod import CodemodContext
 
 from codemods.analysis.families import LifecycleCall
 from codemods.cst.build import code_of, with_keyword
+from codemods.cst.coroutine_uses import consumes_coroutine
 from codemods.cst.scopes import Frame
 from codemods.rules.codemod import Environment
 from codemods.rules.indexed import IndexedCodemod
@@ -28,6 +29,9 @@ class AwaitingCallSites(IndexedCodemod, ABC):  # ABC: a base (see ``Codemod``)
         self.param = self.settings.taskgroup_param
         self.awaited: set[cst.Call] = set()
         self.trailing: set[cst.Call] = set()
+        # Calls whose coroutine something consumes (`loop.run_until_complete(...)`,
+        # `yield from ...`): they stay as written.
+        self.consumed: set[cst.BaseExpression] = set()
 
     def runs_async(self, frame: Frame) -> bool:
         """Whether ``frame`` is (or becomes, by this codemod) a coroutine function."""
@@ -48,6 +52,11 @@ class AwaitingCallSites(IndexedCodemod, ABC):  # ABC: a base (see ``Codemod``)
     def visit_Call(self, node: cst.Call) -> None:
         if isinstance(node.func, cst.Call):
             self.trailing.add(node.func)
+        if consumes_coroutine(node, self.qualified):
+            self.consumed.update(arg.value for arg in node.args)
+
+    def visit_From(self, node: cst.From) -> None:
+        self.consumed.add(node.item)
 
     def lifecycle_call(self, func: cst.Attribute) -> LifecycleCall | None:
         """The conversion the call of ``func`` follows, when its receiver resolves."""
@@ -69,6 +78,8 @@ class AwaitingCallSites(IndexedCodemod, ABC):  # ABC: a base (see ``Codemod``)
     ) -> cst.BaseExpression:
         """``await <call>(tg=<group in scope>)``, or a finding where it cannot await."""
         spelled = f"`{code_of(original.func)}()`"
+        if original in self.consumed:
+            return updated
         if frame is None or self.deferred or not self.runs_async(frame):
             message = (
                 f"{spelled} calls `{call.target}()`, which TG002 makes async, from "

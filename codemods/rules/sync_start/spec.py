@@ -56,6 +56,15 @@ SPEC = CodemodSpec(
             "family from being converted",
             scope="safe_bases",
         ),
+        Option(
+            "convert-public-api",
+            bool,
+            False,
+            "in a distribution (`[project]` in pyproject.toml, setup.cfg or setup.py), "
+            "also convert public methods of public classes and modules, whose "
+            "callers outside the repository would have to await them",
+            scope="convert_public_api",
+        ),
     ),
     examples=("lifecycle_method_and_its_caller", "a_threads_start"),
 )

@@ -1,0 +1,27 @@
+import asyncio
+import threading
+
+
+class Pinger:
+    def __init__(self) -> None:
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self, tg: asyncio.TaskGroup | None = None) -> None:
+        spawn = asyncio.create_task if tg is None else tg.create_task
+        self._task = spawn(self._ping())
+
+    async def _ping(self) -> None:
+        await asyncio.sleep(1)
+
+
+class Watchdog:
+    def __init__(self) -> None:
+        self.thread = threading.Thread(target=print)
+        self.pinger = Pinger()
+
+    def arm(self) -> None:
+        # A thread's `start` (from outside the project) is not the converted one.
+        self.thread.start()
+
+    async def run(self) -> None:
+        await self.pinger.start()

@@ -1,0 +1,9 @@
+import asyncio
+
+
+async def probe() -> None:
+    await asyncio.sleep(0)
+
+
+def check() -> None:
+    probe()  # noqa: TG006
