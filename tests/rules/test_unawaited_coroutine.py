@@ -101,7 +101,7 @@ def test_check_after_a_partial_migration_exits_1(tmp_path: Path) -> None:
         f"{_shown(caller)}:5:5: TG006 `heartbeat.start()` creates a coroutine of "
         "`Heartbeat.start()` that never runs, from synchronous `start_heartbeat()`: "
         "make the caller async and await it",
-        f"{_shown(caller)}:9:5: TG006 [*] await `heartbeat.start()`: "
+        f"{_shown(caller)}:9:5: TG006 await `heartbeat.start()`: "
         "`Heartbeat.start()` is a coroutine function",
     ]
     write_run = invoke("run", "--write", tmp_path)

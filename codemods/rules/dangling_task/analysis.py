@@ -13,6 +13,7 @@ from functools import cached_property
 
 import libcst as cst
 
+from codemods.cst.coroutine_uses import changes_calls
 from codemods.cst.coroutines import Coroutines
 from codemods.cst.event_loops import LoopKind, loop_locals, loop_receiver
 from codemods.cst.names import identifiers
@@ -40,6 +41,10 @@ KEEP_FUTURE = "since its argument may be a Future, which a TaskGroup does not ta
 KEEP_LOOP = "on its own event loop, which need not be the running one"
 KEEP_SYNC = "since synchronous `{name}()` has no TaskGroup at hand"
 KEEP_TEST = "since pytest, not a caller, runs `{name}()`"
+KEEP_DECORATED = (
+    "since `{name}()` is decorated, and its decorator (a framework's route or "
+    "dependency, a registry) decides what calls it and with which arguments"
+)
 _PYTEST_FIXTURES = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
 
 
@@ -227,6 +232,8 @@ def _kept_only(
         for d in function.decorators
     ):
         return KEEP_TEST.format(name=name)
+    if changes_calls(function):
+        return KEEP_DECORATED.format(name=name)
     return None
 
 
