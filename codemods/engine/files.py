@@ -6,6 +6,7 @@ Nothing here prints; a file that cannot be read or decoded gets its ``FileError`
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -22,16 +23,20 @@ from codemods.core.source import (
     decode,
 )
 from codemods.engine.cache import Stamp, stamp_of
+from codemods.engine.regular import read_regular
+from codemods.engine.writer import Place, place_of
 
 
 @dataclass(frozen=True)
 class Loaded:
-    """A file read and decoded; ``stat`` is what a write must still find on disk."""
+    """A file read and decoded; ``stat`` and ``place`` are what a write must still
+    find on disk."""
 
     path: Path
     shown: str
     decoded: Decoded
     stat: os.stat_result
+    place: Place | None = None
 
 
 class Failure(Protocol):
@@ -65,9 +70,7 @@ def load_file(
     (None: take it whatever it holds), an error when it cannot be read or decoded.
     With ``stamps``, the stamp of the bytes read is recorded there (for the cache)."""
     try:
-        with path.open("rb") as handle:
-            stat_at_read = os.fstat(handle.fileno())
-            raw = handle.read()
+        raw, stat_at_read = read_regular(path)
     except OSError as exc:
         return FileResult(shown, error=FileError("read", _os_reason(exc)))
     if stamps is not None:
@@ -80,7 +83,12 @@ def load_file(
         check_nesting(raw)
     except SourceError as exc:
         return error_result(shown, exc)
-    return Loaded(path, shown, decoded, stat_at_read)
+    try:
+        place = place_of(path)
+    except OSError as exc:
+        return FileResult(shown, error=FileError("read", _os_reason(exc)))
+    return Loaded(path, shown, decoded, stat_at_read, place)
+
 
 
 def error_result(shown: str, failure: Failure) -> FileResult:
@@ -90,5 +98,7 @@ def error_result(shown: str, failure: Failure) -> FileResult:
 
 
 def _os_reason(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "is a symbolic link, not followed"
     reason = exc.strerror or str(exc)
     return "is a directory" if isinstance(exc, IsADirectoryError) else reason.lower()
