@@ -8,9 +8,19 @@ was read, its module name, whether it holds none of the static trigger words
 ("statically clean"), and its final result (findings, changed or not; the diff when the
 run made one).
 
-An entry is valid when size and mtime still match, or when the size matches and the
-content still hashes the same (a touched or re-checked-out file), and the module name
-(which depends on ``__init__.py`` files around it) is the same.
+An entry is used only when the file's content still hashes the same (SHA-256) and the
+module name (which depends on ``__init__.py`` files around it) is the same; size and
+mtime are a hint only: a file whose size differs is a miss without being read, and a
+file with the same size and mtime is hashed all the same (``cp -p``, ``touch -r`` and a
+re-checkout keep them while the content changes). Every entry is checked against the
+schema the tool writes (types, fields, values) before anything is taken from it: a
+malformed one is a miss, and a document that cannot be parsed (deep nesting, bad
+UTF-8) is an empty cache.
+
+What a cache cannot prove is that its results are this tool's: anyone who can write
+the cache directory can write entries that hash right and say "clean". A committed
+cache is therefore a speed-up for people, never a CI gate's evidence (the README says
+so: gates run with ``--no-cache`` or a cache they own).
 
 Results that can depend on other files (a selected codemod consults the project index,
 TG002's call sites) are served only when *every* file of the run is valid and the run
@@ -36,8 +46,9 @@ from typing import Any
 
 from codemods import __version__
 from codemods.core.results import FileError, FileResult, Finding
+from codemods.engine.regular import read_regular
 
-FORMAT = 3
+FORMAT = 4
 # Generations kept side by side (other settings, other checkouts of the tool).
 KEEP_GENERATIONS = 8
 TAG = (
@@ -50,7 +61,8 @@ Stamp = tuple[int, int, str]
 
 
 def content_hash(raw: bytes) -> str:
-    return hashlib.sha1(raw, usedforsecurity=False).hexdigest()
+    # SHA-256: collision-resistant, and with the CPU's SHA extensions faster than SHA-1.
+    return hashlib.sha256(raw).hexdigest()
 
 
 def stamp_of(raw: bytes, stat: os.stat_result) -> Stamp:
@@ -147,10 +159,12 @@ class Cache:
         try:
             document = json.loads(self.file.read_bytes())
             entries, complete = document["entries"], document["complete"]
+            if document["format"] != FORMAT:
+                raise ValueError("another format")
             if not isinstance(entries, dict) or not isinstance(complete, str):
                 raise TypeError("bad document")
-        except (OSError, ValueError, KeyError, TypeError):
-            return  # missing or corrupt: start empty, never fail
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            return  # missing or corrupt (or nested too deep to parse): start empty
         # An entry is checked in full when looked up; one of the wrong shape is dropped.
         self.entries = {
             key: raw
@@ -170,39 +184,29 @@ class Cache:
     ) -> Lookup:
         """What can be reused for ``files``: (path, module name, shown path) each.
 
-        Asked of every file of a warm run, so an entry is taken apart only as far as
-        its answer needs: a stamp of the wrong type never matches the file's, and only
-        a result that is served is checked in full."""
+        An entry of the wrong shape is dropped (a miss); one whose file's content no
+        longer hashes the same is left for the run to record again."""
         found = Lookup()
         servable: dict[str, FileResult] = {}
-        entries = self.entries
         for path, module, shown in files:
-            raw = entries.get(path)
-            if raw is None:
+            entry = self._entry(path)
+            if entry is None:
                 continue
-            try:
-                (size, mtime, digest), entry_module, statically_clean, values = raw
-            except (ValueError, TypeError):
-                self._drop(path)  # corrupt: as if missing
-                continue
+            (size, mtime, digest), entry_module, statically_clean, values = entry
             if entry_module != module:
                 continue
-            stamp = _still_valid(path, size, mtime, digest)
+            stamp = _still_valid(path, size, digest)
             if stamp is None:
                 continue
             found.stamps[shown] = stamp
             if stamp[1] != mtime:
                 found.restamped.add(shown)
-            if statically_clean is True:
+            if statically_clean:
                 found.statically_clean.add(shown)
             if values == CLEAN:
                 servable[shown] = FileResult(shown)
-                continue
-            try:
-                if isinstance(values, dict) and _servable(values, want_diff, write):
-                    servable[shown] = _result(values, shown)
-            except (KeyError, TypeError, ValueError):
-                self._drop(path)  # corrupt: computed again
+            elif isinstance(values, dict) and _servable(values, want_diff, write):
+                servable[shown] = _result(values, shown)
         if not uses_index:
             found.results = servable
         elif len(servable) == len(files) and self.complete == files_digest(
@@ -210,6 +214,16 @@ class Cache:
         ):
             found.results = servable
         return found
+
+    def _entry(self, path: str) -> Raw | None:
+        """The entry of ``path`` if it has the shape the tool writes; else dropped."""
+        raw = self.entries.get(path)
+        if raw is None:
+            return None
+        if _valid_entry(raw):
+            return raw
+        self._drop(path)
+        return None
 
     def _drop(self, key: str) -> None:
         self.entries.pop(key, None)
@@ -286,23 +300,19 @@ def files_digest(paths: Iterable[str]) -> str:
     return hashlib.sha1(joined, usedforsecurity=False).hexdigest()
 
 
-def _still_valid(path: str, size: int, mtime: int, digest: str) -> Stamp | None:
-    """The file's current stamp if its content is the one (``size``, ``mtime``,
-    ``digest``) describes."""
+def _still_valid(path: str, size: int, digest: str) -> Stamp | None:
+    """The file's current stamp if its content is still the one hashed to ``digest``
+    (``size`` spares reading a file that has grown or shrunk)."""
     try:
-        stat = os.stat(path)
+        read = read_regular(path, size)
     except OSError:
         return None
-    if stat.st_size != size or not isinstance(digest, str):
+    if read is None:
         return None
-    if stat.st_mtime_ns == mtime:
-        return stat.st_size, stat.st_mtime_ns, digest
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError:
+    raw, stat = read
+    if content_hash(raw) != digest:
         return None
-    return (size, stat.st_mtime_ns, digest) if content_hash(raw) == digest else None
+    return stat.st_size, stat.st_mtime_ns, digest
 
 
 def _servable(values: Mapping[str, Any], want_diff: bool, write: bool) -> bool:
@@ -334,35 +344,97 @@ def _values(
 
 
 def _result(values: Mapping[str, Any], shown: str) -> FileResult:
-    findings = tuple(_finding(finding) for finding in values["findings"])
-    diff = values["diff"]
-    if not isinstance(diff, (str, type(None))):
-        raise TypeError("bad diff")
-    error = values.get("error")
+    """The result an entry's ``values`` hold (already checked by ``_valid_values``)."""
+    error = values["error"]
     return FileResult(
         shown,
-        changed=bool(values["changed"]),
-        findings=findings,
-        error=None if error is None else _error(error),
-        diff=diff,
-        changed_by=tuple(str(code) for code in values["changed_by"]),
+        changed=values["changed"],
+        findings=tuple(Finding(**finding) for finding in values["findings"]),
+        error=None if error is None else FileError(**error),
+        diff=values["diff"],
+        changed_by=tuple(values["changed_by"]),
     )
 
 
-def _error(values: Mapping[str, Any]) -> FileError:
-    error = FileError(**values)
-    if not (isinstance(error.kind, str) and isinstance(error.message, str)):
-        raise TypeError("bad error")
-    return error
+# -- the schema an entry is checked against ---------------------------------------
+
+_VALUES_KEYS = frozenset({"changed", "changed_by", "findings", "diff", "error"})
+_FINDING_TYPES: dict[str, tuple[type, ...]] = {
+    "rule": (str,),
+    "line": (int,),
+    "col": (int,),
+    "message": (str,),
+    "fixable": (bool,),
+    "applicability": (str,),
+    "group": (str, type(None)),
+}
+_ERROR_TYPES: dict[str, tuple[type, ...]] = {
+    "kind": (str,),
+    "message": (str,),
+    "line": (int,),
+    "col": (int,),
+}
+APPLICABILITIES = frozenset({"safe", "unsafe"})
 
 
-def _finding(values: Mapping[str, Any]) -> Finding:
-    finding = Finding(**values)
-    if not (
-        isinstance(finding.rule, str)
-        and isinstance(finding.line, int)
-        and isinstance(finding.col, int)
-        and isinstance(finding.message, str)
-    ):
-        raise TypeError("bad finding")
-    return finding
+def _valid_entry(raw: Any) -> bool:
+    """Whether ``raw`` is an entry as ``_values`` writes it, down to its last field."""
+    if not isinstance(raw, list) or len(raw) != 4:
+        return False
+    stamp, module, statically_clean, values = raw
+    return (
+        isinstance(stamp, list)
+        and len(stamp) == 3
+        and _count(stamp[0])
+        and _whole(stamp[1])
+        and isinstance(stamp[2], str)  # any other text never equals a hash
+        and isinstance(module, str)
+        and isinstance(statically_clean, bool)
+        and (values is None or values == CLEAN or _valid_values(values))
+    )
+
+
+def _valid_values(values: Any) -> bool:
+    return (
+        isinstance(values, dict)
+        and values.keys() == _VALUES_KEYS
+        and isinstance(values["changed"], bool)
+        and isinstance(values["changed_by"], list)
+        and all(isinstance(code, str) for code in values["changed_by"])
+        and isinstance(values["diff"], (str, type(None)))
+        and isinstance(values["findings"], list)
+        and all(_valid_finding(finding) for finding in values["findings"])
+        and (values["error"] is None or _fields(values["error"], _ERROR_TYPES))
+    )
+
+
+def _valid_finding(finding: Any) -> bool:
+    return (
+        _fields(finding, _FINDING_TYPES)
+        and finding["applicability"] in APPLICABILITIES
+        and _count(finding["line"])
+        and _count(finding["col"])
+    )
+
+
+def _fields(values: Any, types: Mapping[str, tuple[type, ...]]) -> bool:
+    """A dict with exactly the keys of ``types``, each value of its types (a bool is
+    not taken for an int)."""
+    return (
+        isinstance(values, dict)
+        and values.keys() == types.keys()
+        and all(
+            isinstance(values[key], kinds)
+            and (bool in kinds or not isinstance(values[key], bool))
+            for key, kinds in types.items()
+        )
+    )
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _count(value: Any) -> bool:
+    return _whole(value) and value >= 0
+

@@ -70,9 +70,11 @@ def load_file(
     (None: take it whatever it holds), an error when it cannot be read or decoded.
     With ``stamps``, the stamp of the bytes read is recorded there (for the cache)."""
     try:
-        raw, stat_at_read = read_regular(path)
+        read = read_regular(path)
     except OSError as exc:
         return FileResult(shown, error=FileError("read", _os_reason(exc)))
+    assert read is not None, "read whatever its size"
+    raw, stat_at_read = read
     if stamps is not None:
         stamps[path] = stamp_of(raw, stat_at_read)
     if wanted is not None and not wanted(raw):
