@@ -16,6 +16,7 @@ from codemods import config
 from codemods.core.results import ExitCode, Summary
 from codemods.core.settings import ConfigError, Settings
 from codemods.engine.parent import runner
+from codemods.engine.paths import check_output, check_paths
 from codemods.engine.reporting import github, json_report, sarif, text
 from codemods.engine.reporting.terminal import Terminal
 from codemods.engine.reporting.words import plural
@@ -111,6 +112,7 @@ def write_index(invocation: Invocation, terminal: Terminal, out: Path) -> int:
 
     try:
         settings = load_settings(invocation)
+        check_output(out, "--out", settings)
         request = runner.Request(invocation.paths, settings, jobs=invocation.jobs)
         shared = gather(request)
         shared.write(out)
@@ -123,9 +125,7 @@ def write_index(invocation: Invocation, terminal: Terminal, out: Path) -> int:
 
 
 def load_settings(invocation: Invocation) -> Settings:
-    for path in invocation.paths:
-        if not path.exists() and not path.is_symlink():
-            raise ConfigError(f"{path}: no such file or directory")
+    check_paths(invocation.paths)
     return config.load(
         list(invocation.paths),
         config_file=invocation.config_file,
@@ -147,6 +147,8 @@ def execute(
     try:
         review.check(invocation, write=write)
         settings = load_settings(invocation)
+        if review.patch is not None:
+            check_output(review.patch, "--patch", settings)
         request = runner.Request(
             paths=invocation.paths,
             settings=settings,

@@ -39,14 +39,24 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from codemods import __version__
-from codemods.core.results import FileError, FileResult, Finding
+from codemods.core.results import FileResult
+from codemods.engine.cache_entries import (
+    CLEAN,
+    Raw,
+    Stamp,
+    entry_of,
+    result_of,
+    valid_entry,
+)
 from codemods.engine.regular import read_regular
+
+__all__ = ["CLEAN", "Cache", "Stamp", "content_hash", "stamp_of", "tool_fingerprint"]
 
 FORMAT = 4
 # Generations kept side by side (other settings, other checkouts of the tool).
@@ -55,9 +65,6 @@ TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by taskgroup-codemods.\n"
 )
-
-# (size, mtime in ns, content hash) of a file as it was read.
-Stamp = tuple[int, int, str]
 
 
 def content_hash(raw: bytes) -> str:
@@ -102,15 +109,6 @@ def _libcst_files() -> list[tuple[str, int, int]]:
     except OSError:
         return []
     return [(str(version_file), stat.st_size, stat.st_mtime_ns)]
-
-
-# An entry as the JSON file holds it, kept so while the run lasts (a warm run reads,
-# compares and writes back 20,000 of them): [[size, mtime, hash], module name,
-# statically clean, result or None].
-Raw = list[Any]
-# The result of a file no codemod changes or reports: most of a tree, so a quarter of
-# the file's JSON if spelled out.
-CLEAN = "clean"
 
 
 @dataclass
@@ -206,7 +204,7 @@ class Cache:
             if values == CLEAN:
                 servable[shown] = FileResult(shown)
             elif isinstance(values, dict) and _servable(values, want_diff, write):
-                servable[shown] = _result(values, shown)
+                servable[shown] = result_of(values, shown)
         if not uses_index:
             found.results = servable
         elif len(servable) == len(files) and self.complete == files_digest(
@@ -220,7 +218,7 @@ class Cache:
         raw = self.entries.get(path)
         if raw is None:
             return None
-        if _valid_entry(raw):
+        if valid_entry(raw):
             return raw
         self._drop(path)
         return None
@@ -240,7 +238,7 @@ class Cache:
         statically_clean: bool,
         result: FileResult | None,
     ) -> None:
-        raw = _values(stamp, module, statically_clean, result)
+        raw = entry_of(stamp, module, statically_clean, result)
         key = str(path)
         if self.entries.get(key) != raw:
             self.entries[key] = raw
@@ -319,122 +317,3 @@ def _servable(values: Mapping[str, Any], want_diff: bool, write: bool) -> bool:
     if not values["changed"]:
         return True
     return not write and (not want_diff or values["diff"] is not None)
-
-
-# -- JSON form -------------------------------------------------------------------
-
-
-def _values(
-    stamp: Stamp, module: str, statically_clean: bool, result: FileResult | None
-) -> Raw:
-    values: dict[str, Any] | str | None
-    if result is None:
-        values = None
-    elif result == FileResult(result.path):
-        values = CLEAN  # nothing to say but that
-    else:
-        values = {
-            "changed": result.changed,
-            "changed_by": list(result.changed_by),
-            "findings": [asdict(finding) for finding in result.findings],
-            "diff": result.diff,
-            "error": None if result.error is None else asdict(result.error),
-        }
-    return [list(stamp), module, statically_clean, values]
-
-
-def _result(values: Mapping[str, Any], shown: str) -> FileResult:
-    """The result an entry's ``values`` hold (already checked by ``_valid_values``)."""
-    error = values["error"]
-    return FileResult(
-        shown,
-        changed=values["changed"],
-        findings=tuple(Finding(**finding) for finding in values["findings"]),
-        error=None if error is None else FileError(**error),
-        diff=values["diff"],
-        changed_by=tuple(values["changed_by"]),
-    )
-
-
-# -- the schema an entry is checked against ---------------------------------------
-
-_VALUES_KEYS = frozenset({"changed", "changed_by", "findings", "diff", "error"})
-_FINDING_TYPES: dict[str, tuple[type, ...]] = {
-    "rule": (str,),
-    "line": (int,),
-    "col": (int,),
-    "message": (str,),
-    "fixable": (bool,),
-    "applicability": (str,),
-    "group": (str, type(None)),
-}
-_ERROR_TYPES: dict[str, tuple[type, ...]] = {
-    "kind": (str,),
-    "message": (str,),
-    "line": (int,),
-    "col": (int,),
-}
-APPLICABILITIES = frozenset({"safe", "unsafe"})
-
-
-def _valid_entry(raw: Any) -> bool:
-    """Whether ``raw`` is an entry as ``_values`` writes it, down to its last field."""
-    if not isinstance(raw, list) or len(raw) != 4:
-        return False
-    stamp, module, statically_clean, values = raw
-    return (
-        isinstance(stamp, list)
-        and len(stamp) == 3
-        and _count(stamp[0])
-        and _whole(stamp[1])
-        and isinstance(stamp[2], str)  # any other text never equals a hash
-        and isinstance(module, str)
-        and isinstance(statically_clean, bool)
-        and (values is None or values == CLEAN or _valid_values(values))
-    )
-
-
-def _valid_values(values: Any) -> bool:
-    return (
-        isinstance(values, dict)
-        and values.keys() == _VALUES_KEYS
-        and isinstance(values["changed"], bool)
-        and isinstance(values["changed_by"], list)
-        and all(isinstance(code, str) for code in values["changed_by"])
-        and isinstance(values["diff"], (str, type(None)))
-        and isinstance(values["findings"], list)
-        and all(_valid_finding(finding) for finding in values["findings"])
-        and (values["error"] is None or _fields(values["error"], _ERROR_TYPES))
-    )
-
-
-def _valid_finding(finding: Any) -> bool:
-    return (
-        _fields(finding, _FINDING_TYPES)
-        and finding["applicability"] in APPLICABILITIES
-        and _count(finding["line"])
-        and _count(finding["col"])
-    )
-
-
-def _fields(values: Any, types: Mapping[str, tuple[type, ...]]) -> bool:
-    """A dict with exactly the keys of ``types``, each value of its types (a bool is
-    not taken for an int)."""
-    return (
-        isinstance(values, dict)
-        and values.keys() == types.keys()
-        and all(
-            isinstance(values[key], kinds)
-            and (bool in kinds or not isinstance(values[key], bool))
-            for key, kinds in types.items()
-        )
-    )
-
-
-def _whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _count(value: Any) -> bool:
-    return _whole(value) and value >= 0
-

@@ -92,7 +92,6 @@ def load_file(
     return Loaded(path, shown, decoded, stat_at_read, place)
 
 
-
 def error_result(shown: str, failure: Failure) -> FileResult:
     return FileResult(
         shown, error=FileError(failure.kind, failure.message, failure.line, failure.col)
