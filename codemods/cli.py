@@ -11,6 +11,7 @@ import click
 from codemods import __version__, session
 from codemods.core.results import ExitCode
 from codemods.engine.reporting.terminal import Terminal
+from codemods.exits import Main
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = click.Choice(["text", "json", "sarif", "github"])
@@ -121,7 +122,7 @@ def _cache(options: dict[str, Any]) -> Path | None:
     return cache_dir or session.DEFAULT
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="codemods")
 def main() -> None:
     """Migrate asyncio code from fire-and-forget tasks to asyncio.TaskGroup."""

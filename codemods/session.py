@@ -59,7 +59,7 @@ class Review:
         """Refuse combinations that cannot work, before anything runs."""
         if self.interactive and write:
             raise ConfigError("--write and --interactive are mutually exclusive")
-        if self.interactive and not sys.stdin.isatty():
+        if self.interactive and (sys.stdin is None or not sys.stdin.isatty()):
             raise ConfigError(
                 "--interactive asks about each change, but stdin is not a terminal"
             )

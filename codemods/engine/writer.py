@@ -8,6 +8,7 @@ import os
 import secrets
 import stat
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,23 @@ from pathlib import Path
 TEMP_SUFFIX = ".codemods-tmp"
 _DIRECTORY_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
 _TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+# Temporary files being written by this process (directory descriptor, name): a worker
+# told to stop (SIGTERM, or its run's main process gone) removes them before it exits.
+_IN_FLIGHT: set[tuple[int, str]] = set()
+_IN_FLIGHT_LOCK = threading.Lock()
+
+
+def remove_temporaries() -> None:
+    """Remove the temporary files this process is writing. For a worker's signal
+    handler or watch thread, which exits right after: never from the thread that
+    writes (in the main process, an interruption is an exception, and the write's own
+    cleanup removes its file)."""
+    with _IN_FLIGHT_LOCK:
+        for directory, name in _IN_FLIGHT:
+            with contextlib.suppress(OSError):
+                os.unlink(name, dir_fd=directory)
 
 
 class WriteError(Exception):
@@ -96,6 +114,19 @@ def _replace(directory: int, name: str, data: bytes, current: os.stat_result) ->
     """Write ``data`` to a new file beside ``name`` in ``directory``, then rename it
     over ``name``; the temporary file is removed on any failure or interruption."""
     temp = f".{name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    in_flight = (directory, temp)
+    with _IN_FLIGHT_LOCK:
+        _IN_FLIGHT.add(in_flight)
+    try:
+        _write_temp(directory, name, temp, data, current)
+    finally:
+        with _IN_FLIGHT_LOCK:
+            _IN_FLIGHT.discard(in_flight)
+
+
+def _write_temp(
+    directory: int, name: str, temp: str, data: bytes, current: os.stat_result
+) -> None:
     try:
         fd = os.open(temp, _TEMP_FLAGS, 0o600, dir_fd=directory)
     except OSError as exc:
