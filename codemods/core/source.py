@@ -9,7 +9,8 @@ import tokenize
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+
+from codemods.core.line_diff import line_opcodes
 
 # CPython refuses more than 200 nested brackets; LibCST's native parser crashes on far fewer
 # than it can be fed, so deeper files are checked with the standard parser first.
@@ -150,8 +151,7 @@ def _replay(original: str, roundtrip: str, new: str) -> str:
     if to_original is None:
         return new
     out: list[str] = []
-    matcher = SequenceMatcher(None, printed, new_lines, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in line_opcodes(printed, new_lines):
         if tag == "equal":
             out.extend(old_lines[to_original[k]] for k in range(i1, i2))
         else:
@@ -172,8 +172,7 @@ def _line_pairs(old: Sequence[str], printed: Sequence[str]) -> list[int] | None:
     if len(old) == len(printed):
         return list(range(len(old)))
     pairs: list[int] = []
-    matcher = SequenceMatcher(None, old, printed, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in line_opcodes(old, printed):
         if tag != "equal" and i2 - i1 != j2 - j1:
             return None
         pairs.extend(range(i1, i2))
@@ -192,13 +191,10 @@ class LineMap:
 
     def __init__(self, base: str, derived: str) -> None:
         base_lines = split_lines(base)
-        matcher = SequenceMatcher(
-            None, base_lines, split_lines(derived), autojunk=False
-        )
         self._base_lines = max(1, len(base_lines))
         self._starts: list[int] = []
         self._blocks: list[tuple[bool, int, int]] = []
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for tag, i1, i2, j1, j2 in line_opcodes(base_lines, split_lines(derived)):
             if j1 == j2:
                 continue
             self._starts.append(j1)
