@@ -71,7 +71,7 @@ def test_a_repetitive_file_never_reaches_a_large_sequence_matcher(
     monkeypatch.setattr(line_diff, "SequenceMatcher", Recording)
     filler = ["    x = 1\n"] * 16_000
     for a, b in [
-        (filler + ["track_task(f())\n"] + filler, filler + ["tg.f()\n"] + filler),
+        ([*filler, "track_task(f())\n", *filler], [*filler, "tg.f()\n", *filler]),
         (["a\n", "b\n"] * 8_000, ["a\n", "c\n"] * 8_000),
         (["a\n", "b\n"] * 8_000, ["a\n"] + ["b\n", "a\n"] * 7_000),
     ]:
