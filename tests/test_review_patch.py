@@ -93,7 +93,7 @@ def test_the_patch_applies_with_git_and_equals_write(
     assert b"\\ No newline at end of file\n" in data
     check = _git(repo, "apply", "--check", "-v", str(target))
     assert check.returncode == 0, check.stderr
-    assert check.stderr.count("Checking patch app/") == 5
+    assert check.stderr.count("Checking patch app/") == 6
 
     assert _git(repo, "apply", str(target)).returncode == 0
     patched = _snapshot(repo)
