@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,14 +51,30 @@ class Failure(Protocol):
 
 def spells_any(words: Sequence[bytes]) -> Callable[[bytes], bool]:
     """Whether a file's bytes contain one of ``words`` (the trigger prefilter)."""
-    return lambda raw: any(word in raw for word in words)
+    return _as_python_reads(lambda raw: any(word in raw for word in words))
 
 
 def spells_identifier(words: Sequence[bytes]) -> Callable[[bytes], bool]:
     """Whether a file's bytes contain one of ``words`` as a whole identifier."""
     alternatives = b"|".join(re.escape(word) for word in sorted(words))
     pattern = re.compile(rb"(?<![\w])(?:" + alternatives + rb")(?![\w])")
-    return lambda raw: pattern.search(raw) is not None
+    return _as_python_reads(lambda raw: pattern.search(raw) is not None)
+
+
+def _as_python_reads(spells: Callable[[bytes], bool]) -> Callable[[bytes], bool]:
+    """``spells``, also asked of the NFKC form of a file that is not all ASCII:
+    CPython normalises identifiers so, and runs ``asyncio.\uff43reate_task`` (a
+    full-width c) as ``create_task``."""
+
+    def wanted(raw: bytes) -> bool:
+        if spells(raw):
+            return True
+        if raw.isascii():
+            return False
+        text = raw.decode("utf-8", errors="replace")
+        return spells(unicodedata.normalize("NFKC", text).encode("utf-8"))
+
+    return wanted
 
 
 def load_file(
