@@ -152,9 +152,7 @@ def test_a_malformed_entry_is_a_miss(
     [[1, 2], ["1", 2, "h"], [True, 2, "0" * 64], [1, 2, 3], None],
     ids=str,
 )
-def test_a_malformed_stamp_is_a_miss(
-    tree: Path, tmp_path: Path, stamp: object
-) -> None:
+def test_a_malformed_stamp_is_a_miss(tree: Path, tmp_path: Path, stamp: object) -> None:
     cache = tmp_path / "cache"
     _check(tree, cache)
     generation, document = _document(cache)
