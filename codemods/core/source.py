@@ -6,6 +6,7 @@ import ast
 import io
 import re
 import tokenize
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -115,6 +116,13 @@ def syntax_error(text: str, fallback: str, line: int, col: int) -> SourceError:
     except (RecursionError, MemoryError, ValueError):
         pass
     return SourceError("parse", f"LibCST cannot parse this: {fallback}", line, col)
+
+
+def spelled_as_read(text: str) -> str:
+    """``text`` with its identifiers as CPython reads them (NFKC: a full-width
+    ``\uff43reate_task`` is ``create_task``), for word searches; the same text when
+    it is all ASCII."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
 def split_lines(text: str) -> list[str]:

@@ -35,7 +35,7 @@ from codemods.analysis.relevance import Relevance
 from codemods.analysis.syntax import Syntax
 from codemods.core.line_diff import line_opcodes
 from codemods.core.settings import Settings
-from codemods.core.source import split_lines
+from codemods.core.source import spelled_as_read, split_lines
 from codemods.rules import registry
 
 # Spelled anywhere in a function, these keep its body (see the module docstring).
@@ -198,6 +198,7 @@ def _keeps(
         return True
     end = function.end_lineno or function.lineno
     chunk = "".join(lines[_first_line(function) - 1 : end])
+    chunk = spelled_as_read(chunk)
     if _ALWAYS.search(chunk) or wanted.spelled(chunk):
         return True
     return wanted.facts and receiver is not None and _assigns(function, receiver)
