@@ -191,3 +191,15 @@ def test_the_key_binds_the_selected_codemods(tree: Path, tmp_path: Path) -> None
     other = _check(tree, cache, "TG003")
     assert other.stats["cached"] == 0
     assert len(list(cache.glob("*.json"))) == 2
+
+
+def test_an_ignore_file_lost_to_a_full_disk_is_written_again(
+    tree: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    _check(tree, cache)
+    (cache / ".gitignore").unlink()  # what a disk full after the tag left
+    (tree / "plain.py").write_text("X = 2\n")  # something to save
+    _check(tree, cache)
+    assert (cache / ".gitignore").read_text() == "# Automatically created.\n*\n"
+    assert (cache / "CACHEDIR.TAG").is_file()

@@ -55,12 +55,14 @@ from codemods.engine.cache_entries import (
     valid_entry,
 )
 from codemods.engine.regular import read_regular
+from codemods.engine.writer import write_new
 
 __all__ = ["CLEAN", "Cache", "Stamp", "content_hash", "stamp_of", "tool_fingerprint"]
 
 FORMAT = 4
 # Generations kept side by side (other settings, other checkouts of the tool).
 KEEP_GENERATIONS = 8
+IGNORE_ALL = "# Automatically created.\n*\n"
 TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by taskgroup-codemods.\n"
@@ -276,11 +278,13 @@ class Cache:
             self._prune()
 
     def _prepare(self) -> None:
+        """The directory, with its ignore file and tag: each checked on its own and
+        written whole, so a disk full meanwhile never leaves one missing for good."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        tag = self.directory / "CACHEDIR.TAG"
-        if not tag.exists():
-            tag.write_text(TAG)
-            (self.directory / ".gitignore").write_text("# Automatically created.\n*\n")
+        for name, text in ((".gitignore", IGNORE_ALL), ("CACHEDIR.TAG", TAG)):
+            path = self.directory / name
+            if not path.exists():
+                write_new(path, text.encode())
 
     def _prune(self) -> None:
         """Keep the most recently written generations only."""

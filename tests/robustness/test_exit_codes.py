@@ -55,11 +55,14 @@ def test_stdout_on_a_full_device_exits_3(tmp_path: Path) -> None:
     )
 
 
-def test_a_closed_stdout_exits_3(tmp_path: Path) -> None:
+def _with_closed(
+    tmp_path: Path, redirect: str, args: list[str]
+) -> subprocess.CompletedProcess[str]:
+    """The CLI with one of its standard streams closed (``>&-`` or ``<&-``)."""
     tree = tmp_path / "tree"
     write(tree, "legacy.py", LEGACY)
-    done = subprocess.run(
-        ["sh", "-c", 'exec "$@" >&-', "sh", *cli_argv(tmp_path), "check", "."],
+    return subprocess.run(
+        ["sh", "-c", f'exec "$@" {redirect}', "sh", *cli_argv(tmp_path), *args],
         cwd=tree,
         env=cli_env(),
         stderr=subprocess.PIPE,
@@ -67,22 +70,16 @@ def test_a_closed_stdout_exits_3(tmp_path: Path) -> None:
         timeout=300,
         check=False,
     )
+
+
+def test_a_closed_stdout_exits_3(tmp_path: Path) -> None:
+    done = _with_closed(tmp_path, ">&-", ["check", "."])
     assert done.returncode == ExitCode.FILE_ERRORS
     _one_line(done, "codemods: error: stdout is closed")
 
 
 def test_interactive_with_stdin_closed_exits_2(tmp_path: Path) -> None:
-    tree = tmp_path / "tree"
-    write(tree, "legacy.py", LEGACY)
-    done = subprocess.run(
-        ["sh", "-c", 'exec "$@" <&-', "sh", *cli_argv(tmp_path), "run", "-i", "."],
-        cwd=tree,
-        env=cli_env(),
-        stderr=subprocess.PIPE,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = _with_closed(tmp_path, "<&-", ["run", "-i", "."])
     assert done.returncode == ExitCode.USAGE
     _one_line(
         done,

@@ -33,6 +33,12 @@ def _write(loaded: Loaded) -> None:
     write_atomic(loaded.path, NEW, expected=loaded.stat, place=loaded.place)
 
 
+def _swap_for_link(tmp_path: Path, outside: Path) -> None:
+    """Move ``tree/pkg`` away and put a link to ``outside`` in its place."""
+    shutil.move(tmp_path / "tree" / "pkg", tmp_path / "moved")
+    (tmp_path / "tree" / "pkg").symlink_to(outside, target_is_directory=True)
+
+
 def _outside_twin(tmp_path: Path, inside: Path) -> Path:
     """A directory outside the tree holding a file of the same name, size and mtime."""
     outside = tmp_path / "outside"
@@ -50,8 +56,7 @@ def test_a_directory_swapped_for_a_symlink_is_not_written_through(
     target = write(tmp_path, "tree/pkg/mod.py", OLD)
     outside = _outside_twin(tmp_path, target)
     loaded = _read(target)
-    shutil.move(tmp_path / "tree" / "pkg", tmp_path / "moved")
-    (tmp_path / "tree" / "pkg").symlink_to(outside, target_is_directory=True)
+    _swap_for_link(tmp_path, outside)
 
     with pytest.raises(WriteError, match="directory replaced during the run"):
         _write(loaded)
@@ -68,8 +73,7 @@ def test_a_hard_link_in_a_swapped_directory_is_not_written(tmp_path: Path) -> No
     outside.mkdir()
     os.link(target, outside / "mod.py")
     loaded = _read(target)
-    shutil.move(tmp_path / "tree" / "pkg", tmp_path / "moved")
-    (tmp_path / "tree" / "pkg").symlink_to(outside, target_is_directory=True)
+    _swap_for_link(tmp_path, outside)
 
     with pytest.raises(WriteError, match="directory replaced"):
         _write(loaded)
@@ -114,8 +118,7 @@ def test_a_swap_after_the_checks_still_lands_in_the_directory_read(
 
     def check_then_swap(*args: object, **kwargs: object) -> os.stat_result:
         current = check(*args, **kwargs)  # type: ignore[arg-type]
-        shutil.move(tmp_path / "tree" / "pkg", tmp_path / "moved")
-        (tmp_path / "tree" / "pkg").symlink_to(outside, target_is_directory=True)
+        _swap_for_link(tmp_path, outside)
         return current
 
     monkeypatch.setattr(writer, "_check", check_then_swap)
