@@ -20,14 +20,17 @@ LEGACY = TRACKED.lstrip("\n")
 
 
 def _run(
-    tmp_path: Path, args: list[str], **streams: Any
+    tmp_path: Path, args: list[str], *, closed: str = "", **streams: Any
 ) -> subprocess.CompletedProcess[str]:
+    """The CLI on a tree holding legacy code; ``closed`` (``>&-``, ``<&-``) closes
+    one of its standard streams."""
     tree = tmp_path / "tree"
     if not tree.exists():
         write(tree, "legacy.py", LEGACY)
     streams.setdefault("stdout", subprocess.PIPE)
+    shell = ["sh", "-c", f'exec "$@" {closed}', "sh"] if closed else []
     return subprocess.run(
-        [*cli_argv(tmp_path), *args],
+        [*shell, *cli_argv(tmp_path), *args],
         cwd=tree,
         env=cli_env(),
         stderr=subprocess.PIPE,
@@ -55,31 +58,14 @@ def test_stdout_on_a_full_device_exits_3(tmp_path: Path) -> None:
     )
 
 
-def _with_closed(
-    tmp_path: Path, redirect: str, args: list[str]
-) -> subprocess.CompletedProcess[str]:
-    """The CLI with one of its standard streams closed (``>&-`` or ``<&-``)."""
-    tree = tmp_path / "tree"
-    write(tree, "legacy.py", LEGACY)
-    return subprocess.run(
-        ["sh", "-c", f'exec "$@" {redirect}', "sh", *cli_argv(tmp_path), *args],
-        cwd=tree,
-        env=cli_env(),
-        stderr=subprocess.PIPE,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 def test_a_closed_stdout_exits_3(tmp_path: Path) -> None:
-    done = _with_closed(tmp_path, ">&-", ["check", "."])
+    done = _run(tmp_path, ["check", "."], closed=">&-", stdout=None)
     assert done.returncode == ExitCode.FILE_ERRORS
     _one_line(done, "codemods: error: stdout is closed")
 
 
 def test_interactive_with_stdin_closed_exits_2(tmp_path: Path) -> None:
-    done = _with_closed(tmp_path, "<&-", ["run", "-i", "."])
+    done = _run(tmp_path, ["run", "-i", "."], closed="<&-")
     assert done.returncode == ExitCode.USAGE
     _one_line(
         done,
