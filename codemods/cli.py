@@ -12,6 +12,7 @@ from codemods import __version__, session
 from codemods.core.declared import parse_version
 from codemods.core.results import ExitCode
 from codemods.engine.reporting.terminal import Terminal
+from codemods.exits import Main
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = click.Choice(["text", "json", "sarif", "github"])
@@ -184,7 +185,7 @@ def _cache(options: dict[str, Any]) -> Path | None:
     return cache_dir or session.DEFAULT
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="codemods")
 @color_option
 def main() -> None:

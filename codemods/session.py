@@ -17,6 +17,7 @@ from codemods import config
 from codemods.core.results import ExitCode, Summary
 from codemods.core.settings import ConfigError, Settings
 from codemods.engine.parent import runner
+from codemods.engine.paths import check_output, check_paths
 from codemods.engine.reporting import github, json_report, progress, sarif, text
 from codemods.engine.reporting.terminal import Terminal, printable
 from codemods.engine.reporting.words import plural
@@ -69,7 +70,7 @@ class Review:
         """Refuse combinations that cannot work, before anything runs."""
         if self.interactive and write:
             raise ConfigError("--write and --interactive are mutually exclusive")
-        if self.interactive and not sys.stdin.isatty():
+        if self.interactive and (sys.stdin is None or not sys.stdin.isatty()):
             raise ConfigError(
                 "--interactive asks about each change, but stdin is not a terminal"
             )
@@ -139,6 +140,7 @@ def write_index(invocation: Invocation, terminal: Terminal, out: Path) -> int:
         if invocation.reads_stdin:
             raise ConfigError("index reads the whole tree, not stdin")
         settings = load_settings(invocation)
+        check_output(out, "--out", settings)
         request = runner.Request(invocation.paths, settings, jobs=invocation.jobs)
         shared = gather(request)
         shared.write(out)
@@ -160,9 +162,7 @@ def load_settings(invocation: Invocation) -> Settings:
     elif invocation.stdin_filename is not None:
         raise ConfigError("--stdin-filename goes with the path '-' (read stdin)")
     else:
-        for path in paths:
-            if not path.exists() and not path.is_symlink():
-                raise ConfigError(f"{path}: no such file or directory")
+        check_paths(paths)
     settings = config.load(
         paths,
         config_file=invocation.config_file,
@@ -188,6 +188,8 @@ def execute(
         settings = load_settings(invocation)
         if invocation.reads_stdin:
             return _stdin(invocation, settings, terminal, mode, write, safe_only)
+        if review.patch is not None:
+            check_output(review.patch, "--patch", settings)
         request = runner.Request(
             paths=invocation.paths,
             settings=settings,

@@ -51,6 +51,10 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (root / "app" / "crlf.py").write_bytes(
         TRACKED.lstrip("\n").replace("\n", "\r\n").encode()
     )
+    # Lines ended by a lone CR: one line to git (issue 25: the patch was rejected).
+    (root / "app" / "cr.py").write_bytes(
+        TRACKED.lstrip("\n").replace("\n", "\r").encode()
+    )
     (root / "app" / "bom.py").write_bytes(
         b"\xef\xbb\xbf" + TRACKED.lstrip("\n").encode()
     )
@@ -78,7 +82,7 @@ def test_the_patch_applies_with_git_and_equals_write(
     result = invoke("run", "--patch", target, ".")
 
     assert result.exit_code == 0
-    assert "patch for 5 files written to" in result.stderr
+    assert "patch for 6 files written to" in result.stderr
     assert _snapshot(repo) == before, "--patch is a dry run"
     data = target.read_bytes()
     # The Latin-1 file's context line is in Latin-1, as on disk, not UTF-8.
@@ -89,7 +93,7 @@ def test_the_patch_applies_with_git_and_equals_write(
     assert b"\\ No newline at end of file\n" in data
     check = _git(repo, "apply", "--check", "-v", str(target))
     assert check.returncode == 0, check.stderr
-    assert check.stderr.count("Checking patch app/") == 5
+    assert check.stderr.count("Checking patch app/") == 6
 
     assert _git(repo, "apply", str(target)).returncode == 0
     patched = _snapshot(repo)

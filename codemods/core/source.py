@@ -7,10 +7,12 @@ import io
 import re
 import sys
 import tokenize
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+
+from codemods.core.line_diff import line_opcodes
 
 # CPython refuses more than 200 nested brackets; LibCST's native parser crashes on far fewer
 # than it can be fed, so deeper files are checked with the standard parser first.
@@ -140,6 +142,13 @@ def compile_error(text: str, target: tuple[int, int] | None) -> SyntaxError | No
     return None
 
 
+def spelled_as_read(text: str) -> str:
+    """``text`` with its identifiers as CPython reads them (NFKC: a full-width
+    ``\uff43reate_task`` is ``create_task``), for word searches; the same text when
+    it is all ASCII."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
 def split_lines(text: str) -> list[str]:
     """The lines of ``text`` as Python and LibCST count them, each with its ending.
 
@@ -174,8 +183,7 @@ def _replay(original: str, roundtrip: str, new: str) -> str:
     if to_original is None:
         return new
     out: list[str] = []
-    matcher = SequenceMatcher(None, printed, new_lines, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in line_opcodes(printed, new_lines):
         if tag == "equal":
             out.extend(old_lines[to_original[k]] for k in range(i1, i2))
         else:
@@ -196,8 +204,7 @@ def _line_pairs(old: Sequence[str], printed: Sequence[str]) -> list[int] | None:
     if len(old) == len(printed):
         return list(range(len(old)))
     pairs: list[int] = []
-    matcher = SequenceMatcher(None, old, printed, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in line_opcodes(old, printed):
         if tag != "equal" and i2 - i1 != j2 - j1:
             return None
         pairs.extend(range(i1, i2))
@@ -216,13 +223,10 @@ class LineMap:
 
     def __init__(self, base: str, derived: str) -> None:
         base_lines = split_lines(base)
-        matcher = SequenceMatcher(
-            None, base_lines, split_lines(derived), autojunk=False
-        )
         self._base_lines = max(1, len(base_lines))
         self._starts: list[int] = []
         self._blocks: list[tuple[bool, int, int]] = []
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for tag, i1, i2, j1, j2 in line_opcodes(base_lines, split_lines(derived)):
             if j1 == j2:
                 continue
             self._starts.append(j1)

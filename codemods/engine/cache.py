@@ -8,9 +8,19 @@ was read, its module name, whether it holds none of the static trigger words
 ("statically clean"), and its final result (findings, changed or not; the diff when the
 run made one).
 
-An entry is valid when size and mtime still match, or when the size matches and the
-content still hashes the same (a touched or re-checked-out file), and the module name
-(which depends on ``__init__.py`` files around it) is the same.
+An entry is used only when the file's content still hashes the same (SHA-256) and the
+module name (which depends on ``__init__.py`` files around it) is the same; size and
+mtime are a hint only: a file whose size differs is a miss without being read, and a
+file with the same size and mtime is hashed all the same (``cp -p``, ``touch -r`` and a
+re-checkout keep them while the content changes). Every entry is checked against the
+schema the tool writes (types, fields, values) before anything is taken from it: a
+malformed one is a miss, and a document that cannot be parsed (deep nesting, bad
+UTF-8) is an empty cache.
+
+What a cache cannot prove is that its results are this tool's: anyone who can write
+the cache directory can write entries that hash right and say "clean". A committed
+cache is therefore a speed-up for people, never a CI gate's evidence (the README says
+so: gates run with ``--no-cache`` or a cache they own).
 
 Results that can depend on other files (a selected codemod consults the project index,
 TG002's call sites) are served only when *every* file of the run is valid and the run
@@ -29,28 +39,39 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from codemods import __version__
-from codemods.core.results import FileError, FileResult, Finding
+from codemods.core.results import FileResult
+from codemods.engine.cache_entries import (
+    CLEAN,
+    Raw,
+    Stamp,
+    entry_of,
+    result_of,
+    valid_entry,
+)
+from codemods.engine.regular import read_regular
+from codemods.engine.writer import write_new
 
-FORMAT = 3
+__all__ = ["CLEAN", "Cache", "Stamp", "content_hash", "stamp_of", "tool_fingerprint"]
+
+FORMAT = 4
 # Generations kept side by side (other settings, other checkouts of the tool).
 KEEP_GENERATIONS = 8
+IGNORE_ALL = "# Automatically created.\n*\n"
 TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by taskgroup-codemods.\n"
 )
 
-# (size, mtime in ns, content hash) of a file as it was read.
-Stamp = tuple[int, int, str]
-
 
 def content_hash(raw: bytes) -> str:
-    return hashlib.sha1(raw, usedforsecurity=False).hexdigest()
+    # SHA-256: collision-resistant, and with the CPU's SHA extensions faster than SHA-1.
+    return hashlib.sha256(raw).hexdigest()
 
 
 def stamp_of(raw: bytes, stat: os.stat_result) -> Stamp:
@@ -90,15 +111,6 @@ def _libcst_files() -> list[tuple[str, int, int]]:
     except OSError:
         return []
     return [(str(version_file), stat.st_size, stat.st_mtime_ns)]
-
-
-# An entry as the JSON file holds it, kept so while the run lasts (a warm run reads,
-# compares and writes back 20,000 of them): [[size, mtime, hash], module name,
-# statically clean, result or None].
-Raw = list[Any]
-# The result of a file no codemod changes or reports: most of a tree, so a quarter of
-# the file's JSON if spelled out.
-CLEAN = "clean"
 
 
 @dataclass
@@ -147,10 +159,12 @@ class Cache:
         try:
             document = json.loads(self.file.read_bytes())
             entries, complete = document["entries"], document["complete"]
+            if document["format"] != FORMAT:
+                raise ValueError("another format")
             if not isinstance(entries, dict) or not isinstance(complete, str):
                 raise TypeError("bad document")
-        except (OSError, ValueError, KeyError, TypeError):
-            return  # missing or corrupt: start empty, never fail
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            return  # missing or corrupt (or nested too deep to parse): start empty
         # An entry is checked in full when looked up; one of the wrong shape is dropped.
         self.entries = {
             key: raw
@@ -170,39 +184,29 @@ class Cache:
     ) -> Lookup:
         """What can be reused for ``files``: (path, module name, shown path) each.
 
-        Asked of every file of a warm run, so an entry is taken apart only as far as
-        its answer needs: a stamp of the wrong type never matches the file's, and only
-        a result that is served is checked in full."""
+        An entry of the wrong shape is dropped (a miss); one whose file's content no
+        longer hashes the same is left for the run to record again."""
         found = Lookup()
         servable: dict[str, FileResult] = {}
-        entries = self.entries
         for path, module, shown in files:
-            raw = entries.get(path)
-            if raw is None:
+            entry = self._entry(path)
+            if entry is None:
                 continue
-            try:
-                (size, mtime, digest), entry_module, statically_clean, values = raw
-            except (ValueError, TypeError):
-                self._drop(path)  # corrupt: as if missing
-                continue
+            (size, mtime, digest), entry_module, statically_clean, values = entry
             if entry_module != module:
                 continue
-            stamp = _still_valid(path, size, mtime, digest)
+            stamp = _still_valid(path, size, digest)
             if stamp is None:
                 continue
             found.stamps[shown] = stamp
             if stamp[1] != mtime:
                 found.restamped.add(shown)
-            if statically_clean is True:
+            if statically_clean:
                 found.statically_clean.add(shown)
             if values == CLEAN:
                 servable[shown] = FileResult(shown)
-                continue
-            try:
-                if isinstance(values, dict) and _servable(values, want_diff, write):
-                    servable[shown] = _result(values, shown)
-            except (KeyError, TypeError, ValueError):
-                self._drop(path)  # corrupt: computed again
+            elif isinstance(values, dict) and _servable(values, want_diff, write):
+                servable[shown] = result_of(values, shown)
         if not uses_index:
             found.results = servable
         elif len(servable) == len(files) and self.complete == files_digest(
@@ -210,6 +214,16 @@ class Cache:
         ):
             found.results = servable
         return found
+
+    def _entry(self, path: str) -> Raw | None:
+        """The entry of ``path`` if it has the shape the tool writes; else dropped."""
+        raw = self.entries.get(path)
+        if raw is None:
+            return None
+        if valid_entry(raw):
+            return raw
+        self._drop(path)
+        return None
 
     def _drop(self, key: str) -> None:
         self.entries.pop(key, None)
@@ -226,7 +240,7 @@ class Cache:
         statically_clean: bool,
         result: FileResult | None,
     ) -> None:
-        raw = _values(stamp, module, statically_clean, result)
+        raw = entry_of(stamp, module, statically_clean, result)
         key = str(path)
         if self.entries.get(key) != raw:
             self.entries[key] = raw
@@ -264,11 +278,13 @@ class Cache:
             self._prune()
 
     def _prepare(self) -> None:
+        """The directory, with its ignore file and tag: each checked on its own and
+        written whole, so a disk full meanwhile never leaves one missing for good."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        tag = self.directory / "CACHEDIR.TAG"
-        if not tag.exists():
-            tag.write_text(TAG)
-            (self.directory / ".gitignore").write_text("# Automatically created.\n*\n")
+        for name, text in ((".gitignore", IGNORE_ALL), ("CACHEDIR.TAG", TAG)):
+            path = self.directory / name
+            if not path.exists():
+                write_new(path, text.encode())
 
     def _prune(self) -> None:
         """Keep the most recently written generations only."""
@@ -286,83 +302,22 @@ def files_digest(paths: Iterable[str]) -> str:
     return hashlib.sha1(joined, usedforsecurity=False).hexdigest()
 
 
-def _still_valid(path: str, size: int, mtime: int, digest: str) -> Stamp | None:
-    """The file's current stamp if its content is the one (``size``, ``mtime``,
-    ``digest``) describes."""
+def _still_valid(path: str, size: int, digest: str) -> Stamp | None:
+    """The file's current stamp if its content is still the one hashed to ``digest``
+    (``size`` spares reading a file that has grown or shrunk)."""
     try:
-        stat = os.stat(path)
+        read = read_regular(path, size)
     except OSError:
         return None
-    if stat.st_size != size or not isinstance(digest, str):
+    if read is None:
         return None
-    if stat.st_mtime_ns == mtime:
-        return stat.st_size, stat.st_mtime_ns, digest
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError:
+    raw, stat = read
+    if content_hash(raw) != digest:
         return None
-    return (size, stat.st_mtime_ns, digest) if content_hash(raw) == digest else None
+    return stat.st_size, stat.st_mtime_ns, digest
 
 
 def _servable(values: Mapping[str, Any], want_diff: bool, write: bool) -> bool:
     if not values["changed"]:
         return True
     return not write and (not want_diff or values["diff"] is not None)
-
-
-# -- JSON form -------------------------------------------------------------------
-
-
-def _values(
-    stamp: Stamp, module: str, statically_clean: bool, result: FileResult | None
-) -> Raw:
-    values: dict[str, Any] | str | None
-    if result is None:
-        values = None
-    elif result == FileResult(result.path):
-        values = CLEAN  # nothing to say but that
-    else:
-        values = {
-            "changed": result.changed,
-            "changed_by": list(result.changed_by),
-            "findings": [asdict(finding) for finding in result.findings],
-            "diff": result.diff,
-            "error": None if result.error is None else asdict(result.error),
-        }
-    return [list(stamp), module, statically_clean, values]
-
-
-def _result(values: Mapping[str, Any], shown: str) -> FileResult:
-    findings = tuple(_finding(finding) for finding in values["findings"])
-    diff = values["diff"]
-    if not isinstance(diff, (str, type(None))):
-        raise TypeError("bad diff")
-    error = values.get("error")
-    return FileResult(
-        shown,
-        changed=bool(values["changed"]),
-        findings=findings,
-        error=None if error is None else _error(error),
-        diff=diff,
-        changed_by=tuple(str(code) for code in values["changed_by"]),
-    )
-
-
-def _error(values: Mapping[str, Any]) -> FileError:
-    error = FileError(**values)
-    if not (isinstance(error.kind, str) and isinstance(error.message, str)):
-        raise TypeError("bad error")
-    return error
-
-
-def _finding(values: Mapping[str, Any]) -> Finding:
-    finding = Finding(**values)
-    if not (
-        isinstance(finding.rule, str)
-        and isinstance(finding.line, int)
-        and isinstance(finding.col, int)
-        and isinstance(finding.message, str)
-    ):
-        raise TypeError("bad finding")
-    return finding

@@ -2,16 +2,19 @@
 
 Directories are walked honouring ``.gitignore`` files (the repository's, nested ones too)
 and the ``exclude``/``include`` globs; tool and environment directories are always
-skipped. Symbolic links are never followed: a linked file inside the roots is processed
-where it really lives, one pointing elsewhere is noted and left alone. The temporary
-files of an interrupted ``--write`` (``*.codemods-tmp``) are never taken, whatever
-``include`` says.
+skipped. A symbolic link named on the command line is followed (as Ruff does); one met
+during the walk never is: a linked file inside the roots is processed where it really
+lives, one pointing elsewhere is noted and left alone. FIFOs, sockets and devices are
+noted, never opened. A path that does not exist, or a link that leads nowhere or in a
+loop, is a usage error. The temporary files of an interrupted ``--write``
+(``*.codemods-tmp``) are never taken, whatever ``include`` says.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -19,19 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codemods.core.results import Skipped
-from codemods.core.settings import ConfigError, Settings
+from codemods.core.settings import Settings
+from codemods.engine.paths import ALWAYS_SKIPPED, check_paths, special_kind
 from codemods.engine.writer import TEMP_SUFFIX
 
 if TYPE_CHECKING:  # ~20 ms, imported only where a .gitignore is read (`_spec`)
     import pathspec
 
-ALWAYS_SKIPPED = frozenset(
-    {
-        ".git", ".hg", ".svn", "__pycache__", "build", "dist", "node_modules",
-        ".venv", "venv", ".tox", ".nox", ".eggs", ".mypy_cache", ".pytest_cache",
-        ".ruff_cache", ".codemods_cache",
-    }
-)  # fmt: skip
 DEFAULT_INCLUDE = ("*.py",)
 
 
@@ -110,13 +107,11 @@ def _shower(cwd: str) -> Callable[[str], str]:
 def discover(paths: Sequence[Path], settings: Settings) -> Discovered:
     """The files to process under ``paths``, sorted by displayed path, without duplicates."""
     walker = _Walker(settings)
-    for given in paths:
-        if not given.exists() and not given.is_symlink():
-            raise ConfigError(f"{given}: no such file or directory")
+    check_paths(paths)
     roots = [Path(os.path.abspath(p)) for p in paths]
     walker.roots = [Path(os.path.realpath(root)) for root in roots]
     for root in roots:
-        if root.is_dir() and not root.is_symlink():
+        if root.is_dir():  # a link to a directory, named here, is followed
             walker.walk(root)
         else:
             walker.take_explicit(root)
@@ -173,8 +168,9 @@ class _Walker:
     def take_explicit(self, path: Path) -> None:
         """A file named on the command line: taken even if .gitignore lists it."""
         real = Path(os.path.realpath(path))
-        if not real.is_file():
-            self.skipped.append(Skipped(display(path), "not a regular file"))
+        mode = real.stat().st_mode
+        if not stat.S_ISREG(mode):
+            self._note_special(str(path), mode)
             return
         if real.name.endswith(TEMP_SUFFIX):
             self.skipped.append(
@@ -245,6 +241,9 @@ class _Walker:
                 if unfiltered
                 else self._takes(entry.name, path, ignores)
             ):
+                if not _is_file(entry, follow_symlinks=False):
+                    self._note_special(path)
+                    continue
                 self.files.setdefault(path, path)
                 self.modules[path] = _module_in(package, directory, entry.name)
 
@@ -257,6 +256,18 @@ class _Walker:
             and not _ignored(ignores, path, False)
             and not self._excluded(path, is_dir=False)
         )
+
+    def _note_special(self, path: str, mode: int | None = None) -> None:
+        """A FIFO, socket or device where a file was expected: noted, never opened
+        (opening a FIFO waits for a writer)."""
+        if mode is None:
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError as exc:
+                self.skipped.append(Skipped(display(path), _reason(exc)))
+                return
+        reason = f"{special_kind(mode)}, not a regular file: not read"
+        self.skipped.append(Skipped(display(path), reason))
 
     def _note_symlink(self, path: Path) -> None:
         try:
@@ -335,9 +346,9 @@ def _is_virtual_env(marker: os.DirEntry[str] | None) -> bool:
     return not marker.is_symlink() or os.path.exists(marker.path)
 
 
-def _is_file(entry: os.DirEntry[str]) -> bool:
+def _is_file(entry: os.DirEntry[str], *, follow_symlinks: bool = True) -> bool:
     try:
-        return entry.is_file()
+        return entry.is_file(follow_symlinks=follow_symlinks)
     except OSError:
         return False
 

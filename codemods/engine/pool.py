@@ -33,6 +33,7 @@ from codemods.engine.work import (
     Work,
     work_of,
 )
+from codemods.engine.writer import remove_temporaries
 
 __all__ = [
     "RECURSION_LIMIT",
@@ -247,8 +248,9 @@ class Pool:
 
     def __exit__(self, *exc_info: object) -> None:
         if exc_info[0] is not None:
+            # SIGTERM, not SIGKILL: a worker removes the temporary file it is writing.
             for worker in self._workers:
-                worker.process.kill()
+                worker.process.terminate()
         self.close()
 
 
@@ -264,6 +266,7 @@ def _serve(
     _exit_with(main_pid)
     # Ctrl-C reaches the whole process group; only the parent decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _terminated)
     sys.setrecursionlimit(RECURSION_LIMIT)
     threading.stack_size(STACK_SIZE)
     thread = threading.Thread(
@@ -292,9 +295,16 @@ def _exit_with(main_pid: int) -> None:
 
     def watch() -> None:
         select.select([watched], [], [])  # readable once the process has exited
+        remove_temporaries()
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="main-watch").start()
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM (the parent interrupted): no file half-made, then exit at once."""
+    remove_temporaries()
+    os._exit(128 + signum)
 
 
 def _loop(

@@ -51,7 +51,7 @@ def section(shown: str, old: str, new: str, encoding: str) -> bytes:
     if encoding == "utf-8-sig":
         # The BOM is the first line's first bytes on disk: the patch must show it.
         codec, old, new = "utf-8", "\ufeff" + old, "\ufeff" + new
-    diff = unified_diff(old, new, shown)
+    diff = unified_diff(old, new, shown, git_lines=True)
     if not diff:
         return b""
     # unified_diff starts with exactly these two lines; the header is rewritten in git's

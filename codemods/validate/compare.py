@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from codemods.core.diffs import unified_diff
-from codemods.engine.discovery import ALWAYS_SKIPPED
+from codemods.engine.paths import ALWAYS_SKIPPED
 from codemods.validate.project import Plan
 from codemods.validate.results import GateResult, failed, skipped, verdict
 

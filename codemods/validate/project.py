@@ -18,7 +18,7 @@ from typing import Any
 
 from codemods import config
 from codemods.core.settings import ConfigError, Settings
-from codemods.engine.discovery import ALWAYS_SKIPPED
+from codemods.engine.paths import ALWAYS_SKIPPED
 from codemods.validate.bundle import expand, placeholders
 
 DEFAULT_TEST_TIMEOUT = config.DEFAULT_TEST_TIMEOUT

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from codemods.core.results import ExitCode
+from codemods.core.settings import ConfigError, Settings
+from codemods.engine.paths import check_output
 from codemods.engine.reporting.json_report import VERSION
 from codemods.engine.reporting.terminal import Terminal
 from codemods.engine.reporting.words import plural
@@ -31,7 +33,7 @@ class MergeError(Exception):
 def load(path: Path) -> dict[str, Any]:
     try:
         document = json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:
+    except (ValueError, RecursionError) as exc:
         raise MergeError(f"{path}: not a JSON report: {exc}") from None
     if not isinstance(document, dict) or document.get("version") != VERSION:
         raise MergeError(
@@ -98,6 +100,17 @@ def _header(section: bytes) -> bytes:
     return section.split(b"\n", 1)[0]
 
 
+def _merged(reports: Sequence[Path]) -> dict[str, Any]:
+    """``merge`` of the reports, any malformed part of one a ``MergeError``."""
+    documents = [load(path) for path in reports]
+    try:
+        return merge(documents)
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise MergeError(
+            f"a report is malformed ({type(exc).__name__}: {exc})"
+        ) from None
+
+
 def merge_command(
     reports: Sequence[Path],
     patches: Sequence[Path],
@@ -106,13 +119,18 @@ def merge_command(
 ) -> int:
     """``codemods merge-reports``: the merged report on stdout, its exit code."""
     try:
-        report = merge([load(path) for path in reports])
+        report = _merged(reports)
         if patch_file is not None:
+            check_output(patch_file, "--patch", Settings())
             data = merge_patches([path.read_bytes() for path in patches])
             write_new(patch_file, data)
-    except (MergeError, OSError) as exc:
+    except (MergeError, ConfigError) as exc:
         terminal.message(f"codemods: error: {exc}", "red")
         return ExitCode.USAGE
+    except OSError as exc:
+        where = "" if exc.filename is None else f"{exc.filename}: "
+        terminal.message(f"codemods: error: {where}{exc.strerror or exc}", "red")
+        return ExitCode.FILE_ERRORS
     terminal.data(json.dumps(report, indent=2) + "\n")
     totals = report["summary"]
     terminal.message(

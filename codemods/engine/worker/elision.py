@@ -29,13 +29,13 @@ import ast
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from functools import lru_cache
 
 from codemods.analysis.relevance import Relevance
 from codemods.analysis.syntax import Syntax
+from codemods.core.line_diff import line_opcodes
 from codemods.core.settings import Settings
-from codemods.core.source import split_lines
+from codemods.core.source import spelled_as_read, split_lines
 from codemods.rules import registry
 
 # Spelled anywhere in a function, these keep its body (see the module docstring).
@@ -97,8 +97,7 @@ class Elided:
         old_lines, new_lines = split_lines(self.text), split_lines(new)
         whole_lines = split_lines(whole)
         out: list[str] = []
-        matcher = SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for tag, i1, i2, j1, j2 in line_opcodes(old_lines, new_lines):
             if tag == "equal":
                 for index in range(i1, i2):
                     first, last = self.spans.get(index, (self.origin[index],) * 2)
@@ -199,6 +198,7 @@ def _keeps(
         return True
     end = function.end_lineno or function.lineno
     chunk = "".join(lines[_first_line(function) - 1 : end])
+    chunk = spelled_as_read(chunk)
     if _ALWAYS.search(chunk) or wanted.spelled(chunk):
         return True
     return wanted.facts and receiver is not None and _assigns(function, receiver)

@@ -33,7 +33,12 @@ def file_result(
     if not write:
         return result
     try:
-        write_atomic(loaded.path, decoded.encode(outcome.text), expected=loaded.stat)
+        write_atomic(
+            loaded.path,
+            decoded.encode(outcome.text),
+            expected=loaded.stat,
+            place=loaded.place,
+        )
     except UnicodeEncodeError as exc:
         message = f"new text cannot be encoded as {decoded.encoding}: {exc.reason}"
         return FileResult(

@@ -21,7 +21,7 @@ from codemods.analysis.relevance import Relevance, judge
 from codemods.analysis.syntax import Syntax
 from codemods.core.noqa import NoqaMap
 from codemods.core.results import Finding
-from codemods.core.source import LineMap, compile_error, preserve
+from codemods.core.source import LineMap, compile_error, preserve, spelled_as_read
 from codemods.engine.worker.context import FileContext
 from codemods.rules.codemod import Environment, codemod_class, run_codemod
 from codemods.rules.specs import CodemodSpec
@@ -114,7 +114,7 @@ def run_stages(
             safe_only=job.safe_only,
             # With the text, a codemod skips the functions that spell none of its
             # words; without it (nothing skipped), every node is visited.
-            text=stage_text if only_triggered else None,
+            text=spelled_as_read(stage_text) if only_triggered else None,
         )
         try:
             updated = run_codemod(

@@ -11,6 +11,7 @@ Raises instead of returning errors: ``SourceError`` when the text does not parse
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -80,14 +81,28 @@ def transform_text(
 
 
 def parse_text(text: str) -> cst.Module:
-    """The LibCST tree of ``text``; ``SourceError`` if it does not parse."""
+    """The LibCST tree of ``text``, its identifiers as CPython reads them (NFKC);
+    ``SourceError`` if it does not parse."""
     try:
-        return cst.parse_module(text)
+        module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         message = exc.message.splitlines()[0] if exc.message else "syntax error"
         raise syntax_error(text, message, exc.raw_line, exc.raw_column + 1) from None
     except RecursionError:
         raise SourceError("parse", "too deeply nested for LibCST to parse") from None
+    if text.isascii():
+        return module
+    # The codemods then match `asyncio.\uff43reate_task` (a full-width c), which CPython
+    # runs as `create_task`; lines no codemod changes keep their spelling (``preserve``).
+    return module.visit(_NormalisedNames())
+
+
+class _NormalisedNames(cst.CSTTransformer):
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        value = unicodedata.normalize("NFKC", updated_node.value)
+        if value == updated_node.value:
+            return updated_node
+        return updated_node.with_changes(value=value)
 
 
 def parse_for(context: FileContext, *, codes: Sequence[str], facts: bool) -> Parsed:
