@@ -83,3 +83,14 @@ def test_diff_marks_missing_final_newline_and_git_applies(tmp_path: Path) -> Non
     subprocess.run(["git", "apply", "p.diff"], cwd=tmp_path, check=True)
     assert (tmp_path / "f.py").read_bytes() == new.encode()
     assert unified_diff(old, old, "f.py") == ""
+
+
+def test_a_block_moved_into_a_with_maps_line_for_line_and_column_by_indent() -> None:
+    base = "def f():\n    a = 1\n    b = g(a)\n"
+    derived = "def f():\n    x = 0\n    with x:\n        a = 1\n        b = g(a)\n"
+    line_map = LineMap(base, derived)
+    # `g(a)` at derived 5:13 is base 3:9: the line, and the column less the indent.
+    assert line_map.place(5, 13) == (3, 9)
+    assert line_map(4) == 2
+    # An inserted line maps to the line it precedes, its column unchanged.
+    assert line_map.place(2, 5) == (2, 5)

@@ -149,6 +149,10 @@ def spelled_as_read(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
 def split_lines(text: str) -> list[str]:
     """The lines of ``text`` as Python and LibCST count them, each with its ending.
 
@@ -214,23 +218,41 @@ def _line_pairs(old: Sequence[str], printed: Sequence[str]) -> list[int] | None:
 class LineMap:
     """Maps 1-based line numbers of ``derived`` text back to ``base`` text.
 
-    A line of a block that replaced as many lines maps to its counterpart (a call
-    rewritten in place keeps its line, and the ``# noqa`` on it); a line of any other
-    changed block maps to the first line of the block it replaced.
+    Lines are compared without their indentation, so a block a codemod only moved in
+    or out (a body wrapped in ``async with``) maps line for line, and ``place`` moves a
+    column by the change of indentation. A line of a block that replaced as many lines
+    maps to its counterpart (a call rewritten in place keeps its line, and the
+    ``# noqa`` on it); a line of any other changed block maps to the first line of the
+    block it replaced.
     """
 
     _base_lines: int
 
     def __init__(self, base: str, derived: str) -> None:
-        base_lines = split_lines(base)
+        base_lines, derived_lines = split_lines(base), split_lines(derived)
         self._base_lines = max(1, len(base_lines))
+        self._base_indents = [_indent(line) for line in base_lines]
+        self._derived_indents = [_indent(line) for line in derived_lines]
         self._starts: list[int] = []
         self._blocks: list[tuple[bool, int, int]] = []
-        for tag, i1, i2, j1, j2 in line_opcodes(base_lines, split_lines(derived)):
+        self._equal: list[bool] = []
+        stripped_base = [line.strip() for line in base_lines]
+        stripped_derived = [line.strip() for line in derived_lines]
+        for tag, i1, i2, j1, j2 in line_opcodes(stripped_base, stripped_derived):
             if j1 == j2:
                 continue
             self._starts.append(j1)
             self._blocks.append((tag == "equal" or i2 - i1 == j2 - j1, i1, j1))
+            self._equal.append(tag == "equal")
+
+    def place(self, line: int, col: int) -> tuple[int, int]:
+        """``line`` and ``col`` (1-based) of ``derived`` as a place in ``base``."""
+        mapped = self(line)
+        index = bisect_right(self._starts, line - 1) - 1
+        if index < 0 or not self._equal[index] or line > len(self._derived_indents):
+            return mapped, col
+        shift = self._base_indents[mapped - 1] - self._derived_indents[line - 1]
+        return mapped, max(1, col + shift)
 
     def __call__(self, line: int) -> int:
         index = bisect_right(self._starts, line - 1) - 1

@@ -187,20 +187,21 @@ def _to_original(findings: Sequence[Finding], maps: Sequence[LineMap]) -> list[F
         return list(findings)
     mapped: list[Finding] = []
     for finding in findings:
-        line = finding.line
+        line, col = finding.line, finding.col
         for line_map in maps:
-            line = line_map(line)
-        mapped.append(moved(finding, line))
+            line, col = line_map.place(line, col)
+        mapped.append(moved(finding, line, col))
     return mapped
 
 
-def moved(finding: Finding, line: int) -> Finding:
-    if line == finding.line:
+def moved(finding: Finding, line: int, col: int | None = None) -> Finding:
+    col = finding.col if col is None else col
+    if (line, col) == (finding.line, finding.col):
         return finding
     return Finding(
         finding.rule,
         line,
-        finding.col,
+        col,
         finding.message,
         finding.fixable,
         finding.applicability,
