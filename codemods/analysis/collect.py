@@ -7,7 +7,7 @@ reuses, so collecting costs no second parse and no second scope analysis.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -34,6 +34,7 @@ from codemods.cst.names import dotted, is_none
 from codemods.cst.qualified import qualified_names_of
 from codemods.cst.scopes import taskgroup_annotation
 from codemods.cst.spawns import Spawn, spawns_in, unsupported_spawn
+from codemods.cst.statements import self_assignments, small_statements
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 DECORATED_KINDS: dict[str, FunctionKind] = {
@@ -237,7 +238,7 @@ class _Collector:
         annotated: dict[str, set[Ref | None]] = {}
         assigned: dict[str, set[Ref | None]] = {}
         for statement in body:
-            for small in _small_statements(statement):
+            for small in small_statements(statement):
                 if isinstance(small, cst.AnnAssign) and isinstance(
                     small.target, cst.Name
                 ):
@@ -247,7 +248,7 @@ class _Collector:
             types = FunctionTypes(method, self.names, owner)
             params = method.params
             receiver = [*params.posonly_params, *params.params][0].name.value
-            for target, annotation, value in _self_assignments(method, receiver):
+            for target, annotation, value in self_assignments(method, receiver):
                 if annotation is not None:
                     ref = annotation_ref(annotation, self.names)
                     annotated.setdefault(target, set()).add(ref)
@@ -259,7 +260,7 @@ class _Collector:
         types = FunctionTypes(None, self.names, None)
         found: dict[str, set[Ref | None]] = {}
         for statement in top_level_statements(module.body):
-            for small in _small_statements(statement):
+            for small in small_statements(statement):
                 if isinstance(small, cst.AnnAssign) and isinstance(
                     small.target, cst.Name
                 ):
@@ -282,78 +283,6 @@ def _agreed(found: dict[str, set[Ref | None]]) -> tuple[tuple[str, Ref], ...]:
             if ref is not None:
                 agreed.append((name, ref))
     return tuple(agreed)
-
-
-def _small_statements(statement: cst.BaseStatement) -> list[cst.BaseSmallStatement]:
-    return (
-        list(statement.body) if isinstance(statement, cst.SimpleStatementLine) else []
-    )
-
-
-def _self_assignments(
-    method: cst.FunctionDef, receiver: str
-) -> list[tuple[str, cst.BaseExpression | None, cst.BaseExpression | None]]:
-    """(attribute, annotation, value) of each ``<receiver>.attr [: T] = value`` in the
-    method's own body.
-
-    An assignment is a statement, never inside an expression, so only statements are
-    walked: visiting every node of every method was most of the facts' cost."""
-    found: list[tuple[str, cst.BaseExpression | None, cst.BaseExpression | None]] = []
-
-    def attribute_of(target: cst.BaseExpression) -> str | None:
-        if (
-            isinstance(target, cst.Attribute)
-            and isinstance(target.value, cst.Name)
-            and target.value.value == receiver
-        ):
-            return target.attr.value
-        return None
-
-    for small in _own_small_statements(method.body):
-        if isinstance(small, cst.Assign):
-            for target in small.targets:
-                name = attribute_of(target.target)
-                if name is not None:
-                    found.append((name, None, small.value))
-        elif isinstance(small, cst.AnnAssign):
-            name = attribute_of(small.target)
-            if name is not None:
-                found.append((name, small.annotation.annotation, small.value))
-    return found
-
-
-def _own_small_statements(suite: cst.BaseSuite) -> Iterator[cst.BaseSmallStatement]:
-    """The simple statements of ``suite`` and of the blocks nested in it, in order,
-    without those of nested functions and classes (scopes of their own)."""
-    if isinstance(suite, cst.SimpleStatementSuite):
-        yield from suite.body
-        return
-    for statement in suite.body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            yield from statement.body
-        elif isinstance(statement, cst.BaseCompoundStatement) and not isinstance(
-            statement, (cst.FunctionDef, cst.ClassDef)
-        ):
-            for block in _blocks(statement):
-                yield from _own_small_statements(block)
-
-
-def _blocks(statement: cst.BaseCompoundStatement) -> Iterator[cst.BaseSuite]:
-    """The suites of a compound statement: body, ``elif``/``else``, handlers, cases."""
-    if isinstance(statement, cst.Match):
-        for case in statement.cases:
-            yield case.body
-        return
-    yield statement.body
-    if isinstance(statement, (cst.Try, cst.TryStar)):
-        for handler in statement.handlers:
-            yield handler.body
-        if statement.finalbody is not None:
-            yield statement.finalbody.body
-    orelse = getattr(statement, "orelse", None)
-    while orelse is not None:
-        yield orelse.body
-        orelse = orelse.orelse if isinstance(orelse, cst.If) else None
 
 
 def collect_facts(

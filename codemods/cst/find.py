@@ -10,6 +10,20 @@ import libcst as cst
 Ancestors = tuple[cst.CSTNode, ...]
 
 
+class OwnCodeVisitor(cst.CSTVisitor):
+    """Visits a function's own code: not the nested functions, classes and lambdas,
+    which run at other times (and have their own TaskGroups)."""
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
 def walk(
     root: cst.CSTNode, wanted: Callable[[cst.CSTNode], bool]
 ) -> list[tuple[cst.CSTNode, Ancestors]]:

@@ -19,6 +19,7 @@ from codemods.core.asyncio_names import (
     RUNNING_LOOP_GETTERS,
     SPAWN_FUNCTION_NAMES,
 )
+from codemods.cst.find import OwnCodeVisitor
 from codemods.cst.names import dotted, local_bindings, parameter_names
 from codemods.cst.qualified import QualifiedNamesOf, matches_configured
 
@@ -63,7 +64,7 @@ def _loops(
     return {name for name, only in loops.items() if only and name not in parameters}
 
 
-class _SpawnCalls(cst.CSTVisitor):
+class _SpawnCalls(OwnCodeVisitor):
     """Spawn calls of one function's own body (nested functions are not its body)."""
 
     def __init__(
@@ -72,15 +73,6 @@ class _SpawnCalls(cst.CSTVisitor):
         super().__init__()
         self.names_of, self.trackers, self.loops = resolve, trackers, loops
         self.found: list[Spawn] = []
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
 
     def visit_Call(self, node: cst.Call) -> None:
         kind = spawn_call_kind(node, self.names_of, self.trackers, self.loops)

@@ -16,6 +16,7 @@ import libcst as cst
 from codemods.cst.coroutine_uses import changes_calls
 from codemods.cst.coroutines import Coroutines
 from codemods.cst.event_loops import LoopKind, loop_locals, loop_receiver
+from codemods.cst.find import OwnCodeVisitor
 from codemods.cst.names import identifiers
 from codemods.cst.qualified import QualifiedNamesOf
 from codemods.cst.scopes import frame_for, taskgroup_targets
@@ -48,7 +49,7 @@ KEEP_DECORATED = (
 _PYTEST_FIXTURES = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
 
 
-class _DiscardedSpawns(cst.CSTVisitor):
+class _DiscardedSpawns(OwnCodeVisitor):
     """Statements of one function body that spawn and throw the task away (an
     expression statement, or ``_ = ...``/``name = ...`` never read), with the innermost
     ``async with asyncio.TaskGroup() as g`` around each, and whether each is alone on
@@ -63,15 +64,6 @@ class _DiscardedSpawns(cst.CSTVisitor):
         self.counts: list[int] = []
         self.found: list[tuple[cst.Call, str, str | None, bool]] = []
         self._reads: Counter[str] | None = None
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
 
     def visit_With(self, node: cst.With) -> None:
         targets = taskgroup_targets(node, self.names_of)
