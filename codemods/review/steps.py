@@ -77,7 +77,7 @@ def _save(
         terminal.message(
             f"codemods: error: cannot write {patch_file}: {exc.strerror}", "red"
         )
-        return ExitCode.USAGE
+        return ExitCode.FILE_ERRORS
     for line in left_out:
         terminal.message(line, "red")
     terminal.message(

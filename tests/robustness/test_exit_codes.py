@@ -76,7 +76,8 @@ def test_interactive_with_stdin_closed_exits_2(tmp_path: Path) -> None:
 
 def test_a_patch_over_the_file_size_limit_exits_3(tmp_path: Path) -> None:
     def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (512, 512))
+        # Well under the patch (over 200 bytes: one rewritten tracker call).
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64, 64))
 
     done = _run(
         tmp_path,
@@ -84,7 +85,7 @@ def test_a_patch_over_the_file_size_limit_exits_3(tmp_path: Path) -> None:
         preexec_fn=limit,
     )
     assert done.returncode == ExitCode.FILE_ERRORS
-    _one_line(done, "codemods: error: file too large")
+    _one_line(done, "codemods: error: cannot write changes.patch: File too large")
     leftovers = [p.name for p in (tmp_path / "tree").iterdir()]
     assert leftovers == ["legacy.py"], "no partial patch, no temporary file"
 
