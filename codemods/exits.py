@@ -16,6 +16,10 @@ import click
 
 from codemods.core.results import ExitCode
 
+# A small run writes in a thread of this process (``engine/inline.py``), which an
+# interruption of the main thread does not unwind: its temporary file is removed here.
+from codemods.engine.writer import remove_temporaries
+
 INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 TERMINATED = 143  # 128 + SIGTERM
 
@@ -46,8 +50,10 @@ class Main(click.Group):
         try:
             result = super().invoke(ctx)
         except KeyboardInterrupt:
+            remove_temporaries()
             _stop("interrupted", INTERRUPTED)
         except Terminated:
+            remove_temporaries()
             _stop("terminated", TERMINATED)
         except SystemExit:
             _flush_output()

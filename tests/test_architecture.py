@@ -39,6 +39,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "codemods.review",
             "codemods.validate",
             "codemods.cli",
+            "codemods.exits",
             "codemods.__main__",
         ),
     ),
