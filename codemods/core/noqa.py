@@ -90,6 +90,20 @@ class NoqaMap:
             self.directives, self.used, self.ran, tuple(maps), self.whole_file
         )
 
+    def _original_lines(self, line: int) -> set[int]:
+        """The original lines ``line`` of the stage may come from (see ``LineMap.span``)."""
+        lines = {line}
+        for line_map in self.maps:
+            span = getattr(line_map, "span", None)
+            lines = {
+                source
+                for derived in lines
+                for source in (
+                    span(derived) if span is not None else [line_map(derived)]
+                )
+            }
+        return lines
+
     def original_line(self, line: int) -> int:
         for line_map in self.maps:
             line = line_map(line)
@@ -121,14 +135,22 @@ class NoqaMap:
         A code of a known codemod that did not run (not selected) may still be needed,
         so it is never reported; nor is a bare ``# noqa``.
         """
-        original = self.original_line(line)
-        directive = self.directives.get(original)
-        if directive is None or directive.codes is None:
+        # The stage's comment must be the original's. A line inside a block an earlier
+        # codemod rewrote (a spawn expanded into a fallback, its comment carried to both
+        # branches) maps to that block: the one directive of it with these codes.
+        codes = directive_codes(comment)
+        found = [
+            candidate
+            for candidate in self._original_lines(line)
+            if (directive := self.directives.get(candidate)) is not None
+            and directive.codes is not None
+            and directive.codes == codes
+        ]
+        if len(found) != 1:
             return ()
-        # The stage's comment must be the original's: a line inside a block an earlier
-        # codemod rewrote maps only approximately.
-        if directive_codes(comment) != directive.codes:
-            return ()
+        original = found[0]
+        directive = self.directives[original]
+        assert directive.codes is not None
         return tuple(
             code
             for code in sorted(directive.codes)

@@ -245,6 +245,22 @@ class LineMap:
             self._blocks.append((tag == "equal" or i2 - i1 == j2 - j1, i1, j1))
             self._equal.append(tag == "equal")
 
+    def span(self, line: int) -> range:
+        """The 1-based ``base`` lines ``line`` of ``derived`` may come from: its
+        counterpart, or every line of the block it replaced."""
+        index = bisect_right(self._starts, line - 1) - 1
+        if index < 0 or self._blocks[index][0]:
+            mapped = self(line)
+            return range(mapped, mapped + 1)
+        first = self._blocks[index][1] + 1
+        following = index + 1
+        last = (
+            self._blocks[following][1] + 1
+            if following < len(self._blocks)
+            else self._base_lines + 1
+        )
+        return range(first, max(first + 1, last))
+
     def place(self, line: int, col: int) -> tuple[int, int]:
         """``line`` and ``col`` (1-based) of ``derived`` as a place in ``base``."""
         mapped = self(line)

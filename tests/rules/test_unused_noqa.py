@@ -56,3 +56,19 @@ def test_in_safe_only_runs_its_fix_is_still_applied() -> None:
         "TG100", SCHEDULE.format(codes="TG001, TG003"), table=EVERY, safe_only=True
     )
     assert "# noqa: TG001\n" in result.text
+
+
+def test_a_directive_carried_into_a_rewritten_block_is_judged_once() -> None:
+    # TG003 expands the spawn and carries its comment to both branches; the code
+    # suppresses nothing (no tracker call), so it goes in the first run, not the second.
+    source = """
+    import asyncio
+
+
+    async def run(tg: asyncio.TaskGroup | None = None) -> None:
+        asyncio.create_task(asyncio.sleep(1))  # noqa: TG001
+    """
+    table = {"select": ["TG001", "TG003", "TG100"]}
+    first = run("TG100", source, table=table)
+    assert "noqa" not in first.text
+    assert not run("TG100", first.text, table=table).changed
