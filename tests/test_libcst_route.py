@@ -78,6 +78,7 @@ def test_listing_the_rules_shows_no_undescribed_base_and_marks_whole_run_codemod
         "lifespan_taskgroup",
         "root_taskgroup",
         "sync_start",
+        "unawaited_coroutine",
         "unused_noqa",
     ]
 
@@ -88,6 +89,10 @@ def test_listing_the_rules_shows_no_undescribed_base_and_marks_whole_run_codemod
         ("codemods.rules.sync_start.codemod.SyncStart", "TG002"),
         ("codemods.rules.lifespan_taskgroup.codemod.LifespanTaskgroup", "TG005"),
         ("codemods.rules.root_taskgroup.codemod.RootTaskgroup", "TG007"),
+        (
+            "codemods.rules.unawaited_coroutine.codemod.UnawaitedCoroutine",
+            "TG006",
+        ),
         ("codemods.rules.unused_noqa.codemod.UnusedNoqa", "TG100"),
     ],
 )
