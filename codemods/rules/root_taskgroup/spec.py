@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING
 
 from codemods.core.settings import Settings
@@ -18,6 +19,28 @@ def entry_function_names(settings: Settings) -> tuple[str, ...]:
     """The function names of the configured ``entry-points`` (``pkg.mod:function``)."""
     configured = SPEC.option(settings, "entry-points")
     return tuple(str(entry).rpartition(":")[2] for entry in configured)
+
+
+# Where the module names its entry points: `asyncio.run(main())`, `lifespan=lifespan`,
+# `app.cleanup_ctx.append(ctx)`.
+_NAMED_ENTRY = re.compile(
+    r"\brun\(\s*(\w+)\(|\blifespan\s*=\s*(\w+)|cleanup_ctx\.append\(\s*(\w+)"
+)
+
+
+def words(settings: Settings, text: str | None) -> tuple[str, ...] | None:
+    """What an entry point's lines spell: its decorator or its app's type (a
+    lifespan), or its name where the module runs it (None: any function may be one)."""
+    if text is None:
+        return None
+    named = {name for match in _NAMED_ENTRY.finditer(text) for name in match.groups()}
+    return (
+        "asynccontextmanager",
+        "FastAPI",
+        "Starlette",
+        *sorted(name for name in named if name),
+        *entry_function_names(settings),
+    )
 
 
 def triggers(settings: Settings) -> tuple[bytes, ...]:
@@ -58,6 +81,7 @@ SPEC = CodemodSpec(
     fix_safety="unsafe",
     triggers=triggers,
     question=relevant,
+    words=words,
     uses_index=True,
     requires_python=ASYNCIO_311,  # asyncio.TaskGroup, asyncio.timeout
     options=(
