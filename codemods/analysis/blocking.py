@@ -70,7 +70,8 @@ def blocking_uses(
                 continue
             reasons = [
                 _described(place)
-                for place in seen
+                # In the tree's order, whatever order the files were scanned in.
+                for place in sorted(seen, key=lambda p: (p.path, p.use.line))
                 if _blocks(place, member_of, blocked)
             ]
             if reasons:
