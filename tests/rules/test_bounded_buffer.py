@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from pathlib import Path
 
 import libcst as cst
 import pytest
@@ -13,7 +14,14 @@ from codemods.core.settings import ConfigError, Settings
 from codemods.engine.worker.stages import Transformed
 from codemods.rules import registry
 from codemods.rules.bounded_buffer.names import buffer_names
-from tests.support.golden import REPO, FileCase, file_cases, run, settings_for
+from tests.support.golden import (
+    REPO,
+    FileCase,
+    cases_folder,
+    file_cases,
+    run,
+    settings_for,
+)
 
 CASES = {case.name: case for case in file_cases() if case.code == "TG004"}
 REFERENCE = REPO / "target_reference" / "resync" / "core" / "encrypted_audit.py"
@@ -398,3 +406,16 @@ def test_appends_that_cannot_wait_ignore_the_waiting_options() -> None:
     assert result.text == case.after.read_text(encoding="utf-8")  # type: ignore[union-attr]
     [finding] = result.findings
     assert finding.fixable
+
+
+@pytest.mark.parametrize(
+    "after",
+    sorted(cases_folder("TG004").glob("*.after.py")),
+    ids=lambda path: path.name.removesuffix(".after.py"),
+)
+def test_its_own_output_is_left_alone_and_reported_nowhere(after: Path) -> None:
+    # A migrated tree must pass `codemods check`: the bounded deque TG004 wrote is
+    # neither changed nor reported again.
+    result = run("TG004", after.read_text(encoding="utf-8"))
+    assert not result.changed
+    assert [f for f in result.findings if f.rule == "TG004"] == []

@@ -176,6 +176,11 @@ class BoundedBuffer(ScopeTracking, spec=SPEC):
         name = decided.buffer.name
         declaration = decided.buffer.declaration
         if decided.code is None:
+            buffer = decided.buffer
+            if buffer.constructor is not None and buffer.capacity is not None:
+                # Already bounded, with uses TG004 does not rewrite (its own output is
+                # such a buffer): what it does when full is its author's to say.
+                return False
             reasons = "; ".join(dict.fromkeys(decided.problems))
             message = (
                 f"`self.{name}` is an unbounded buffer, but TG004 cannot bound it: "
