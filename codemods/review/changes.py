@@ -14,6 +14,7 @@ from pathlib import Path
 
 from codemods.core.results import FileResult, Finding, Summary
 from codemods.core.source import SourceError, decode
+from codemods.engine.writer import Place, place_of
 from codemods.review.hunks import DiffError, Hunk, Mismatch, apply, parse
 
 
@@ -42,6 +43,8 @@ class FileChanges:
     encoding: str = "utf-8"
     stat: os.stat_result | None = None
     problem: str | None = None
+    # Its directory when it was read: the write must land there (``writer.Place``).
+    place: Place | None = None
 
     @property
     def path(self) -> Path:
@@ -72,6 +75,7 @@ def load(result: FileResult) -> FileChanges:
         return FileChanges(result.path, (), problem=f"unreadable diff: {exc}")
     changes = attribute(result, hunks)
     try:
+        place = place_of(Path(result.path))
         with Path(result.path).open("rb") as handle:
             stat = os.fstat(handle.fileno())
             raw = handle.read()
@@ -83,7 +87,9 @@ def load(result: FileResult) -> FileChanges:
         return FileChanges(
             result.path, changes, problem="file changed since the dry run"
         )
-    return FileChanges(result.path, changes, decoded.text, decoded.encoding, stat)
+    return FileChanges(
+        result.path, changes, decoded.text, decoded.encoding, stat, place=place
+    )
 
 
 def attribute(result: FileResult, hunks: Sequence[Hunk]) -> tuple[Change, ...]:

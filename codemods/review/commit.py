@@ -40,7 +40,7 @@ def commit(
             continue
         assert file.stat is not None
         try:
-            write_atomic(file.path, data, expected=file.stat)
+            write_atomic(file.path, data, expected=file.stat, place=file.place)
         except WriteError as exc:
             failed[file.shown] = str(exc)
     outcomes = []

@@ -22,7 +22,7 @@ from pathlib import Path
 from codemods.core.noqa import add_codes
 from codemods.core.results import FileResult
 from codemods.core.source import SourceError, decode, split_lines
-from codemods.engine.writer import WriteError, write_atomic
+from codemods.engine.writer import WriteError, place_of, write_atomic
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ def add_noqa(result: FileResult) -> Added:
         return Added(result.path)
     path = Path(result.path)
     try:
+        place = place_of(path)
         with path.open("rb") as handle:
             stat = os.fstat(handle.fileno())
             decoded = decode(handle.read())
@@ -65,7 +66,7 @@ def add_noqa(result: FileResult) -> Added:
         return Added(result.path, skipped=skipped)
     try:
         ast.parse(text)
-        write_atomic(path, decoded.encode(text), expected=stat)
+        write_atomic(path, decoded.encode(text), expected=stat, place=place)
     except (SyntaxError, UnicodeEncodeError) as exc:
         return Added(result.path, skipped=skipped, error=f"not written: {exc}")
     except WriteError as exc:
