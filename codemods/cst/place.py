@@ -102,8 +102,12 @@ def insert_before_first_use(
     The statement takes over that statement's leading blank lines and comments.
     """
     body = function.body
-    if not isinstance(body, cst.IndentedBlock):
-        return function
+    if isinstance(body, cst.SimpleStatementSuite):
+        # `def f(): x = spawn(...)`: the body moves to a line of its own, comment too.
+        line = cst.SimpleStatementLine(
+            body=list(body.body), trailing_whitespace=body.trailing_whitespace
+        )
+        body = cst.IndentedBlock(body=[line])
     statements = list(body.body)
     for index, current in enumerate(statements):
         if m.findall(current, m.Call(func=m.Name(name))):
