@@ -10,6 +10,18 @@ import libcst as cst
 Ancestors = tuple[cst.CSTNode, ...]
 
 
+def is_docstring(statement: cst.BaseStatement) -> bool:
+    """A statement that is a string alone: the docstring, when it comes first."""
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(
+            statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString)
+        )
+    )
+
+
 class OwnCodeVisitor(cst.CSTVisitor):
     """Visits a function's own code: not the nested functions, classes and lambdas,
     which run at other times (and have their own TaskGroups)."""

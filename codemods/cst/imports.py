@@ -9,6 +9,7 @@ import libcst as cst
 
 from codemods.core.settings import ImportOrder
 from codemods.cst.build import code_of
+from codemods.cst.find import is_docstring
 from codemods.cst.import_order import statement_key, width, with_member, wrapped
 
 DEFAULT_ORDER = ImportOrder()
@@ -34,17 +35,6 @@ def _top_modules(statement: cst.BaseStatement) -> list[tuple[str, bool]]:
 
 def _is_stdlib(module: str) -> bool:
     return module.split(".")[0] in sys.stdlib_module_names
-
-
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(
-            statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString)
-        )
-    )
 
 
 def bound_module_name(module: cst.Module, name: str) -> str | None:
@@ -163,7 +153,7 @@ def _import_block(body: Sequence[cst.BaseStatement]) -> tuple[int, int]:
     """The top import statements of ``body`` after its docstring and ``__future__``
     imports, as a range."""
     start = 0
-    if body and _is_docstring(body[0]):
+    if body and is_docstring(body[0]):
         start = 1
     while start < len(body) and any(
         mod == "__future__" for mod, _ in _top_modules(body[start])

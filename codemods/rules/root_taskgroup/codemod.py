@@ -10,6 +10,7 @@ import libcst.matchers as m
 
 from codemods.core.asyncio_names import TASKGROUP_NAMES
 from codemods.cst.build import fresh_name, parse_statement
+from codemods.cst.find import is_docstring
 from codemods.cst.imports import bound_module_name, ensure_import
 from codemods.cst.names import names_used
 from codemods.rules.indexed import IndexedCodemod
@@ -191,7 +192,7 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
         body = function.body
         assert isinstance(body, cst.IndentedBlock)
         statements = list(body.body)
-        docstring = statements[:1] if _is_docstring(statements[0]) else []
+        docstring = statements[:1] if is_docstring(statements[0]) else []
         own = statements[len(docstring) :]
         used = names_used(function)
         drain = fresh_name("drain", used)
@@ -239,15 +240,6 @@ def _innermost_try(outer: cst.Try) -> cst.Try:
     inner = with_block.body.body[0]
     assert isinstance(inner, cst.Try)
     return inner
-
-
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return m.matches(
-        statement,
-        m.SimpleStatementLine(
-            body=[m.Expr(value=m.SimpleString() | m.ConcatenatedString())]
-        ),
-    )
 
 
 def _counted(count: int, noun: str) -> str:
