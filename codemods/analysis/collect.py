@@ -10,7 +10,7 @@ import builtins
 from collections.abc import Iterable, Sequence
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
 
 from codemods.analysis.call_sites import method_uses
 from codemods.analysis.facts import (
@@ -23,6 +23,7 @@ from codemods.analysis.facts import (
 from codemods.analysis.families import TG002
 from codemods.analysis.gains import GainHook, constructor_gains, function_gains
 from codemods.analysis.inference import FunctionTypes, annotation_ref
+from codemods.analysis.value_uses import taken_as_value
 from codemods.core.asyncio_names import SPAWN_FUNCTIONS
 from codemods.core.noqa import NoqaMap
 from codemods.core.settings import Settings
@@ -70,6 +71,7 @@ class _Collector:
         self.names = ModuleNames(wrapper.module, module_name, is_package)
         self.resolve = qualified_names_of(wrapper, module_name)
         self.positions = wrapper.resolve(PositionProvider)
+        self.scopes = wrapper.resolve(ScopeProvider)
         self.settings = settings
         self.noqa = noqa
         self.lines = split_lines(text)
@@ -82,6 +84,10 @@ class _Collector:
 
     def line(self, node: cst.CSTNode) -> int:
         return self.positions[node].start.line
+
+    def text_after(self, node: cst.CSTNode) -> str:
+        end = self.positions[node].end
+        return self.lines[end.line - 1][end.column :]
 
     def mentions(self, node: cst.CSTNode, words: Iterable[str]) -> bool:
         """Whether the source lines of ``node`` spell one of ``words``: walking a tree
@@ -141,6 +147,18 @@ class _Collector:
             if spawn.kind == "tracker"
             or unsupported_spawn(spawn.call, spawn.kind) is None
         ]
+        gains = (
+            function_gains(
+                function,
+                self.resolve,
+                self.settings,
+                self.suppressed,
+                self.gains,
+                coroutines or self.coroutines,
+            )
+            if self.gains and self.mentions(function, self.spawn_words)
+            else ()
+        )
         return FunctionFacts(
             name=function.name.value,
             line=self.line(function),
@@ -156,22 +174,17 @@ class _Collector:
             else annotation_ref(returns.annotation, self.names),
             spawns=bool(rewritten),
             noqa=noqa,
-            gains_taskgroup=function_gains(
-                function,
-                self.resolve,
-                self.settings,
-                self.suppressed,
-                self.gains,
-                coroutines or self.coroutines,
-            )
-            if self.gains and self.mentions(function, SPAWN_FUNCTIONS)
-            else (),
+            gains_taskgroup=gains,
             generator=(
                 yields(function)
                 if function.asynchronous is not None
                 else bool(spawns) and is_generator_coroutine(function, self.resolve)
             ),
             decorated=changes_calls(function),
+            # Asked only of a function gaining the TaskGroup parameter.
+            taken_as_value=bool(gains)
+            and kind == "function"
+            and taken_as_value(function, self.scopes, self.text_after),
         )
 
     def _is_taskgroup(self, annotation: cst.BaseExpression) -> bool:

@@ -82,6 +82,8 @@ class FunctionFacts:
     generator: bool = False
     # Decorated by something that may change what calling it returns.
     decorated: bool = False
+    # A module-level function its own module takes as a value (or binds again).
+    taken_as_value: bool = False
 
     def suppresses(self, code: str) -> bool:
         return "*" in self.noqa or code in self.noqa

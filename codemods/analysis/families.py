@@ -16,6 +16,7 @@ from codemods.analysis.blocking import blocking_uses
 from codemods.analysis.facts import FunctionFacts
 from codemods.analysis.symbols import Callee, SymbolTable
 
+TG001 = "TG001"
 TG002 = "TG002"
 TG003 = "TG003"
 # Bases from outside the project that certainly define no lifecycle method.
@@ -308,7 +309,9 @@ def taskgroup_parameter(index: SymbolTable, callee: Callee) -> GroupParameter | 
     group = _gaining_group(index, callee)
     if group is None:
         return None
-    position = None if function.var_positional else len(function.positional)
+    # TG001 adds it keyword-only; TG002 and TG003 as the last plain parameter.
+    keyword_only = function.gains_taskgroup == (TG001,) or function.var_positional
+    position = None if keyword_only else len(function.positional)
     return GroupParameter(param, position, callee.display, group)
 
 
@@ -321,6 +324,21 @@ def dangling_task_group(owner: str) -> str:
     return f"{TG003}:{owner}"
 
 
+def _gains_freely(function: FunctionFacts, definer: str | None) -> bool:
+    """Whether a per-file codemod's decision to add the parameter stands. TG001's
+    stands for a module-level function nothing takes as a value (a framework handed
+    it, as ``Depends(f)``, would read the parameter as one of its own). Only its own
+    module is seen so far (``value_uses``): a public function, which other modules
+    may hand over, keeps its signature until the index records their value uses."""
+    if function.gains_taskgroup != (TG001,):
+        return True
+    return (
+        definer is None
+        and not function.taken_as_value
+        and function.name.startswith("_")
+    )
+
+
 def _gaining_group(index: SymbolTable, callee: Callee) -> str | None:
     """The group of the fix giving ``callee`` the TaskGroup parameter, if one does."""
     function = callee.function
@@ -328,7 +346,7 @@ def _gaining_group(index: SymbolTable, callee: Callee) -> str | None:
     # TG002 runs first: what it converts, TG003 finds converted.
     if definer is not None and converted_by_lifecycle(index, definer, function):
         return families(index, function.name)[definer].group
-    if function.gains_taskgroup:
+    if function.gains_taskgroup and _gains_freely(function, definer):
         owner = definer if definer is not None else callee.qualified
         return None if owner is None else dangling_task_group(owner)
     if definer is None:

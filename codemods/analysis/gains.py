@@ -32,10 +32,10 @@ class GainHook:
     """How one codemod decides who gains the TaskGroup parameter ``param``."""
 
     code: str
-    # Does it add the parameter to this function?
+    # Does it add the parameter (``settings.taskgroup_param``) to this function?
     # (What is provably a coroutine decides whether a spawn may go into a TaskGroup.)
     function: Callable[
-        [cst.FunctionDef, QualifiedNamesOf, str, CallFilter, Coroutines], bool
+        [cst.FunctionDef, QualifiedNamesOf, Settings, CallFilter, Coroutines], bool
     ]
     # The instance methods whose fix makes the class's `__init__` take the parameter.
     constructor: Callable[
@@ -43,7 +43,7 @@ class GainHook:
             cst.ClassDef,
             Sequence[cst.FunctionDef],
             QualifiedNamesOf,
-            str,
+            Settings,
             CallFilter,
             Coroutines,
         ],
@@ -67,7 +67,7 @@ def function_gains(
         if hook.function(
             function,
             resolve,
-            settings.taskgroup_param,
+            settings,
             partial(suppressed, hook.code),
             coroutines,
         )
@@ -92,7 +92,7 @@ def constructor_gains(
                 node,
                 methods,
                 resolve,
-                settings.taskgroup_param,
+                settings,
                 partial(suppressed, hook.code),
                 coroutines,
             )

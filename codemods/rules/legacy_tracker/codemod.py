@@ -8,7 +8,8 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import PositionProvider
 
-from codemods.cst.build import fresh_name
+from codemods.analysis.facts import Ref
+from codemods.cst.build import add_parameter, fresh_name
 from codemods.cst.coroutines import Coroutines, coroutine_functions
 from codemods.cst.imports import bound_module_name, ensure_import
 from codemods.cst.names import names_used
@@ -16,8 +17,8 @@ from codemods.cst.place import insert_before_first_use
 from codemods.cst.qualified import absolute, matches_configured
 from codemods.cst.scopes import Frame
 from codemods.cst.spawn_code import Keepers, Layout, alias_statement, discarded_spawn
-from codemods.cst.spawns import CREATE_TASK_KEYWORDS
 from codemods.rules.codemod import Environment
+from codemods.rules.legacy_tracker.calls import unsupported_arguments
 from codemods.rules.legacy_tracker.spec import SPEC
 from codemods.rules.scope_tracking import ScopeTracking
 
@@ -62,6 +63,11 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
         self.asyncio_name = "asyncio"
         self.coroutines = Coroutines(self.qualified)
         self.class_coroutines: dict[cst.ClassDef, Coroutines] = {}
+        # Functions gaining the TaskGroup parameter, with the group of their fixes
+        # (shared with the callers TG005/TG007 pass it from), and those where a
+        # tracker call was rewritten (the parameter serves them).
+        self.gaining: dict[cst.FunctionDef, str] = {}
+        self.converted_in: dict[cst.FunctionDef, bool] = {}
 
     def _is_tracker(self, node: cst.BaseExpression) -> set[str]:
         qualified = self.qualified(node)
@@ -91,18 +97,8 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
         if not qualified:
             return updated_node
         spelled = _code(original_node.func)
-        unsupported = [
-            arg.keyword.value
-            for arg in original_node.args
-            if arg.keyword is not None and arg.keyword.value not in CREATE_TASK_KEYWORDS
-        ]
-        positional = [arg for arg in original_node.args if arg.keyword is None]
-        if (
-            unsupported
-            or len(positional) != 1
-            or any(a.star for a in original_node.args)
-        ):
-            what = f"`{unsupported[0]}=`" if unsupported else "these arguments"
+        what = unsupported_arguments(original_node)
+        if what is not None:
             self.report(
                 original_node,
                 f"`{spelled}()` passes {what}, which TaskGroup.create_task() does not "
@@ -111,7 +107,9 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
             )
             return updated_node
         frame = self.frame
-        if frame is not None and not self._coroutine(frame, positional[0].value):
+        if frame is not None and not self._coroutine(
+            frame, original_node.args[0].value
+        ):
             self.report(
                 original_node,
                 f"`{spelled}()` may be given a Future, which TaskGroup.create_task() "
@@ -120,11 +118,13 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
             )
             return updated_node
         found = frame.taskgroup() if frame is not None else None
+        if frame is not None and found is None and self._gains(frame):
+            found = frame.taskgroup()
         if frame is None or found is None:
             self.report(
                 original_node,
-                f"`{spelled}()` has no TaskGroup in scope: pass one in, or let TG002 "
-                "convert the enclosing lifecycle method",
+                f"`{spelled}()` has no TaskGroup in scope: "
+                f"{self._why_no_parameter(frame)}",
                 fixable=False,
             )
             return updated_node
@@ -136,9 +136,13 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
                 f"replace `{spelled}()` with `{group}.create_task()`, falling back to a "
                 f"strongly referenced `asyncio.create_task()` when `{group}` is None"
             )
-        if not self.report(original_node, message, fixable=True):
+        gained = self.gaining.get(frame.function)
+        if gained is not None:
+            message += f" (`{group}` is the parameter it gains)"
+        if not self.report(original_node, message, fixable=True, group=gained):
             return updated_node
         self.converted += 1
+        self.converted_in[frame.function] = True
         self.tracker_modules.update(q.rsplit(".", 1)[0] for q in qualified)
         if kind == "required":
             return updated_node.with_changes(
@@ -151,6 +155,47 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
             frame.alias = fresh_name("spawn", names_used(frame.function))
             frame.alias_group = group
         return updated_node.with_changes(func=cst.Name(frame.alias))
+
+    def _gains(self, frame: Frame) -> bool:
+        """Whether coroutine function ``frame``, with no TaskGroup, gains one as a
+        keyword-only parameter: the project index says so when TG005/TG007 can pass it
+        (``families.taskgroup_parameter``; the fact collector asked ``calls.py``).
+        Then its tracker calls fall back to the tracker when none is passed."""
+        index = self.env.index
+        if index is None or not frame.is_async or self.scopes != [frame]:
+            return False  # only a module-level function, and only in a whole run
+        name = frame.function.name.value
+        parameter = index.taskgroup_parameter(
+            Ref.value(f"{self.module_name or '__main__'}.{name}")
+        )
+        if parameter is None or parameter.group is None:
+            return False
+        if parameter.name != self.settings.taskgroup_param:
+            return False
+        frame.taskgroup_params[parameter.name] = "optional"
+        self.gaining[frame.function] = parameter.group
+        return True
+
+    def _why_no_parameter(self, frame: Frame | None) -> str:
+        """Why the function around a tracker call does not gain a TaskGroup."""
+        usual = "pass one in, or let TG002 convert the enclosing lifecycle method"
+        index = self.env.index
+        if frame is None or index is None or self.scopes != [frame]:
+            return usual
+        name = frame.function.name.value
+        facts = index.functions.get(f"{self.module_name or '__main__'}.{name}")
+        if facts is None or not facts.gains_taskgroup:
+            return usual
+        if facts.taken_as_value:
+            return (
+                f"`{name}()` is taken as a value in its module (a callback, a "
+                "dependency), whose caller would not pass one: pass one in by hand"
+            )
+        return (
+            f"`{name}()` is public, and other modules may take it as a value "
+            f"(`Depends({name})`), which this run does not check yet: pass one in "
+            "by hand"
+        )
 
     def _coroutine(self, frame: Frame, argument: cst.BaseExpression) -> bool:
         """Whether the tracked ``argument`` is provably a coroutine, which alone
@@ -197,12 +242,35 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
     ) -> cst.FunctionDef:
         frame = self.frame
         super().leave_FunctionDef(original_node, updated_node)
-        if frame is None or frame.alias is None or frame.alias_group is None:
+        if frame is None:
             return updated_node
-        alias = alias_statement(
-            frame.alias, frame.alias_group, self.asyncio_name, self.keepers.module
+        if frame.alias is not None and frame.alias_group is not None:
+            alias = alias_statement(
+                frame.alias, frame.alias_group, self.asyncio_name, self.keepers.module
+            )
+            updated_node = insert_before_first_use(updated_node, alias, frame.alias)
+        group = self.gaining.pop(original_node, None)
+        if group is None or not self.converted_in.get(original_node):
+            return updated_node
+        param = self.settings.taskgroup_param
+        # Callers (TG005, TG007) rely on it: reported whatever `noqa` says, so that a
+        # review accepts or skips it with the calls it serves.
+        self.report(
+            original_node.name,
+            f"`{original_node.name.value}()` takes the TaskGroup for the tasks it "
+            f"tracked as keyword-only `{param}`",
+            fixable=True,
+            group=group,
+            suppressible=False,
         )
-        return insert_before_first_use(updated_node, alias, frame.alias)
+        return add_parameter(
+            updated_node,
+            f"{param}: {self.asyncio_name}.TaskGroup | None = None",
+            column=self.get_metadata(PositionProvider, original_node).start.column,
+            line_length=self.settings.line_length,
+            unit=self.keepers.module.default_indent,
+            keyword_only=True,
+        )
 
     def leave_ClassDef(
         self, original_node: cst.ClassDef, updated_node: cst.ClassDef
