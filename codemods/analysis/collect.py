@@ -23,6 +23,7 @@ from codemods.analysis.facts import (
 from codemods.analysis.families import TG002
 from codemods.analysis.gains import GainHook, constructor_gains, function_gains
 from codemods.analysis.inference import FunctionTypes, annotation_ref
+from codemods.analysis.trackers import tracker_extras
 from codemods.analysis.value_uses import taken_as_value
 from codemods.core.asyncio_names import SPAWN_FUNCTIONS
 from codemods.core.noqa import NoqaMap
@@ -32,7 +33,7 @@ from codemods.cst.coroutine_uses import changes_calls, is_generator_coroutine, y
 from codemods.cst.coroutines import Coroutines, coroutine_functions
 from codemods.cst.module_names import AMBIGUOUS, ModuleNames, top_level_statements
 from codemods.cst.names import dotted, is_none
-from codemods.cst.qualified import qualified_names_of
+from codemods.cst.qualified import matches_configured, qualified_names_of
 from codemods.cst.scopes import taskgroup_annotation
 from codemods.cst.spawns import Spawn, spawns_in, unsupported_spawn
 from codemods.cst.statements import self_assignments, small_statements
@@ -72,6 +73,7 @@ class _Collector:
         self.resolve = qualified_names_of(wrapper, module_name)
         self.positions = wrapper.resolve(PositionProvider)
         self.scopes = wrapper.resolve(ScopeProvider)
+        self.module_body = wrapper.module.body
         self.settings = settings
         self.noqa = noqa
         self.lines = split_lines(text)
@@ -185,7 +187,16 @@ class _Collector:
             taken_as_value=bool(gains)
             and kind == "function"
             and taken_as_value(function, self.scopes, self.text_after),
+            tracker_extras=self.tracker_extras(function, kind),
         )
+
+    def tracker_extras(
+        self, function: cst.FunctionDef, kind: FunctionKind
+    ) -> tuple[str, ...] | None:
+        name = f"{self.module_name}.{function.name.value}"
+        if kind != "function" or not matches_configured({name}, self.settings.trackers):
+            return None
+        return tracker_extras(function, self.module_body)
 
     def _is_taskgroup(self, annotation: cst.BaseExpression) -> bool:
         if isinstance(annotation, cst.SimpleString):  # "asyncio.TaskGroup | None"

@@ -84,6 +84,9 @@ class FunctionFacts:
     decorated: bool = False
     # A module-level function its own module takes as a value (or binds again).
     taken_as_value: bool = False
+    # A configured tracker: what it does beyond keeping a strong reference (empty:
+    # nothing; ``analysis/trackers.py``). None for any other function.
+    tracker_extras: tuple[str, ...] | None = None
 
     def suppresses(self, code: str) -> bool:
         return "*" in self.noqa or code in self.noqa

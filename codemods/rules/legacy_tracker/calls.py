@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 import libcst as cst
 
+from codemods.analysis.facts import FunctionFacts
 from codemods.cst.coroutine_uses import changes_calls
 from codemods.cst.coroutines import Coroutines
 from codemods.cst.find import OwnCodeVisitor
@@ -87,4 +88,22 @@ def gains_taskgroup(
         and unsupported_arguments(call) is None
         and coroutines.provable(call.args[0].value, function)
         for call in visitor.found
+    )
+
+
+def why_no_parameter(facts: FunctionFacts | None) -> str:
+    """Why a function with a tracker call and no TaskGroup does not gain one, by its
+    facts (those of a module-level function TG001 would give it), after "no TaskGroup
+    in scope: "."""
+    if facts is None or not facts.gains_taskgroup:
+        return "pass one in, or let TG002 convert the enclosing lifecycle method"
+    name = facts.name
+    if facts.taken_as_value:
+        return (
+            f"`{name}()` is taken as a value in its module (a callback, a "
+            "dependency), whose caller would not pass one: pass one in by hand"
+        )
+    return (
+        f"`{name}()` is public, and other modules may take it as a value "
+        f"(`Depends({name})`), which this run does not check yet: pass one in by hand"
     )

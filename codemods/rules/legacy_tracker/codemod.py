@@ -5,8 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import RemoveImportsVisitor
-from libcst.metadata import PositionProvider
+from libcst.metadata import PositionProvider, ScopeProvider
 
 from codemods.analysis.facts import Ref
 from codemods.cst.build import add_parameter, fresh_name
@@ -14,11 +13,16 @@ from codemods.cst.coroutines import Coroutines, coroutine_functions
 from codemods.cst.imports import bound_module_name, ensure_import
 from codemods.cst.names import names_used
 from codemods.cst.place import insert_before_first_use
-from codemods.cst.qualified import absolute, matches_configured
+from codemods.cst.qualified import matches_configured
 from codemods.cst.scopes import Frame
 from codemods.cst.spawn_code import Keepers, Layout, alias_statement, discarded_spawn
 from codemods.rules.codemod import Environment
-from codemods.rules.legacy_tracker.calls import unsupported_arguments
+from codemods.rules.legacy_tracker.calls import (
+    unsupported_arguments,
+    why_no_parameter,
+)
+from codemods.rules.legacy_tracker.fallback import both_ways, explained
+from codemods.rules.legacy_tracker.imports import schedule_import_removal
 from codemods.rules.legacy_tracker.spec import SPEC
 from codemods.rules.scope_tracking import ScopeTracking
 
@@ -68,6 +72,15 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
         # tracker call was rewritten (the parameter serves them).
         self.gaining: dict[cst.FunctionDef, str] = {}
         self.converted_in: dict[cst.FunctionDef, bool] = {}
+        # Per simple statement being visited: its tracker calls that fall back to the
+        # tracker itself, with their TaskGroup (``fallback.both_ways``).
+        self.lines: list[list[tuple[cst.Call, str]]] = []
+        # The bodies of `if tg is None:` fallbacks, and per block being visited
+        # whether it is one.
+        self.fallback_blocks: set[cst.BaseSuite] = set()
+        self.fallbacks: list[bool] = []
+        # The tracker's own definitions in this module.
+        self.definitions: list[cst.FunctionDef] = []
 
     def _is_tracker(self, node: cst.BaseExpression) -> set[str]:
         qualified = self.qualified(node)
@@ -82,7 +95,34 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
         self.keepers.start(node)
         self.coroutines = Coroutines(self.qualified, coroutine_functions(node.body))
 
+    def visit_If(self, node: cst.If) -> None:
+        """``if tg is None:`` with ``tg`` an optional TaskGroup: a fallback (as TG001
+        writes it for a tracker that does more), whose tracker calls stay."""
+        frame = self.frame
+        test = node.test
+        if (
+            frame is not None
+            and m.matches(
+                test,
+                m.Comparison(m.Name(), [m.ComparisonTarget(m.Is(), m.Name("None"))]),
+            )
+            and isinstance(test, cst.Comparison)
+            and isinstance(test.left, cst.Name)
+            and frame.taskgroup_params.get(test.left.value) == "optional"
+        ):
+            self.fallback_blocks.add(node.body)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.fallbacks.append(node in self.fallback_blocks)
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.BaseSuite:
+        self.fallbacks.pop()
+        return updated_node
+
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self.lines.append([])
         if len(node.body) == 1 and m.matches(node.body[0], m.Expr(value=m.Call())):
             expression = node.body[0]
             assert isinstance(expression, cst.Expr) and isinstance(
@@ -94,8 +134,8 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
         self, original_node: cst.Call, updated_node: cst.Call
     ) -> cst.BaseExpression:
         qualified = self._is_tracker(original_node.func)
-        if not qualified:
-            return updated_node
+        if not qualified or any(self.fallbacks):
+            return updated_node  # not a tracker, or a fallback written already
         spelled = _code(original_node.func)
         what = unsupported_arguments(original_node)
         if what is not None:
@@ -129,13 +169,21 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
             )
             return updated_node
         group, kind = found
+        extras = None if kind == "required" else self._extras(qualified)
+        rich = bool(extras)
         if kind == "required":
             message = f"replace `{spelled}()` with `{group}.create_task()`"
-        else:
-            message = (
-                f"replace `{spelled}()` with `{group}.create_task()`, falling back to a "
-                f"strongly referenced `asyncio.create_task()` when `{group}` is None"
+        elif rich and not self.lines:
+            self.report(
+                original_node,
+                f"`{spelled}()` does more than keep a strong reference, so its "
+                "fallback must call it again, which TG001 writes only for a call in "
+                "a statement of its own line: migrate this call by hand",
+                fixable=False,
             )
+            return updated_node
+        else:
+            message = explained(spelled, group, extras, rich=rich)
         gained = self.gaining.get(frame.function)
         if gained is not None:
             message += f" (`{group}` is the parameter it gains)"
@@ -148,6 +196,9 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
             return updated_node.with_changes(
                 func=cst.Attribute(cst.Name(group), cst.Name("create_task"))
             )
+        if rich:
+            self.lines[-1].append((updated_node, group))
+            return updated_node
         if original_node in self.discarded:
             self.rebuild[original_node] = (frame, group)
             return updated_node
@@ -155,6 +206,42 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
             frame.alias = fresh_name("spawn", names_used(frame.function))
             frame.alias_group = group
         return updated_node.with_changes(func=cst.Name(frame.alias))
+
+    def _defines(self, frame: Frame) -> bool:
+        """Whether module-level ``frame`` is a configured tracker's definition."""
+        name = f"{self.module_name or '__main__'}.{frame.function.name.value}"
+        return matches_configured({name}, self.settings.trackers)
+
+    def _deletable(self, node: cst.FunctionDef) -> None:
+        """At the tracker's definition, in a module that calls it nowhere: whether
+        any other module of the run still uses it, a function of its module, or the
+        module (``trackers.users``)."""
+        index = self.env.index
+        name = f"{self.module_name or '__main__'}.{node.name.value}"
+        scope = self.get_metadata(ScopeProvider, node, None)
+        if scope is None or any(
+            assignment.references for assignment in scope.assignments[node.name.value]
+        ):
+            return  # its own module uses it (or the scope analysis cannot say)
+        if index is None or index.tracker_users(name):
+            return
+        self.report(
+            node.name,
+            f"nothing outside its module calls `{node.name.value}()`, or any other "
+            "function of it, any more: its module can be deleted",
+            fixable=False,
+        )
+
+    def _extras(self, qualified: set[str]) -> tuple[str, ...] | None:
+        """What the tracker called does beyond keeping a strong reference, by its
+        definition (None: not in the run)."""
+        index = self.env.index
+        if index is None:
+            return None
+        for name in sorted(qualified):
+            if matches_configured({name}, self.settings.trackers):
+                return index.tracker_extras(name)
+        return None
 
     def _gains(self, frame: Frame) -> bool:
         """Whether coroutine function ``frame``, with no TaskGroup, gains one as a
@@ -178,24 +265,11 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
 
     def _why_no_parameter(self, frame: Frame | None) -> str:
         """Why the function around a tracker call does not gain a TaskGroup."""
-        usual = "pass one in, or let TG002 convert the enclosing lifecycle method"
         index = self.env.index
         if frame is None or index is None or self.scopes != [frame]:
-            return usual
-        name = frame.function.name.value
-        facts = index.functions.get(f"{self.module_name or '__main__'}.{name}")
-        if facts is None or not facts.gains_taskgroup:
-            return usual
-        if facts.taken_as_value:
-            return (
-                f"`{name}()` is taken as a value in its module (a callback, a "
-                "dependency), whose caller would not pass one: pass one in by hand"
-            )
-        return (
-            f"`{name}()` is public, and other modules may take it as a value "
-            f"(`Depends({name})`), which this run does not check yet: pass one in "
-            "by hand"
-        )
+            return why_no_parameter(None)
+        name = f"{self.module_name or '__main__'}.{frame.function.name.value}"
+        return why_no_parameter(index.functions.get(name))
 
     def _coroutine(self, frame: Frame, argument: cst.BaseExpression) -> bool:
         """Whether the tracked ``argument`` is provably a coroutine, which alone
@@ -214,6 +288,14 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
         original_node: cst.SimpleStatementLine,
         updated_node: cst.SimpleStatementLine,
     ) -> cst.BaseStatement:
+        dual = self.lines.pop()
+        if dual:
+            return both_ways(
+                updated_node,
+                [call for call, _ in dual],
+                dual[0][1],
+                self.keepers.module,
+            )
         expression = original_node.body[0]
         if not (
             isinstance(expression, cst.Expr) and isinstance(expression.value, cst.Call)
@@ -241,6 +323,8 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
         frame = self.frame
+        if frame is not None and self.scopes == [frame] and self._defines(frame):
+            self.definitions.append(original_node)
         super().leave_FunctionDef(original_node, updated_node)
         if frame is None:
             return updated_node
@@ -282,13 +366,21 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
     def leave_Module(
         self, original_node: cst.Module, updated_node: cst.Module
     ) -> cst.Module:
+        for definition in self.definitions:
+            self._deletable(definition)
         if self.converted == 0:
             return updated_node
         module = self.keepers.declare_in_module(updated_node, self.asyncio_name)
         if module is not updated_node or self._uses_asyncio(module):
             module, _ = ensure_import(module, "asyncio", self.settings.import_order)
         module = self.keepers.import_any(module, self.settings)
-        self._schedule_import_removal(original_node)
+        schedule_import_removal(
+            self.context,
+            original_node,
+            self.module_name,
+            self.settings.trackers,
+            self.tracker_modules,
+        )
         return module
 
     def _uses_asyncio(self, module: cst.Module) -> bool:
@@ -296,49 +388,6 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
             m.findall(module, m.Attribute(value=m.Name(self.asyncio_name)))
         )
 
-    def _schedule_import_removal(self, module: cst.Module) -> None:
-        """Ask LibCST to drop tracker imports that no code uses any more."""
-        for statement in module.body:
-            if not isinstance(statement, cst.SimpleStatementLine):
-                continue
-            for small in statement.body:
-                if isinstance(small, cst.ImportFrom) and not isinstance(
-                    small.names, cst.ImportStar
-                ):
-                    source = _import_source(small)
-                    for alias in small.names:
-                        imported = absolute(
-                            f"{source}.{_code(alias.name)}", self.module_name
-                        )
-                        if matches_configured({imported}, self.settings.trackers):
-                            self._remove(small, alias)
-                elif isinstance(small, cst.Import):
-                    for alias in small.names:
-                        name = _code(alias.name)
-                        if name in self.tracker_modules:
-                            asname = alias.asname.name if alias.asname else None
-                            RemoveImportsVisitor.remove_unused_import(
-                                self.context,
-                                name,
-                                asname=None if asname is None else asname.value,  # type: ignore[union-attr]
-                            )
-
-    def _remove(self, node: cst.ImportFrom, alias: cst.ImportAlias) -> None:
-        asname = alias.asname.name if alias.asname else None
-        RemoveImportsVisitor.remove_unused_import(
-            self.context,
-            absolute(_import_source(node), self.module_name),
-            obj=alias.name.value if isinstance(alias.name, cst.Name) else None,
-            asname=asname.value if isinstance(asname, cst.Name) else None,
-        )
-
 
 def _code(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
-
-
-def _import_source(node: cst.ImportFrom) -> str:
-    """``.x.y`` for ``from .x.y import ...``."""
-    return "." * len(node.relative) + (
-        "" if node.module is None else _code(node.module)
-    )

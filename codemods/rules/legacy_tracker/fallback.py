@@ -1,0 +1,88 @@
+"""The fallback of a tracker call when the TaskGroup is optional, and what TG001 says
+about it, by what the tracker's own definition does (``analysis/trackers.py``).
+
+- A plain tracker only keeps a strong reference: the fallback is a strongly referenced
+  ``asyncio.create_task()`` and the tracker's import goes (``spawn_code``).
+- A tracker that does more (names, counts or logs its tasks, or its module cancels
+  them at shutdown) is called again, with the same arguments, where no TaskGroup is
+  passed: the statement is written twice, under ``if tg is None:`` as it was, and
+  under ``else:`` with ``tg.create_task()``. Paths that no root reaches yet behave as
+  before; the tracker's module stays until nothing uses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from codemods.cst.build import parse_statement
+
+
+def explained(
+    spelled: str, group: str, extras: tuple[str, ...] | None, *, rich: bool
+) -> str:
+    """The finding of a tracker call falling back when ``group`` is None."""
+    head = f"replace `{spelled}()` with `{group}.create_task()`"
+    if rich:
+        shown = "; ".join((extras or ())[:3]) + (
+            "; ..." if extras is not None and len(extras) > 3 else ""
+        )
+        return (
+            f"{head}, calling `{spelled}()` as before when `{group}` is None: the "
+            f"tracker does more than keep a strong reference ({shown}), which paths "
+            f"passing no TaskGroup keep; tasks spawned into `{group}` are no longer "
+            "seen by the tracker"
+        )
+    fallback = (
+        f"{head}, falling back to a strongly referenced `asyncio.create_task()` "
+        f"when `{group}` is None"
+    )
+    if extras is None:
+        return (
+            f"{fallback} (the tracker's definition is not in this run: were it to do "
+            "more than keep a reference, run on the whole project to keep it)"
+        )
+    return f"{fallback} (the tracker only keeps a strong reference)"
+
+
+def both_ways(
+    statement: cst.SimpleStatementLine,
+    calls: Sequence[cst.Call],
+    group: str,
+    module: cst.Module,
+) -> cst.BaseStatement:
+    """``if group is None: <statement> else: <statement with group.create_task>``,
+    where ``calls`` are the tracker calls of ``statement`` (as it now is)."""
+    spawning = statement.with_changes(leading_lines=()).visit(_Spawning(calls, group))
+    assert isinstance(spawning, cst.SimpleStatementLine)
+    template = parse_statement(
+        f"if {group} is None:\n    pass\nelse:\n    pass\n", module
+    )
+    assert isinstance(template, cst.If) and isinstance(template.orelse, cst.Else)
+    assert isinstance(template.body, cst.IndentedBlock)
+    assert isinstance(template.orelse.body, cst.IndentedBlock)
+    tracking = statement.with_changes(leading_lines=())
+    return template.with_changes(
+        leading_lines=statement.leading_lines,
+        body=template.body.with_changes(body=[tracking]),
+        orelse=template.orelse.with_changes(
+            body=template.orelse.body.with_changes(body=[spawning])
+        ),
+    )
+
+
+class _Spawning(cst.CSTTransformer):
+    """The tracker ``calls`` (by identity) as ``group.create_task`` calls."""
+
+    def __init__(self, calls: Sequence[cst.Call], group: str) -> None:
+        super().__init__()
+        self.calls = {id(call) for call in calls}
+        self.spawner = cst.Attribute(cst.Name(group), cst.Name("create_task"))
+
+    def leave_Call(
+        self, original_node: cst.Call, updated_node: cst.Call
+    ) -> cst.BaseExpression:
+        if id(original_node) in self.calls:
+            return updated_node.with_changes(func=self.spawner)
+        return updated_node
