@@ -23,7 +23,7 @@ from codemods.analysis.facts import (
 from codemods.analysis.families import TG002
 from codemods.analysis.gains import GainHook, constructor_gains, function_gains
 from codemods.analysis.inference import FunctionTypes, annotation_ref
-from codemods.analysis.trackers import tracker_extras
+from codemods.analysis.tracker_definition import tracker_extras
 from codemods.analysis.value_uses import taken_as_value
 from codemods.core.asyncio_names import SPAWN_FUNCTIONS
 from codemods.core.noqa import NoqaMap

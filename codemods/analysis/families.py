@@ -309,8 +309,9 @@ def taskgroup_parameter(index: SymbolTable, callee: Callee) -> GroupParameter | 
     group = _gaining_group(index, callee)
     if group is None:
         return None
-    # TG001 adds it keyword-only; TG002 and TG003 as the last plain parameter.
-    keyword_only = function.gains_taskgroup == (TG001,) or function.var_positional
+    # TG001 (which runs first) adds it keyword-only; TG002 and TG003 as the last
+    # plain parameter.
+    keyword_only = TG001 in function.gains_taskgroup or function.var_positional
     position = None if keyword_only else len(function.positional)
     return GroupParameter(param, position, callee.display, group)
 

@@ -37,18 +37,22 @@ class GainHook:
     function: Callable[
         [cst.FunctionDef, QualifiedNamesOf, Settings, CallFilter, Coroutines], bool
     ]
-    # The instance methods whose fix makes the class's `__init__` take the parameter.
-    constructor: Callable[
-        [
-            cst.ClassDef,
-            Sequence[cst.FunctionDef],
-            QualifiedNamesOf,
-            Settings,
-            CallFilter,
-            Coroutines,
-        ],
-        tuple[str, ...],
-    ]
+    # The instance methods whose fix makes the class's `__init__` take the parameter
+    # (None: its fixes give no constructor the parameter).
+    constructor: (
+        Callable[
+            [
+                cst.ClassDef,
+                Sequence[cst.FunctionDef],
+                QualifiedNamesOf,
+                Settings,
+                CallFilter,
+                Coroutines,
+            ],
+            tuple[str, ...],
+        ]
+        | None
+    ) = None
 
 
 def function_gains(
@@ -87,6 +91,8 @@ def constructor_gains(
     parameter."""
     found: list[str] = []
     for hook in hooks:
+        if hook.constructor is None:
+            continue
         found.extend(
             hook.constructor(
                 node,

@@ -196,11 +196,33 @@ def _append_exploded(
             )
         ),
     )
+    after = between.whitespace_after
+    if isinstance(after, cst.ParenthesizedWhitespace):
+        # Its layout, not the comment that follows it on its line.
+        between = between.with_changes(
+            whitespace_after=after.with_changes(first_line=cst.TrailingWhitespace())
+        )
     if params.star_kwarg is None:
         # The new parameter becomes the last: it takes the comma leading to `)`.
         last = items[-1]
         closing = getattr(last, "comma", cst.MaybeSentinel.DEFAULT)
-        replaced = params.deep_replace(last, last.with_changes(comma=between))
+        kept = between
+        ending = getattr(closing, "whitespace_after", None)
+        if (
+            isinstance(closing, cst.Comma)
+            and isinstance(ending, cst.ParenthesizedWhitespace)
+            and isinstance(after, cst.ParenthesizedWhitespace)
+        ):
+            # The last parameter keeps the comment on its line; the new one does not.
+            kept = between.with_changes(
+                whitespace_after=after.with_changes(first_line=ending.first_line)
+            )
+            closing = closing.with_changes(
+                whitespace_after=ending.with_changes(
+                    first_line=cst.TrailingWhitespace()
+                )
+            )
+        replaced = params.deep_replace(last, last.with_changes(comma=kept))
         assert isinstance(replaced, cst.Parameters)
         params = replaced
         return _appended(

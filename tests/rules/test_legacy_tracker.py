@@ -11,6 +11,7 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 
 from codemods.core.results import Summary
+from codemods.cst.build import add_parameter
 from codemods.engine.parent import runner
 from codemods.rules.legacy_tracker.codemod import LegacyTracker
 from tests.support.golden import run, settings_for
@@ -200,3 +201,23 @@ def test_it_runs_as_a_plain_libcst_codemod() -> None:
     result = LegacyTracker(CodemodContext()).transform_module(module)
     assert "tg.create_task(tick())" in result.code
     assert "track_task" not in result.code
+
+
+def test_the_keyword_only_parameter_keeps_an_exploded_signature_and_its_comments() -> (
+    None
+):
+    source = "async def f(\n    a: int,  # first\n    b: int,  # last\n) -> None:\n    pass\n"
+    function = cst.parse_module(source).body[0]
+    assert isinstance(function, cst.FunctionDef)
+    added = add_parameter(
+        function,
+        "tg: asyncio.TaskGroup | None = None",
+        column=0,
+        line_length=88,
+        unit="    ",
+        keyword_only=True,
+    )
+    assert cst.Module([added]).code == (
+        "async def f(\n    a: int,  # first\n    b: int,  # last\n    *,\n"
+        "    tg: asyncio.TaskGroup | None = None,\n) -> None:\n    pass\n"
+    )

@@ -10,14 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import libcst as cst
+from libcst.metadata import Scope
 
-from codemods.analysis.facts import FunctionFacts
+from codemods.analysis.facts import FunctionFacts, Ref
+from codemods.analysis.families import TG001
+from codemods.analysis.index import ProjectIndex
+from codemods.analysis.inference import FunctionTypes
 from codemods.cst.coroutine_uses import changes_calls
 from codemods.cst.coroutines import Coroutines
 from codemods.cst.find import OwnCodeVisitor
+from codemods.cst.module_names import ModuleNames
 from codemods.cst.names import identifiers
 from codemods.cst.qualified import QualifiedNamesOf, matches_configured
-from codemods.cst.scopes import frame_for, taskgroup_targets
+from codemods.cst.scopes import Frame, frame_for, taskgroup_targets
 from codemods.cst.spawns import CREATE_TASK_KEYWORDS
 
 
@@ -72,7 +77,7 @@ def gains_taskgroup(
     """Whether TG001 would give ``function`` the keyword-only TaskGroup parameter
     ``param``: a coroutine function with no TaskGroup parameter, not decorated (its
     decorator decides its callers), ``param`` free in it, whose own body calls the
-    tracker, outside any TaskGroup block, in a way TG001 can rewrite. Whether it is
+    tracker, outside any TaskGroup block, with arguments TG001 can rewrite. Whether it is
     a module-level function nothing takes as a value is the index's to say
     (``families``)."""
     if function.asynchronous is None or changes_calls(function):
@@ -83,10 +88,12 @@ def gains_taskgroup(
         return False
     visitor = _TrackerCalls(resolve, trackers)
     function.body.visit(visitor)
+    # A call the module cannot prove a coroutine, the index may (``indexed_coroutine``);
+    # where it cannot either, the call is reported and the parameter stays unused.
     return any(
         not suppressed(call)
         and unsupported_arguments(call) is None
-        and coroutines.provable(call.args[0].value, function)
+        and isinstance(call.args[0].value, cst.Call)
         for call in visitor.found
     )
 
@@ -107,3 +114,50 @@ def why_no_parameter(facts: FunctionFacts | None) -> str:
         f"`{name}()` is public, and other modules may take it as a value "
         f"(`Depends({name})`), which this run does not check yet: pass one in by hand"
     )
+
+
+def indexed_coroutine(
+    index: ProjectIndex,
+    names: ModuleNames,
+    frame: Frame,
+    owner: str | None,
+    argument: cst.BaseExpression,
+) -> bool:
+    """Whether ``argument``, in ``frame``'s own body, calls what the project index
+    resolves to a coroutine function (``monitor.run()`` where ``monitor`` holds a
+    class of the project whose ``run`` is an ``async def``); ``owner``: the class
+    ``frame`` is an instance method of."""
+    if not isinstance(argument, cst.Call):
+        return False
+    ref = FunctionTypes(frame.function, names, owner).of(argument.func)
+    return ref is not None and index.coroutine_function(ref) is not None
+
+
+def gained_group(index: ProjectIndex, function: str, param: str) -> str | None:
+    """The group of the fixes giving module-level ``function`` the TaskGroup
+    parameter ``param``, shared with the callers TG005/TG007 pass it from; None when
+    the project index says it does not gain it (``families.taskgroup_parameter``: the
+    fact collector asked ``gains_taskgroup``, the index whether it may)."""
+    facts = index.functions.get(function)  # its own module's: no question to log
+    if facts is None or TG001 not in facts.gains_taskgroup:
+        return None  # TG001 does not give it the parameter (TG003 may)
+    parameter = index.taskgroup_parameter(Ref.value(function))
+    if parameter is None or parameter.name != param:
+        return None
+    return parameter.group
+
+
+UNUSED = (
+    "nothing outside its module calls `{name}()`, or any other function of it, any "
+    "more: its module can be deleted"
+)
+
+
+def unused_module(index: ProjectIndex, scope: Scope | None, tracker: str) -> bool:
+    """Whether nothing uses the module defining ``tracker`` any more: no reference
+    to it in its own module (``scope``, where it is defined), and no other module of
+    the run importing it, a function of it, or the module (``trackers.users``)."""
+    short = tracker.rpartition(".")[2]
+    if scope is None or any(a.references for a in scope.assignments[short]):
+        return False  # its own module uses it (or the scope analysis cannot say)
+    return not index.tracker_users(tracker)

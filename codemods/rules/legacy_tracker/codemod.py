@@ -7,10 +7,10 @@ import libcst.matchers as m
 from libcst.codemod import CodemodContext
 from libcst.metadata import PositionProvider, ScopeProvider
 
-from codemods.analysis.facts import Ref
 from codemods.cst.build import add_parameter, fresh_name
 from codemods.cst.coroutines import Coroutines, coroutine_functions
 from codemods.cst.imports import bound_module_name, ensure_import
+from codemods.cst.module_names import ModuleNames
 from codemods.cst.names import names_used
 from codemods.cst.place import insert_before_first_use
 from codemods.cst.qualified import matches_configured
@@ -18,10 +18,14 @@ from codemods.cst.scopes import Frame
 from codemods.cst.spawn_code import Keepers, Layout, alias_statement, discarded_spawn
 from codemods.rules.codemod import Environment
 from codemods.rules.legacy_tracker.calls import (
+    UNUSED,
+    gained_group,
+    indexed_coroutine,
     unsupported_arguments,
+    unused_module,
     why_no_parameter,
 )
-from codemods.rules.legacy_tracker.fallback import both_ways, explained
+from codemods.rules.legacy_tracker.fallback import both_ways, explained, is_fallback
 from codemods.rules.legacy_tracker.imports import schedule_import_removal
 from codemods.rules.legacy_tracker.spec import SPEC
 from codemods.rules.scope_tracking import ScopeTracking
@@ -35,9 +39,19 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
     ``track_task``), resolved through imports and aliases, and spawns the task in the
     TaskGroup in scope instead: a parameter annotated ``asyncio.TaskGroup`` (or
     ``asyncio.TaskGroup | None``), or the target of an enclosing
-    ``async with asyncio.TaskGroup() as tg:``. When the TaskGroup is optional, the task
-    falls back to ``asyncio.create_task`` with a strong reference kept. The tracker's
-    import is removed once unused, and ``import asyncio`` added where needed.
+    ``async with asyncio.TaskGroup() as tg:``. A module-level coroutine function with
+    none gains a keyword-only ``tg: asyncio.TaskGroup | None = None``, which TG005 and
+    TG007 pass from callers holding a TaskGroup, unless it is decorated or taken as a
+    value (``Depends(f)``, a callback), whose caller would not pass it; until the
+    project index records other modules' value uses, only a private function (``_f``)
+    gains it. Where the TaskGroup is optional, what runs without one follows the
+    tracker's own definition, found through the project index: a tracker that only
+    keeps a strong reference gives way to ``asyncio.create_task`` with the reference
+    kept, its import removed once unused; one that does more (names, counts or logs
+    its tasks, adds other done-callbacks, or its module's ``cancel_all_tasks()`` reads
+    the tasks it keeps) is called again, as before, under ``if tg is None:``, and stays.
+    The finding says which, and why. At the tracker's definition, ``check`` says when
+    nothing outside its module uses it, or its module, any more: the module can go.
 
     ## Why is this bad?
     A tracker is a home-made registry of fire-and-forget tasks: nothing awaits them,
@@ -48,7 +62,10 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
     ## Fix safety
     Unsafe: a task moved into a TaskGroup is awaited when the group closes, and its
     exception now cancels the group instead of being logged by the tracker. Review that
-    the owner of the group expects both. A call with no TaskGroup in scope, with
+    the owner of the group expects both, and that tasks in a TaskGroup are no longer
+    seen by the tracker (its counts, names, ``cancel_all_tasks()``). A tracker whose
+    definition is not in the run is taken for a plain strong reference, which the
+    finding says. A call with no TaskGroup in scope, with
     arguments ``TaskGroup.create_task`` does not take, or whose argument is not provably
     a coroutine (a call of an ``async def`` of the module or class, or of asyncio's
     ``sleep``, ``wait_for``, ...: anything else may be a Future, which a TaskGroup
@@ -67,11 +84,10 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
         self.asyncio_name = "asyncio"
         self.coroutines = Coroutines(self.qualified)
         self.class_coroutines: dict[cst.ClassDef, Coroutines] = {}
+        self.names: ModuleNames | None = None
         # Functions gaining the TaskGroup parameter, with the group of their fixes
-        # (shared with the callers TG005/TG007 pass it from), and those where a
-        # tracker call was rewritten (the parameter serves them).
+        # (shared with the callers TG005/TG007 pass it from).
         self.gaining: dict[cst.FunctionDef, str] = {}
-        self.converted_in: dict[cst.FunctionDef, bool] = {}
         # Per simple statement being visited: its tracker calls that fall back to the
         # tracker itself, with their TaskGroup (``fallback.both_ways``).
         self.lines: list[list[tuple[cst.Call, str]]] = []
@@ -94,22 +110,21 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
         self.asyncio_name = bound_module_name(node, "asyncio") or "asyncio"
         self.keepers.start(node)
         self.coroutines = Coroutines(self.qualified, coroutine_functions(node.body))
+        if self.env.index is not None:  # for what only the index proves a coroutine
+            filename = self.context.filename or ""
+            self.names = ModuleNames(
+                node, self.module_name or "__main__", filename.endswith("__init__.py")
+            )
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        visiting = super().visit_FunctionDef(node)
+        frame = self.frame
+        if visiting and frame is not None and frame.taskgroup() is None:
+            self._gains(frame)
+        return visiting
 
     def visit_If(self, node: cst.If) -> None:
-        """``if tg is None:`` with ``tg`` an optional TaskGroup: a fallback (as TG001
-        writes it for a tracker that does more), whose tracker calls stay."""
-        frame = self.frame
-        test = node.test
-        if (
-            frame is not None
-            and m.matches(
-                test,
-                m.Comparison(m.Name(), [m.ComparisonTarget(m.Is(), m.Name("None"))]),
-            )
-            and isinstance(test, cst.Comparison)
-            and isinstance(test.left, cst.Name)
-            and frame.taskgroup_params.get(test.left.value) == "optional"
-        ):
+        if self.frame is not None and is_fallback(node, self.frame):
             self.fallback_blocks.add(node.body)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
@@ -158,8 +173,6 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
             )
             return updated_node
         found = frame.taskgroup() if frame is not None else None
-        if frame is not None and found is None and self._gains(frame):
-            found = frame.taskgroup()
         if frame is None or found is None:
             self.report(
                 original_node,
@@ -190,7 +203,6 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
         if not self.report(original_node, message, fixable=True, group=gained):
             return updated_node
         self.converted += 1
-        self.converted_in[frame.function] = True
         self.tracker_modules.update(q.rsplit(".", 1)[0] for q in qualified)
         if kind == "required":
             return updated_node.with_changes(
@@ -213,24 +225,12 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
         return matches_configured({name}, self.settings.trackers)
 
     def _deletable(self, node: cst.FunctionDef) -> None:
-        """At the tracker's definition, in a module that calls it nowhere: whether
-        any other module of the run still uses it, a function of its module, or the
-        module (``trackers.users``)."""
+        """At the tracker's definition: whether the run still uses its module."""
         index = self.env.index
         name = f"{self.module_name or '__main__'}.{node.name.value}"
         scope = self.get_metadata(ScopeProvider, node, None)
-        if scope is None or any(
-            assignment.references for assignment in scope.assignments[node.name.value]
-        ):
-            return  # its own module uses it (or the scope analysis cannot say)
-        if index is None or index.tracker_users(name):
-            return
-        self.report(
-            node.name,
-            f"nothing outside its module calls `{node.name.value}()`, or any other "
-            "function of it, any more: its module can be deleted",
-            fixable=False,
-        )
+        if index is not None and unused_module(index, scope, name):
+            self.report(node.name, UNUSED.format(name=node.name.value), fixable=False)
 
     def _extras(self, qualified: set[str]) -> tuple[str, ...] | None:
         """What the tracker called does beyond keeping a strong reference, by its
@@ -245,22 +245,17 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
 
     def _gains(self, frame: Frame) -> bool:
         """Whether coroutine function ``frame``, with no TaskGroup, gains one as a
-        keyword-only parameter: the project index says so when TG005/TG007 can pass it
-        (``families.taskgroup_parameter``; the fact collector asked ``calls.py``).
-        Then its tracker calls fall back to the tracker when none is passed."""
+        keyword-only parameter (``calls.gained_group``): its tracker calls then fall
+        back when none is passed."""
         index = self.env.index
         if index is None or not frame.is_async or self.scopes != [frame]:
             return False  # only a module-level function, and only in a whole run
-        name = frame.function.name.value
-        parameter = index.taskgroup_parameter(
-            Ref.value(f"{self.module_name or '__main__'}.{name}")
-        )
-        if parameter is None or parameter.group is None:
+        module, param = self.module_name or "__main__", self.settings.taskgroup_param
+        group = gained_group(index, f"{module}.{frame.function.name.value}", param)
+        if group is None:
             return False
-        if parameter.name != self.settings.taskgroup_param:
-            return False
-        frame.taskgroup_params[parameter.name] = "optional"
-        self.gaining[frame.function] = parameter.group
+        frame.taskgroup_params[param] = "optional"
+        self.gaining[frame.function] = group
         return True
 
     def _why_no_parameter(self, frame: Frame | None) -> str:
@@ -276,7 +271,18 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
         ``TaskGroup.create_task`` takes."""
         scope = frame.method_of
         coroutines = self.coroutines if scope is None else self._in_class(scope.node)
-        return coroutines.provable(argument, frame.function)
+        if coroutines.provable(argument, frame.function):
+            return True
+        index, module = self.env.index, self.module_name or "__main__"
+        if index is None or self.names is None:
+            return False
+        top = self.scopes[0]
+        owner = (
+            f"{module}.{scope.node.name.value}"
+            if scope is not None and top is scope
+            else None
+        )
+        return indexed_coroutine(index, self.names, frame, owner, argument)
 
     def _in_class(self, node: cst.ClassDef) -> Coroutines:
         if node not in self.class_coroutines:
@@ -334,7 +340,7 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
             )
             updated_node = insert_before_first_use(updated_node, alias, frame.alias)
         group = self.gaining.pop(original_node, None)
-        if group is None or not self.converted_in.get(original_node):
+        if group is None:
             return updated_node
         param = self.settings.taskgroup_param
         # Callers (TG005, TG007) rely on it: reported whatever `noqa` says, so that a

@@ -15,8 +15,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import libcst as cst
+import libcst.matchers as m
 
 from codemods.cst.build import parse_statement
+from codemods.cst.scopes import Frame
+
+_IS_NONE = m.Comparison(m.Name(), [m.ComparisonTarget(m.Is(), m.Name("None"))])
 
 
 def explained(
@@ -86,3 +90,16 @@ class _Spawning(cst.CSTTransformer):
         if id(original_node) in self.calls:
             return updated_node.with_changes(func=self.spawner)
         return updated_node
+
+
+def is_fallback(node: cst.If, frame: Frame) -> bool:
+    """Whether ``node`` is ``if tg is None:`` for an optional TaskGroup ``tg`` of
+    ``frame``: its body is the fallback (as written for a tracker that does more),
+    whose tracker calls stay."""
+    test = node.test
+    return (
+        m.matches(test, _IS_NONE)
+        and isinstance(test, cst.Comparison)
+        and isinstance(test.left, cst.Name)
+        and frame.taskgroup_params.get(test.left.value) == "optional"
+    )

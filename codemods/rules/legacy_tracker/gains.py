@@ -3,8 +3,6 @@ parameter (``analysis/gains.py``), so that TG005/TG007 pass it from their caller
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import libcst as cst
 
 from codemods.analysis.gains import CallFilter, GainHook
@@ -31,15 +29,4 @@ def _function(
     )
 
 
-def _constructor(
-    node: cst.ClassDef,
-    methods: Sequence[cst.FunctionDef],
-    resolve: QualifiedNamesOf,
-    settings: Settings,
-    suppressed: CallFilter,
-    coroutines: Coroutines,
-) -> tuple[str, ...]:
-    return ()  # TG001 never gives a constructor the parameter
-
-
-GAINS = GainHook("TG001", _function, _constructor)
+GAINS = GainHook("TG001", _function)  # it gives no constructor the parameter

@@ -49,5 +49,10 @@ SPEC = CodemodSpec(
     words=words,
     kept_words=kept_words,
     gains=gains,
-    examples=("taskgroup_parameter", "no_taskgroup_in_scope"),
+    examples=(
+        "taskgroup_parameter",
+        "function_gains_taskgroup",
+        "no_taskgroup_in_scope",
+        "fallback_already_written",
+    ),
 )
