@@ -221,3 +221,33 @@ def test_the_keyword_only_parameter_keeps_an_exploded_signature_and_its_comments
         "async def f(\n    a: int,  # first\n    b: int,  # last\n    *,\n"
         "    tg: asyncio.TaskGroup | None = None,\n) -> None:\n    pass\n"
     )
+
+
+def test_a_fallback_line_grown_too_long_is_laid_out_again(tmp_path: Path) -> None:
+    logging = TRACKER.replace(
+        "    _tasks.add(task)\n", '    _tasks.add(task)\n    logger.info("started")\n'
+    )
+    long_call = "    track_task(tick())\n"
+    service = SERVICE.replace(
+        long_call,
+        "    started = track_task(tick_for_a_long_while_with_a_long_name_extended1(tick_count=1))\n"
+        "    print(started)\n",
+    ).replace(
+        "async def tick()",
+        "async def tick_for_a_long_while_with_a_long_name_extended1(tick_count: int)",
+    )
+    _tree(tmp_path, logging, service)
+    settings = replace(settings_for("TG001", WITH_INDEX), root=str(tmp_path))
+    runner.run(runner.Request((tmp_path,), settings, mode="run", write=True, jobs=1))
+    written = (tmp_path / "app" / "service.py").read_text()
+    assert (
+        "    if tg is None:\n"
+        "        started = track_task(\n"
+        "            tick_for_a_long_while_with_a_long_name_extended1(tick_count=1)\n"
+        "        )\n"
+        "    else:\n"
+        "        started = tg.create_task(\n"
+        "            tick_for_a_long_while_with_a_long_name_extended1(tick_count=1)\n"
+        "        )\n"
+    ) in written
+    assert max(len(line) for line in written.splitlines()) <= 88

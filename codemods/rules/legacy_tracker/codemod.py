@@ -296,12 +296,9 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
     ) -> cst.BaseStatement:
         dual = self.lines.pop()
         if dual:
-            return both_ways(
-                updated_node,
-                [call for call, _ in dual],
-                dual[0][1],
-                self.keepers.module,
-            )
+            column = self.get_metadata(PositionProvider, original_node).start.column
+            layout = Layout(column, self.settings.line_length, self.keepers.module)
+            return both_ways(updated_node, [c for c, _ in dual], dual[0][1], layout)
         expression = original_node.body[0]
         if not (
             isinstance(expression, cst.Expr) and isinstance(expression.value, cst.Call)

@@ -17,8 +17,9 @@ from collections.abc import Sequence
 import libcst as cst
 import libcst.matchers as m
 
-from codemods.cst.build import parse_statement
+from codemods.cst.build import code_of, parse_statement, spawn_call
 from codemods.cst.scopes import Frame
+from codemods.cst.spawn_code import Layout
 
 _IS_NONE = m.Comparison(m.Name(), [m.ComparisonTarget(m.Is(), m.Name("None"))])
 
@@ -54,19 +55,22 @@ def both_ways(
     statement: cst.SimpleStatementLine,
     calls: Sequence[cst.Call],
     group: str,
-    module: cst.Module,
+    layout: Layout,
 ) -> cst.BaseStatement:
     """``if group is None: <statement> else: <statement with group.create_task>``,
-    where ``calls`` are the tracker calls of ``statement`` (as it now is)."""
+    where ``calls`` are the tracker calls of ``statement`` (as it now is), which
+    starts at ``layout.column``."""
     spawning = statement.with_changes(leading_lines=()).visit(_Spawning(calls, group))
     assert isinstance(spawning, cst.SimpleStatementLine)
+    module = layout.module
     template = parse_statement(
         f"if {group} is None:\n    pass\nelse:\n    pass\n", module
     )
     assert isinstance(template, cst.If) and isinstance(template.orelse, cst.Else)
     assert isinstance(template.body, cst.IndentedBlock)
     assert isinstance(template.orelse.body, cst.IndentedBlock)
-    tracking = statement.with_changes(leading_lines=())
+    tracking = _fitted(statement.with_changes(leading_lines=()), layout)
+    spawning = _fitted(spawning, layout)
     return template.with_changes(
         leading_lines=statement.leading_lines,
         body=template.body.with_changes(body=[tracking]),
@@ -103,3 +107,39 @@ def is_fallback(node: cst.If, frame: Frame) -> bool:
         and isinstance(test.left, cst.Name)
         and frame.taskgroup_params.get(test.left.value) == "optional"
     )
+
+
+def _fitted(
+    statement: cst.SimpleStatementLine, layout: Layout
+) -> cst.SimpleStatementLine:
+    """``statement``, one indent deeper than ``layout.column``, with a call (alone,
+    assigned to one name, or returned) laid out again if its line grows too long."""
+    column = layout.column + len(layout.unit)
+    small = statement.body[0]
+    comment = statement.trailing_whitespace
+    if len(statement.body) != 1 or (
+        column + len(code_of(small)) + len(code_of(comment).rstrip("\r\n"))
+        <= layout.line_length
+    ):
+        return statement
+    prefix = ""
+    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+        prefix = f"{code_of(small.targets[0].target)} = "
+    elif isinstance(small, cst.Return):
+        prefix = "return "
+    elif not isinstance(small, cst.Expr):
+        return statement
+    call = small.value
+    if not isinstance(call, cst.Call) or "\n" in code_of(call):
+        return statement
+    text = spawn_call(
+        code_of(call.func),
+        call,
+        column=column,
+        line_length=layout.line_length,
+        unit=layout.unit,
+        prefix=prefix,
+    )
+    laid = parse_statement(text + "\n", layout.module)
+    assert isinstance(laid, cst.SimpleStatementLine)
+    return laid.with_changes(trailing_whitespace=comment)
