@@ -27,7 +27,8 @@ def extras(index: SymbolTable, tracker: str) -> tuple[str, ...] | None:
 
 def users(index: SymbolTable, tracker: str) -> tuple[str, ...]:
     """The modules outside the tracker's own that import it, a function of its
-    module, or the module itself (``import app.tasks``, ``from app import tasks``)."""
+    module, the module itself (``import app.tasks``, ``from app import tasks``) or a
+    package holding it (``import app``)."""
     found = definition(index, tracker)
     if found is None:
         return ("(its definition is not in this run)",)
@@ -38,8 +39,10 @@ def users(index: SymbolTable, tracker: str) -> tuple[str, ...]:
         if name == home:
             continue
         targets = [target for _, target in module.imports]
+        # `import app` may reach `app.tasks.track_task` too.
         if home in module.star_imports or any(
-            target == home or target.startswith(prefix) for target in targets
+            target == home or target.startswith(prefix) or home.startswith(f"{target}.")
+            for target in targets
         ):
             using.append(module.path or name)
     return tuple(using)
