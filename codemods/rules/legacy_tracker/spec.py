@@ -51,7 +51,6 @@ SPEC = CodemodSpec(
     gains=gains,
     examples=(
         "taskgroup_parameter",
-        "function_gains_taskgroup",
         "no_taskgroup_in_scope",
         "fallback_already_written",
     ),

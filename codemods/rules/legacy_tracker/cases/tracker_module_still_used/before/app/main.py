@@ -1,13 +1,10 @@
 import asyncio
 
+from app.jobs import start_jobs
 from app.tasks import cancel_all_tasks
-
-
-async def _work() -> None:
-    await asyncio.sleep(1)
 
 
 async def main() -> None:
     async with asyncio.TaskGroup() as tg:
-        tg.create_task(_work())
+        await start_jobs()
     await cancel_all_tasks()
