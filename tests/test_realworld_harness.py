@@ -319,7 +319,7 @@ def test_a_project_on_an_older_python_is_refused_then_evaluated_as_311(
     assert result["write"]["files_changed"] == ["fakeproj/serve.py"]
 
 
-def test_the_verdicts_file_is_written_only_when_asked(
+def test_verdicts_and_results_are_written_only_when_asked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from benchmarks.realworld import __main__ as harness
@@ -335,12 +335,16 @@ def test_the_verdicts_file_is_written_only_when_asked(
 
     harness.write_outputs(harness.parse_args(files), [result], {})
     assert table.read_bytes() == before
+    assert (tmp_path / "results.json").exists()
     told = capsys.readouterr().err
     new = len(report.keys_of(result)) - 1
     assert f"{new} item(s) have no row in {table} (left unchanged)" in told
     assert "**unjudged**" in (tmp_path / "page.md").read_text()
 
-    harness.write_outputs(harness.parse_args([*files, "--add-rows"]), [result], {})
+    (tmp_path / "results.json").unlink()
+    asked = harness.parse_args([*files, "--report-only", "--add-rows"])
+    harness.write_outputs(asked, [result], {})
+    assert not (tmp_path / "results.json").exists(), "only read by --report-only"
     rows = verdicts.load(table)
     assert rows[judged] == verdicts.Verdict("correct", "read")
     assert set(rows) == set(report.keys_of(result))

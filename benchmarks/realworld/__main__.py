@@ -128,18 +128,22 @@ def write_outputs(
     ordered: list[dict[str, Any]],
     meta: dict[str, str],
 ) -> None:
-    """results.json and the page; the verdicts file only with ``--add-rows`` (a blank
-    row for every item it lacks), else a word on how many items lack a verdict."""
-    args.results.write_text(
-        json.dumps({"meta": meta, "projects": ordered}, indent=1) + "\n"
-    )
+    """The page; results.json unless it was only read (``--report-only``); the
+    verdicts file only with ``--add-rows`` (a blank row for every item it lacks),
+    else a word on how many items lack a row."""
+    written: list[Path] = []
+    if not args.report_only:
+        args.results.write_text(
+            json.dumps({"meta": meta, "projects": ordered}, indent=1) + "\n"
+        )
+        written.append(args.results)
     known = verdicts.load(args.verdicts)
     current = [key for result in ordered for key in report.keys_of(result)]
     table = verdicts.merge(known, current)
-    written = [args.results, args.doc]
     if args.add_rows:
         verdicts.save(table, args.verdicts)
-        written.insert(1, args.verdicts)
+        written.append(args.verdicts)
+    written.append(args.doc)
     reading = READING_FILE.read_text(encoding="utf-8") if READING_FILE.exists() else ""
     page = report.render(ordered, table, meta, reading)
     args.doc.write_text(page, encoding="utf-8")
