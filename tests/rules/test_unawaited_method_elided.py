@@ -1,4 +1,4 @@
-"""TG006 on a method call dropped in a body of more than one statement (real-world
+"""TG006 on a method call dropped in a body of more than one line (real-world
 harness, opsdroid 0.31.0: ``self.refresh_token()`` left un-awaited in an ``async def``
 message handler, before a ``raise``).
 
@@ -6,9 +6,9 @@ TG006 keeps a method's body for LibCST when it spells ``.name(`` for one of the
 module's coroutine methods. The elision pattern puts a word boundary on both sides of
 every word, and ``self.refresh_token(`` has a word character before the ``.``: the word
 never matches, so the body is elided unless something else keeps it, and the dropped
-coroutine is reported clean. A one-statement body is never elided, which is why the
+coroutine is reported clean. A body of one line is never elided, which is why the
 golden cases pass. The safe output is the ``await`` that the same call gets in a
-body of one statement.
+body of one line.
 """
 
 from __future__ import annotations
