@@ -3,27 +3,17 @@ harness, opsdroid 0.31.0: ``self.refresh_token()`` left un-awaited in an ``async
 message handler, before a ``raise``).
 
 TG006 keeps a method's body for LibCST when it spells ``.name(`` for one of the
-module's coroutine methods. The elision pattern puts a word boundary on both sides of
-every word, and ``self.refresh_token(`` has a word character before the ``.``: the word
-never matches, so the body is elided unless something else keeps it, and the dropped
-coroutine is reported clean. A body of one line is never elided, which is why the
-golden cases pass. The safe output is the ``await`` that the same call gets in a
-body of one line.
+module's coroutine methods. The elision pattern once put a word boundary on both sides
+of every word, and ``self.refresh_token(`` has a word character before the ``.``: the
+word never matched, so the body was elided and the dropped coroutine reported clean.
+A body of one line is never elided, which is why the golden cases passed. The safe
+output is the ``await`` that the same call gets in a body of one line.
 """
 
 from __future__ import annotations
 
-import pytest
-
 from codemods.engine.worker import elision
 from tests.support.golden import run
-
-# The fix is in ``codemods/engine/worker/elision.py`` (engineer E's file).
-BOUNDARY = pytest.mark.xfail(
-    strict=True,
-    reason="elision._words_pattern() puts (?<!\\w) before a word that starts with "
-    "'.', so `.refresh_token(` is never spelled by `self.refresh_token()`",
-)
 
 BEFORE = """
 class Connector:
@@ -48,7 +38,6 @@ class Connector:
 """
 
 
-@BOUNDARY
 def test_a_dropped_method_call_in_a_longer_body_is_awaited() -> None:
     done = run("TG006", BEFORE)
     assert [(f.rule, f.line, f.col, f.fixable) for f in done.findings] == [
@@ -57,7 +46,6 @@ def test_a_dropped_method_call_in_a_longer_body_is_awaited() -> None:
     assert done.text == AFTER
 
 
-@BOUNDARY
 def test_a_method_word_is_spelled_by_a_call_on_a_receiver() -> None:
     wanted = elision.Plan(words=(".refresh_token(",), facts=False, planned=frozenset())
     assert wanted.spelled("        self.refresh_token()\n")
