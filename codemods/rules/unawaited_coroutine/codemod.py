@@ -30,14 +30,18 @@ class UnawaitedCoroutine(IndexedCodemod, spec=SPEC):
 
     ## What it does
     Finds calls whose callee the project index resolves to a coroutine function (an
-    ``async def``, or a lifecycle method TG002 makes async earlier in the run) and
-    whose coroutine nothing runs: the call is a statement of its own, or its value is
-    used as if it were the result (a condition, an operand, ``.attr``, ``[i]``,
-    a ``for``, a name never used again). In an ``async def``, a statement
-    ``job()`` becomes ``await job()``; anywhere else the call is reported. A call
-    awaited, returned, yielded, or handed to something that runs a coroutine
-    (``asyncio.run``, ``gather``, ``create_task``, ``loop.run_until_complete``,
-    ``yield from``) is left alone, and so is one stored or passed anywhere else.
+    ``async def`` function of any module of the project, a method reached through
+    what the index knows of the receiver, ``Worker().run()`` included, or a
+    lifecycle method TG002 makes async earlier in the run) and whose coroutine
+    nothing runs: the call is a statement of its own, or its value is used as if it
+    were the result (a condition, an operand, ``.attr``, ``[i]``, a ``for``, an
+    argument of ``print``/``str``/``logging.info``/``"{}".format``, a name never
+    used again or only used so). In an ``async def``, a statement ``job()`` becomes
+    ``await job()``; anywhere else the call is reported. A call awaited, returned,
+    yielded, or handed to something that runs a coroutine (``asyncio.run``,
+    ``gather``, ``create_task``, ``loop.run_until_complete``, ``yield from``) is left
+    alone, and so is one stored or passed to any other call (``tasks.append(job())``,
+    a project function that spawns it): it may be run later.
 
     ## Why is this bad?
     Calling a coroutine function only creates the coroutine: nothing in it runs until

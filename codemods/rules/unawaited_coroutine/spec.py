@@ -43,8 +43,8 @@ def relevant(seen: Seen, settings: Settings) -> bool:
         return False
     if not seen.annotating.isdisjoint(imported):
         return True
-    code = IMPORT_LINE.sub("", text)
-    return any(re.search(rf"\b{name}\s*[.(]", code) for name in imported)
+    names = "|".join(re.escape(name) for name in sorted(imported))
+    return re.search(rf"\b(?:{names})\s*[.(]", IMPORT_LINE.sub("", text)) is not None
 
 
 NESTED_COROUTINE_FUNCTION = re.compile(r"^[ \t]+async\s+def\s+(\w+)", re.MULTILINE)
