@@ -212,8 +212,58 @@ IMPORT_ORDER = declared.import_order
         pytest.param(
             IMPORT_ORDER,
             {"pyproject.toml": "[tool.isort]\ncase_sensitive = true\n"},
-            ImportOrder(case_sensitive=True),
+            # isort wraps at its own 79 columns unless told otherwise.
+            ImportOrder(case_sensitive=True, line_length=79),
             id="import_order_isort",
+        ),
+        pytest.param(
+            IMPORT_ORDER,
+            {"pyproject.toml": '[tool.isort]\nprofile = "google"\n'},
+            ImportOrder(
+                force_single_line=True,
+                force_sort_within_sections=True,
+                single_line_exclusions=(
+                    "collections.abc",
+                    "six.moves",
+                    "typing",
+                    "typing_extensions",
+                ),
+                order_by_type=False,
+                line_length=1000,
+            ),
+            id="import_order_isort_google_profile",
+        ),
+        pytest.param(
+            IMPORT_ORDER,
+            {
+                "pyproject.toml": (
+                    '[tool.isort]\nprofile = "black"\nline_length = 100\n'
+                    "lines_after_imports = 2\n"
+                )
+            },
+            ImportOrder(line_length=100, lines_after_imports=2),
+            id="import_order_isort_profile_and_own_keys",
+        ),
+        pytest.param(
+            IMPORT_ORDER,
+            {"setup.cfg": "[isort]\nprofile = plone\nforce_single_line = false\n"},
+            ImportOrder(line_length=88),
+            id="import_order_isort_in_setup_cfg",
+        ),
+        pytest.param(
+            IMPORT_ORDER,
+            {
+                "ruff.toml": (
+                    "[lint.isort]\nforce-single-line = true\n"
+                    'single-line-exclusions = ["typing"]\nlines-after-imports = 2\n'
+                )
+            },
+            ImportOrder(
+                force_single_line=True,
+                single_line_exclusions=("typing",),
+                lines_after_imports=2,
+            ),
+            id="import_order_ruff_single_line_exclusions",
         ),
         pytest.param(
             LINE_LENGTH,

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from codemods.core import project_files
+from codemods.core.isort_profiles import ISORT_LINE_LENGTH, PROFILES
 from codemods.core.project_files import ProjectFiles
 from codemods.core.settings import ImportOrder
 
@@ -147,21 +148,55 @@ def import_order(directory: Path) -> Declared | None:
             if isinstance(found, dict):
                 return Declared(_order(found, "-"), f"{source} {where}")
     isort = files.tool("isort")
+    source = f"{files.path('pyproject.toml')} [tool.isort]"
+    if (
+        not isort
+        and files.setup_cfg is not None
+        and files.setup_cfg.has_section("isort")
+    ):
+        isort = dict(files.setup_cfg.items("isort"))
+        source = f"{files.path('setup.cfg')} [isort]"
     if isort:
-        return Declared(
-            _order(isort, "_"), f"{files.path('pyproject.toml')} [tool.isort]"
-        )
+        profile = isort.get("profile")
+        base = PROFILES.get(profile, {}) if isinstance(profile, str) else {}
+        order = _order(isort, "_", {"line_length": ISORT_LINE_LENGTH, **base})
+        said = f" profile = {profile!r}" if base else ""
+        return Declared(order, f"{source}{said}")
     return None
 
 
-def _order(table: dict[str, Any], joiner: str) -> ImportOrder:
-    """The ``ImportOrder`` of an isort table, whose keys join words with ``joiner``."""
-    values: dict[str, bool] = {}
+def _order(
+    table: dict[str, Any], joiner: str, base: dict[str, Any] | None = None
+) -> ImportOrder:
+    """The ``ImportOrder`` of an isort table, whose keys join words with ``joiner``,
+    over the values of ``base`` (an isort profile's); an INI table's values are text."""
+    values: dict[str, Any] = dict(base or {})
+    defaults = ImportOrder()
     for field in ImportOrder.__dataclass_fields__:
-        value = table.get(field.replace("_", joiner))
-        if isinstance(value, bool):
+        value = _typed(table.get(field.replace("_", joiner)), getattr(defaults, field))
+        if value is not None:
             values[field] = value
     return ImportOrder(**values)
+
+
+def _typed(value: object, default: object) -> object:
+    """``value`` as the type of ``default`` (None: it cannot be)."""
+    if isinstance(value, str) and not isinstance(default, str):
+        text = value.strip()
+        if isinstance(default, bool):
+            value = {"true": True, "false": False}.get(text.lower())
+        elif isinstance(default, tuple):
+            value = [part.strip() for part in text.split(",") if part.strip()]
+        elif re.fullmatch(r"-?\d+", text):
+            value = int(text)
+    if isinstance(default, bool):
+        return value if isinstance(value, bool) else None
+    if isinstance(default, tuple):
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        return tuple(value) if ok and isinstance(value, list) else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
 
 
 def _python_requirements(files: ProjectFiles) -> Iterator[Declared]:
