@@ -118,10 +118,14 @@ class ProjectIndex(SymbolTable):
     def coroutine_function(self, func: Ref) -> str | None:
         """What calling ``func`` runs (``Class.method``), when that is a coroutine
         function once the run is over: an ``async def`` (not an async generator, nor
-        decorated), or a lifecycle method TG002 makes async. A name it cannot resolve
-        pulls the project module defining it into the run (TG006 asks only of calls
-        that reach the project's names, ``rules/unawaited_coroutine/reach.py``)."""
-        return families.coroutine_function(self, self.callee(func))
+        decorated), or a lifecycle method TG002 makes async. Asked of every call, it
+        pulls no further module into the run (``quiet``): the rounds follow the
+        names of coroutine functions and what reaches them (``triggers.py``)."""
+        quiet, self.quiet = self.quiet, True
+        try:
+            return families.coroutine_function(self, self.callee(func))
+        finally:
+            self.quiet = quiet
 
     def dynamic_triggers(self) -> frozenset[bytes]:
         """Words a file must spell to reach what the codemods change (next rounds)."""
