@@ -4,7 +4,8 @@ oldest Python it supports and its line length.
 The target Python is the distribution's ``requires-python`` (``pyproject.toml``
 ``[project]``), else ``python_requires`` (``setup.cfg`` ``[options]``, or a string
 literal in ``setup.py``, read with ``ast``, never run), else an sdist's ``PKG-INFO``
-``Requires-Python``, else the lowest of Ruff's ``target-version`` (``[tool.ruff]``,
+``Requires-Python``, else the lowest ``Programming Language :: Python :: X.Y`` trove
+classifier (the same files' ``classifiers``), else the lowest of Ruff's ``target-version`` (``[tool.ruff]``,
 ``ruff.toml``, ``.ruff.toml``) and Black's (``[tool.black] target-version``, a list:
 its lowest). The line length is Ruff's, else Black's, else isort's, else
 ``setup.cfg``'s ``[flake8]``, ``[pycodestyle]`` or ``[isort]``. Each value carries
@@ -32,6 +33,7 @@ Version = tuple[int, int]
 _PROJECT_FILES = (*project_files.METADATA_FILES, *project_files.RUFF_FILES)
 _CLAUSE = re.compile(r"^\s*(~=|===|==|!=|<=|>=|<|>)?\s*(\d+)(?:\.(\d+|\*))?")
 _RUFF_TARGET = re.compile(r"^py(\d)(\d+)$")
+_CLASSIFIER = re.compile(r"Programming Language :: Python :: (\d+)\.(\d+)")
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,9 @@ def target_version(directory: Path) -> Declared | None:
         version = lowest_python(declared.value)
         if version is not None:
             return Declared(version, declared.source)
+    classified = _classifiers(files)
+    if classified is not None:
+        return classified
     targets = [*_ruff_targets(files), *_black_targets(files)]
     # Both say which Pythons the code must run on: the oldest of them rules.
     return min(targets, key=lambda declared: declared.value, default=None)
@@ -217,6 +222,36 @@ def _python_requirements(files: ProjectFiles) -> Iterator[Declared]:
         yield Declared(value, f"{files.path('PKG-INFO')} Requires-Python: {value}")
 
 
+def _classifiers(files: ProjectFiles) -> Declared | None:
+    """The lowest ``Programming Language :: Python :: X.Y`` trove classifier of the
+    first metadata file listing any (``3`` or ``3 :: Only`` say no minor version)."""
+    project = files.pyproject.get("project", {})
+    listed = project.get("classifiers") if isinstance(project, dict) else None
+    cfg = files.setup_cfg_value("metadata", "classifiers")
+    sources = (
+        ("pyproject.toml", listed if isinstance(listed, list) else None),
+        ("setup.cfg", None if cfg is None else cfg.splitlines()),
+        (
+            "setup.py",
+            None if files.setup_py is None else _setup_py_list(files.setup_py),
+        ),
+        ("PKG-INFO", files.pkg_info_classifiers),
+    )
+    for name, classifiers in sources:
+        versions = sorted(
+            (int(match[1]), int(match[2]), text)
+            for text in classifiers or ()
+            if isinstance(text, str)
+            and (match := _CLASSIFIER.fullmatch(text.strip())) is not None
+        )
+        if versions:
+            major, minor, text = versions[0]
+            return Declared(
+                (major, minor), f"{files.path(name)} classifier {text.strip()!r}"
+            )
+    return None
+
+
 def _ruff_tables(files: ProjectFiles) -> Iterator[tuple[dict[str, Any], str]]:
     """Ruff's settings tables in the folder, in Ruff's order of precedence."""
     for name, table in files.ruff_files:
@@ -230,14 +265,32 @@ def _ruff_tables(files: ProjectFiles) -> Iterator[tuple[dict[str, Any], str]]:
 
 def _setup_py(text: str) -> str | None:
     """A ``python_requires=`` keyword given a string literal anywhere in ``setup.py``."""
+    value = _setup_py_keyword(text, "python_requires")
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return value.value
+    return None
+
+
+def _setup_py_list(text: str) -> list[str] | None:
+    """A ``classifiers=`` keyword given a list of string literals in ``setup.py``."""
+    value = _setup_py_keyword(text, "classifiers")
+    if not isinstance(value, (ast.List, ast.Tuple)):
+        return None
+    return [
+        element.value
+        for element in value.elts
+        if isinstance(element, ast.Constant) and isinstance(element.value, str)
+    ]
+
+
+def _setup_py_keyword(text: str, keyword: str) -> ast.expr | None:
+    """The value of the first keyword argument ``keyword`` anywhere in ``setup.py``
+    (read with ``ast``, never run)."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
         return None
     for node in ast.walk(tree):
-        if isinstance(node, ast.keyword) and node.arg == "python_requires":
-            if isinstance(node.value, ast.Constant) and isinstance(
-                node.value.value, str
-            ):
-                return node.value.value
+        if isinstance(node, ast.keyword) and node.arg == keyword:
+            return node.value
     return None

@@ -41,8 +41,9 @@ class ProjectFiles:
     setup_py: str | None = None
     # Ruff's own files present, in Ruff's order of precedence, each as a document.
     ruff_files: tuple[tuple[str, dict[str, Any]], ...] = ()
-    # The ``Requires-Python`` of an sdist's ``PKG-INFO``.
+    # The ``Requires-Python`` and ``Classifier`` headers of an sdist's ``PKG-INFO``.
     pkg_info_python: str | None = None
+    pkg_info_classifiers: tuple[str, ...] = ()
 
     def path(self, name: str) -> Path:
         return self.folder / name
@@ -98,9 +99,9 @@ def _read(folder: Path, stamps: tuple[_Stamp, ...]) -> ProjectFiles:
         if name in present:
             ruff.append((name, _toml(folder / name)))
     pkg_info = _text(folder / "PKG-INFO") if "PKG-INFO" in present else None
-    requires = None
-    if pkg_info is not None:
-        requires = HeaderParser().parsestr(pkg_info).get("Requires-Python")
+    headers = None if pkg_info is None else HeaderParser().parsestr(pkg_info)
+    requires = None if headers is None else headers.get("Requires-Python")
+    classifiers = () if headers is None else headers.get_all("Classifier", [])
     return ProjectFiles(
         folder=folder,
         present=present,
@@ -111,6 +112,7 @@ def _read(folder: Path, stamps: tuple[_Stamp, ...]) -> ProjectFiles:
         setup_py=_text(folder / "setup.py") if "setup.py" in present else None,
         ruff_files=tuple(ruff),
         pkg_info_python=None if requires is None else str(requires).strip(),
+        pkg_info_classifiers=tuple(str(value).strip() for value in classifiers),
     )
 
 
