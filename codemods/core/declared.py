@@ -7,10 +7,11 @@ literal in ``setup.py``, read with ``ast``, never run), else an sdist's ``PKG-IN
 ``Requires-Python``, else the lowest ``Programming Language :: Python :: X.Y`` trove
 classifier (the same files' ``classifiers``), else the lowest of Ruff's
 ``target-version`` (``[tool.ruff]``, ``ruff.toml``, ``.ruff.toml``) and Black's
-(``[tool.black] target-version``, a list: its lowest). The line length is Ruff's, else Black's, else isort's, else
-``setup.cfg``'s ``[flake8]``, ``[pycodestyle]`` or ``[isort]``. Each value carries
-where it was read, for messages. ``[tool.codemods]`` itself wins over all of these;
-``codemods.config`` applies that. The files are read once (``project_files.py``).
+(``[tool.black] target-version``, a list: its lowest). The line length is Ruff's,
+else Black's, else isort's, else ``setup.cfg``'s ``[flake8]``, ``[pycodestyle]`` or
+``[isort]``. Each value carries where it was read, for messages. ``[tool.codemods]``
+itself wins over all of these; ``codemods.config`` applies that. The files are read
+once (``project_files.py``).
 """
 
 from __future__ import annotations
