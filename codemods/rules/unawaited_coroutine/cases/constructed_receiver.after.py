@@ -11,7 +11,3 @@ async def main() -> None:
     worker = Worker()
     await worker.run()
     await Worker().run()
-
-
-def sync_main() -> None:
-    Worker().run()

@@ -11,7 +11,3 @@ async def main() -> None:
     worker = Worker()
     worker.run()
     Worker().run()
-
-
-def sync_main() -> None:
-    Worker().run()

@@ -5,4 +5,4 @@ def main() -> None:
     # Synchronous code, no `async def` in the module: reported.
     print(fetch(5))
     worker = Client()
-    worker.connect()
+    connected = worker.connect()
