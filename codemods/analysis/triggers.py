@@ -68,8 +68,9 @@ def dynamic_triggers(index: SymbolTable) -> frozenset[bytes]:
 
 def _coroutine_functions(index: SymbolTable) -> set[str]:
     """The lifecycle methods that are coroutine functions: a migration leaves their
-    callers behind, which TG006 checks wherever they are. (Other coroutine functions
-    are checked in the files parsed anyway: their names are too common as words.)"""
+    callers behind, which TG006 checks wherever they are, whatever the receiver.
+    (Another coroutine method is reached through its class, ``_coroutine_callees``:
+    its own name would be too common a word.)"""
     methods = set(index.scope.lifecycle_methods)
     return {
         method.name
