@@ -59,7 +59,8 @@ KEY_HELP: dict[str, str] = {
     "line-length": "generated lines longer than this are wrapped like black "
     "(default: the project's Ruff, Black or isort setting, else 88)",
     "target-version": 'the oldest Python the project supports, e.g. `"3.11"` '
-    "(default: its declared `requires-python`, else Ruff's `target-version`)",
+    "(default: its declared `requires-python` or Python classifiers, else Ruff's or "
+    "Black's `target-version`)",
     "cache-dir": "results cache directory, relative to this file",
     "validate.mypy-files": "files or directories `validate` checks with `mypy --strict`",
     "validate.test-command": "the tests `validate` runs on the migrated copy",

@@ -83,6 +83,51 @@ def _project(root: Path, files: dict[str, str]) -> Path:
             "[tool.ruff] target-version = 'py310'",
             id="ruff_in_pyproject",
         ),
+        pytest.param(
+            {"pyproject.toml": "[tool.black]\ntarget-version = ['py311', 'py38']\n"},
+            (3, 8),
+            "[tool.black] target-version = ['py311', 'py38']",
+            id="black_lowest_of_its_list",
+        ),
+        pytest.param(
+            {
+                "pyproject.toml": (
+                    "[project]\nname = 'x'\nrequires-python = '>=3.11'\n"
+                    "[tool.black]\ntarget-version = ['py39']\n"
+                )
+            },
+            (3, 11),
+            "requires-python",
+            id="distribution_before_black",
+        ),
+        pytest.param(
+            {
+                "pyproject.toml": (
+                    "[tool.ruff]\ntarget-version = 'py311'\n"
+                    "[tool.black]\ntarget-version = ['py310', 'py311']\n"
+                )
+            },
+            (3, 10),
+            "[tool.black] target-version",
+            id="black_older_than_ruff",
+        ),
+        pytest.param(
+            {
+                "pyproject.toml": (
+                    "[tool.ruff]\ntarget-version = 'py39'\n"
+                    "[tool.black]\ntarget-version = ['py310']\n"
+                )
+            },
+            (3, 9),
+            "[tool.ruff] target-version = 'py39'",
+            id="ruff_older_than_black",
+        ),
+        pytest.param(
+            {"PKG-INFO": "Metadata-Version: 2.1\nName: x\nRequires-Python: >=3.7\n"},
+            (3, 7),
+            "PKG-INFO Requires-Python: >=3.7",
+            id="sdist_metadata",
+        ),
     ],
 )
 def test_target_version_sources(
@@ -167,8 +212,58 @@ IMPORT_ORDER = declared.import_order
         pytest.param(
             IMPORT_ORDER,
             {"pyproject.toml": "[tool.isort]\ncase_sensitive = true\n"},
-            ImportOrder(case_sensitive=True),
+            # isort wraps at its own 79 columns unless told otherwise.
+            ImportOrder(case_sensitive=True, line_length=79),
             id="import_order_isort",
+        ),
+        pytest.param(
+            IMPORT_ORDER,
+            {"pyproject.toml": '[tool.isort]\nprofile = "google"\n'},
+            ImportOrder(
+                force_single_line=True,
+                force_sort_within_sections=True,
+                single_line_exclusions=(
+                    "collections.abc",
+                    "six.moves",
+                    "typing",
+                    "typing_extensions",
+                ),
+                order_by_type=False,
+                line_length=1000,
+            ),
+            id="import_order_isort_google_profile",
+        ),
+        pytest.param(
+            IMPORT_ORDER,
+            {
+                "pyproject.toml": (
+                    '[tool.isort]\nprofile = "black"\nline_length = 100\n'
+                    "lines_after_imports = 2\n"
+                )
+            },
+            ImportOrder(line_length=100, lines_after_imports=2),
+            id="import_order_isort_profile_and_own_keys",
+        ),
+        pytest.param(
+            IMPORT_ORDER,
+            {"setup.cfg": "[isort]\nprofile = plone\nforce_single_line = false\n"},
+            ImportOrder(line_length=88),
+            id="import_order_isort_in_setup_cfg",
+        ),
+        pytest.param(
+            IMPORT_ORDER,
+            {
+                "ruff.toml": (
+                    "[lint.isort]\nforce-single-line = true\n"
+                    'single-line-exclusions = ["typing"]\nlines-after-imports = 2\n'
+                )
+            },
+            ImportOrder(
+                force_single_line=True,
+                single_line_exclusions=("typing",),
+                lines_after_imports=2,
+            ),
+            id="import_order_ruff_single_line_exclusions",
         ),
         pytest.param(
             LINE_LENGTH,
@@ -256,3 +351,45 @@ def test_a_target_below_the_taskgroup_codemods_refuses_them(tmp_path: Path) -> N
 def test_a_malformed_target_version_is_a_configuration_error(value: object) -> None:
     with pytest.raises(ConfigError, match="'target-version' must be a Python version"):
         config.parse_table({"target-version": value}, source="pyproject.toml")
+
+
+def test_line_length_from_setup_cfg_linters(tmp_path: Path) -> None:
+    _project(tmp_path, {"setup.cfg": "[flake8]\nmax-line-length = 100\n"})
+    found = declared.line_length(tmp_path)
+    assert found is not None
+    assert (found.value, found.source) == (
+        100,
+        f"{tmp_path.resolve() / 'setup.cfg'} [flake8] max-line-length = 100",
+    )
+
+
+def test_project_files_are_read_once_until_one_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``declared`` and ``distribution`` share one reading of a folder's files."""
+    from codemods.core import distribution, project_files
+
+    _project(
+        tmp_path,
+        {"pyproject.toml": "[project]\nname = 'x'\nrequires-python = '>=3.9'\n"},
+    )
+    reads: list[Path] = []
+    original = project_files._read
+
+    def counted(
+        folder: Path, stamps: tuple[tuple[int, int] | None, ...]
+    ) -> project_files.ProjectFiles:
+        reads.append(folder)
+        return original(folder, stamps)
+
+    monkeypatch.setattr(project_files, "_read", counted)
+    assert declared.target_version(tmp_path) is not None
+    assert declared.line_length(tmp_path) is None
+    assert distribution.is_distribution(tmp_path)
+    assert len(reads) == 1
+    (tmp_path / "pyproject.toml").write_text(
+        "[project]\nname = 'x'\nrequires-python = '>=3.12'\n"
+        "[tool.ruff]\nline-length = 100\n"
+    )
+    found = declared.target_version(tmp_path)
+    assert found is not None and found.value == (3, 12), "an edited file is read again"

@@ -268,3 +268,72 @@ def test_ruff_passes_with_the_projects_isort_settings(tmp_path: Path) -> None:
     ]
     checked = subprocess.run(ruff, cwd=tmp_path, capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout
+
+
+# Ruff's settings equal to isort's google profile, for checking what the tool wrote
+# for a project configuring only isort.
+RUFF_AS_GOOGLE = """
+[lint]
+select = ["I"]
+
+[lint.isort]
+force-single-line = true
+force-sort-within-sections = true
+order-by-type = false
+single-line-exclusions = ["collections.abc", "six.moves", "typing", "typing_extensions"]
+"""
+
+
+@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is not installed")
+def test_isorts_google_profile_is_followed(tmp_path: Path) -> None:
+    """``profile = "google"``: a line a name, except for ``typing`` and a few
+    others, whose names the new ``Any`` joins in case-insensitive order; Ruff set
+    as the profile agrees, before and after the write (and isort, where installed)."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[tool.isort]\nprofile = "google"\n')
+    source = """
+        import asyncio
+        from collections.abc import Callable, Coroutine
+        import os
+        from typing import cast, TYPE_CHECKING
+
+
+        async def watch(job: Callable[[], Coroutine[None, None, int]]) -> None:
+            asyncio.create_task(job())
+            cast(str, os.sep)
+            print(TYPE_CHECKING)
+        """
+    app = write(project, "app.py", source)
+    settings = tmp_path / "ruff.toml"
+    settings.write_text(RUFF_AS_GOOGLE)
+    ruff = ["ruff", "check", "--no-cache", "--config", str(settings), str(app)]
+    isort = shutil.which("isort")
+    checks = [ruff] + (
+        [[isort, "--check-only", "--profile", "google", str(app)]] if isort else []
+    )
+    for check in checks:
+        assert subprocess.run(check, capture_output=True).returncode == 0, check
+    result = invoke("run", "--write", project)
+    assert result.exit_code == 0
+    assert "from typing import Any, cast, TYPE_CHECKING\n" in app.read_text()
+    for check in checks:
+        checked = subprocess.run(check, capture_output=True, text=True)
+        assert checked.returncode == 0, (check, checked.stdout, checked.stderr)
+
+
+@pytest.mark.parametrize(
+    ("order", "blank"),
+    [
+        pytest.param(ImportOrder(), 2, id="isort-default-before-a-def"),
+        pytest.param(ImportOrder(lines_after_imports=1), 1, id="configured"),
+    ],
+)
+def test_blank_lines_after_a_first_import(order: ImportOrder, blank: int) -> None:
+    module = cst.parse_module('"""Doc."""\ndef main() -> None:\n    pass\n')
+    code = ensure_import(module, "asyncio", order)[0].code
+    assert code == (
+        '"""Doc."""\n\nimport asyncio\n'
+        + "\n" * blank
+        + "def main() -> None:\n    pass\n"
+    )

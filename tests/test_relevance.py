@@ -261,8 +261,10 @@ def test_a_run_parses_no_file_whose_words_are_only_prose(tmp_path: Path) -> None
     (tmp_path / "prose.py").write_text(
         '"""Spawn with asyncio.create_task() inside an asyncio.TaskGroup."""\n'
     )
+    # Private: a public coroutine function is parsed for the index (TG006 checks
+    # its callers in other modules).
     (tmp_path / "kept.py").write_text(
-        "import asyncio\n\n\nasync def f() -> None:\n"
+        "import asyncio\n\n\nasync def _f() -> None:\n"
         "    await asyncio.create_task(g())\n"
     )
     (tmp_path / "code.py").write_text(

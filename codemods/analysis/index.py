@@ -120,7 +120,7 @@ class ProjectIndex(SymbolTable):
         function once the run is over: an ``async def`` (not an async generator, nor
         decorated), or a lifecycle method TG002 makes async. Asked of every call, it
         pulls no further module into the run (``quiet``): the rounds follow the
-        lifecycle methods (``triggers.py``), not every callee."""
+        names of coroutine functions and what reaches them (``triggers.py``)."""
         quiet, self.quiet = self.quiet, True
         try:
             return families.coroutine_function(self, self.callee(func))

@@ -9,6 +9,7 @@ not asked for: only a codemod's questions pull in further modules.
 
 from __future__ import annotations
 
+from codemods.analysis.facts import FunctionFacts
 from codemods.analysis.families import families
 from codemods.analysis.symbols import SymbolTable
 from codemods.analysis.trackers import companion_names
@@ -30,14 +31,19 @@ def dynamic_triggers(index: SymbolTable) -> frozenset[bytes]:
     quiet, index.quiet = index.quiet, True
     try:
         converted = converted_classes(index)
-        reaching = _reaching(index, converted)
-        relevant = set(reaching)
+        targets = set(converted)
+        relevant: set[str] = set()
+        if TG006 in index.scope.codes:
+            relevant.update(_coroutine_functions(index))
+            functions, classes = _coroutine_callees(index)
+            relevant.update(functions)
+            targets |= classes
+        reaching = _reaching(index, targets)
+        relevant.update(reaching)
         if converted:
             # Every use of a converting method must be seen, whatever its receiver
             # (``families.blocking_uses``): the files naming the method.
             relevant.update(index.scope.lifecycle_methods)
-        if TG006 in index.scope.codes:
-            relevant.update(_coroutine_functions(index))
         relevant.update(
             name
             for name, function in index.functions.items()
@@ -65,8 +71,9 @@ def dynamic_triggers(index: SymbolTable) -> frozenset[bytes]:
 
 def _coroutine_functions(index: SymbolTable) -> set[str]:
     """The lifecycle methods that are coroutine functions: a migration leaves their
-    callers behind, which TG006 checks wherever they are. (Other coroutine functions
-    are checked in the files parsed anyway: their names are too common as words.)"""
+    callers behind, which TG006 checks wherever they are, whatever the receiver.
+    (Another coroutine method is reached through its class, ``_coroutine_callees``:
+    its own name would be too common a word.)"""
     methods = set(index.scope.lifecycle_methods)
     return {
         method.name
@@ -74,6 +81,26 @@ def _coroutine_functions(index: SymbolTable) -> set[str]:
         for method in facts.methods
         if method.is_async and method.name in methods
     }
+
+
+def _coroutine_callees(index: SymbolTable) -> tuple[set[str], set[str]]:
+    """The module-level coroutine functions, and the classes with a coroutine method
+    (their subclasses too): TG006 checks their callers in every module, which must
+    spell one of them (or what leads to a class) to call it."""
+    functions = {
+        name for name, function in index.functions.items() if _coroutine(function)
+    }
+    owners = {
+        name
+        for name, facts in index.classes.items()
+        if any(_coroutine(method) for method in facts.methods)
+    }
+    classes = {name for name in index.classes if owners.intersection(index.mro(name))}
+    return functions, classes
+
+
+def _coroutine(function: FunctionFacts) -> bool:
+    return function.is_async and not (function.generator or function.decorated)
 
 
 def _reaching(index: SymbolTable, converted: set[str]) -> set[str]:

@@ -26,6 +26,12 @@ class ImportOrder:
     force_sort_within_sections: bool = False
     order_by_type: bool = True
     case_sensitive: bool = False
+    # Modules whose names share one line even with ``force_single_line``.
+    single_line_exclusions: tuple[str, ...] = ()
+    # The width isort wraps imports at, when isort's own (None: the run's).
+    line_length: int | None = None
+    # Blank lines after the imports (-1: two before a ``def`` or ``class``, else one).
+    lines_after_imports: int = -1
 
 
 @dataclass(frozen=True)

@@ -105,8 +105,9 @@ def ensure_from_import(
     bound = bound_from_import(module, source, name)
     if bound is not None:
         return module, bound
-    if not order.force_single_line:
-        merged = _merge_into_from_import(module, source, name, line_length, order)
+    if not order.force_single_line or source in order.single_line_exclusions:
+        width = line_length if order.line_length is None else order.line_length
+        merged = _merge_into_from_import(module, source, name, width, order)
         if merged is not None:
             return merged, name
     new = cst.parse_statement(f"from {source} import {name}", module.config_for_parsing)
@@ -203,9 +204,17 @@ def _insert_import(
         following = body[start]
         if isinstance(following, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             if not following.leading_lines:
-                body[start] = following.with_changes(leading_lines=[cst.EmptyLine()])
+                blank = [cst.EmptyLine()] * _lines_after_imports(following, order)
+                body[start] = following.with_changes(leading_lines=blank)
     body.insert(start, _with_leading(new, leading))
     return module.with_changes(body=body)
+
+
+def _lines_after_imports(following: cst.BaseStatement, order: ImportOrder) -> int:
+    """The blank lines isort leaves between the imports and ``following``."""
+    if order.lines_after_imports >= 0:
+        return order.lines_after_imports
+    return 2 if isinstance(following, (cst.FunctionDef, cst.ClassDef)) else 1
 
 
 def _first_member(statement: cst.BaseStatement) -> str | None:

@@ -161,3 +161,51 @@ def test_a_distributions_public_api_is_converted_only_when_configured(
     assert "+    async def start(self, tg: asyncio.TaskGroup | None = None)" in (
         converted.stdout
     )
+
+
+def test_a_synchronous_module_calling_another_modules_coroutines(
+    tmp_path: Path,
+) -> None:
+    """No `async def` in the caller and no question pending anywhere: the module
+    defining the coroutine functions is indexed, and its callers are found in the
+    next round by the names they spell."""
+    write(tmp_path, "app/__init__.py", "")
+    write(
+        tmp_path,
+        "app/client.py",
+        """
+        import asyncio
+
+
+        async def fetch() -> int:
+            await asyncio.sleep(0)
+            return 1
+
+
+        class Client:
+            async def connect(self) -> None:
+                await asyncio.sleep(0)
+        """,
+    )
+    caller = write(
+        tmp_path,
+        "app/cli.py",
+        """
+        from app.client import Client, fetch
+
+
+        def main() -> None:
+            fetch()
+            Client().connect()
+        """,
+    )
+    check = invoke("check", "--select", "TG006", tmp_path)
+    assert check.exit_code == 1
+    assert _findings(check.stdout) == [
+        f"{_shown(caller)}:5:5: TG006 `fetch()` creates a coroutine of `fetch()` "
+        "that never runs, from synchronous `main()`: make the caller async and "
+        "await it",
+        f"{_shown(caller)}:6:5: TG006 `Client().connect()` creates a coroutine of "
+        "`Client.connect()` that never runs, from synchronous `main()`: make the "
+        "caller async and await it",
+    ]

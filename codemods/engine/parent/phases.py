@@ -101,8 +101,10 @@ class Phases:
         if todo:
             self._scan([(path, shown, self._task(shown)) for path, shown in todo])
         # A shard runs the rounds even with none of its files pending: one of them may
-        # matter only through the other shards' files (a subclass of theirs).
-        if self.queries or self.own is not None:
+        # matter only through the other shards' files (a subclass of theirs); so does
+        # a run whose parsed files name what files not parsed yet may call (TG006's
+        # callers of a coroutine function, ``dynamic_triggers``).
+        if self.queries or self.own is not None or self._facts():
             with tempfile.TemporaryDirectory(prefix="codemods-index-") as scratch:
                 self._settle(Path(scratch))
         if self.own is not None:

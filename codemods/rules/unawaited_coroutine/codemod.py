@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import libcst as cst
 from libcst.codemod import CodemodContext
+from libcst.metadata import ScopeProvider
 
 from codemods.cst.build import code_of
 from codemods.cst.coroutine_uses import consumes_coroutine
 from codemods.rules.codemod import Environment
 from codemods.rules.indexed import IndexedCodemod
 from codemods.rules.unawaited_coroutine.spec import SPEC
+from codemods.rules.unawaited_coroutine.values import expects_values, is_builtin
 
 
 def _handed(value: cst.BaseExpression) -> list[cst.BaseExpression]:
@@ -28,14 +30,18 @@ class UnawaitedCoroutine(IndexedCodemod, spec=SPEC):
 
     ## What it does
     Finds calls whose callee the project index resolves to a coroutine function (an
-    ``async def``, or a lifecycle method TG002 makes async earlier in the run) and
-    whose coroutine nothing runs: the call is a statement of its own, or its value is
-    used as if it were the result (a condition, an operand, ``.attr``, ``[i]``,
-    a ``for``, a name never used again). In an ``async def``, a statement
-    ``job()`` becomes ``await job()``; anywhere else the call is reported. A call
-    awaited, returned, yielded, or handed to something that runs a coroutine
-    (``asyncio.run``, ``gather``, ``create_task``, ``loop.run_until_complete``,
-    ``yield from``) is left alone, and so is one stored or passed anywhere else.
+    ``async def`` function of any module of the project, a method reached through
+    what the index knows of the receiver, ``Worker().run()`` included, or a
+    lifecycle method TG002 makes async earlier in the run) and whose coroutine
+    nothing runs: the call is a statement of its own, or its value is used as if it
+    were the result (a condition, an operand, ``.attr``, ``[i]``, a ``for``, an
+    argument of ``print``/``str``/``logging.info``/``"{}".format``, a name never
+    used again or only used so). In an ``async def``, a statement ``job()`` becomes
+    ``await job()``; anywhere else the call is reported. A call awaited, returned,
+    yielded, or handed to something that runs a coroutine (``asyncio.run``,
+    ``gather``, ``create_task``, ``loop.run_until_complete``, ``yield from``) is left
+    alone, and so is one stored or passed to any other call (``tasks.append(job())``,
+    a project function that spawns it): it may be run later.
 
     ## Why is this bad?
     Calling a coroutine function only creates the coroutine: nothing in it runs until
@@ -59,9 +65,12 @@ class UnawaitedCoroutine(IndexedCodemod, spec=SPEC):
         self.handled: set[cst.BaseExpression] = set()
         self.statements: set[cst.BaseExpression] = set()
         self.as_values: set[cst.BaseExpression] = set()
-        # Calls assigned to a name, and the names the function reads.
-        self.assigned: dict[cst.BaseExpression, tuple[cst.FunctionDef | None, str]] = {}
-        self.read: dict[cst.FunctionDef | None, dict[str, int]] = {}
+        self.reached: set[cst.BaseExpression] = set()
+        # Calls assigned to a name (the target), and where each name is written.
+        self.assigned: dict[
+            cst.BaseExpression, tuple[cst.FunctionDef | None, cst.Name]
+        ] = {}
+        self.read: dict[cst.FunctionDef | None, dict[str, list[cst.Name]]] = {}
 
     # -- where a call's value goes -----------------------------------------------------
 
@@ -98,6 +107,9 @@ class UnawaitedCoroutine(IndexedCodemod, spec=SPEC):
     def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
         self.as_values.add(node.expression)
 
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        self.as_values.update((node.left, node.right))
+
     def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
         self.as_values.update((node.left, node.right))
 
@@ -107,6 +119,8 @@ class UnawaitedCoroutine(IndexedCodemod, spec=SPEC):
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self.as_values.add(node.value)
+        # A name holding a coroutine may well be reached into (``coro.close()``).
+        self.reached.add(node.value)
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         self.as_values.add(node.value)
@@ -127,17 +141,21 @@ class UnawaitedCoroutine(IndexedCodemod, spec=SPEC):
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
             function = None if self.frame is None else self.frame.function
-            self.assigned[node.value] = (function, node.targets[0].target.value)
+            self.assigned[node.value] = (function, node.targets[0].target)
 
     def visit_Name(self, node: cst.Name) -> None:
         function = None if self.frame is None else self.frame.function
-        reads = self.read.setdefault(function, {})
-        reads[node.value] = reads.get(node.value, 0) + 1
+        self.read.setdefault(function, {}).setdefault(node.value, []).append(node)
 
     def visit_Call(self, node: cst.Call) -> None:
         if consumes_coroutine(node, self.qualified):
             for arg in node.args:
                 self.handled.update(_handed(arg.value))
+        elif expects_values(node, self.qualified, self._builtin):
+            self.as_values.update(arg.value for arg in node.args if not arg.star)
+
+    def _builtin(self, name: cst.Name) -> bool:
+        return is_builtin(name, self.get_metadata(ScopeProvider, name, None))
 
     # -- the calls ---------------------------------------------------------------------
 
@@ -194,19 +212,24 @@ class UnawaitedCoroutine(IndexedCodemod, spec=SPEC):
         return updated_node
 
     def _unread(self, function: cst.FunctionDef | None) -> None:
-        """Calls assigned in ``function`` to a name read nowhere else in it."""
-        reads = self.read.get(function, {})
-        for call, (where, name) in list(self.assigned.items()):
+        """Calls assigned in ``function`` to a name written nowhere else in it, or
+        read there only as if it held the result (``if x:``, ``print(x)``)."""
+        written = self.read.get(function, {})
+        for call, (where, target_name) in list(self.assigned.items()):
             if where is not function or not isinstance(call, cst.Call):
                 continue
             del self.assigned[call]
-            if call in self.handled or reads.get(name, 0) > 1:
+            name = target_name.value
+            reads = [node for node in written.get(name, []) if node is not target_name]
+            misused = all(
+                node in self.as_values and node not in self.reached for node in reads
+            )
+            if call in self.handled or not misused:
                 continue
             ref = self.type_of(call.func)
             target = None if ref is None else self.index.coroutine_function(ref)
-            if target is not None:
-                message = (
-                    f"`{name}` holds a coroutine of `{target}()` that is never "
-                    "awaited: await the call"
-                )
-                self.report(call, message, fixable=False)
+            if target is None:
+                continue
+            use = "never awaited" if not reads else "only used as if it held the result"
+            message = f"`{name}` holds a coroutine of `{target}()` that is {use}: await the call"
+            self.report(call, message, fixable=False)

@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING
 
 from codemods.core.settings import Settings
 from codemods.rules.specs import CodemodSpec, encoded
+from codemods.rules.unawaited_coroutine.reach import project_names
 
 if TYPE_CHECKING:  # annotations only: no warm run judges a file
     from codemods.analysis.relevance import Seen
 
 
 COROUTINE_FUNCTION = re.compile(r"\basync\s+def\s+(\w+)")
+PUBLIC_COROUTINE_FUNCTION = re.compile(r"^(?:    )?async\s+def\s+[^\W_]", re.MULTILINE)
+IMPORT_LINE = re.compile(r"^[ \t]*(?:from|import)\b.*$", re.MULTILINE)
 
 
 def triggers(settings: Settings) -> tuple[bytes, ...]:
@@ -24,12 +27,24 @@ def triggers(settings: Settings) -> tuple[bytes, ...]:
 
 def relevant(seen: Seen, settings: Settings) -> bool:
     """A coroutine function the module defines is also called in it (by its name
-    followed by ``(``, anywhere but its ``def``)."""
+    followed by ``(``, anywhere but its ``def``), or a name it imports from the
+    project is called or reached into (``name(``, ``name.``) or annotates a
+    parameter: another module's coroutine function may be called through it."""
     text = seen.text
     for name in set(COROUTINE_FUNCTION.findall(text)):
         if len(re.findall(rf"\b{name}\s*\(", text)) > 1:
             return True
-    return False
+    if PUBLIC_COROUTINE_FUNCTION.search(text) is not None:
+        # Its callers are in other modules: the index must know it (its bodies are
+        # left out of the parse unless they call something TG006 checks).
+        return True
+    imported = project_names(text, settings.root)
+    if not imported:
+        return False
+    if not seen.annotating.isdisjoint(imported):
+        return True
+    names = "|".join(re.escape(name) for name in sorted(imported))
+    return re.search(rf"\b(?:{names})\s*[.(]", IMPORT_LINE.sub("", text)) is not None
 
 
 NESTED_COROUTINE_FUNCTION = re.compile(r"^[ \t]+async\s+def\s+(\w+)", re.MULTILINE)
@@ -40,9 +55,9 @@ def words(settings: Settings, text: str | None) -> tuple[str, ...] | None:
     """A call it checks spells its callee: a lifecycle method (which the run, or an
     earlier one, made async), or a coroutine function of the module, as a call
     (``.tick(`` for a method, the name of a function called in the module), so that
-    a coroutine function's own ``def`` line does not keep its body. Coroutine
-    functions of other modules are checked where one of these keeps the function
-    visited: a word per callee of the project would keep every body."""
+    a coroutine function's own ``def`` line does not keep its body. A coroutine
+    function of another module is reached through a name the module imports from
+    the project, or an attribute of ``self`` holding one (``reach.py``)."""
     if text is None:
         return None
     methods = {f".{name}(" for name in NESTED_COROUTINE_FUNCTION.findall(text)}
@@ -51,7 +66,8 @@ def words(settings: Settings, text: str | None) -> tuple[str, ...] | None:
         for name in TOP_COROUTINE_FUNCTION.findall(text)
         if re.search(rf"(?<!def )\b{name}\s*\(", text) is not None
     }
-    return (*settings.lifecycle_methods, *sorted(methods | functions))
+    imported = project_names(text, settings.root)
+    return (*settings.lifecycle_methods, *sorted(methods | functions | imported))
 
 
 def reachable(seen: Seen, settings: Settings) -> bool:
