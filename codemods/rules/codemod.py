@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 import libcst as cst
+from libcst.codemod import Codemod as LibcstCodemod
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider, ProviderT
@@ -77,7 +78,12 @@ class Codemod(FastTransformer, VisitorBasedCodemodCommand, ABC):
     ) -> None:
         if environment is None:
             self._refuse_single_file_run()
-        super().__init__(context)
+        # Not ``super().__init__``: LibCST's matcher base would gather the methods that
+        # matcher decorators mark, inspecting every method's signature, at each
+        # instance (a fifth of a dense file's codemod time). ``FastTransformer``
+        # forbids those decorators and does the dispatch, so none are ever consulted.
+        LibcstCodemod.__init__(self, context)
+        self._extra_visit_funcs, self._extra_leave_funcs = {}, {}
         self.env = environment or Environment(Settings())
         # The lines of ``env.text`` once read (see ``spells``); False: not yet.
         self._text_lines: list[str] | Literal[False] | None = False
