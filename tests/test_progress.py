@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from codemods.core.settings import Settings
-from codemods.engine.parent import runner
+from codemods.engine.parent import phases, runner
 from codemods.engine.reporting import progress
 from tests.support.cli import invoke, write
 
@@ -41,7 +41,7 @@ class Recorder:
 
     def __init__(self) -> None:
         self.expected: list[tuple[str, int]] = []
-        self.done = 0
+        self.done = self.skipped = 0
         self.closed = False
 
     def expect(self, files: int, phase: str) -> None:
@@ -49,6 +49,9 @@ class Recorder:
 
     def advance(self, files: int = 1) -> None:
         self.done += files
+
+    def skip(self, files: int = 1) -> None:
+        self.skipped += files
 
     def close(self) -> None:
         self.closed = True
@@ -150,6 +153,47 @@ def test_the_total_is_the_files_left_after_the_prefilter_each_counted_once(
     assert summary.files_scanned == 5
     assert recorder.expected == [("scanning", 2)]
     assert recorder.done == 2
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_on_a_large_run_the_workers_prefilter_shrinks_the_total(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """Past ``PARENT_PREFILTER`` files the workers prefilter: every file is sent, and
+    each one they drop leaves the total as its answer arrives, so the count ends at
+    the files actually parsed, each counted once."""
+    monkeypatch.setattr(phases, "PARENT_PREFILTER", 0)  # a large run, small here
+    for name in ("a", "b"):
+        write(tmp_path, f"pkg/{name}.py", DANGLING)
+    for name in ("c", "d", "e"):
+        write(tmp_path, f"pkg/{name}.py", PLAIN)
+    # Spells the trigger word, but only in a string: the `ast` prefilter drops it.
+    write(tmp_path, "pkg/f.py", 'NOTE = "asyncio.create_task"\n')
+    settings = Settings(root=str(tmp_path), select=("TG003",))
+    stream = io.StringIO()
+    log = progress.Log(stream, interval=0.0)  # a line at every event
+    request = runner.Request(paths=(tmp_path,), settings=settings, jobs=jobs)
+    summary = runner.run(request, progress=log)
+    assert summary.stats["parsed"] == 2
+    assert (log.phase, log.total, log.done) == ("scanning", 2, 2)
+    lines = [line.rsplit(",", 1)[0] for line in stream.getvalue().splitlines()]
+    assert lines[0] == "codemods: 0 of 6 files processed (scanning)"
+    assert lines[-1] == "codemods: 2 of 2 files processed (scanning)"
+    # The total only shrinks, and never below the files done.
+    totals = [int(line.split()[3]) for line in lines]
+    assert totals == sorted(totals, reverse=True)
+
+
+def test_a_skipped_file_shrinks_a_bars_total() -> None:
+    shown = progress.Bar(Tty(), color=False)
+    shown.expect(4, "scanning")
+    shown.skip()
+    shown.advance()
+    shown.skip(2)
+    assert shown.bar is not None
+    (task,) = shown.bar.tasks
+    assert (task.total, task.completed) == (1, 1)
+    shown.close()
 
 
 def test_a_cross_file_round_is_a_batch_of_its_own(

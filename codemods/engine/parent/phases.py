@@ -180,7 +180,10 @@ class Phases:
         )
         for outcome in self._pool(len(items)).run(items, self.chunk):
             self._accept(outcome, first=first)
-            self.progress.advance()
+            if _prefiltered(outcome):
+                self.progress.skip()  # the total counts the files actually parsed
+            else:
+                self.progress.advance()
 
     def _accept(self, outcome: FileResult | Scanned, *, first: bool) -> None:
         """Take one scan outcome (a ``FileResult``: its worker crashed or timed out)."""
@@ -321,3 +324,12 @@ class Phases:
             by_index.setdefault(self.answered[shown], []).append(shown)
         for index_file, files in by_index.items():
             self._finalize(files, index_file, commit=True)
+
+
+def _prefiltered(outcome: FileResult | Scanned) -> bool:
+    """Whether a worker's prefilter dropped the file (no parse, nothing to report)."""
+    return (
+        isinstance(outcome, Scanned)
+        and not outcome.parsed
+        and outcome.result.error is None
+    )

@@ -3,8 +3,10 @@
 The run announces each batch of work as it starts (``expect``: a phase and its file
 count) and counts each file as it comes back (``advance``). Files the cache answers,
 or that the parent's own byte prefilter clears, are never announced: they take no time.
-What goes to the workers is counted when its worker reports it (its ``ast`` prefilter
-and parse happen there, so a file the ``ast`` prefilter drops counts as done at once).
+What goes to the workers is counted when its worker reports it: a file its byte or
+``ast`` prefilter drops there (a large run's prefilters run in the workers) leaves the
+total instead (``skip``), so the total shrinks to the files actually parsed as the
+workers' answers arrive, and the bar advances only for those.
 A cross-file run has later batches (files scanned again for the names the project index
 learnt, pending files finalized, then written): each is shown as its own phase with its
 own count, so no file is counted twice and no total is a guess.
@@ -36,6 +38,9 @@ class Progress(Protocol):
     def advance(self, files: int = 1) -> None:
         """``files`` of them are done."""
 
+    def skip(self, files: int = 1) -> None:
+        """``files`` of them needed no work after all (a prefilter dropped them)."""
+
     def close(self) -> None:
         """The run is over (a bar disappears; a log says nothing more)."""
 
@@ -45,6 +50,9 @@ class Silent:
         pass
 
     def advance(self, files: int = 1) -> None:
+        pass
+
+    def skip(self, files: int = 1) -> None:
         pass
 
     def close(self) -> None:
@@ -66,6 +74,9 @@ class Counts:
 
     def advance(self, files: int = 1) -> None:
         self.done += files
+
+    def skip(self, files: int = 1) -> None:
+        self.total = max(self.done, self.total - files)
 
 
 class Log(Counts):
@@ -90,6 +101,10 @@ class Log(Counts):
 
     def advance(self, files: int = 1) -> None:
         super().advance(files)
+        self._tick()
+
+    def skip(self, files: int = 1) -> None:
+        super().skip(files)
         self._tick()
 
     def close(self) -> None:
@@ -130,6 +145,11 @@ class Bar(Counts):
         super().advance(files)
         if self.bar is not None and self.task is not None:
             self.bar.update(self.task, completed=self.done)
+
+    def skip(self, files: int = 1) -> None:
+        super().skip(files)
+        if self.bar is not None and self.task is not None:
+            self.bar.update(self.task, total=self.total)
 
     def close(self) -> None:
         if self.bar is not None:
