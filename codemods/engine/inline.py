@@ -16,20 +16,11 @@ Nothing here imports ``pool.py`` before a pool is started.
 
 from __future__ import annotations
 
-import sys
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from codemods.core.results import FileError, FileResult
-from codemods.engine.work import (
-    RECURSION_LIMIT,
-    STACK_SIZE,
-    Item,
-    MakeWork,
-    Work,
-    work_of,
-)
+from codemods.engine.work import Item, MakeWork, Work, big_stack_thread, work_of
 
 if TYPE_CHECKING:  # started lazily: a small run does not import it
     from codemods.engine.pool import Pool
@@ -85,7 +76,7 @@ class InlinePool:
                 reason = f"internal error while processing this file: {exc!r}"
                 outcome.append(FileResult(item[1], error=FileError("internal", reason)))
 
-        thread = _big_stack_thread(call)
+        thread = big_stack_thread(call, "codemods-inline")
         thread.join(self._timeout)
         if outcome:
             return outcome[0]
@@ -159,17 +150,3 @@ class LazyPool:
     def __exit__(self, *exc_info: Any) -> None:
         if self.pool is not None:
             self.pool.__exit__(*exc_info)
-
-
-def _big_stack_thread(target: Callable[[], None]) -> threading.Thread:
-    """``target`` started in a daemon thread with the stack and recursion limit a
-    worker has."""
-    if sys.getrecursionlimit() < RECURSION_LIMIT:
-        sys.setrecursionlimit(RECURSION_LIMIT)
-    previous = threading.stack_size(STACK_SIZE)
-    try:
-        thread = threading.Thread(target=target, daemon=True, name="codemods-inline")
-        thread.start()
-    finally:
-        threading.stack_size(previous)
-    return thread

@@ -31,6 +31,7 @@ from codemods.engine.work import (
     Item,
     MakeWork,
     Work,
+    big_stack_thread,
     work_of,
 )
 from codemods.engine.writer import remove_temporaries
@@ -267,15 +268,10 @@ def _serve(
     # Ctrl-C reaches the whole process group; only the parent decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _terminated)
-    sys.setrecursionlimit(RECURSION_LIMIT)
-    threading.stack_size(STACK_SIZE)
-    thread = threading.Thread(
-        target=_loop,
-        args=(conn, work_of(make_work, payload), current, started),
-        daemon=True,
-    )
-    thread.start()
-    thread.join()
+    work = work_of(make_work, payload)
+    big_stack_thread(
+        lambda: _loop(conn, work, current, started), "codemods-worker"
+    ).join()
 
 
 def _exit_with(main_pid: int) -> None:
