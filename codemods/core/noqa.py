@@ -137,7 +137,9 @@ class NoqaMap:
         """
         # The stage's comment must be the original's. A line inside a block an earlier
         # codemod rewrote (a spawn expanded into a fallback, its comment carried to both
-        # branches) maps to that block: the one directive of it with these codes.
+        # branches) maps to that block: to the directives of it with these codes. Where
+        # the block stands for several such lines, a code is unused only if it is
+        # unused on every one of them (the next run sees each line on its own).
         codes = directive_codes(comment)
         found = [
             candidate
@@ -146,17 +148,14 @@ class NoqaMap:
             and directive.codes is not None
             and directive.codes == codes
         ]
-        if len(found) != 1:
+        if not found or codes is None:
             return ()
-        original = found[0]
-        directive = self.directives[original]
-        assert directive.codes is not None
         return tuple(
             code
-            for code in sorted(directive.codes)
+            for code in sorted(codes)
             if OWN_CODE.fullmatch(code)
             and code != UNUSED_NOQA
-            and (original, code) not in self.used
+            and all((original, code) not in self.used for original in found)
             and (code in self.ran or code not in known)
         )
 

@@ -231,6 +231,7 @@ class LineMap:
     def __init__(self, base: str, derived: str) -> None:
         base_lines, derived_lines = split_lines(base), split_lines(derived)
         self._base_lines = max(1, len(base_lines))
+        self._base, self._derived = base_lines, derived_lines
         self._base_indents = [_indent(line) for line in base_lines]
         self._derived_indents = [_indent(line) for line in derived_lines]
         self._starts: list[int] = []
@@ -265,10 +266,29 @@ class LineMap:
         """``line`` and ``col`` (1-based) of ``derived`` as a place in ``base``."""
         mapped = self(line)
         index = bisect_right(self._starts, line - 1) - 1
-        if index < 0 or not self._equal[index] or line > len(self._derived_indents):
+        if index < 0 or line > len(self._derived_indents):
             return mapped, col
+        if not self._equal[index]:
+            return self._found(index, line, col) or (mapped, col)
         shift = self._base_indents[mapped - 1] - self._derived_indents[line - 1]
         return mapped, max(1, col + shift)
+
+    def _found(self, index: int, line: int, col: int) -> tuple[int, int] | None:
+        """The place in the replaced lines of the text from ``col`` of a changed line
+        (a call, a carried comment), if they hold it: the k-th of the block's lines
+        holding it for the k-th such line of the new block, as far as there are any."""
+        tail = self._derived[line - 1][col - 1 :].rstrip("\r\n")
+        if not tail.strip():
+            return None
+        before = sum(
+            tail in text for text in self._derived[self._starts[index] : line - 1]
+        )
+        holders = [
+            (number, text.find(tail) + 1)
+            for number in self.span(line)
+            if number <= len(self._base) and tail in (text := self._base[number - 1])
+        ]
+        return holders[min(before, len(holders) - 1)] if holders else None
 
     def __call__(self, line: int) -> int:
         index = bisect_right(self._starts, line - 1) - 1

@@ -185,13 +185,15 @@ def local_index(
 def _to_original(findings: Sequence[Finding], maps: Sequence[LineMap]) -> list[Finding]:
     if not maps:
         return list(findings)
-    mapped: list[Finding] = []
+    # A block an earlier codemod wrote carries one original line twice (a fallback's
+    # two branches): a finding on both is one finding on the original line.
+    mapped: dict[Finding, None] = {}
     for finding in findings:
         line, col = finding.line, finding.col
         for line_map in maps:
             line, col = line_map.place(line, col)
-        mapped.append(moved(finding, line, col))
-    return mapped
+        mapped[moved(finding, line, col)] = None
+    return list(mapped)
 
 
 def moved(finding: Finding, line: int, col: int | None = None) -> Finding:
