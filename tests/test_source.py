@@ -71,6 +71,24 @@ def test_line_map_keeps_the_lines_of_a_block_rewritten_line_for_line() -> None:
     assert [line_map(n) for n in range(1, 5)] == [1, 2, 3, 4]
 
 
+def test_a_place_in_a_replaced_block_is_found_in_the_lines_it_replaced() -> None:
+    base = "a\n    go(x)  # noqa: TG001\n    go(y)  # noqa: TG001\nd\n"
+    derived = (
+        "a\n    if c:\n        t = go(x)  # noqa: TG001\n    else:\n"
+        "        s.go(x)  # noqa: TG001\n"
+        "    if c:\n        t = go(y)  # noqa: TG001\n    else:\n"
+        "        s.go(y)  # noqa: TG001\nd\n"
+    )
+    line_map = LineMap(base, derived)
+    # The call and the comment, each where it stood: the k-th holder for the k-th.
+    assert line_map.place(3, 13) == (2, 5)
+    assert line_map.place(7, 13) == (3, 5)
+    assert line_map.place(3, 20) == (2, 12)
+    assert line_map.place(9, 18) == (3, 12)
+    # Text the replaced lines do not hold: the block's first line, column unchanged.
+    assert line_map.place(2, 5) == (2, 5)
+
+
 def test_diff_marks_missing_final_newline_and_git_applies(tmp_path: Path) -> None:
     old = "a = 1\r\nb = 2"
     new = "a = 1\r\nb = 3"
