@@ -23,6 +23,7 @@ from codemods.analysis.facts import (
 from codemods.analysis.families import TG002
 from codemods.analysis.gains import GainHook, constructor_gains, function_gains
 from codemods.analysis.inference import FunctionTypes, annotation_ref
+from codemods.analysis.value_uses import value_uses
 from codemods.core.asyncio_names import SPAWN_FUNCTIONS
 from codemods.core.noqa import NoqaMap
 from codemods.core.settings import Settings
@@ -299,14 +300,9 @@ def collect_facts(
     """The facts of the module ``wrapper`` holds (its original tree); ``gains``: the
     hooks of the selected codemods that give functions a TaskGroup parameter."""
     module = wrapper.module
+    text = module.code if text is None else text
     collector = _Collector(
-        wrapper,
-        module_name,
-        is_package,
-        settings,
-        noqa or NoqaMap(),
-        module.code if text is None else text,
-        gains,
+        wrapper, module_name, is_package, settings, noqa or NoqaMap(), text, gains
     )
     statements = list(top_level_statements(module.body))
     names = collector.names
@@ -335,4 +331,5 @@ def collect_facts(
             line=collector.line,
             mentions=lambda node: collector.mentions(node, settings.lifecycle_methods),
         ),
+        values=value_uses(text, names, module_name),
     )

@@ -114,6 +114,27 @@ class MethodUse:
 
 
 @dataclass(frozen=True, slots=True)
+class ValueUse:
+    """A function or method named without being called: ``Depends(f)``,
+    ``bus.subscribe(topic, self.on_event)``, ``loop.call_soon(f)``, ``partial(f)``,
+    stored in a container, assigned or returned.
+
+    Whoever receives it calls it with the arguments it chooses (FastAPI even reads its
+    signature), so no codemod may add a parameter to it (``index.taken_as_value``).
+    """
+
+    # The function's or method's own name (the last part of what is written).
+    name: str
+    line: int
+    # What is taken: ``Ref.value`` of an absolute name, ``Ref.attribute`` of a
+    # receiver; None when the receiver is a local the facts do not type (any method
+    # of that name may be the one taken).
+    ref: Ref | None
+    # How it is used, as a finding says it (``passed to `Depends()` ``).
+    how: str
+
+
+@dataclass(frozen=True, slots=True)
 class ClassFacts:
     """A top-level class: its bases, methods and the types of its attributes."""
 
@@ -149,6 +170,8 @@ class ModuleFacts:
     star_imports: tuple[str, ...] = ()
     # Every use of a lifecycle method (TG002's call sites), in source order.
     uses: tuple[MethodUse, ...] = ()
+    # Every function or method taken as a value, in source order.
+    values: tuple[ValueUse, ...] = ()
 
     def relined(self, line_of: Callable[[int], int]) -> ModuleFacts:
         """These facts with each line ``line_of`` gives for it (facts collected from
@@ -169,4 +192,5 @@ class ModuleFacts:
             ),
             functions=tuple(function(facts) for facts in self.functions),
             uses=tuple(replace(use, line=line_of(use.line)) for use in self.uses),
+            values=tuple(replace(use, line=line_of(use.line)) for use in self.values),
         )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from codemods.analysis.blocking import blocking_uses
 from codemods.analysis.facts import FunctionFacts
 from codemods.analysis.symbols import Callee, SymbolTable
+from codemods.analysis.taken import taken_as_value
 
 TG002 = "TG002"
 TG003 = "TG003"
@@ -312,6 +313,13 @@ def taskgroup_parameter(index: SymbolTable, callee: Callee) -> GroupParameter | 
     return GroupParameter(param, position, callee.display, group)
 
 
+def _taken(
+    index: SymbolTable, definer: str | None, qualified: str | None, name: str
+) -> bool:
+    target = qualified if definer is None else f"{definer}.{name}"
+    return target is not None and bool(taken_as_value(index, target))
+
+
 def dangling_task_group(owner: str) -> str:
     """The group of TG003's fixes that add a TaskGroup parameter in ``owner``.
 
@@ -330,16 +338,22 @@ def _gaining_group(index: SymbolTable, callee: Callee) -> str | None:
         return families(index, function.name)[definer].group
     if function.gains_taskgroup:
         owner = definer if definer is not None else callee.qualified
-        return None if owner is None else dangling_task_group(owner)
+        if owner is None or _taken(index, definer, callee.qualified, function.name):
+            return None  # TG003 keeps its signature (a value's caller calls it)
+        return dangling_task_group(owner)
     if definer is None:
         return None
     if callee.constructs is None or definer not in index.classes:
         return None
     klass = index.classes[definer]
-    # TG002 converts the spawns of the methods it makes async before TG003 runs.
+    if taken_as_value(index, f"{callee.constructs}.__init__"):
+        return None
+    # TG002 converts the spawns of the methods it makes async before TG003 runs; a
+    # method taken as a value keeps its signature, and spawns with a strong reference.
     gains = any(
         (method := klass.method(name)) is not None
         and not converted_by_lifecycle(index, definer, method)
+        and not taken_as_value(index, f"{definer}.{name}")
         for name in klass.init_gains_via
     )
     return dangling_task_group(definer) if gains else None

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
-from codemods.analysis import families, triggers
+from codemods.analysis import families, taken, triggers
 from codemods.analysis.facts import ModuleFacts, Ref
 from codemods.analysis.families import GroupParameter, Lifecycle, LifecycleCall
 from codemods.analysis.scope import IndexScope
@@ -126,6 +126,13 @@ class ProjectIndex(SymbolTable):
             return families.coroutine_function(self, self.callee(func))
         finally:
             self.quiet = quiet
+
+    @query
+    def taken_as_value(self, target: str) -> tuple[str, ...]:
+        """Where the function or method ``target`` (``pkg.mod.f``,
+        ``pkg.mod.Class.method``) is taken as a value (``Depends(f)``, a callback, a
+        container), as ``path:line (how)``: no parameter may be added to it."""
+        return taken.taken_as_value(self, target)
 
     def dynamic_triggers(self) -> frozenset[bytes]:
         """Words a file must spell to reach what the codemods change (next rounds)."""

@@ -29,6 +29,7 @@ from codemods.rules.dangling_task.keeping import group_keeping, keep_in_init
 from codemods.rules.dangling_task.kept import KeptSpawns, spawn_of
 from codemods.rules.dangling_task.spec import SPEC
 from codemods.rules.dangling_task.task_names import TaskNames
+from codemods.rules.dangling_task.values import TakenFunctions
 from codemods.rules.scope_tracking import ScopeTracking
 
 
@@ -110,6 +111,8 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         self.class_context: dict[cst.ClassDef, tuple[Coroutines, set[str]]] = {}
         # Spawns no TaskGroup takes: kept as written, with a strong reference.
         self.kept = KeptSpawns(self.keepers)
+        # Functions taken as values elsewhere keep their signatures.
+        self.values = TakenFunctions(self)
 
     # -- finding -----------------------------------------------------------------------
 
@@ -189,15 +192,7 @@ class DanglingTask(ScopeTracking, spec=SPEC):
             self.report(original_node, f"{spelled} {entry.problem}", fixable=False)
             return updated_node
         if entry.keep is not None:
-            message = (
-                f"keep a strong reference to the task {spelled} throws away until it "
-                f"is done, {entry.keep}{self.kept.stale_ignore(original_node)}"
-            )
-            if self.report(original_node, message, fixable=True):
-                self.fixed += 1
-                self.uses_asyncio = True  # for the keeper's annotation
-                self.kept.decided[original_node] = (frame, entry.keep == KEEP_FUTURE)
-            return updated_node
+            return self._keep(frame, original_node, updated_node, spelled, entry.keep)
         if entry.group is None:
             return self._through_optional(frame, original_node, updated_node, spelled)
         group = entry.group
@@ -209,15 +204,42 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         named = self._named(frame, original_node, updated_node)
         return named.with_changes(func=spawner)
 
+    def _keep(
+        self,
+        frame: Frame,
+        original: cst.Call,
+        updated: cst.Call,
+        spelled: str,
+        why: str,
+    ) -> cst.Call:
+        """Keep the spawn as written, with a strong reference to its task."""
+        message = (
+            f"keep a strong reference to the task {spelled} throws away until it "
+            f"is done, {why}{self.kept.stale_ignore(original)}"
+        )
+        if self.report(original, message, fixable=True):
+            self.fixed += 1
+            self.uses_asyncio = True  # for the keeper's annotation
+            self.kept.decided[original] = (frame, why == KEEP_FUTURE)
+        return updated
+
     def _through_optional(
         self, frame: Frame, original: cst.Call, updated: cst.Call, spelled: str
     ) -> cst.Call:
         """Decide the conditional spawn (built by leave_SimpleStatementLine)."""
         # No TaskGroup is certainly in scope here, so this finds only an optional one.
         found = frame.taskgroup()
+        if found is None:
+            taken = self.values.taken(self.scopes)
+            if taken is not None:
+                return self._keep(frame, original, updated, spelled, taken)
         param = self.param if found is None else found[0]
         scope = frame.method_of
-        keeps = scope is not None and self._keeping(scope.node) is not None
+        keeps = (
+            scope is not None
+            and self._keeping(scope.node) is not None
+            and not self.values.constructor_taken(scope.node)
+        )
         via = f", else `self.{self.param}`" if keeps else ""
         message = (
             f"spawn the task {spelled} throws away into `{param}`{via}, else keep a "

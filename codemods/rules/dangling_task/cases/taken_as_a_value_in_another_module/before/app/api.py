@@ -1,0 +1,13 @@
+from typing import Annotated, Any
+
+from fastapi import Depends
+
+from app.quotas import Quota, get_quota
+
+
+async def remaining(quota: Annotated[Quota, Depends(get_quota)]) -> int:
+    return quota.tokens
+
+
+def on_admin_events(bus: Any, quota: Quota) -> None:
+    bus.subscribe("quota.reset", quota.on_reset)
