@@ -13,7 +13,9 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from codemods.analysis.call_sites import method_uses
+from codemods.analysis.calls import call_sites, entry_names, is_entry
 from codemods.analysis.facts import (
+    CallSite,
     ClassFacts,
     FunctionFacts,
     FunctionKind,
@@ -76,6 +78,10 @@ class _Collector:
         self.lines = split_lines(text)
         self.spawn_words = (*SPAWN_FUNCTIONS, *settings.tracker_names)
         self.gains = gains
+        configured = settings.options.get("TG007", {}).get("entry-points", ())
+        self.entry_names = entry_names(
+            text, tuple(str(entry).rpartition(":")[2] for entry in configured)
+        )
         # What is provably a coroutine here (TG003 spawns only those into a group).
         self.coroutines = Coroutines(
             self.resolve, coroutine_functions(wrapper.module.body)
@@ -110,6 +116,7 @@ class _Collector:
         function: cst.FunctionDef,
         kind: FunctionKind,
         coroutines: Coroutines | None = None,
+        owner: str | None = None,
     ) -> FunctionFacts:
         params = function.params
         positional = [p.name.value for p in (*params.posonly_params, *params.params)]
@@ -173,7 +180,25 @@ class _Collector:
                 else bool(spawns) and is_generator_coroutine(function, self.resolve)
             ),
             decorated=changes_calls(function),
+            calls=self._calls(function, kind, owner, grouped=taskgroup is not None),
+            entry=kind == "function"
+            and is_entry(function, self.resolve, self.entry_names),
         )
+
+    def _calls(
+        self,
+        function: cst.FunctionDef,
+        kind: FunctionKind,
+        owner: str | None,
+        *,
+        grouped: bool,
+    ) -> tuple[CallSite, ...]:
+        """The calls of a coroutine function: it may pass a TaskGroup to them."""
+        if function.asynchronous is None:
+            return ()
+        bound = owner if kind == "method" else None
+        types = FunctionTypes(function, self.names, bound)
+        return call_sites(function, types, self.resolve, self.line, grouped=grouped)
 
     def _is_taskgroup(self, annotation: cst.BaseExpression) -> bool:
         if isinstance(annotation, cst.SimpleString):  # "asyncio.TaskGroup | None"
@@ -204,7 +229,9 @@ class _Collector:
             name=node.name.value,
             line=self.line(node),
             bases=bases,
-            methods=tuple(self.function(f, kinds[f], coroutines) for f in functions),
+            methods=tuple(
+                self.function(f, kinds[f], coroutines, qualified) for f in functions
+            ),
             attributes=self._attributes(body, instance_methods, qualified),
             init_gains_via=constructor_gains(
                 node,

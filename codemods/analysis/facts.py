@@ -56,6 +56,18 @@ class Ref:
 
 
 @dataclass(frozen=True, slots=True)
+class CallSite:
+    """A call in a coroutine function's own code: a caller that may pass a TaskGroup
+    to a callee gaining a TaskGroup parameter (``analysis/passing.py``)."""
+
+    callee: Ref
+    line: int
+    # A TaskGroup is certainly in scope there: an ``async with asyncio.TaskGroup()``
+    # block, or the function's own TaskGroup parameter.
+    grouped: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class FunctionFacts:
     """A function or method, as callers and the lifecycle analysis see it."""
 
@@ -82,6 +94,11 @@ class FunctionFacts:
     generator: bool = False
     # Decorated by something that may change what calling it returns.
     decorated: bool = False
+    # The calls of its own code, when it is a coroutine function.
+    calls: tuple[CallSite, ...] = ()
+    # An application's entry point, where TG007 may open the root TaskGroup (a
+    # lifespan, `main()` run by `asyncio.run`, a configured entry point).
+    entry: bool = False
 
     def suppresses(self, code: str) -> bool:
         return "*" in self.noqa or code in self.noqa
@@ -178,7 +195,8 @@ class ModuleFacts:
         an elided text, told in the whole text's lines)."""
 
         def function(facts: FunctionFacts) -> FunctionFacts:
-            return replace(facts, line=line_of(facts.line))
+            calls = tuple(replace(c, line=line_of(c.line)) for c in facts.calls)
+            return replace(facts, line=line_of(facts.line), calls=calls)
 
         return replace(
             self,

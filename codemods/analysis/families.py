@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from codemods.analysis.blocking import blocking_uses
 from codemods.analysis.facts import FunctionFacts
 from codemods.analysis.symbols import Callee, SymbolTable
-from codemods.analysis.taken import taken_as_value
 
 TG002 = "TG002"
 TG003 = "TG003"
@@ -292,34 +291,6 @@ def coroutine_function(index: SymbolTable, callee: Callee | None) -> str | None:
     return None
 
 
-def taskgroup_parameter(index: SymbolTable, callee: Callee) -> GroupParameter | None:
-    """The TaskGroup parameter ``callee`` has once every selected codemod has run."""
-    function = callee.function
-    existing = function.taskgroup_param
-    if existing is not None:
-        position = (
-            function.positional.index(existing)
-            if existing in function.positional
-            else None
-        )
-        return GroupParameter(existing, position, callee.display)
-    param = index.scope.taskgroup_param
-    if param in function.parameters:
-        return None
-    group = _gaining_group(index, callee)
-    if group is None:
-        return None
-    position = None if function.var_positional else len(function.positional)
-    return GroupParameter(param, position, callee.display, group)
-
-
-def _taken(
-    index: SymbolTable, definer: str | None, qualified: str | None, name: str
-) -> bool:
-    target = qualified if definer is None else f"{definer}.{name}"
-    return target is not None and bool(taken_as_value(index, target))
-
-
 def dangling_task_group(owner: str) -> str:
     """The group of TG003's fixes that add a TaskGroup parameter in ``owner``.
 
@@ -327,33 +298,3 @@ def dangling_task_group(owner: str) -> str:
     module-level function that does: those fixes share the stored TaskGroup.
     """
     return f"{TG003}:{owner}"
-
-
-def _gaining_group(index: SymbolTable, callee: Callee) -> str | None:
-    """The group of the fix giving ``callee`` the TaskGroup parameter, if one does."""
-    function = callee.function
-    definer = callee.definer
-    # TG002 runs first: what it converts, TG003 finds converted.
-    if definer is not None and converted_by_lifecycle(index, definer, function):
-        return families(index, function.name)[definer].group
-    if function.gains_taskgroup:
-        owner = definer if definer is not None else callee.qualified
-        if owner is None or _taken(index, definer, callee.qualified, function.name):
-            return None  # TG003 keeps its signature (a value's caller calls it)
-        return dangling_task_group(owner)
-    if definer is None:
-        return None
-    if callee.constructs is None or definer not in index.classes:
-        return None
-    klass = index.classes[definer]
-    if taken_as_value(index, f"{callee.constructs}.__init__"):
-        return None
-    # TG002 converts the spawns of the methods it makes async before TG003 runs; a
-    # method taken as a value keeps its signature, and spawns with a strong reference.
-    gains = any(
-        (method := klass.method(name)) is not None
-        and not converted_by_lifecycle(index, definer, method)
-        and not taken_as_value(index, f"{definer}.{name}")
-        for name in klass.init_gains_via
-    )
-    return dangling_task_group(definer) if gains else None

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
-from codemods.analysis import families, taken, triggers
+from codemods.analysis import families, passing, taken, triggers
 from codemods.analysis.facts import ModuleFacts, Ref
 from codemods.analysis.families import GroupParameter, Lifecycle, LifecycleCall
 from codemods.analysis.scope import IndexScope
@@ -109,7 +109,7 @@ class ProjectIndex(SymbolTable):
         """The TaskGroup parameter what ``func`` names takes once the run is over."""
         callee = self.callee(func)
         if callee is not None:
-            return families.taskgroup_parameter(self, callee)
+            return passing.taskgroup_parameter(self, callee)
         if func.kind == "value" and func.name in self.scope.accepting:
             return GroupParameter(self.scope.taskgroup_param, None, _short(func.name))
         return None
@@ -133,6 +133,12 @@ class ProjectIndex(SymbolTable):
         ``pkg.mod.Class.method``) is taken as a value (``Depends(f)``, a callback, a
         container), as ``path:line (how)``: no parameter may be added to it."""
         return taken.taken_as_value(self, target)
+
+    @query
+    def taskgroup_callers(self, target: str) -> tuple[str, ...]:
+        """Where a caller passes a TaskGroup to ``target`` once the run is over, as
+        ``path:line``; empty: TG003 gives it no parameter (no dead plumbing)."""
+        return passing.taskgroup_callers(self, target)
 
     def dynamic_triggers(self) -> frozenset[bytes]:
         """Words a file must spell to reach what the codemods change (next rounds)."""

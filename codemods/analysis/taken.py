@@ -45,8 +45,10 @@ def _takes(index: SymbolTable, use: ValueUse, target: str, owner: str | None) ->
     if callee is not None:
         if callee.constructs is not None:  # a class as a factory: `Depends(Cls)`
             constructor = target.endswith(".__init__")
-            return constructor and owner is not None and _related(
-                index, callee.constructs, owner
+            return (
+                constructor
+                and owner is not None
+                and _related(index, callee.constructs, owner)
             )
         if callee.definer is None:
             return callee.qualified == target

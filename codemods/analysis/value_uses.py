@@ -62,7 +62,9 @@ class _Scope:
     """The function being walked: what it binds, and its receiver if a method (or
     the method it is nested in)."""
 
-    def __init__(self, bound: set[str], receiver: str | None, owner: str | None) -> None:
+    def __init__(
+        self, bound: set[str], receiver: str | None, owner: str | None
+    ) -> None:
         self.bound, self.receiver, self.owner = bound, receiver, owner
 
 
@@ -114,7 +116,9 @@ class _Values(ast.NodeVisitor):
             self.visit(statement)
         self.scopes.pop()
 
-    def _walk_decorated(self, node: ast.ClassDef | ast.FunctionDef) -> None:
+    def _walk_decorated(
+        self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
+    ) -> None:
         # A bare decorator receives the function it decorates (``decorated`` facts say
         # so); a decorator call's arguments are values like any other.
         for decorator in node.decorator_list:
@@ -135,8 +139,12 @@ class _Values(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
-        plain = isinstance(func, ast.Name) and func.id in _BUILTINS
-        if not (plain and self._global(func.id) is None):
+        builtin = (
+            isinstance(func, ast.Name)
+            and func.id in _BUILTINS
+            and self._global(func.id) is None
+        )
+        if not builtin:  # `len(x)`, `list(x)`: nothing of ours calls what they get
             how = f"passed to `{_spelled(func) or 'a call'}()`"
             for argument in (*node.args, *(k.value for k in node.keywords)):
                 if isinstance(argument, ast.Starred):
@@ -205,8 +213,8 @@ class _Values(ast.NodeVisitor):
         base = node.value
         if isinstance(base, ast.Name) and base.id == scope.receiver:
             assert scope.owner is not None
-            ref = Ref.attribute(Ref.instance(scope.owner), node.attr)
-            return ValueUse(node.attr, node.lineno, ref, how)
+            taken = Ref.attribute(Ref.instance(scope.owner), node.attr)
+            return ValueUse(node.attr, node.lineno, taken, how)
         spelled = _spelled(node)
         head = None if spelled is None else spelled.partition(".")[0]
         if spelled is not None and head is not None and self._global(head):
@@ -229,9 +237,7 @@ def _alternatives(node: ast.expr) -> Iterator[ast.expr]:
         yield node
 
 
-def value_uses(
-    text: str, names: ModuleNames, module_name: str
-) -> tuple[ValueUse, ...]:
+def value_uses(text: str, names: ModuleNames, module_name: str) -> tuple[ValueUse, ...]:
     """Every function or method ``text`` takes as a value (see the module's doc)."""
     try:
         tree = ast.parse(text)

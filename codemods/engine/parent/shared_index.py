@@ -217,6 +217,7 @@ _CLASSES = {
         "ModuleFacts",
         "MethodUse",
         "ValueUse",
+        "CallSite",
     },
     results.__name__: {"FileError"},
     __name__: {"Entry"},

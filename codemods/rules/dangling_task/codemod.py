@@ -229,28 +229,36 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         """Decide the conditional spawn (built by leave_SimpleStatementLine)."""
         # No TaskGroup is certainly in scope here, so this finds only an optional one.
         found = frame.taskgroup()
+        scope = frame.method_of
+        keeping = None if scope is None else self._keeping(scope.node)
+        # `self.tg`: kept by `__init__` already, or given to it by a caller.
+        keeps = (
+            scope is not None
+            and keeping is not None
+            and not self.values.constructor_taken(scope.node)
+            and (not keeping[0] or self.values.constructor_passed(scope.node))
+        )
         if found is None:
+            # A method of a class keeping `self.tg` takes one too (callers holding a
+            # group pass theirs); any other function only if some caller passes one.
             taken = self.values.taken(self.scopes)
+            if taken is None and not keeps and not self.values.passed(self.scopes):
+                taken = self.values.unpassed(self.scopes)
             if taken is not None:
                 return self._keep(frame, original, updated, spelled, taken)
         param = self.param if found is None else found[0]
-        scope = frame.method_of
-        keeps = (
-            scope is not None
-            and self._keeping(scope.node) is not None
-            and not self.values.constructor_taken(scope.node)
-        )
         via = f", else `self.{self.param}`" if keeps else ""
         message = (
             f"spawn the task {spelled} throws away into `{param}`{via}, else keep a "
             f"strong reference to it until it is done{self.kept.stale_ignore(original)}"
         )
-        group = self._owner_group() if found is None or keeps else None
+        gains = found is None
+        group = self._owner_group() if gains or keeps else None
         if not self.report(original, message, fixable=True, group=group):
             return updated
         self.fixed += 1
         self.uses_asyncio = True
-        if found is None and group is not None:
+        if gains and group is not None:
             self.gaining[frame.function] = group
         if keeps and scope is not None and group is not None:
             self.storing[scope.node] = group

@@ -1,8 +1,9 @@
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import Depends
 
-from app.quotas import Quota, get_quota
+from app.quotas import Quota, get_quota, warm_up
 
 
 async def remaining(quota: Annotated[Quota, Depends(get_quota)]) -> int:
@@ -11,3 +12,8 @@ async def remaining(quota: Annotated[Quota, Depends(get_quota)]) -> int:
 
 def on_admin_events(bus: Any, quota: Quota) -> None:
     bus.subscribe("quota.reset", quota.on_reset)
+
+
+async def startup() -> None:
+    async with asyncio.TaskGroup() as tg:
+        await warm_up()
