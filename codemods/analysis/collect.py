@@ -25,6 +25,7 @@ from codemods.analysis.facts import (
 from codemods.analysis.families import TG002
 from codemods.analysis.gains import GainHook, constructor_gains, function_gains
 from codemods.analysis.inference import FunctionTypes, annotation_ref
+from codemods.analysis.syntax import Syntax
 from codemods.analysis.value_uses import value_uses
 from codemods.core.asyncio_names import SPAWN_FUNCTIONS
 from codemods.core.noqa import NoqaMap
@@ -323,9 +324,12 @@ def collect_facts(
     is_package: bool = False,
     text: str | None = None,
     gains: Sequence[GainHook] = (),
+    whole: Syntax | None = None,
 ) -> ModuleFacts:
     """The facts of the module ``wrapper`` holds (its original tree); ``gains``: the
-    hooks of the selected codemods that give functions a TaskGroup parameter."""
+    hooks of the selected codemods that give functions a TaskGroup parameter;
+    ``whole``: the syntax of the text ``text`` elides bodies of (value uses are read
+    in it)."""
     module = wrapper.module
     text = module.code if text is None else text
     collector = _Collector(
@@ -358,5 +362,5 @@ def collect_facts(
             line=collector.line,
             mentions=lambda node: collector.mentions(node, settings.lifecycle_methods),
         ),
-        values=value_uses(text, names, module_name),
+        values=value_uses((whole or Syntax(text)).tree, names, module_name),
     )

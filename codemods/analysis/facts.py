@@ -187,7 +187,8 @@ class ModuleFacts:
     star_imports: tuple[str, ...] = ()
     # Every use of a lifecycle method (TG002's call sites), in source order.
     uses: tuple[MethodUse, ...] = ()
-    # Every function or method taken as a value, in source order.
+    # Every function or method taken as a value, in source order, read from the
+    # whole text (elided bodies too): their lines are the whole text's already.
     values: tuple[ValueUse, ...] = ()
 
     def relined(self, line_of: Callable[[int], int]) -> ModuleFacts:
@@ -210,5 +211,4 @@ class ModuleFacts:
             ),
             functions=tuple(function(facts) for facts in self.functions),
             uses=tuple(replace(use, line=line_of(use.line)) for use in self.uses),
-            values=tuple(replace(use, line=line_of(use.line)) for use in self.values),
         )

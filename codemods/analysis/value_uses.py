@@ -237,12 +237,13 @@ def _alternatives(node: ast.expr) -> Iterator[ast.expr]:
         yield node
 
 
-def value_uses(text: str, names: ModuleNames, module_name: str) -> tuple[ValueUse, ...]:
-    """Every function or method ``text`` takes as a value (see the module's doc)."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
-        return ()  # LibCST read it: a grammar this Python lacks; nothing is known
+def value_uses(
+    tree: ast.Module | None, names: ModuleNames, module_name: str
+) -> tuple[ValueUse, ...]:
+    """Every function or method the module of ``tree`` takes as a value (see the
+    module's doc); none when ``ast`` could not parse it."""
+    if tree is None:
+        return ()
     visitor = _Values(names, module_name)
     visitor.visit(tree)
     return tuple(visitor.found)

@@ -133,9 +133,7 @@ def plan(
         if spec.code not in codes or not (spec.code in may_run or spec.uses_index):
             continue
         kept = spec.body_words(settings, text)
-        if kept is None or (facts and spec.gains is not None):
-            # (A codemod giving functions a TaskGroup parameter asks who calls them
-            # and who takes them as values: facts of every body.)
+        if kept is None:
             return None
         words.extend(kept)
         planned.add(spec.code)

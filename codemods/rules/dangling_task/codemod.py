@@ -9,7 +9,6 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import PositionProvider
 
-from codemods.analysis.families import dangling_task_group
 from codemods.cst.build import (
     add_parameter,
     code_of,
@@ -47,7 +46,12 @@ class DanglingTask(ScopeTracking, spec=SPEC):
     coroutine, the function gains ``tg: asyncio.TaskGroup | None = None``; in a method,
     the class's ``__init__`` gains it too and keeps it as ``self.tg``, and the task goes
     to the call's TaskGroup, else ``self.tg``, else ``asyncio.create_task`` with a
-    strong reference kept until it is done. Where no TaskGroup can take the task, the
+    strong reference kept until it is done. No dead plumbing: the parameter and
+    ``self.tg`` are added only where some caller in the run passes one (a call inside a
+    TaskGroup, or from a function that has or gains one, or from an entry point), and
+    never to a function taken as a value (``Depends(f)``, a callback); there only the
+    strong reference is written, and the finding says why. Where no TaskGroup can take
+    the task, the
     spawn stays as written and only the strong reference is added: in a synchronous
     function or callback, in a pytest test or fixture (pytest calls it, not code that
     could pass a TaskGroup), on an event loop other than the running one (it need not
@@ -253,7 +257,7 @@ class DanglingTask(ScopeTracking, spec=SPEC):
             f"strong reference to it until it is done{self.kept.stale_ignore(original)}"
         )
         gains = found is None
-        group = self._owner_group() if gains or keeps else None
+        group = self.values.owner_group(self.scopes) if gains or keeps else None
         if not self.report(original, message, fixable=True, group=group):
             return updated
         self.fixed += 1
@@ -264,17 +268,6 @@ class DanglingTask(ScopeTracking, spec=SPEC):
             self.storing[scope.node] = group
         self.rebuild[original] = (frame, param, keeps)
         return self._named(frame, original, updated)
-
-    def _owner_group(self) -> str:
-        """The group of the fixes that change the signature and state of the innermost
-        enclosing class, else of the module-level function, being visited."""
-        classes = [n for n, s in enumerate(self.scopes) if isinstance(s, ClassScope)]
-        owner = self.scopes[: classes[-1] + 1 if classes else 1]
-        names = [
-            (scope.node if isinstance(scope, ClassScope) else scope.function).name.value
-            for scope in owner
-        ]
-        return dangling_task_group(".".join([self.module_name or "__main__", *names]))
 
     def _named(self, frame: Frame, original: cst.Call, updated: cst.Call) -> cst.Call:
         named = self.task_names.apply(original, updated, frame.function, self._line)

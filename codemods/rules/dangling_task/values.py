@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from codemods.analysis.families import dangling_task_group
 from codemods.analysis.index import ProjectIndex
 from codemods.cst.scopes import ClassScope, Frame
 from codemods.rules.indexed import local_index
@@ -71,6 +72,17 @@ class TakenFunctions:
 
     def unpassed(self, scopes: Sequence[ClassScope | Frame]) -> str:
         return KEEP_UNPASSED.format(name=_last(scopes))
+
+    def owner_group(self, scopes: Sequence[ClassScope | Frame]) -> str:
+        """The group of the fixes that change the signature and state of the innermost
+        enclosing class, else of the module-level function, in ``scopes``."""
+        classes = [n for n, s in enumerate(scopes) if isinstance(s, ClassScope)]
+        owner = scopes[: classes[-1] + 1 if classes else 1]
+        names = [
+            (scope.node if isinstance(scope, ClassScope) else scope.function).name.value
+            for scope in owner
+        ]
+        return dangling_task_group(".".join([self.module, *names]))
 
     def constructor_passed(self, node: cst.ClassDef) -> bool:
         """Whether some caller constructs class ``node`` passing a TaskGroup."""
