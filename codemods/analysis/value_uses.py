@@ -152,19 +152,14 @@ class _Values(ast.NodeVisitor):
                 self._take(argument, how)
         self.generic_visit(node)
 
-    def visit_Return(self, node: ast.Return) -> None:
+    def _valued(self, node: ast.Return | ast.Assign | ast.AnnAssign) -> None:
+        """``return f``, ``x = f``, ``x: T = f``."""
         if node.value is not None:
-            self._take(node.value, "returned")
+            how = "returned" if isinstance(node, ast.Return) else "assigned"
+            self._take(node.value, how)
         self.generic_visit(node)
 
-    def visit_Assign(self, node: ast.Assign) -> None:
-        self._take(node.value, "assigned")
-        self.generic_visit(node)
-
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
-        if node.value is not None:
-            self._take(node.value, "assigned")
-        self.generic_visit(node)
+    visit_Return = visit_Assign = visit_AnnAssign = _valued
 
     def visit_List(self, node: ast.List) -> None:
         self._elements(node.elts)
