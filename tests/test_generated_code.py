@@ -27,7 +27,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for number, tree in enumerate(tree_cases()):
         target = root / "trees" / f"tree_{number}"
         shutil.copytree(tree.root / "before", target)
-        shutil.copytree(tree.root / "after", target, dirs_exist_ok=True)
+        if (tree.root / "after").exists():  # none: nothing changes
+            shutil.copytree(tree.root / "after", target, dirs_exist_ok=True)
     return root
 
 

@@ -317,3 +317,36 @@ def test_a_project_on_an_older_python_is_refused_then_evaluated_as_311(
     # The rules were still exercised, with the override the refusal names.
     assert "TG003" in {f["rule"] for f in result["findings"]}
     assert result["write"]["files_changed"] == ["fakeproj/serve.py"]
+
+
+def test_verdicts_and_results_are_written_only_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from benchmarks.realworld import __main__ as harness
+
+    result = pipeline.migrate(_fake_sdist(tmp_path), tmp_path, jobs=1)
+    result["tests"] = {"status": "not run", "how": "none"}
+    judged = report.keys_of(result)[0]
+    table = tmp_path / "verdicts.tsv"
+    verdicts.save({judged: verdicts.Verdict("correct", "read")}, table)
+    before = table.read_bytes()
+    files = ["--results", str(tmp_path / "results.json"), "--verdicts", str(table)]
+    files += ["--doc", str(tmp_path / "page.md")]
+
+    harness.write_outputs(harness.parse_args(files), [result], {})
+    assert table.read_bytes() == before
+    assert (tmp_path / "results.json").exists()
+    told = capsys.readouterr().err
+    new = len(report.keys_of(result)) - 1
+    assert f"{new} item(s) have no row in {table} (left unchanged)" in told
+    assert "**unjudged**" in (tmp_path / "page.md").read_text()
+
+    (tmp_path / "results.json").unlink()
+    asked = harness.parse_args([*files, "--report-only", "--add-rows"])
+    harness.write_outputs(asked, [result], {})
+    assert not (tmp_path / "results.json").exists(), "only read by --report-only"
+    rows = verdicts.load(table)
+    assert rows[judged] == verdicts.Verdict("correct", "read")
+    assert set(rows) == set(report.keys_of(result))
+    assert sum(row == verdicts.Verdict() for row in rows.values()) == new
+    assert "have no row" not in capsys.readouterr().err

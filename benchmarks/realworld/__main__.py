@@ -75,7 +75,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--results", type=Path, default=RESULTS_FILE)
     parser.add_argument("--doc", type=Path, default=DOC_FILE)
-    parser.add_argument("--verdicts", type=Path, default=verdicts.VERDICTS_FILE)
+    parser.add_argument(
+        "--verdicts",
+        type=Path,
+        default=verdicts.VERDICTS_FILE,
+        help="a person's verdicts, read for the report (default %(default)s)",
+    )
+    parser.add_argument(
+        "--add-rows",
+        action="store_true",
+        help="add a blank row to the verdicts file for every item it lacks, to be "
+        "filled in (without it the file is only read)",
+    )
     return parser.parse_args(argv)
 
 
@@ -117,19 +128,33 @@ def write_outputs(
     ordered: list[dict[str, Any]],
     meta: dict[str, str],
 ) -> None:
-    """results.json, the verdicts file with a row for every new item, and the page."""
-    args.results.write_text(
-        json.dumps({"meta": meta, "projects": ordered}, indent=1) + "\n"
-    )
-    table = verdicts.merge(
-        verdicts.load(args.verdicts),
-        [key for result in ordered for key in report.keys_of(result)],
-    )
-    verdicts.save(table, args.verdicts)
+    """The page; results.json unless it was only read (``--report-only``); the
+    verdicts file only with ``--add-rows`` (a blank row for every item it lacks),
+    else a word on how many items lack a row."""
+    written: list[Path] = []
+    if not args.report_only:
+        args.results.write_text(
+            json.dumps({"meta": meta, "projects": ordered}, indent=1) + "\n"
+        )
+        written.append(args.results)
+    known = verdicts.load(args.verdicts)
+    current = [key for result in ordered for key in report.keys_of(result)]
+    table = verdicts.merge(known, current)
+    if args.add_rows:
+        verdicts.save(table, args.verdicts)
+        written.append(args.verdicts)
+    written.append(args.doc)
     reading = READING_FILE.read_text(encoding="utf-8") if READING_FILE.exists() else ""
     page = report.render(ordered, table, meta, reading)
     args.doc.write_text(page, encoding="utf-8")
-    print(f"wrote {args.results}, {args.verdicts} and {args.doc}", file=sys.stderr)
+    print("wrote " + ", ".join(map(str, written)), file=sys.stderr)
+    missing = len(set(current) - set(known))
+    if missing and not args.add_rows:
+        print(
+            f"{missing} item(s) have no row in {args.verdicts} (left unchanged): "
+            "--add-rows adds a blank one for each, to be judged",
+            file=sys.stderr,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,6 +20,7 @@ what happened. This page is generated: edit verdicts in
 pip install -e '.[dev]'
 python -m benchmarks.realworld                # every project (--only NAME, --no-tests)
 python -m benchmarks.realworld --report-only  # this page from results.json + verdicts
+python -m benchmarks.realworld --report-only --add-rows  # + blank rows to judge
 ```
 
 For each project the harness downloads the sdist once (into `--workdir`, default
@@ -38,6 +39,7 @@ changes) so that verdicts survive reruns: **correct**; **false positive** (repor
 changed where nothing was wrong); **breaking** (the written program is wrong on the
 project's declared Python, or a problem is reported clean). Style damage (import order,
 line length) is counted in its own columns, not as breaking. Blank means not judged yet.
+The harness only reads `verdicts.tsv`; `--add-rows` adds the blank rows to fill in.
 """
 
 TABLE_HEAD = (

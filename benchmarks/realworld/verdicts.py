@@ -1,10 +1,10 @@
 """A person's verdicts on findings and hunks, kept in `verdicts.tsv` across reruns.
 
 One row per item: project, path, line, rule (a code such as TG003, or `hunk` for a
-hunk, keyed by the first line it changes), verdict, note. A rerun adds a row, verdict
-empty, for every new item and keeps every row a person filled in, even for an item the
-run no longer produces (the report lists those as stale).
-"""
+hunk, keyed by the first line it changes), verdict, note. The harness only reads it,
+unless asked (``--add-rows``) to add a row, verdict empty, for every new item; it keeps
+every row a person filled in, even for an item the run no longer produces (the report
+lists those as stale)."""
 
 from __future__ import annotations
 

@@ -26,6 +26,7 @@ from codemods.analysis.families import TG002
 from codemods.analysis.gains import GainHook, constructor_gains, function_gains
 from codemods.analysis.inference import FunctionTypes, annotation_ref
 from codemods.analysis.syntax import Syntax
+from codemods.analysis.tracker_definition import tracker_extras
 from codemods.analysis.value_uses import value_uses
 from codemods.core.asyncio_names import SPAWN_FUNCTIONS
 from codemods.core.noqa import NoqaMap
@@ -35,7 +36,7 @@ from codemods.cst.coroutine_uses import changes_calls, is_generator_coroutine, y
 from codemods.cst.coroutines import Coroutines, coroutine_functions
 from codemods.cst.module_names import AMBIGUOUS, ModuleNames, top_level_statements
 from codemods.cst.names import dotted, is_none
-from codemods.cst.qualified import qualified_names_of
+from codemods.cst.qualified import matches_configured, qualified_names_of
 from codemods.cst.scopes import taskgroup_annotation
 from codemods.cst.spawns import Spawn, spawns_in, unsupported_spawn
 from codemods.cst.statements import self_assignments, small_statements
@@ -74,6 +75,7 @@ class _Collector:
         self.names = ModuleNames(wrapper.module, module_name, is_package)
         self.resolve = qualified_names_of(wrapper, module_name)
         self.positions = wrapper.resolve(PositionProvider)
+        self.module_body = wrapper.module.body
         self.settings = settings
         self.noqa = noqa
         self.lines = split_lines(text)
@@ -150,6 +152,18 @@ class _Collector:
             if spawn.kind == "tracker"
             or unsupported_spawn(spawn.call, spawn.kind) is None
         ]
+        gains = (
+            function_gains(
+                function,
+                self.resolve,
+                self.settings,
+                self.suppressed,
+                self.gains,
+                coroutines or self.coroutines,
+            )
+            if self.gains and self.mentions(function, self.spawn_words)
+            else ()
+        )
         return FunctionFacts(
             name=function.name.value,
             line=self.line(function),
@@ -165,16 +179,7 @@ class _Collector:
             else annotation_ref(returns.annotation, self.names),
             spawns=bool(rewritten),
             noqa=noqa,
-            gains_taskgroup=function_gains(
-                function,
-                self.resolve,
-                self.settings,
-                self.suppressed,
-                self.gains,
-                coroutines or self.coroutines,
-            )
-            if self.gains and self.mentions(function, SPAWN_FUNCTIONS)
-            else (),
+            gains_taskgroup=gains,
             generator=(
                 yields(function)
                 if function.asynchronous is not None
@@ -184,6 +189,7 @@ class _Collector:
             calls=self._calls(function, kind, owner, grouped=taskgroup is not None),
             entry=kind == "function"
             and is_entry(function, self.resolve, self.entry_names),
+            tracker_extras=self.tracker_extras(function, kind),
         )
 
     def _calls(
@@ -200,6 +206,14 @@ class _Collector:
         bound = owner if kind == "method" else None
         types = FunctionTypes(function, self.names, bound)
         return call_sites(function, types, self.resolve, self.line, grouped=grouped)
+
+    def tracker_extras(
+        self, function: cst.FunctionDef, kind: FunctionKind
+    ) -> tuple[str, ...] | None:
+        name = f"{self.module_name}.{function.name.value}"
+        if kind != "function" or not matches_configured({name}, self.settings.trackers):
+            return None
+        return tracker_extras(function, self.module_body)
 
     def _is_taskgroup(self, annotation: cst.BaseExpression) -> bool:
         if isinstance(annotation, cst.SimpleString):  # "asyncio.TaskGroup | None"

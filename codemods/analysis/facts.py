@@ -99,6 +99,9 @@ class FunctionFacts:
     # An application's entry point, where TG007 may open the root TaskGroup (a
     # lifespan, `main()` run by `asyncio.run`, a configured entry point).
     entry: bool = False
+    # A configured tracker: what it does beyond keeping a strong reference (empty:
+    # nothing; ``analysis/trackers.py``). None for any other function.
+    tracker_extras: tuple[str, ...] | None = None
 
     def suppresses(self, code: str) -> bool:
         return "*" in self.noqa or code in self.noqa

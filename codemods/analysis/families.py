@@ -16,6 +16,7 @@ from codemods.analysis.blocking import blocking_uses
 from codemods.analysis.facts import FunctionFacts
 from codemods.analysis.symbols import Callee, SymbolTable
 
+TG001 = "TG001"
 TG002 = "TG002"
 TG003 = "TG003"
 # Bases from outside the project that certainly define no lifecycle method.

@@ -32,23 +32,27 @@ class GainHook:
     """How one codemod decides who gains the TaskGroup parameter ``param``."""
 
     code: str
-    # Does it add the parameter to this function?
+    # Does it add the parameter (``settings.taskgroup_param``) to this function?
     # (What is provably a coroutine decides whether a spawn may go into a TaskGroup.)
     function: Callable[
-        [cst.FunctionDef, QualifiedNamesOf, str, CallFilter, Coroutines], bool
+        [cst.FunctionDef, QualifiedNamesOf, Settings, CallFilter, Coroutines], bool
     ]
-    # The instance methods whose fix makes the class's `__init__` take the parameter.
-    constructor: Callable[
-        [
-            cst.ClassDef,
-            Sequence[cst.FunctionDef],
-            QualifiedNamesOf,
-            str,
-            CallFilter,
-            Coroutines,
-        ],
-        tuple[str, ...],
-    ]
+    # The instance methods whose fix makes the class's `__init__` take the parameter
+    # (None: its fixes give no constructor the parameter).
+    constructor: (
+        Callable[
+            [
+                cst.ClassDef,
+                Sequence[cst.FunctionDef],
+                QualifiedNamesOf,
+                Settings,
+                CallFilter,
+                Coroutines,
+            ],
+            tuple[str, ...],
+        ]
+        | None
+    ) = None
 
 
 def function_gains(
@@ -67,7 +71,7 @@ def function_gains(
         if hook.function(
             function,
             resolve,
-            settings.taskgroup_param,
+            settings,
             partial(suppressed, hook.code),
             coroutines,
         )
@@ -87,12 +91,14 @@ def constructor_gains(
     parameter."""
     found: list[str] = []
     for hook in hooks:
+        if hook.constructor is None:
+            continue
         found.extend(
             hook.constructor(
                 node,
                 methods,
                 resolve,
-                settings.taskgroup_param,
+                settings,
                 partial(suppressed, hook.code),
                 coroutines,
             )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
-from codemods.analysis import families, passing, taken, triggers
+from codemods.analysis import families, passing, taken, trackers, triggers
 from codemods.analysis.facts import ModuleFacts, Ref
 from codemods.analysis.families import GroupParameter, Lifecycle, LifecycleCall
 from codemods.analysis.scope import IndexScope
@@ -139,6 +139,18 @@ class ProjectIndex(SymbolTable):
         """Where a caller passes a TaskGroup to ``target`` once the run is over, as
         ``path:line``; empty: TG003 gives it no parameter (no dead plumbing)."""
         return passing.taskgroup_callers(self, target)
+
+    @query
+    def tracker_extras(self, tracker: str) -> tuple[str, ...] | None:
+        """What the tracker ``tracker`` does beyond keeping a strong reference (TG001
+        keeps calling it in its fallbacks if anything); None: not defined in the run."""
+        return trackers.extras(self, tracker)
+
+    @query
+    def tracker_users(self, tracker: str) -> tuple[str, ...]:
+        """The modules outside its own that still import the tracker ``tracker``, a
+        function of its module, or the module."""
+        return trackers.users(self, tracker)
 
     def dynamic_triggers(self) -> frozenset[bytes]:
         """Words a file must spell to reach what the codemods change (next rounds)."""

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from codemods.analysis.facts import CallSite, FunctionFacts
 from codemods.analysis.families import (
+    TG001,
     GroupParameter,
     converted_by_lifecycle,
     dangling_task_group,
@@ -45,7 +46,10 @@ def taskgroup_parameter(index: SymbolTable, callee: Callee) -> GroupParameter | 
     group = _gaining_group(index, callee)
     if group is None:
         return None
-    position = None if function.var_positional else len(function.positional)
+    # TG001 (which runs first) adds it keyword-only; TG002 and TG003 as the last
+    # plain parameter.
+    keyword_only = TG001 in function.gains_taskgroup or function.var_positional
+    position = None if keyword_only else len(function.positional)
     return GroupParameter(param, position, callee.display, group)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from codemods.analysis.families import families
 from codemods.analysis.symbols import SymbolTable
+from codemods.analysis.trackers import companion_names
 
 TG006 = "TG006"
 
@@ -53,6 +54,8 @@ def dynamic_triggers(index: SymbolTable) -> frozenset[bytes]:
             for name, ref in index.variables.items()
             if index.class_of(ref) in reaching or index.class_named(name) in reaching
         )
+        # Whether a tracker's module is still used reads every file naming it.
+        relevant.update(companion_names(index))
         for name in index.imports:
             found = index.symbol(name)
             if found is not None and found.name in relevant:

@@ -126,15 +126,18 @@ def add_parameter(
     column: int,
     line_length: int,
     unit: str,
+    keyword_only: bool = False,
 ) -> cst.FunctionDef:
     """``function`` with ``param_code`` (``tg: ... = None``) as its last plain parameter.
 
-    After ``*args`` or ``*`` it becomes keyword-only; it always precedes ``**kwargs``. An
-    exploded signature (one parameter a line, trailing comma) gets one more line in its
-    style; any other is laid out again as black would, unless comments live inside it.
+    After ``*args`` or ``*`` it becomes keyword-only, and with ``keyword_only`` a ``*``
+    is added for it if need be; it always precedes ``**kwargs``. An exploded signature
+    (one parameter a line, trailing comma) gets one more line in its style; any other
+    is laid out again as black would, unless comments live inside it.
     """
     params = function.params
-    keyword_only = not isinstance(params.star_arg, cst.MaybeSentinel)
+    star = keyword_only and isinstance(params.star_arg, cst.MaybeSentinel)
+    keyword_only = keyword_only or not isinstance(params.star_arg, cst.MaybeSentinel)
     parsed = cst.parse_module(
         f"def _({'*, ' if keyword_only else ''}{param_code}): pass\n"
     )
@@ -150,24 +153,37 @@ def add_parameter(
         and isinstance(getattr(items[-1], "comma", None), cst.Comma)
     ):
         return function.with_changes(
-            params=_append_exploded(params, items, fresh, unit)
+            params=_append_exploded(params, items, fresh, unit, star=star)
         )
-    with_fresh = _appended(params, fresh)
+    with_fresh = _appended(params, fresh, cst.ParamStar() if star else None)
     if "#" in code_of(params):
         return function.with_changes(params=with_fresh)
     return _relaid(function.with_changes(params=with_fresh), column, line_length, unit)
 
 
-def _appended(params: cst.Parameters, fresh: cst.Param) -> cst.Parameters:
+def _appended(
+    params: cst.Parameters, fresh: cst.Param, star: cst.ParamStar | None = None
+) -> cst.Parameters:
+    """``params`` and ``fresh``, keyword-only after ``star`` when one is given."""
+    if star is not None:
+        return params.with_changes(
+            star_arg=star, kwonly_params=[*params.kwonly_params, fresh]
+        )
     if isinstance(params.star_arg, cst.MaybeSentinel):
         return params.with_changes(params=[*params.params, fresh])
     return params.with_changes(kwonly_params=[*params.kwonly_params, fresh])
 
 
 def _append_exploded(
-    params: cst.Parameters, items: Sequence[cst.CSTNode], fresh: cst.Param, unit: str
+    params: cst.Parameters,
+    items: Sequence[cst.CSTNode],
+    fresh: cst.Param,
+    unit: str,
+    *,
+    star: bool = False,
 ) -> cst.Parameters:
-    """Add ``fresh`` on a line of its own, copying the commas around it."""
+    """Add ``fresh`` on a line of its own (``star``: after a ``*`` on a line of its
+    own), copying the commas around it."""
     between = next(
         (
             comma
@@ -180,15 +196,43 @@ def _append_exploded(
             )
         ),
     )
+    after = between.whitespace_after
+    if isinstance(after, cst.ParenthesizedWhitespace):
+        # Its layout, not the comment that follows it on its line.
+        between = between.with_changes(
+            whitespace_after=after.with_changes(first_line=cst.TrailingWhitespace())
+        )
     if params.star_kwarg is None:
         # The new parameter becomes the last: it takes the comma leading to `)`.
         last = items[-1]
         closing = getattr(last, "comma", cst.MaybeSentinel.DEFAULT)
-        replaced = params.deep_replace(last, last.with_changes(comma=between))
+        kept = between
+        ending = getattr(closing, "whitespace_after", None)
+        if (
+            isinstance(closing, cst.Comma)
+            and isinstance(ending, cst.ParenthesizedWhitespace)
+            and isinstance(after, cst.ParenthesizedWhitespace)
+        ):
+            # The last parameter keeps the comment on its line; the new one does not.
+            kept = between.with_changes(
+                whitespace_after=after.with_changes(first_line=ending.first_line)
+            )
+            closing = closing.with_changes(
+                whitespace_after=ending.with_changes(
+                    first_line=cst.TrailingWhitespace()
+                )
+            )
+        replaced = params.deep_replace(last, last.with_changes(comma=kept))
         assert isinstance(replaced, cst.Parameters)
         params = replaced
-        return _appended(params, fresh.with_changes(comma=closing))
-    return _appended(params, fresh.with_changes(comma=between))
+        return _appended(
+            params, fresh.with_changes(comma=closing), _star(star, between)
+        )
+    return _appended(params, fresh.with_changes(comma=between), _star(star, between))
+
+
+def _star(wanted: bool, comma: cst.Comma) -> cst.ParamStar | None:
+    return cst.ParamStar(comma=comma) if wanted else None
 
 
 def _relaid(

@@ -280,5 +280,16 @@ def _assemble(lines: Sequence[str], cuts: Sequence[_Cut]) -> Elided:
 def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     if not words:
         return _NEVER
-    alternatives = "|".join(re.escape(word) for word in sorted(words))
-    return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)")
+    return re.compile("|".join(_bounded(word) for word in sorted(words)))
+
+
+def _bounded(word: str) -> str:
+    # A boundary only where the word's own edge is a word character: `.start(` must
+    # match inside `self.start(`, where a letter comes before the dot.
+    before = r"(?<!\w)" if _is_word_char(word[:1]) else ""
+    after = r"(?!\w)" if _is_word_char(word[-1:]) else ""
+    return before + re.escape(word) + after
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"

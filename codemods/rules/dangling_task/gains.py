@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from codemods.analysis.gains import CallFilter, GainHook
+from codemods.core.settings import Settings
 from codemods.cst.coroutines import Coroutines
 from codemods.cst.qualified import QualifiedNamesOf
 from codemods.rules.dangling_task.analysis import dangling_spawns, gains_taskgroup
@@ -18,10 +19,11 @@ def _constructor(
     node: cst.ClassDef,
     methods: Sequence[cst.FunctionDef],
     resolve: QualifiedNamesOf,
-    param: str,
+    settings: Settings,
     suppressed: CallFilter,
     coroutines: Coroutines,
 ) -> tuple[str, ...]:
+    param = settings.taskgroup_param
     keeping = group_keeping(node, resolve, param)
     if keeping is None or not keeping[0]:
         return ()
@@ -37,4 +39,16 @@ def _constructor(
     )
 
 
-GAINS = GainHook("TG003", gains_taskgroup, _constructor)
+def _function(
+    function: cst.FunctionDef,
+    resolve: QualifiedNamesOf,
+    settings: Settings,
+    suppressed: CallFilter,
+    coroutines: Coroutines,
+) -> bool:
+    return gains_taskgroup(
+        function, resolve, settings.taskgroup_param, suppressed, coroutines
+    )
+
+
+GAINS = GainHook("TG003", _function, _constructor)

@@ -8,6 +8,7 @@ from codemods.core.settings import Settings
 from codemods.rules.specs import ASYNCIO_311, CodemodSpec, encoded, with_aliases
 
 if TYPE_CHECKING:  # annotations only: no warm run judges a file
+    from codemods.analysis.gains import GainHook
     from codemods.analysis.relevance import Seen
 
 
@@ -30,6 +31,13 @@ def kept_words(settings: Settings, text: str | None) -> tuple[str, ...]:
     return (*words(settings, text), "asyncio")
 
 
+def gains() -> GainHook:
+    # Imported on use: the hook reads LibCST trees, and a warm run reads this spec.
+    from codemods.rules.legacy_tracker.gains import GAINS
+
+    return GAINS
+
+
 SPEC = CodemodSpec(
     code="TG001",
     package=__package__,
@@ -40,5 +48,10 @@ SPEC = CodemodSpec(
     question=relevant,
     words=words,
     kept_words=kept_words,
-    examples=("taskgroup_parameter", "no_taskgroup_in_scope"),
+    gains=gains,
+    examples=(
+        "taskgroup_parameter",
+        "no_taskgroup_in_scope",
+        "fallback_already_written",
+    ),
 )
