@@ -141,6 +141,12 @@ class ProjectIndex(SymbolTable):
         return passing.taskgroup_callers(self, target)
 
     @query
+    def keeps_started_taskgroup(self, owner: str) -> bool:
+        """Whether class ``owner``'s lifecycle method that TG002 converts keeps its
+        TaskGroup as ``self.tg``, for another method passing it on."""
+        return passing.keeps_started_taskgroup(self, owner)
+
+    @query
     def tracker_extras(self, tracker: str) -> tuple[str, ...] | None:
         """What the tracker ``tracker`` does beyond keeping a strong reference (TG001
         keeps calling it in its fallbacks if anything); None: not defined in the run."""

@@ -57,8 +57,7 @@ def taskgroup_callers(index: SymbolTable, target: str) -> tuple[str, ...]:
     """Where a caller passes a TaskGroup to ``target`` (``pkg.mod.f``,
     ``pkg.mod.Class.method``, ``pkg.mod.Class.__init__``) once the run is over, as
     ``path:line``: empty, and the per-file codemods give it no parameter."""
-    _, passing = _solved(index)
-    return passing.get(target, ())
+    return _solved(index)[1].get(target, ())
 
 
 def _key(callee: Callee) -> str | None:
@@ -78,8 +77,12 @@ def _defined(index: SymbolTable) -> Iterator[Defined]:
                 yield f"{name}.{klass.name}.{method.name}", method, module.path
 
 
-def _solved(index: SymbolTable) -> tuple[set[str], dict[str, tuple[str, ...]]]:
-    """The functions gaining a TaskGroup parameter, and who passes it to each."""
+# The functions gaining a TaskGroup parameter, who passes it to each, and the classes
+# whose converted lifecycle method keeps it as ``self.tg`` for their other methods.
+Solved = tuple[set[str], dict[str, tuple[str, ...]], set[str]]
+
+
+def _solved(index: SymbolTable) -> Solved:
     key = "passing"
     if key not in index._caches:
         quiet, index.quiet = index.quiet, True
@@ -87,25 +90,38 @@ def _solved(index: SymbolTable) -> tuple[set[str], dict[str, tuple[str, ...]]]:
             index._caches[key] = _solve(index)
         finally:
             index.quiet = quiet
-    solved: tuple[set[str], dict[str, tuple[str, ...]]] = index._caches[key]
+    solved: Solved = index._caches[key]
     return solved
 
 
-def _solve(index: SymbolTable) -> tuple[set[str], dict[str, tuple[str, ...]]]:
+def _solve(index: SymbolTable) -> Solved:
     defined = list(_defined(index))
     callers: dict[str, list[tuple[str, CallSite, str]]] = {}
     holders: set[str] = set()
+    # Classes a lifecycle method of which TG002 converts: it may keep its `tg` as
+    # `self.tg`, so their other methods hold one (possibly None) to pass on.
+    started: set[str] = set()
     for name, function, path in defined:
         if function.taskgroup_param is not None or function.entry:
             holders.add(name)
         owner = name.rpartition(".")[0]
         if owner in index.classes and converted_by_lifecycle(index, owner, function):
             holders.add(name)
+            started.add(owner)
         for site in function.calls:
             callee = index.callee(site.callee)
             target = None if callee is None else _key(callee)
             if target is not None:
                 callers.setdefault(target, []).append((name, site, path))
+
+    def passes(caller: str, site: CallSite) -> bool:
+        return (
+            site.grouped
+            or caller in holders
+            or caller in gaining
+            or caller.rpartition(".")[0] in started
+        )
+
     candidates = _candidates(index, defined)
     gaining: set[str] = set()
     changed = True
@@ -113,8 +129,7 @@ def _solve(index: SymbolTable) -> tuple[set[str], dict[str, tuple[str, ...]]]:
         changed = False
         for target in sorted(candidates - gaining):
             if _keeps(index, target, gaining) or any(
-                site.grouped or caller in holders or caller in gaining
-                for caller, site, _ in callers.get(target, ())
+                passes(caller, site) for caller, site, _ in callers.get(target, ())
             ):
                 gaining.add(target)
                 changed = True
@@ -124,13 +139,29 @@ def _solve(index: SymbolTable) -> tuple[set[str], dict[str, tuple[str, ...]]]:
                 {
                     f"{path}:{site.line}"
                     for caller, site, path in callers.get(target, ())
-                    if site.grouped or caller in holders or caller in gaining
+                    if passes(caller, site)
                 }
             )
         )
         for target in gaining
     }
-    return gaining, passing
+    storing = {
+        caller.rpartition(".")[0]
+        for target in gaining
+        for caller, site, _ in callers.get(target, ())
+        if caller.rpartition(".")[0] in started
+        and caller not in holders
+        and caller not in gaining
+        and not site.grouped
+    }
+    return gaining, passing, storing
+
+
+def keeps_started_taskgroup(index: SymbolTable, owner: str) -> bool:
+    """Whether class ``owner``'s lifecycle method, which TG002 converts, keeps the
+    TaskGroup it is given as ``self.tg``: another method of the class passes it on
+    (``Dispatcher._deliver`` calling ``bus.emit(..., tg=self.tg)``)."""
+    return owner in _solved(index)[2]
 
 
 def _keeps(index: SymbolTable, target: str, gaining: set[str]) -> bool:
@@ -178,7 +209,7 @@ def _gaining_group(index: SymbolTable, callee: Callee) -> str | None:
     # TG002 runs first: what it converts, TG003 finds converted.
     if definer is not None and converted_by_lifecycle(index, definer, function):
         return families(index, function.name)[definer].group
-    gaining, _ = _solved(index)
+    gaining = _solved(index)[0]
     key = _key(callee)
     if key is None or key not in gaining:
         return None
