@@ -191,11 +191,13 @@ def _candidates(index: SymbolTable, defined: list[Defined]) -> set[str]:
         if taken_as_value(index, constructor):
             continue
         # TG002 converts the spawns of the methods it makes async before TG003 runs;
-        # a method taken as a value spawns with a strong reference only.
+        # a coroutine method taken as a value spawns with a strong reference only (it
+        # would take the parameter too); a synchronous one (a callback) uses
+        # `self.tg` alone.
         if any(
             (method := klass.method(name)) is not None
             and not converted_by_lifecycle(index, owner, method)
-            and not taken_as_value(index, f"{owner}.{name}")
+            and not (method.is_async and taken_as_value(index, f"{owner}.{name}"))
             for name in klass.init_gains_via
         ):
             found.add(constructor)

@@ -23,9 +23,15 @@ from codemods.cst.scopes import ClassScope, Frame
 from codemods.cst.spawn_code import Keepers, Layout, discarded_spawn
 from codemods.cst.spawns import spawn_imports, spawn_kind
 from codemods.rules.codemod import Environment
-from codemods.rules.dangling_task.analysis import KEEP_FUTURE, Dangling, find_dangling
+from codemods.rules.dangling_task.analysis import (
+    KEEP_FUTURE,
+    KEEP_SYNC,
+    Dangling,
+    find_dangling,
+)
 from codemods.rules.dangling_task.keeping import group_keeping, keep_in_init
 from codemods.rules.dangling_task.kept import KeptSpawns, spawn_of
+from codemods.rules.dangling_task.optional import OptionalGroups
 from codemods.rules.dangling_task.spec import SPEC
 from codemods.rules.dangling_task.task_names import TaskNames
 from codemods.rules.dangling_task.values import TakenFunctions
@@ -50,10 +56,15 @@ class DanglingTask(ScopeTracking, spec=SPEC):
     ``self.tg`` are added only where some caller in the run passes one (a call inside a
     TaskGroup, or from a function that has or gains one, or from an entry point), and
     never to a function taken as a value (``Depends(f)``, a callback); there only the
-    strong reference is written, and the finding says why. Where no TaskGroup can take
-    the task, the
-    spawn stays as written and only the strong reference is added: in a synchronous
-    function or callback, in a pytest test or fixture (pytest calls it, not code that
+    strong reference is written, and the finding says why. A synchronous method (a
+    callback, often: ``bus.subscribe("failed", self.on_failed)``) cannot take a
+    parameter; when some construction of its class passes a TaskGroup, ``__init__``
+    gains it and keeps it as ``self.tg``, and the task goes to ``self.tg``, else the
+    strong reference. ``TaskGroup.create_task`` raises once the group is shutting
+    down, so such a callback must not run after the group's end begins: the finding
+    says so. Where no TaskGroup can take the task, the
+    spawn stays as written and only the strong reference is added: in any other
+    synchronous function or callback, in a pytest test or fixture (pytest calls it, not code that
     could pass a TaskGroup), on an event loop other than the running one (it need not
     run yet), and for ``ensure_future`` of anything not provably a coroutine (a call
     of an ``async def`` of the module or class, or of asyncio's ``sleep``,
@@ -117,6 +128,7 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         self.kept = KeptSpawns(self.keepers)
         # Functions taken as values elsewhere keep their signatures.
         self.values = TakenFunctions(self)
+        self.optional = OptionalGroups(self)
 
     # -- finding -----------------------------------------------------------------------
 
@@ -152,7 +164,7 @@ class DanglingTask(ScopeTracking, spec=SPEC):
             self.dangling[entry.call] = entry
         return True
 
-    def _keeping(self, node: cst.ClassDef) -> tuple[bool, bool] | None:
+    def class_keeping(self, node: cst.ClassDef) -> tuple[bool, bool] | None:
         """How class ``node`` keeps a TaskGroup (``group_keeping``), worked out once
         and only for a class one of whose spawns needs it."""
         if node not in self.keeping:
@@ -195,20 +207,29 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         if entry.problem is not None:
             self.report(original_node, f"{spelled} {entry.problem}", fixable=False)
             return updated_node
+        if entry.keep == KEEP_SYNC.format(name=frame.function.name.value):
+            if self.optional.class_keeps(frame):
+                return self.optional.through_kept(
+                    frame, original_node, updated_node, spelled
+                )
         if entry.keep is not None:
-            return self._keep(frame, original_node, updated_node, spelled, entry.keep)
+            return self.keep_spawn(
+                frame, original_node, updated_node, spelled, entry.keep
+            )
         if entry.group is None:
-            return self._through_optional(frame, original_node, updated_node, spelled)
+            return self.optional.through_optional(
+                frame, original_node, updated_node, spelled
+            )
         group = entry.group
         message = f"spawn the task {spelled} throws away with `{group}.create_task()`"
         if not self.report(original_node, message, fixable=True):
             return updated_node
         self.fixed += 1
         spawner = cst.Attribute(cst.Name(group), cst.Name("create_task"))
-        named = self._named(frame, original_node, updated_node)
+        named = self.named_spawn(frame, original_node, updated_node)
         return named.with_changes(func=spawner)
 
-    def _keep(
+    def keep_spawn(
         self,
         frame: Frame,
         original: cst.Call,
@@ -227,49 +248,9 @@ class DanglingTask(ScopeTracking, spec=SPEC):
             self.kept.decided[original] = (frame, why == KEEP_FUTURE)
         return updated
 
-    def _through_optional(
-        self, frame: Frame, original: cst.Call, updated: cst.Call, spelled: str
+    def named_spawn(
+        self, frame: Frame, original: cst.Call, updated: cst.Call
     ) -> cst.Call:
-        """Decide the conditional spawn (built by leave_SimpleStatementLine)."""
-        # No TaskGroup is certainly in scope here, so this finds only an optional one.
-        found = frame.taskgroup()
-        scope = frame.method_of
-        keeping = None if scope is None else self._keeping(scope.node)
-        # `self.tg`: kept by `__init__` already, or given to it by a caller.
-        keeps = (
-            scope is not None
-            and keeping is not None
-            and not self.values.constructor_taken(scope.node)
-            and (not keeping[0] or self.values.constructor_passed(scope.node))
-        )
-        if found is None:
-            # A method of a class keeping `self.tg` takes one too (callers holding a
-            # group pass theirs); any other function only if some caller passes one.
-            taken = self.values.taken(self.scopes)
-            if taken is None and not keeps and not self.values.passed(self.scopes):
-                taken = self.values.unpassed(self.scopes)
-            if taken is not None:
-                return self._keep(frame, original, updated, spelled, taken)
-        param = self.param if found is None else found[0]
-        via = f", else `self.{self.param}`" if keeps else ""
-        message = (
-            f"spawn the task {spelled} throws away into `{param}`{via}, else keep a "
-            f"strong reference to it until it is done{self.kept.stale_ignore(original)}"
-        )
-        gains = found is None
-        group = self.values.owner_group(self.scopes) if gains or keeps else None
-        if not self.report(original, message, fixable=True, group=group):
-            return updated
-        self.fixed += 1
-        self.uses_asyncio = True
-        if gains and group is not None:
-            self.gaining[frame.function] = group
-        if keeps and scope is not None and group is not None:
-            self.storing[scope.node] = group
-        self.rebuild[original] = (frame, param, keeps)
-        return self._named(frame, original, updated)
-
-    def _named(self, frame: Frame, original: cst.Call, updated: cst.Call) -> cst.Call:
         named = self.task_names.apply(original, updated, frame.function, self._line)
         if isinstance(named, str):
             self.report(original, named, fixable=False)
@@ -360,7 +341,7 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         scope = self.scopes[-1]
         super().leave_ClassDef(original_node, updated_node)
         group = self.storing.get(original_node)
-        keeping = None if group is None else self._keeping(original_node)
+        keeping = None if group is None else self.class_keeping(original_node)
         init = ClassScope(original_node).init
         if group is not None and keeping is not None and init is not None:
             # __init__ takes the TaskGroup, if it does not yet, and keeps it.

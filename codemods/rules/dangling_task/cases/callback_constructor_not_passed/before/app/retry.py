@@ -1,0 +1,32 @@
+"""A synchronous method reached only as a callback spawns: it cannot take a
+parameter (its caller is the bus), so the TaskGroup comes through the constructor."""
+
+import asyncio
+from collections.abc import Callable
+
+Callback = Callable[[int], None]
+
+
+class Bus:
+    def __init__(self) -> None:
+        self.callbacks: list[Callback] = []
+
+    def subscribe(self, callback: Callback) -> None:
+        self.callbacks.append(callback)
+
+
+bus = Bus()
+
+
+class Retrier:
+    def __init__(self, backoff: float) -> None:
+        self.backoff = backoff
+
+    def register(self) -> None:
+        bus.subscribe(self.on_failed)
+
+    def on_failed(self, attempt: int) -> None:
+        asyncio.create_task(self._retry_later(attempt))
+
+    async def _retry_later(self, attempt: int) -> None:
+        await asyncio.sleep(self.backoff * attempt)
