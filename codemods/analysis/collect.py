@@ -120,6 +120,7 @@ class _Collector:
         kind: FunctionKind,
         coroutines: Coroutines | None = None,
         owner: str | None = None,
+        sync_calls: bool = False,
     ) -> FunctionFacts:
         params = function.params
         positional = [p.name.value for p in (*params.posonly_params, *params.params)]
@@ -186,7 +187,9 @@ class _Collector:
                 else bool(spawns) and is_generator_coroutine(function, self.resolve)
             ),
             decorated=changes_calls(function),
-            calls=self._calls(function, kind, owner, grouped=taskgroup is not None),
+            calls=self._calls(
+                function, kind, owner, grouped=taskgroup is not None, sync=sync_calls
+            ),
             entry=kind == "function"
             and is_entry(function, self.resolve, self.entry_names),
             tracker_extras=self.tracker_extras(function, kind),
@@ -199,9 +202,11 @@ class _Collector:
         owner: str | None,
         *,
         grouped: bool,
+        sync: bool,
     ) -> tuple[CallSite, ...]:
-        """The calls of a coroutine function: it may pass a TaskGroup to them."""
-        if function.asynchronous is None:
+        """The calls of a coroutine function (of any, with ``sync``): it may pass a
+        TaskGroup to them."""
+        if function.asynchronous is None and not sync:
             return ()
         bound = owner if kind == "method" else None
         types = FunctionTypes(function, self.names, bound)
@@ -240,15 +245,8 @@ class _Collector:
         instance_methods = [f for f in functions if kinds[f] == "method"]
         spawning = [f for f in instance_methods if self.mentions(f, SPAWN_FUNCTIONS)]
         coroutines = self.coroutines.in_class(node)
-        return ClassFacts(
-            name=node.name.value,
-            line=self.line(node),
-            bases=bases,
-            methods=tuple(
-                self.function(f, kinds[f], coroutines, qualified) for f in functions
-            ),
-            attributes=self._attributes(body, instance_methods, qualified),
-            init_gains_via=constructor_gains(
+        init_gains_via = (
+            constructor_gains(
                 node,
                 spawning,
                 self.resolve,
@@ -258,7 +256,20 @@ class _Collector:
                 self.coroutines,
             )
             if spawning and self.gains
-            else (),
+            else ()
+        )
+        # A class that may keep `self.tg` passes it from synchronous methods too.
+        every_call = bool(init_gains_via)
+        return ClassFacts(
+            name=node.name.value,
+            line=self.line(node),
+            bases=bases,
+            methods=tuple(
+                self.function(f, kinds[f], coroutines, qualified, every_call)
+                for f in functions
+            ),
+            attributes=self._attributes(body, instance_methods, qualified),
+            init_gains_via=init_gains_via,
         )
 
     def _base(self, expression: cst.BaseExpression) -> str:

@@ -147,6 +147,12 @@ class ProjectIndex(SymbolTable):
         return passing.keeps_started_taskgroup(self, owner)
 
     @query
+    def keeps_taskgroup(self, owner: str) -> bool:
+        """Whether class ``owner`` keeps a TaskGroup as ``self.tg`` once the run is
+        over (given to ``__init__`` or to its converted lifecycle method)."""
+        return passing.keeps_taskgroup(self, owner)
+
+    @query
     def tracker_extras(self, tracker: str) -> tuple[str, ...] | None:
         """What the tracker ``tracker`` does beyond keeping a strong reference (TG001
         keeps calling it in its fallbacks if anything); None: not defined in the run."""

@@ -120,6 +120,7 @@ def _solve(index: SymbolTable) -> Solved:
             or caller in holders
             or caller in gaining
             or caller.rpartition(".")[0] in started
+            or _keeps(index, caller, gaining)
         )
 
     candidates = _candidates(index, defined)
@@ -155,6 +156,14 @@ def _solve(index: SymbolTable) -> Solved:
         and not site.grouped
     }
     return gaining, passing, storing
+
+
+def keeps_taskgroup(index: SymbolTable, owner: str) -> bool:
+    """Whether class ``owner`` keeps a TaskGroup as ``self.tg`` once the run is over,
+    for its methods to pass on: its ``__init__`` gains it (TG003), or its converted
+    lifecycle method keeps it (``keeps_started_taskgroup``)."""
+    gaining, _, storing = _solved(index)
+    return owner in storing or f"{owner}.__init__" in gaining
 
 
 def keeps_started_taskgroup(index: SymbolTable, owner: str) -> bool:

@@ -69,9 +69,9 @@ class LifespanTaskgroup(IndexedCodemod, spec=SPEC):
         return with_keyword(updated_node, parameter.name, cst.parse_expression(group))
 
     def _stored(self, frame: Frame | None) -> str | None:
-        """``self.tg`` in a method of a class whose converted lifecycle method keeps
-        the TaskGroup it is given (TG002); possibly None, which the callee's fallback
-        handles, so it is passed as it is."""
+        """``self.tg`` in a method of a class keeping a TaskGroup (given to its
+        ``__init__``, TG003, or to its converted lifecycle method, TG002); possibly
+        None, which the callee's fallback handles, so it is passed as it is."""
         if frame is None or self.deferred or len(self.scopes) != 2:
             return None
         scope = self.scopes[0]
@@ -80,6 +80,6 @@ class LifespanTaskgroup(IndexedCodemod, spec=SPEC):
         if frame.function.name.value == "__init__":
             return None  # `__init__` declares it last
         owner = f"{self.module_qualifier}.{scope.node.name.value}"
-        if not self.index.keeps_started_taskgroup(owner):
+        if not self.index.keeps_taskgroup(owner):
             return None
         return f"self.{self.settings.taskgroup_param}"
