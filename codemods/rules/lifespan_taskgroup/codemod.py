@@ -24,7 +24,10 @@ class LifespanTaskgroup(IndexedCodemod, spec=SPEC):
     run: a parameter the callee already has, or one TG002 (``start``) or TG003 (a
     method or ``__init__`` spawning fire-and-forget tasks) gives it. Callees are
     resolved across the repository through imports, annotations, constructors and
-    factories; a call it cannot resolve is left alone.
+    factories; a call it cannot resolve is left alone. In a method of a class that
+    keeps a TaskGroup as ``self.tg`` (given to its ``__init__``, TG003, or to its
+    converted ``start``, TG002), synchronous callbacks too, it passes
+    ``tg=self.tg``: possibly None, which the callee's fallback handles.
 
     ## Why is this bad?
     A component that can run its tasks in the caller's TaskGroup but is not given one

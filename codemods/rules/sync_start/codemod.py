@@ -45,7 +45,9 @@ class SyncStart(AwaitingCallSites, spec=SPEC):
     converted method in the run, found through annotations, constructors, factories,
     module-level instances, loops over annotated containers, imports, aliases and
     re-exports (never by name alone), is awaited, and passes the TaskGroup in scope:
-    ``await audit.start(tg=tg)``.
+    ``await audit.start(tg=tg)``. When another method of the class calls something
+    that takes the TaskGroup (``bus.emit`` gaining ``tg``), ``start`` keeps it as
+    ``self.tg`` (declared None in ``__init__``) and TG005 passes ``tg=self.tg`` there.
 
     ## Why is this bad?
     A synchronous ``start`` can only fire and forget: the tasks it starts belong to no
