@@ -3,9 +3,10 @@ its own behaviour tests (``tests/realistic_app``) and ``codemods check``.
 
 On the fixture itself five of those tests are strict xfails (``unmigrated_fails``).
 The migration makes four of them pass (the shutdown test and the three buffer
-tests), and SIGINT under load and ``mypy --strict`` stay green. One still fails, and this module pins exactly why, so that a change
-that fixes it (or breaks something else) shows here: two spawns stay outside the root
-TaskGroup, each behind a signature that FastAPI reads. The endpoint
+tests), and SIGINT under load and ``mypy --strict`` stay green. One still fails,
+and this module pins exactly why, so that a change that fixes it (or breaks something
+else) shows here: two spawns stay outside the root TaskGroup, each behind a signature
+that FastAPI reads. The endpoint
 ``send_notification`` (S7) and the factory ``get_rate_limiter``, which
 ``Depends(get_rate_limiter)`` takes as a value (S5), cannot gain a ``tg`` parameter.
 The codemods report both and write only the strong-reference fallback.
