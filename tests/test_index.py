@@ -393,6 +393,12 @@ class Runner:
 
 async def begin(count: int, *, group: asyncio.TaskGroup | None = None) -> None:
     await asyncio.sleep(count)
+
+
+async def serve() -> None:
+    # A caller holding a TaskGroup: what TG003 adds, it passes (no dead plumbing).
+    async with asyncio.TaskGroup() as tg:
+        Runner("f")
 """
 
 
@@ -434,6 +440,32 @@ class TestTaskGroupParameter:
         assert index.taskgroup_parameter(method) == GroupParameter(
             "tg", 0, "Runner.start", "TG002:r.Runner.start"
         )
+
+    def test_no_caller_holding_a_taskgroup_gives_nothing(self) -> None:
+        settings = Settings(select=("TG003", "TG005"))
+        source = RUNNER.format(start_def="async def run").replace(
+            "async with asyncio.TaskGroup() as tg:", "if True:"
+        )
+        index = index_of(facts("r", source, settings=settings), settings=settings)
+        assert index.taskgroup_parameter(Ref.value("r.Runner")) is None
+        method = Ref.attribute(Ref.call("r.Runner"), "run")
+        assert index.taskgroup_parameter(method) is None
+        assert index.taskgroup_callers("r.Runner.__init__") == ()
+
+    def test_a_function_taken_as_a_value_gains_nothing(self) -> None:
+        settings = Settings(select=("TG003", "TG005"))
+        source = (
+            "import asyncio\n\n\nasync def get_limiter() -> None:\n"
+            "    asyncio.create_task(asyncio.sleep(0))\n\n\n"
+            "async def serve() -> None:\n"
+            "    async with asyncio.TaskGroup() as tg:\n"
+            "        await get_limiter()\n\n\n"
+            "def route(limiter: None = Depends(get_limiter)) -> None:\n"
+            "    pass\n"
+        )
+        index = index_of(facts("r", source, settings=settings), settings=settings)
+        assert index.taken_as_value("r.get_limiter") == (":13 (passed to `Depends()`)",)
+        assert index.taskgroup_parameter(Ref.value("r.get_limiter")) is None
 
     def test_the_accepting_option_names_callables_outside_the_project(self) -> None:
         settings = config.parse_table(

@@ -10,10 +10,12 @@ import builtins
 from collections.abc import Iterable, Sequence
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from codemods.analysis.call_sites import method_uses
+from codemods.analysis.calls import call_sites, entry_names, is_entry
 from codemods.analysis.facts import (
+    CallSite,
     ClassFacts,
     FunctionFacts,
     FunctionKind,
@@ -23,8 +25,9 @@ from codemods.analysis.facts import (
 from codemods.analysis.families import TG002
 from codemods.analysis.gains import GainHook, constructor_gains, function_gains
 from codemods.analysis.inference import FunctionTypes, annotation_ref
+from codemods.analysis.syntax import Syntax
 from codemods.analysis.tracker_definition import tracker_extras
-from codemods.analysis.value_uses import taken_as_value
+from codemods.analysis.value_uses import value_uses
 from codemods.core.asyncio_names import SPAWN_FUNCTIONS
 from codemods.core.noqa import NoqaMap
 from codemods.core.settings import Settings
@@ -72,13 +75,16 @@ class _Collector:
         self.names = ModuleNames(wrapper.module, module_name, is_package)
         self.resolve = qualified_names_of(wrapper, module_name)
         self.positions = wrapper.resolve(PositionProvider)
-        self.scopes = wrapper.resolve(ScopeProvider)
         self.module_body = wrapper.module.body
         self.settings = settings
         self.noqa = noqa
         self.lines = split_lines(text)
         self.spawn_words = (*SPAWN_FUNCTIONS, *settings.tracker_names)
         self.gains = gains
+        configured = settings.options.get("TG007", {}).get("entry-points", ())
+        self.entry_names = entry_names(
+            text, tuple(str(entry).rpartition(":")[2] for entry in configured)
+        )
         # What is provably a coroutine here (TG003 spawns only those into a group).
         self.coroutines = Coroutines(
             self.resolve, coroutine_functions(wrapper.module.body)
@@ -86,10 +92,6 @@ class _Collector:
 
     def line(self, node: cst.CSTNode) -> int:
         return self.positions[node].start.line
-
-    def text_after(self, node: cst.CSTNode) -> str:
-        end = self.positions[node].end
-        return self.lines[end.line - 1][end.column :]
 
     def mentions(self, node: cst.CSTNode, words: Iterable[str]) -> bool:
         """Whether the source lines of ``node`` spell one of ``words``: walking a tree
@@ -117,6 +119,8 @@ class _Collector:
         function: cst.FunctionDef,
         kind: FunctionKind,
         coroutines: Coroutines | None = None,
+        owner: str | None = None,
+        sync_calls: bool = False,
     ) -> FunctionFacts:
         params = function.params
         positional = [p.name.value for p in (*params.posonly_params, *params.params)]
@@ -183,12 +187,30 @@ class _Collector:
                 else bool(spawns) and is_generator_coroutine(function, self.resolve)
             ),
             decorated=changes_calls(function),
-            # Asked only of a function gaining the TaskGroup parameter.
-            taken_as_value=bool(gains)
-            and kind == "function"
-            and taken_as_value(function, self.scopes, self.text_after),
+            calls=self._calls(
+                function, kind, owner, grouped=taskgroup is not None, sync=sync_calls
+            ),
+            entry=kind == "function"
+            and is_entry(function, self.resolve, self.entry_names),
             tracker_extras=self.tracker_extras(function, kind),
         )
+
+    def _calls(
+        self,
+        function: cst.FunctionDef,
+        kind: FunctionKind,
+        owner: str | None,
+        *,
+        grouped: bool,
+        sync: bool,
+    ) -> tuple[CallSite, ...]:
+        """The calls of a coroutine function (of any, with ``sync``): it may pass a
+        TaskGroup to them."""
+        if function.asynchronous is None and not sync:
+            return ()
+        bound = owner if kind == "method" else None
+        types = FunctionTypes(function, self.names, bound)
+        return call_sites(function, types, self.resolve, self.line, grouped=grouped)
 
     def tracker_extras(
         self, function: cst.FunctionDef, kind: FunctionKind
@@ -223,13 +245,8 @@ class _Collector:
         instance_methods = [f for f in functions if kinds[f] == "method"]
         spawning = [f for f in instance_methods if self.mentions(f, SPAWN_FUNCTIONS)]
         coroutines = self.coroutines.in_class(node)
-        return ClassFacts(
-            name=node.name.value,
-            line=self.line(node),
-            bases=bases,
-            methods=tuple(self.function(f, kinds[f], coroutines) for f in functions),
-            attributes=self._attributes(body, instance_methods, qualified),
-            init_gains_via=constructor_gains(
+        init_gains_via = (
+            constructor_gains(
                 node,
                 spawning,
                 self.resolve,
@@ -239,7 +256,20 @@ class _Collector:
                 self.coroutines,
             )
             if spawning and self.gains
-            else (),
+            else ()
+        )
+        # A class that may keep `self.tg` passes it from synchronous methods too.
+        every_call = bool(init_gains_via)
+        return ClassFacts(
+            name=node.name.value,
+            line=self.line(node),
+            bases=bases,
+            methods=tuple(
+                self.function(f, kinds[f], coroutines, qualified, every_call)
+                for f in functions
+            ),
+            attributes=self._attributes(body, instance_methods, qualified),
+            init_gains_via=init_gains_via,
         )
 
     def _base(self, expression: cst.BaseExpression) -> str:
@@ -319,18 +349,16 @@ def collect_facts(
     is_package: bool = False,
     text: str | None = None,
     gains: Sequence[GainHook] = (),
+    whole: Syntax | None = None,
 ) -> ModuleFacts:
     """The facts of the module ``wrapper`` holds (its original tree); ``gains``: the
-    hooks of the selected codemods that give functions a TaskGroup parameter."""
+    hooks of the selected codemods that give functions a TaskGroup parameter;
+    ``whole``: the syntax of the text ``text`` elides bodies of (value uses are read
+    in it)."""
     module = wrapper.module
+    text = module.code if text is None else text
     collector = _Collector(
-        wrapper,
-        module_name,
-        is_package,
-        settings,
-        noqa or NoqaMap(),
-        module.code if text is None else text,
-        gains,
+        wrapper, module_name, is_package, settings, noqa or NoqaMap(), text, gains
     )
     statements = list(top_level_statements(module.body))
     names = collector.names
@@ -359,4 +387,5 @@ def collect_facts(
             line=collector.line,
             mentions=lambda node: collector.mentions(node, settings.lifecycle_methods),
         ),
+        values=value_uses((whole or Syntax(text)).tree, names, module_name),
     )

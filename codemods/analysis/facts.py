@@ -56,6 +56,18 @@ class Ref:
 
 
 @dataclass(frozen=True, slots=True)
+class CallSite:
+    """A call in a coroutine function's own code: a caller that may pass a TaskGroup
+    to a callee gaining a TaskGroup parameter (``analysis/passing.py``)."""
+
+    callee: Ref
+    line: int
+    # A TaskGroup is certainly in scope there: an ``async with asyncio.TaskGroup()``
+    # block, or the function's own TaskGroup parameter.
+    grouped: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class FunctionFacts:
     """A function or method, as callers and the lifecycle analysis see it."""
 
@@ -82,8 +94,11 @@ class FunctionFacts:
     generator: bool = False
     # Decorated by something that may change what calling it returns.
     decorated: bool = False
-    # A module-level function its own module takes as a value (or binds again).
-    taken_as_value: bool = False
+    # The calls of its own code, when it is a coroutine function.
+    calls: tuple[CallSite, ...] = ()
+    # An application's entry point, where TG007 may open the root TaskGroup (a
+    # lifespan, `main()` run by `asyncio.run`, a configured entry point).
+    entry: bool = False
     # A configured tracker: what it does beyond keeping a strong reference (empty:
     # nothing; ``analysis/trackers.py``). None for any other function.
     tracker_extras: tuple[str, ...] | None = None
@@ -116,6 +131,27 @@ class MethodUse:
     # A synchronous lifecycle method it is written in (class, method): it becomes a
     # coroutine if its own family converts.
     converts_with: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ValueUse:
+    """A function or method named without being called: ``Depends(f)``,
+    ``bus.subscribe(topic, self.on_event)``, ``loop.call_soon(f)``, ``partial(f)``,
+    stored in a container, assigned or returned.
+
+    Whoever receives it calls it with the arguments it chooses (FastAPI even reads its
+    signature), so no codemod may add a parameter to it (``index.taken_as_value``).
+    """
+
+    # The function's or method's own name (the last part of what is written).
+    name: str
+    line: int
+    # What is taken: ``Ref.value`` of an absolute name, ``Ref.attribute`` of a
+    # receiver; None when the receiver is a local the facts do not type (any method
+    # of that name may be the one taken).
+    ref: Ref | None
+    # How it is used, as a finding says it (``passed to `Depends()` ``).
+    how: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,13 +190,17 @@ class ModuleFacts:
     star_imports: tuple[str, ...] = ()
     # Every use of a lifecycle method (TG002's call sites), in source order.
     uses: tuple[MethodUse, ...] = ()
+    # Every function or method taken as a value, in source order, read from the
+    # whole text (elided bodies too): their lines are the whole text's already.
+    values: tuple[ValueUse, ...] = ()
 
     def relined(self, line_of: Callable[[int], int]) -> ModuleFacts:
         """These facts with each line ``line_of`` gives for it (facts collected from
         an elided text, told in the whole text's lines)."""
 
         def function(facts: FunctionFacts) -> FunctionFacts:
-            return replace(facts, line=line_of(facts.line))
+            calls = tuple(replace(c, line=line_of(c.line)) for c in facts.calls)
+            return replace(facts, line=line_of(facts.line), calls=calls)
 
         return replace(
             self,

@@ -292,30 +292,6 @@ def coroutine_function(index: SymbolTable, callee: Callee | None) -> str | None:
     return None
 
 
-def taskgroup_parameter(index: SymbolTable, callee: Callee) -> GroupParameter | None:
-    """The TaskGroup parameter ``callee`` has once every selected codemod has run."""
-    function = callee.function
-    existing = function.taskgroup_param
-    if existing is not None:
-        position = (
-            function.positional.index(existing)
-            if existing in function.positional
-            else None
-        )
-        return GroupParameter(existing, position, callee.display)
-    param = index.scope.taskgroup_param
-    if param in function.parameters:
-        return None
-    group = _gaining_group(index, callee)
-    if group is None:
-        return None
-    # TG001 (which runs first) adds it keyword-only; TG002 and TG003 as the last
-    # plain parameter.
-    keyword_only = TG001 in function.gains_taskgroup or function.var_positional
-    position = None if keyword_only else len(function.positional)
-    return GroupParameter(param, position, callee.display, group)
-
-
 def dangling_task_group(owner: str) -> str:
     """The group of TG003's fixes that add a TaskGroup parameter in ``owner``.
 
@@ -323,42 +299,3 @@ def dangling_task_group(owner: str) -> str:
     module-level function that does: those fixes share the stored TaskGroup.
     """
     return f"{TG003}:{owner}"
-
-
-def _gains_freely(function: FunctionFacts, definer: str | None) -> bool:
-    """Whether a per-file codemod's decision to add the parameter stands. TG001's
-    stands for a module-level function nothing takes as a value (a framework handed
-    it, as ``Depends(f)``, would read the parameter as one of its own). Only its own
-    module is seen so far (``value_uses``): a public function, which other modules
-    may hand over, keeps its signature until the index records their value uses."""
-    if function.gains_taskgroup != (TG001,):
-        return True
-    return (
-        definer is None
-        and not function.taken_as_value
-        and function.name.startswith("_")
-    )
-
-
-def _gaining_group(index: SymbolTable, callee: Callee) -> str | None:
-    """The group of the fix giving ``callee`` the TaskGroup parameter, if one does."""
-    function = callee.function
-    definer = callee.definer
-    # TG002 runs first: what it converts, TG003 finds converted.
-    if definer is not None and converted_by_lifecycle(index, definer, function):
-        return families(index, function.name)[definer].group
-    if function.gains_taskgroup and _gains_freely(function, definer):
-        owner = definer if definer is not None else callee.qualified
-        return None if owner is None else dangling_task_group(owner)
-    if definer is None:
-        return None
-    if callee.constructs is None or definer not in index.classes:
-        return None
-    klass = index.classes[definer]
-    # TG002 converts the spawns of the methods it makes async before TG003 runs.
-    gains = any(
-        (method := klass.method(name)) is not None
-        and not converted_by_lifecycle(index, definer, method)
-        for name in klass.init_gains_via
-    )
-    return dangling_task_group(definer) if gains else None

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
-from codemods.analysis import families, trackers, triggers
+from codemods.analysis import families, passing, taken, trackers, triggers
 from codemods.analysis.facts import ModuleFacts, Ref
 from codemods.analysis.families import GroupParameter, Lifecycle, LifecycleCall
 from codemods.analysis.scope import IndexScope
@@ -109,7 +109,7 @@ class ProjectIndex(SymbolTable):
         """The TaskGroup parameter what ``func`` names takes once the run is over."""
         callee = self.callee(func)
         if callee is not None:
-            return families.taskgroup_parameter(self, callee)
+            return passing.taskgroup_parameter(self, callee)
         if func.kind == "value" and func.name in self.scope.accepting:
             return GroupParameter(self.scope.taskgroup_param, None, _short(func.name))
         return None
@@ -126,6 +126,31 @@ class ProjectIndex(SymbolTable):
             return families.coroutine_function(self, self.callee(func))
         finally:
             self.quiet = quiet
+
+    @query
+    def taken_as_value(self, target: str) -> tuple[str, ...]:
+        """Where the function or method ``target`` (``pkg.mod.f``,
+        ``pkg.mod.Class.method``) is taken as a value (``Depends(f)``, a callback, a
+        container), as ``path:line (how)``: no parameter may be added to it."""
+        return taken.taken_as_value(self, target)
+
+    @query
+    def taskgroup_callers(self, target: str) -> tuple[str, ...]:
+        """Where a caller passes a TaskGroup to ``target`` once the run is over, as
+        ``path:line``; empty: TG003 gives it no parameter (no dead plumbing)."""
+        return passing.taskgroup_callers(self, target)
+
+    @query
+    def keeps_started_taskgroup(self, owner: str) -> bool:
+        """Whether class ``owner``'s lifecycle method that TG002 converts keeps its
+        TaskGroup as ``self.tg``, for another method passing it on."""
+        return passing.keeps_started_taskgroup(self, owner)
+
+    @query
+    def keeps_taskgroup(self, owner: str) -> bool:
+        """Whether class ``owner`` keeps a TaskGroup as ``self.tg`` once the run is
+        over (given to ``__init__`` or to its converted lifecycle method)."""
+        return passing.keeps_taskgroup(self, owner)
 
     @query
     def tracker_extras(self, tracker: str) -> tuple[str, ...] | None:

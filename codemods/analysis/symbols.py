@@ -237,6 +237,9 @@ class SymbolTable:
             # `Class.create()`: a static or class method reached through its class.
             head, _, last = ref.name.rpartition(".")
             owner = self.class_named(head) if head else None
+            if owner is None and head:
+                # `bus.emit()`: a method of a module-level instance (`bus = Bus()`).
+                owner = self.class_of(Ref.value(head), depth + 1)
             return None if owner is None else self._method_callee(owner, last)
         if found.kind == "function":
             function = self.functions[found.name]

@@ -4,7 +4,9 @@ A call of a converted ``start`` must reach its receiver through something the fi
 spells: the class (or a subclass), a factory returning it, a module-level instance, a
 class holding one in an attribute, or an alias or re-export of any of them. Their names
 are the next round's triggers. Names the index cannot resolve while working this out are
-not asked for: only a codemod's questions pull in further modules.
+not asked for: only a codemod's questions pull in further modules. A function whose
+signature gains a TaskGroup parameter is a trigger too: a file taking it as a value
+(``Depends(f)``) keeps it from changing.
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ def dynamic_triggers(index: SymbolTable) -> frozenset[bytes]:
             # Every use of a converting method must be seen, whatever its receiver
             # (``families.blocking_uses``): the files naming the method.
             relevant.update(index.scope.lifecycle_methods)
+        # A function gaining a TaskGroup parameter keeps its signature where some
+        # module takes it as a value (``taken.py``): the files naming it tell.
+        relevant.update(_gaining(index))
         relevant.update(
             name
             for name, function in index.functions.items()
@@ -67,6 +72,16 @@ def dynamic_triggers(index: SymbolTable) -> frozenset[bytes]:
     # as a word it would only match unrelated files.
     words = {name.rpartition(".")[2] for name in relevant}
     return frozenset(word.encode() for word in words if not word.startswith("_"))
+
+
+def _gaining(index: SymbolTable) -> set[str]:
+    """Functions, methods and classes whose signature a per-file codemod changes."""
+    found = {name for name, f in index.functions.items() if f.gains_taskgroup}
+    for name, klass in index.classes.items():
+        if klass.init_gains_via:
+            found.add(name)
+        found.update(f"{name}.{m.name}" for m in klass.methods if m.gains_taskgroup)
+    return found
 
 
 def _coroutine_functions(index: SymbolTable) -> set[str]:

@@ -37,6 +37,8 @@ class Job:
     codes: tuple[str, ...] = field(init=False)
     triggers: tuple[bytes, ...] = field(init=False)
     # Some codemod of the job asks the project index: the runner works in phases.
+    # (One that changes signatures asks it too: whether a function is taken as a
+    # value elsewhere, ``analysis/taken.py``.)
     uses_index: bool = field(init=False)
 
     def __post_init__(self) -> None:
@@ -48,7 +50,8 @@ class Job:
         object.__setattr__(self, "codes", tuple(spec.code for spec in specs))
         words = {word for spec in specs for word in spec.triggers(self.settings)}
         object.__setattr__(self, "triggers", tuple(sorted(words)))
-        object.__setattr__(self, "uses_index", any(spec.uses_index for spec in specs))
+        indexed = any(spec.uses_index or spec.gains is not None for spec in specs)
+        object.__setattr__(self, "uses_index", indexed)
 
     @property
     def specs(self) -> tuple[CodemodSpec, ...]:

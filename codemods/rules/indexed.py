@@ -20,8 +20,24 @@ from codemods.analysis.inference import FunctionTypes
 from codemods.cst.module_names import ModuleNames
 from codemods.cst.scopes import ClassScope
 from codemods.rules import registry
-from codemods.rules.codemod import Environment
+from codemods.rules.codemod import Codemod, Environment
 from codemods.rules.scope_tracking import ScopeTracking
+
+
+def local_index(codemod: Codemod, module_name: str) -> ProjectIndex:
+    """The index of ``codemod``'s module alone (run by ``python -m libcst.tool
+    codemod``, or in a run that builds no index)."""
+    scope = registry.index_scope(codemod.settings)
+    wrapper = codemod.context.wrapper
+    if wrapper is None:
+        return ProjectIndex(scope=scope)
+    facts = collect_facts(
+        wrapper,
+        module_name=module_name,
+        settings=codemod.settings,
+        gains=registry.gain_hooks(codemod.settings),
+    )
+    return ProjectIndex.build([facts], scope)
 
 
 class IndexedCodemod(ScopeTracking, ABC):  # ABC: a base (see ``Codemod``)
@@ -43,22 +59,7 @@ class IndexedCodemod(ScopeTracking, ABC):  # ABC: a base (see ``Codemod``)
         filename = self.context.filename or ""
         is_package = filename.endswith("__init__.py")
         self.names = ModuleNames(node, self.module_qualifier, is_package)
-        self.index = self.env.index or self._local_index()
-
-    def _local_index(self) -> ProjectIndex:
-        """The index of this module alone (run by ``python -m libcst.tool codemod``,
-        which hands no index)."""
-        scope = registry.index_scope(self.settings)
-        wrapper = self.context.wrapper
-        if wrapper is None:
-            return ProjectIndex(scope=scope)
-        facts = collect_facts(
-            wrapper,
-            module_name=self.module_qualifier,
-            settings=self.settings,
-            gains=registry.gain_hooks(self.settings),
-        )
-        return ProjectIndex.build([facts], scope)
+        self.index = self.env.index or local_index(self, self.module_qualifier)
 
     def owner(self) -> str | None:
         """The absolute name of the top-level class whose method is being visited."""

@@ -268,6 +268,10 @@ def test_fix_is_reported_at_the_call() -> None:
 
         async def f() -> None:
             asyncio.create_task(g())
+
+        async def serve() -> None:
+            async with asyncio.TaskGroup() as tg:
+                await f()
         """
     )
     # The parameter it adds is reported at the `def`, so a review can attribute it.
@@ -289,6 +293,10 @@ def test_unusable_task_name_template_is_reported_and_the_task_left_unnamed() -> 
 
         async def f(key: str) -> None:
             asyncio.create_task(g(key))
+
+        async def serve() -> None:
+            async with asyncio.TaskGroup() as tg:
+                await f("k")
         """,
         **{"task-names": {"g": "f'{key"}},
     )
@@ -296,6 +304,57 @@ def test_unusable_task_name_template_is_reported_and_the_task_left_unnamed() -> 
     assert "tg.create_task(g(key))" in text
     reason = 'the task-names template "f\'{key" is not a Python expression'
     assert (5, False, reason) in findings
+
+
+def test_no_caller_passing_a_taskgroup_means_no_parameter() -> None:
+    # No dead plumbing: nothing in the run could fill `tg`, so only the strong
+    # reference is written and the signature stays.
+    text, findings = _run(
+        """
+        import asyncio
+
+        async def f() -> None:
+            asyncio.create_task(g())
+
+        async def caller() -> None:
+            await f()
+        """
+    )
+    assert "async def f() -> None:" in text
+    assert "tg" not in text
+    assert findings == [
+        (
+            5,
+            True,
+            "keep a strong reference to the task `asyncio.create_task()` throws away "
+            "until it is done, since no caller in this run has a TaskGroup to pass to "
+            "`f()` (none calls it inside a TaskGroup, from an entry point or from a "
+            "function that has one)",
+        )
+    ]
+
+
+def test_a_caller_that_gains_the_parameter_passes_it_on() -> None:
+    # `outer` gains `tg` (its caller is in a TaskGroup), so its call of `inner`
+    # passes one, and `inner` gains it too: worked out to a fixed point.
+    text, _ = _run(
+        """
+        import asyncio
+
+        async def inner() -> None:
+            asyncio.create_task(g())
+
+        async def outer() -> None:
+            asyncio.create_task(g())
+            await inner()
+
+        async def serve() -> None:
+            async with asyncio.TaskGroup() as tg:
+                await outer()
+        """
+    )
+    assert "async def inner(tg: asyncio.TaskGroup | None = None)" in text
+    assert "async def outer(tg: asyncio.TaskGroup | None = None)" in text
 
 
 def test_task_names_option_must_be_a_table() -> None:

@@ -210,7 +210,15 @@ def _differs(shared: SharedIndex, settings: Settings) -> str:
 
 # What an index file may hold besides builtins: the facts and the entries.
 _CLASSES = {
-    facts.__name__: {"Ref", "FunctionFacts", "ClassFacts", "ModuleFacts", "MethodUse"},
+    facts.__name__: {
+        "Ref",
+        "FunctionFacts",
+        "ClassFacts",
+        "ModuleFacts",
+        "MethodUse",
+        "ValueUse",
+        "CallSite",
+    },
     results.__name__: {"FileError"},
     __name__: {"Entry"},
 }

@@ -33,10 +33,12 @@ from functools import lru_cache
 
 from codemods.analysis.relevance import Relevance
 from codemods.analysis.syntax import Syntax
+from codemods.core.asyncio_names import TASKGROUP
 from codemods.core.line_diff import line_opcodes
 from codemods.core.settings import Settings
 from codemods.core.source import spelled_as_read, split_lines
 from codemods.rules import registry
+from codemods.rules.specs import with_aliases
 
 # Spelled anywhere in a function, these keep its body (see the module docstring).
 _ALWAYS = re.compile(r"#\s*noqa|\bglobal\b|\bnonlocal\b", re.IGNORECASE)
@@ -141,6 +143,10 @@ def plan(
         # What a lifecycle method spawns is a fact (the others' spawns are facts
         # only through TG003, whose words keep them).
         words.extend(settings.lifecycle_methods)
+        if any(spec.gains is not None for spec in registry.specs_of(tuple(codes))):
+            # Calls made holding a TaskGroup are facts: they decide who gains one
+            # (``analysis/passing.py``), in files no such codemod changes too.
+            words.extend(with_aliases((TASKGROUP,), text))
     return Plan(tuple(dict.fromkeys(words)), facts, frozenset(planned))
 
 

@@ -176,6 +176,7 @@ def local_index(
         is_package=filename is not None and Path(filename).name == "__init__.py",
         text=text,
         gains=job.gains,
+        whole=context.syntax,
     )
     if line_of is not None:
         facts = facts.relined(line_of)

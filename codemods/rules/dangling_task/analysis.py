@@ -41,6 +41,13 @@ class Dangling:
 KEEP_FUTURE = "since its argument may be a Future, which a TaskGroup does not take"
 KEEP_LOOP = "on its own event loop, which need not be the running one"
 KEEP_SYNC = "since synchronous `{name}()` has no TaskGroup at hand"
+# A synchronous method's spawn into the TaskGroup its class keeps (``callback_spawns``).
+INTO_KEPT = (
+    "spawn the task {spelled} throws away into `{stored}`, which its class's "
+    "constructor is now given, else keep a strong reference to it until it is done; "
+    "`TaskGroup.create_task()` raises RuntimeError once the group is shutting down, "
+    "so `{name}()` (a callback, often) must not run after the group's end begins"
+)
 KEEP_TEST = "since pytest, not a caller, runs `{name}()`"
 KEEP_DECORATED = (
     "since `{name}()` is decorated, and its decorator (a framework's route or "
@@ -281,6 +288,26 @@ def dangling_spawns(
         entry.call
         for entry in find_dangling(function, resolve, param, coroutines=coroutines)
         if entry.group is None and entry.problem is None and entry.keep is None
+    ]
+
+
+def callback_spawns(
+    function: cst.FunctionDef,
+    resolve: QualifiedNamesOf,
+    param: str = "tg",
+    coroutines: Coroutines | None = None,
+) -> list[cst.Call]:
+    """The thrown-away spawns of synchronous method ``function`` (a callback, often:
+    its caller passes nothing) that a TaskGroup its class keeps as ``self.<param>``
+    can take, when some construction of the class passes one; else they are only
+    kept. ``# noqa`` is not consulted."""
+    if function.asynchronous is not None:
+        return []
+    keep = KEEP_SYNC.format(name=function.name.value)
+    return [
+        entry.call
+        for entry in find_dangling(function, resolve, param, coroutines=coroutines)
+        if entry.keep == keep and entry.problem is None
     ]
 
 

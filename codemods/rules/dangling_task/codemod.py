@@ -9,7 +9,6 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import PositionProvider
 
-from codemods.analysis.families import dangling_task_group
 from codemods.cst.build import (
     add_parameter,
     code_of,
@@ -24,11 +23,18 @@ from codemods.cst.scopes import ClassScope, Frame
 from codemods.cst.spawn_code import Keepers, Layout, discarded_spawn
 from codemods.cst.spawns import spawn_imports, spawn_kind
 from codemods.rules.codemod import Environment
-from codemods.rules.dangling_task.analysis import KEEP_FUTURE, Dangling, find_dangling
+from codemods.rules.dangling_task.analysis import (
+    KEEP_FUTURE,
+    KEEP_SYNC,
+    Dangling,
+    find_dangling,
+)
 from codemods.rules.dangling_task.keeping import group_keeping, keep_in_init
 from codemods.rules.dangling_task.kept import KeptSpawns, spawn_of
+from codemods.rules.dangling_task.optional import OptionalGroups
 from codemods.rules.dangling_task.spec import SPEC
 from codemods.rules.dangling_task.task_names import TaskNames
+from codemods.rules.dangling_task.values import TakenFunctions
 from codemods.rules.scope_tracking import ScopeTracking
 
 
@@ -46,9 +52,19 @@ class DanglingTask(ScopeTracking, spec=SPEC):
     coroutine, the function gains ``tg: asyncio.TaskGroup | None = None``; in a method,
     the class's ``__init__`` gains it too and keeps it as ``self.tg``, and the task goes
     to the call's TaskGroup, else ``self.tg``, else ``asyncio.create_task`` with a
-    strong reference kept until it is done. Where no TaskGroup can take the task, the
-    spawn stays as written and only the strong reference is added: in a synchronous
-    function or callback, in a pytest test or fixture (pytest calls it, not code that
+    strong reference kept until it is done. No dead plumbing: the parameter and
+    ``self.tg`` are added only where some caller in the run passes one (a call inside a
+    TaskGroup, or from a function that has or gains one, or from an entry point), and
+    never to a function taken as a value (``Depends(f)``, a callback); there only the
+    strong reference is written, and the finding says why. A synchronous method (a
+    callback, often: ``bus.subscribe("failed", self.on_failed)``) cannot take a
+    parameter; when some construction of its class passes a TaskGroup, ``__init__``
+    gains it and keeps it as ``self.tg``, and the task goes to ``self.tg``, else the
+    strong reference. ``TaskGroup.create_task`` raises once the group is shutting
+    down, so such a callback must not run after the group's end begins: the finding
+    says so. Where no TaskGroup can take the task, the
+    spawn stays as written and only the strong reference is added: in any other
+    synchronous function or callback, in a pytest test or fixture (pytest calls it, not code that
     could pass a TaskGroup), on an event loop other than the running one (it need not
     run yet), and for ``ensure_future`` of anything not provably a coroutine (a call
     of an ``async def`` of the module or class, or of asyncio's ``sleep``,
@@ -110,6 +126,9 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         self.class_context: dict[cst.ClassDef, tuple[Coroutines, set[str]]] = {}
         # Spawns no TaskGroup takes: kept as written, with a strong reference.
         self.kept = KeptSpawns(self.keepers)
+        # Functions taken as values elsewhere keep their signatures.
+        self.values = TakenFunctions(self)
+        self.optional = OptionalGroups(self)
 
     # -- finding -----------------------------------------------------------------------
 
@@ -145,7 +164,7 @@ class DanglingTask(ScopeTracking, spec=SPEC):
             self.dangling[entry.call] = entry
         return True
 
-    def _keeping(self, node: cst.ClassDef) -> tuple[bool, bool] | None:
+    def class_keeping(self, node: cst.ClassDef) -> tuple[bool, bool] | None:
         """How class ``node`` keeps a TaskGroup (``group_keeping``), worked out once
         and only for a class one of whose spawns needs it."""
         if node not in self.keeping:
@@ -188,65 +207,50 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         if entry.problem is not None:
             self.report(original_node, f"{spelled} {entry.problem}", fixable=False)
             return updated_node
+        if entry.keep == KEEP_SYNC.format(name=frame.function.name.value):
+            if self.optional.class_keeps(frame):
+                return self.optional.through_kept(
+                    frame, original_node, updated_node, spelled
+                )
         if entry.keep is not None:
-            message = (
-                f"keep a strong reference to the task {spelled} throws away until it "
-                f"is done, {entry.keep}{self.kept.stale_ignore(original_node)}"
+            return self.keep_spawn(
+                frame, original_node, updated_node, spelled, entry.keep
             )
-            if self.report(original_node, message, fixable=True):
-                self.fixed += 1
-                self.uses_asyncio = True  # for the keeper's annotation
-                self.kept.decided[original_node] = (frame, entry.keep == KEEP_FUTURE)
-            return updated_node
         if entry.group is None:
-            return self._through_optional(frame, original_node, updated_node, spelled)
+            return self.optional.through_optional(
+                frame, original_node, updated_node, spelled
+            )
         group = entry.group
         message = f"spawn the task {spelled} throws away with `{group}.create_task()`"
         if not self.report(original_node, message, fixable=True):
             return updated_node
         self.fixed += 1
         spawner = cst.Attribute(cst.Name(group), cst.Name("create_task"))
-        named = self._named(frame, original_node, updated_node)
+        named = self.named_spawn(frame, original_node, updated_node)
         return named.with_changes(func=spawner)
 
-    def _through_optional(
-        self, frame: Frame, original: cst.Call, updated: cst.Call, spelled: str
+    def keep_spawn(
+        self,
+        frame: Frame,
+        original: cst.Call,
+        updated: cst.Call,
+        spelled: str,
+        why: str,
     ) -> cst.Call:
-        """Decide the conditional spawn (built by leave_SimpleStatementLine)."""
-        # No TaskGroup is certainly in scope here, so this finds only an optional one.
-        found = frame.taskgroup()
-        param = self.param if found is None else found[0]
-        scope = frame.method_of
-        keeps = scope is not None and self._keeping(scope.node) is not None
-        via = f", else `self.{self.param}`" if keeps else ""
+        """Keep the spawn as written, with a strong reference to its task."""
         message = (
-            f"spawn the task {spelled} throws away into `{param}`{via}, else keep a "
-            f"strong reference to it until it is done{self.kept.stale_ignore(original)}"
+            f"keep a strong reference to the task {spelled} throws away until it "
+            f"is done, {why}{self.kept.stale_ignore(original)}"
         )
-        group = self._owner_group() if found is None or keeps else None
-        if not self.report(original, message, fixable=True, group=group):
-            return updated
-        self.fixed += 1
-        self.uses_asyncio = True
-        if found is None and group is not None:
-            self.gaining[frame.function] = group
-        if keeps and scope is not None and group is not None:
-            self.storing[scope.node] = group
-        self.rebuild[original] = (frame, param, keeps)
-        return self._named(frame, original, updated)
+        if self.report(original, message, fixable=True):
+            self.fixed += 1
+            self.uses_asyncio = True  # for the keeper's annotation
+            self.kept.decided[original] = (frame, why == KEEP_FUTURE)
+        return updated
 
-    def _owner_group(self) -> str:
-        """The group of the fixes that change the signature and state of the innermost
-        enclosing class, else of the module-level function, being visited."""
-        classes = [n for n, s in enumerate(self.scopes) if isinstance(s, ClassScope)]
-        owner = self.scopes[: classes[-1] + 1 if classes else 1]
-        names = [
-            (scope.node if isinstance(scope, ClassScope) else scope.function).name.value
-            for scope in owner
-        ]
-        return dangling_task_group(".".join([self.module_name or "__main__", *names]))
-
-    def _named(self, frame: Frame, original: cst.Call, updated: cst.Call) -> cst.Call:
+    def named_spawn(
+        self, frame: Frame, original: cst.Call, updated: cst.Call
+    ) -> cst.Call:
         named = self.task_names.apply(original, updated, frame.function, self._line)
         if isinstance(named, str):
             self.report(original, named, fixable=False)
@@ -337,7 +341,7 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         scope = self.scopes[-1]
         super().leave_ClassDef(original_node, updated_node)
         group = self.storing.get(original_node)
-        keeping = None if group is None else self._keeping(original_node)
+        keeping = None if group is None else self.class_keeping(original_node)
         init = ClassScope(original_node).init
         if group is not None and keeping is not None and init is not None:
             # __init__ takes the TaskGroup, if it does not yet, and keeps it.

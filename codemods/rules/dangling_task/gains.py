@@ -11,7 +11,11 @@ from codemods.analysis.gains import CallFilter, GainHook
 from codemods.core.settings import Settings
 from codemods.cst.coroutines import Coroutines
 from codemods.cst.qualified import QualifiedNamesOf
-from codemods.rules.dangling_task.analysis import dangling_spawns, gains_taskgroup
+from codemods.rules.dangling_task.analysis import (
+    callback_spawns,
+    dangling_spawns,
+    gains_taskgroup,
+)
 from codemods.rules.dangling_task.keeping import group_keeping
 
 
@@ -27,14 +31,14 @@ def _constructor(
     keeping = group_keeping(node, resolve, param)
     if keeping is None or not keeping[0]:
         return ()
+    provable = coroutines.in_class(node)
     return tuple(
         method.name.value
         for method in methods
         if any(
             not suppressed(call)
-            for call in dangling_spawns(
-                method, resolve, param, coroutines.in_class(node)
-            )
+            for spawns in (dangling_spawns, callback_spawns)
+            for call in spawns(method, resolve, param, provable)
         )
     )
 

@@ -6,7 +6,12 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
-from codemods.core.asyncio_names import LOOP_ATTRIBUTE, LOOP_WORDS, SPAWN_FUNCTIONS
+from codemods.core.asyncio_names import (
+    LOOP_ATTRIBUTE,
+    LOOP_WORDS,
+    SPAWN_FUNCTIONS,
+    TASKGROUP,
+)
 from codemods.core.settings import Settings
 from codemods.rules.specs import (
     ASYNCIO_311,
@@ -70,8 +75,13 @@ def words(settings: Settings, text: str | None) -> tuple[str, ...]:
 
 
 def kept_words(settings: Settings, text: str | None) -> tuple[str, ...]:
-    # Whether a class already keeps a TaskGroup reads all of it (group_keeping).
-    return (*words(settings, text), f"self.{settings.taskgroup_param}")
+    # Whether a class already keeps a TaskGroup reads all of it (group_keeping); a
+    # caller holding a TaskGroup is what lets a function gain one (its calls are facts).
+    return (
+        *words(settings, text),
+        f"self.{settings.taskgroup_param}",
+        *with_aliases((TASKGROUP,), text),
+    )
 
 
 def gains() -> GainHook:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 import libcst as cst
 from libcst.metadata import Scope
 
-from codemods.analysis.facts import FunctionFacts, Ref
+from codemods.analysis.facts import Ref
 from codemods.analysis.families import TG001
 from codemods.analysis.index import ProjectIndex
 from codemods.analysis.inference import FunctionTypes
@@ -98,21 +98,22 @@ def gains_taskgroup(
     )
 
 
-def why_no_parameter(facts: FunctionFacts | None) -> str:
-    """Why a function with a tracker call and no TaskGroup does not gain one, by its
-    facts (those of a module-level function TG001 would give it), after "no TaskGroup
-    in scope: "."""
-    if facts is None or not facts.gains_taskgroup:
+def why_no_parameter(index: ProjectIndex | None, function: str | None) -> str:
+    """Why module-level ``function`` (None: any other place), holding a tracker call
+    and no TaskGroup, does not gain one, after "no TaskGroup in scope: "."""
+    facts = None if index is None or function is None else index.functions.get(function)
+    if index is None or function is None or facts is None or not facts.gains_taskgroup:
         return "pass one in, or let TG002 convert the enclosing lifecycle method"
     name = facts.name
-    if facts.taken_as_value:
+    places = index.taken_as_value(function)
+    if places:
         return (
-            f"`{name}()` is taken as a value in its module (a callback, a "
-            "dependency), whose caller would not pass one: pass one in by hand"
+            f"`{name}()` is taken as a value ({', '.join(places)}), whose caller "
+            "would not pass one: pass one in by hand"
         )
     return (
-        f"`{name}()` is public, and other modules may take it as a value "
-        f"(`Depends({name})`), which this run does not check yet: pass one in by hand"
+        f"no caller in this run passes `{name}()` a TaskGroup, so it gains no "
+        "parameter: pass one in by hand, or open the root TaskGroup (TG007)"
     )
 
 

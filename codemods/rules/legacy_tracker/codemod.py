@@ -261,10 +261,10 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
     def _why_no_parameter(self, frame: Frame | None) -> str:
         """Why the function around a tracker call does not gain a TaskGroup."""
         index = self.env.index
-        if frame is None or index is None or self.scopes != [frame]:
-            return why_no_parameter(None)
+        if frame is None or self.scopes != [frame]:
+            return why_no_parameter(index, None)
         name = f"{self.module_name or '__main__'}.{frame.function.name.value}"
-        return why_no_parameter(index.functions.get(name))
+        return why_no_parameter(index, name)
 
     def _coroutine(self, frame: Frame, argument: cst.BaseExpression) -> bool:
         """Whether the tracked ``argument`` is provably a coroutine, which alone

@@ -7,6 +7,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from codemods.cst.build import with_keyword
+from codemods.cst.scopes import ClassScope, Frame
 from codemods.rules.indexed import IndexedCodemod
 from codemods.rules.lifespan_taskgroup.spec import SPEC
 
@@ -23,7 +24,10 @@ class LifespanTaskgroup(IndexedCodemod, spec=SPEC):
     run: a parameter the callee already has, or one TG002 (``start``) or TG003 (a
     method or ``__init__`` spawning fire-and-forget tasks) gives it. Callees are
     resolved across the repository through imports, annotations, constructors and
-    factories; a call it cannot resolve is left alone.
+    factories; a call it cannot resolve is left alone. In a method of a class that
+    keeps a TaskGroup as ``self.tg`` (given to its ``__init__``, TG003, or to its
+    converted ``start``, TG002), synchronous callbacks too, it passes
+    ``tg=self.tg``: possibly None, which the callee's fallback handles.
 
     ## Why is this bad?
     A component that can run its tasks in the caller's TaskGroup but is not given one
@@ -43,7 +47,8 @@ class LifespanTaskgroup(IndexedCodemod, spec=SPEC):
     ) -> cst.BaseExpression:
         frame = self.frame
         found = None if frame is None or self.deferred else frame.taskgroup()
-        if found is None or any(arg.star for arg in original_node.args):
+        group = found[0] if found is not None else self._stored(frame)
+        if group is None or any(arg.star for arg in original_node.args):
             return updated_node
         func = original_node.func
         if m.matches(func, m.Attribute(value=m.Call(func=m.Name("super")))):
@@ -58,11 +63,26 @@ class LifespanTaskgroup(IndexedCodemod, spec=SPEC):
             for arg in original_node.args
         ) or (parameter.position is not None and positional > parameter.position):
             return updated_node
-        group = found[0]
         message = (
             f"pass the TaskGroup `{group}` to `{parameter.target}()`, which takes it "
             f"as `{parameter.name}=`"
         )
         if not self.report(original_node, message, fixable=True, group=parameter.group):
             return updated_node
-        return with_keyword(updated_node, parameter.name, cst.Name(group))
+        return with_keyword(updated_node, parameter.name, cst.parse_expression(group))
+
+    def _stored(self, frame: Frame | None) -> str | None:
+        """``self.tg`` in a method of a class keeping a TaskGroup (given to its
+        ``__init__``, TG003, or to its converted lifecycle method, TG002); possibly
+        None, which the callee's fallback handles, so it is passed as it is."""
+        if frame is None or self.deferred or len(self.scopes) != 2:
+            return None
+        scope = self.scopes[0]
+        if not isinstance(scope, ClassScope) or frame.method_of is not scope:
+            return None
+        if frame.function.name.value == "__init__":
+            return None  # `__init__` declares it last
+        owner = f"{self.module_qualifier}.{scope.node.name.value}"
+        if not self.index.keeps_taskgroup(owner):
+            return None
+        return f"self.{self.settings.taskgroup_param}"

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from codemods.core.asyncio_names import TASKGROUP
@@ -34,7 +36,26 @@ def relevant(seen: Seen, settings: Settings) -> bool:
 def words(settings: Settings, text: str | None) -> tuple[str, ...]:
     # Only a function holding a TaskGroup (its parameter, its `async with`) has
     # calls to pass one to.
-    return with_aliases((TASKGROUP,), text)
+    found = with_aliases((TASKGROUP,), text)
+    if text is None or _keeping(settings).search(text) is None:
+        return found
+    # A class whose synchronous lifecycle method TG002 converts (or has converted) may
+    # keep the TaskGroup as `self.tg`, which any of its methods passes on.
+    return (*found, "self")
+
+
+def _keeping(settings: Settings) -> re.Pattern[str]:
+    return _keeping_pattern(settings.lifecycle_methods, settings.taskgroup_param)
+
+
+@lru_cache(maxsize=8)
+def _keeping_pattern(methods: tuple[str, ...], param: str) -> re.Pattern[str]:
+    """A synchronous lifecycle method's header, or ``self.tg = tg``."""
+    names = "|".join(map(re.escape, methods)) or "(?!)"
+    stored = rf"self\.{re.escape(param)}[ \t]*=[ \t]*{re.escape(param)}\b"
+    return re.compile(
+        rf"^[ \t]+(?:def[ \t]+(?:{names})[ \t]*\(|{stored})", re.MULTILINE
+    )
 
 
 SPEC = CodemodSpec(

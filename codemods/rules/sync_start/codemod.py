@@ -27,6 +27,7 @@ from codemods.rules.sync_start.loop_checks import (
     without_unused_loops,
 )
 from codemods.rules.sync_start.spec import SPEC
+from codemods.rules.sync_start.stored import declare_in_class, store_in_start
 
 
 class SyncStart(AwaitingCallSites, spec=SPEC):
@@ -44,7 +45,9 @@ class SyncStart(AwaitingCallSites, spec=SPEC):
     converted method in the run, found through annotations, constructors, factories,
     module-level instances, loops over annotated containers, imports, aliases and
     re-exports (never by name alone), is awaited, and passes the TaskGroup in scope:
-    ``await audit.start(tg=tg)``.
+    ``await audit.start(tg=tg)``. When another method of the class calls something
+    that takes the TaskGroup (``bus.emit`` gaining ``tg``), ``start`` keeps it as
+    ``self.tg`` (declared None in ``__init__``) and TG005 passes ``tg=self.tg`` there.
 
     ## Why is this bad?
     A synchronous ``start`` can only fire and forget: the tasks it starts belong to no
@@ -76,6 +79,9 @@ class SyncStart(AwaitingCallSites, spec=SPEC):
         self.discarded: set[cst.Call] = set()
         self.rebuild: dict[cst.Call, Frame] = {}
         self.called: set[cst.BaseExpression] = set()
+        # Converted methods keeping their TaskGroup as `self.tg`, and their classes.
+        self.storing: set[cst.FunctionDef] = set()
+        self.storing_classes: set[str] = set()
 
     def runs_async(self, frame: Frame) -> bool:
         return frame.is_async or frame.function in self.converting
@@ -105,6 +111,9 @@ class SyncStart(AwaitingCallSites, spec=SPEC):
         if conversion is not None and self._convert(node, frame, owner, conversion):
             self.converting[node] = event_loops(node, self.qualified)
             frame.taskgroup_params.setdefault(self.param, "optional")
+            if self.index.keeps_started_taskgroup(owner):
+                self.storing.add(node)
+                self.storing_classes.add(owner)
         return True
 
     def _convert(
@@ -251,13 +260,20 @@ class SyncStart(AwaitingCallSites, spec=SPEC):
                 frame.alias, self.param, self.asyncio_name, self.keepers.module
             )
             function = insert_before_first_use(function, alias, frame.alias)
+        if original_node in self.storing:
+            function = store_in_start(function, self.param, self.keepers.module)
         return function
 
     def leave_ClassDef(
         self, original_node: cst.ClassDef, updated_node: cst.ClassDef
     ) -> cst.ClassDef:
         scope = self.scopes[-1]
+        owner = self.class_name()
         super().leave_ClassDef(original_node, updated_node)
+        if owner in self.storing_classes:
+            updated_node = declare_in_class(
+                updated_node, self.param, self.asyncio_name, self.keepers.module
+            )
         return self.keepers.declare_in_class(scope, updated_node, self.asyncio_name)
 
     def leave_Module(

@@ -49,3 +49,8 @@ def on_event() -> None:
     task = asyncio.create_task(job())  # pragma: no cover
     _background_tasks.add(task)
     task.add_done_callback(_background_tasks.discard)
+
+
+async def serve() -> None:
+    async with asyncio.TaskGroup() as tg:
+        await main(tg=tg)

@@ -18,3 +18,8 @@ async def main() -> None:
 
 def on_event() -> None:
     asyncio.create_task(job())  # pragma: no cover
+
+
+async def serve() -> None:
+    async with asyncio.TaskGroup() as tg:
+        await main()

@@ -6,12 +6,9 @@ async def job() -> None:
 
 
 class Bot:
-    def __init__(
-        self, loop: asyncio.AbstractEventLoop, tg: asyncio.TaskGroup | None = None
-    ) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.ready = False
-        self.tg = tg
         self._background_tasks: set[asyncio.Task[None]] = set()
 
     def run(self) -> None:
@@ -32,30 +29,17 @@ class Bot:
         self._background_tasks.add(task)
         task.add_done_callback(self._background_tasks.discard)
 
-    async def connect(self, tg: asyncio.TaskGroup | None = None) -> None:
+    async def connect(self) -> None:
         loop = asyncio.get_running_loop()
-        task_group = self.tg if tg is None else tg
-        if task_group is None:
-            task = asyncio.create_task(job())
-            self._background_tasks.add(task)
-            task.add_done_callback(self._background_tasks.discard)
-        else:
-            task_group.create_task(job())
-        if task_group is None:
-            task = asyncio.create_task(job())
-            self._background_tasks.add(task)
-            task.add_done_callback(self._background_tasks.discard)
-        else:
-            task_group.create_task(job())
-        if task_group is None:
-            task = asyncio.create_task(job())
-            self._background_tasks.add(task)
-            task.add_done_callback(self._background_tasks.discard)
-        else:
-            task_group.create_task(job())
-        if task_group is None:
-            task = asyncio.create_task(job())
-            self._background_tasks.add(task)
-            task.add_done_callback(self._background_tasks.discard)
-        else:
-            task_group.create_task(job())
+        task = loop.create_task(job())
+        self._background_tasks.add(task)
+        task.add_done_callback(self._background_tasks.discard)
+        task = asyncio.get_event_loop().create_task(job())
+        self._background_tasks.add(task)
+        task.add_done_callback(self._background_tasks.discard)
+        task = asyncio.create_task(job())
+        self._background_tasks.add(task)
+        task.add_done_callback(self._background_tasks.discard)
+        task = asyncio.create_task(job())
+        self._background_tasks.add(task)
+        task.add_done_callback(self._background_tasks.discard)

@@ -12,7 +12,7 @@ async def job() -> None:
     await asyncio.sleep(0)
 
 
-async def main(fut: asyncio.Future[None], tg: asyncio.TaskGroup | None = None) -> None:
+async def main(fut: asyncio.Future[None]) -> None:
     loop = asyncio.get_running_loop()
     future = asyncio.ensure_future(loop.run_in_executor(None, blocking))
     _background_tasks.add(future)
@@ -20,12 +20,9 @@ async def main(fut: asyncio.Future[None], tg: asyncio.TaskGroup | None = None) -
     future_2 = asyncio.ensure_future(asyncio.gather(job(), job()))
     _background_tasks.add(future_2)
     future_2.add_done_callback(_background_tasks.discard)
-    if tg is None:
-        task = asyncio.create_task(asyncio.wait_for(job(), 1))
-        _background_tasks.add(task)
-        task.add_done_callback(_background_tasks.discard)
-    else:
-        tg.create_task(asyncio.wait_for(job(), 1))
+    task = asyncio.ensure_future(asyncio.wait_for(job(), 1))
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)
     future_3 = asyncio.ensure_future(asyncio.shield(job()))
     _background_tasks.add(future_3)
     future_3.add_done_callback(_background_tasks.discard)
@@ -35,9 +32,6 @@ async def main(fut: asyncio.Future[None], tg: asyncio.TaskGroup | None = None) -
     future_5 = asyncio.ensure_future(fut)
     _background_tasks.add(future_5)
     future_5.add_done_callback(_background_tasks.discard)
-    if tg is None:
-        task = asyncio.create_task(job())
-        _background_tasks.add(task)
-        task.add_done_callback(_background_tasks.discard)
-    else:
-        tg.create_task(job())
+    task = asyncio.ensure_future(job())
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)

@@ -18,3 +18,8 @@ class Runner:
             task.add_done_callback(self._background_tasks.discard)
         else:
             task_group.create_task(self._run())
+
+
+async def main() -> None:
+    async with asyncio.TaskGroup() as tg:
+        await Runner(tg=tg).start(tg=tg)

@@ -10,3 +10,8 @@ class Runner:
 
     async def start(self) -> None:
         asyncio.create_task(self._run())
+
+
+async def main() -> None:
+    async with asyncio.TaskGroup() as tg:
+        await Runner().start()

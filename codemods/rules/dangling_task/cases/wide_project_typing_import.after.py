@@ -7,11 +7,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
 
 
-async def watch(p: int, job: "Callable[[], Coroutine[None, None, int]]", tg: asyncio.TaskGroup | None = None) -> None:
-    if tg is None:
-        task = asyncio.create_task(job())
-        _background_tasks.add(task)
-        task.add_done_callback(_background_tasks.discard)
-    else:
-        tg.create_task(job())
+async def watch(p: int, job: "Callable[[], Coroutine[None, None, int]]") -> None:
+    task = asyncio.create_task(job())
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)
     cast(str, p)
