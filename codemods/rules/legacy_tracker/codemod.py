@@ -40,11 +40,10 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
     TaskGroup in scope instead: a parameter annotated ``asyncio.TaskGroup`` (or
     ``asyncio.TaskGroup | None``), or the target of an enclosing
     ``async with asyncio.TaskGroup() as tg:``. A module-level coroutine function with
-    none gains a keyword-only ``tg: asyncio.TaskGroup | None = None``, which TG005 and
-    TG007 pass from callers holding a TaskGroup, unless it is decorated or taken as a
-    value (``Depends(f)``, a callback), whose caller would not pass it; until the
-    project index records other modules' value uses, only a private function (``_f``)
-    gains it. Where the TaskGroup is optional, what runs without one follows the
+    none gains a keyword-only ``tg: asyncio.TaskGroup | None = None`` when some caller
+    in the run holds a TaskGroup to pass (TG005 and TG007 pass it), unless it is
+    decorated or taken as a value anywhere in the project (``Depends(f)``, a callback),
+    whose caller would not pass it. Where the TaskGroup is optional, what runs without one follows the
     tracker's own definition, found through the project index: a tracker that only
     keeps a strong reference gives way to ``asyncio.create_task`` with the reference
     kept, its import removed once unused; one that does more (names, counts or logs
