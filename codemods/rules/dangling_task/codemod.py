@@ -29,6 +29,7 @@ from codemods.rules.dangling_task.analysis import (
     Dangling,
     find_dangling,
 )
+from codemods.rules.dangling_task.endpoints import Endpoints
 from codemods.rules.dangling_task.keeping import group_keeping, keep_in_init
 from codemods.rules.dangling_task.kept import KeptSpawns, spawn_of
 from codemods.rules.dangling_task.optional import OptionalGroups
@@ -129,6 +130,7 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         # Functions taken as values elsewhere keep their signatures.
         self.values = TakenFunctions(self)
         self.optional = OptionalGroups(self)
+        self.endpoints = Endpoints()
 
     # -- finding -----------------------------------------------------------------------
 
@@ -136,6 +138,7 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         self.asyncio_name = bound_module_name(node, "asyncio") or "asyncio"
         self.keepers.start(node)
         self.coroutines = Coroutines(self.qualified, coroutine_functions(node.body))
+        self.endpoints.start(node, self.qualified, self.settings)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         super().visit_ClassDef(node)
@@ -154,13 +157,14 @@ class DanglingTask(ScopeTracking, spec=SPEC):
                     loop_attributes(scope, self.qualified),
                 )
             coroutines, loops = self.class_context[scope.node]
-        for entry in find_dangling(
+        entries = find_dangling(
             node,
             self.qualified,
             self.param,
             coroutines=coroutines,
             loop_attributes=loops,
-        ):
+        )
+        for entry in self.endpoints.spawn_into_dependency(node, entries, self.param):
             self.dangling[entry.call] = entry
         return True
 
@@ -309,6 +313,8 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
         super().leave_FunctionDef(original_node, updated_node)
+        if original_node in self.endpoints.gaining:
+            return self._with_dependency(original_node, updated_node)
         group = self.gaining.get(original_node)
         if group is None:
             return updated_node
@@ -318,6 +324,24 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         )
         self._report_signature(original_node.name, message, group)
         return self._with_param(original_node, updated_node)
+
+    def _with_dependency(
+        self, original: cst.FunctionDef, updated: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        name = original.name.value
+        message = (
+            f"the endpoint `{name}()` takes the root TaskGroup, which TG007 exposes "
+            f"as `app.state.task_group`, as the dependency `{self.param}`"
+        )
+        self.report(original.name, message, fixable=True, suppressible=False)
+        return self.endpoints.with_param(
+            updated,
+            self.param,
+            self.asyncio_name,
+            self.get_metadata(PositionProvider, original).start.column,
+            self.settings,
+            self.keepers.module.default_indent,
+        )
 
     def _report_signature(self, node: cst.Name, message: str, group: str) -> None:
         # Callers (and TG005) rely on this change: it is reported, whatever `noqa`
@@ -367,6 +391,7 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         if self.fixed == 0:
             return updated_node
         module = self.keepers.declare_in_module(updated_node, self.asyncio_name)
+        module = self.endpoints.declare(module, self.settings)
         if self.uses_asyncio:
             module, _ = ensure_import(module, "asyncio", self.settings.import_order)
         module = self.keepers.import_any(module, self.settings)

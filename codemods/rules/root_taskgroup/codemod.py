@@ -10,6 +10,7 @@ import libcst.matchers as m
 
 from codemods.core.asyncio_names import TASKGROUP_NAMES
 from codemods.cst.build import fresh_name, parse_statement
+from codemods.cst.fastapi import STATE, fastapi_lifespan, takes_taskgroup_dependency
 from codemods.cst.find import is_docstring
 from codemods.cst.imports import bound_module_name, ensure_import
 from codemods.cst.names import names_used
@@ -87,6 +88,14 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
         self.tree = node
         self.asyncio_name = bound_module_name(node, "asyncio") or "asyncio"
         self.entries = self._entry_points(node)
+        # The FastAPI lifespan whose root endpoints of this module take (TG003), by
+        # the name of its app parameter.
+        lifespan = fastapi_lifespan(node, self.qualified)
+        self.exposing = (
+            (lifespan.function.name.value, lifespan.app)
+            if lifespan is not None and takes_taskgroup_dependency(node, self.qualified)
+            else None
+        )
         self.rooted = 0
 
     def _entry_points(self, module: cst.Module) -> dict[str, str]:
@@ -118,9 +127,12 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
         kind = self._kind(original_node) if len(self.scopes) == 1 else None
         owned = [] if kind is None else list(self._accepting_calls(original_node))
         updated_node = super().leave_FunctionDef(original_node, updated_node)
-        if kind is None or not owned:
-            return updated_node
         name = original_node.name.value
+        app = None
+        if kind == "lifespan" and self.exposing and self.exposing[0] == name:
+            app = self.exposing[1]
+        if kind is None or not (owned or app):
+            return updated_node
         if not isinstance(updated_node.body, cst.IndentedBlock):
             self.report(
                 original_node.name,
@@ -129,16 +141,19 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
             )
             return updated_node
         timeout = float(SPEC.option(self.settings, "drain-timeout"))
+        served = [f"{_counted(len(owned), 'call')} that can take it"] if owned else []
+        if app is not None:
+            served.append(f"the endpoints, which read it as `{app}.state.{STATE}`")
         message = (
             f"open the root TaskGroup in the {kind} `{name}()`, for "
-            f"{_counted(len(owned), 'call')} that can take it; background tasks still "
-            f"running {timeout:g} s after shutdown are cancelled, and one that fails now "
-            "cancels the others (see `codemods explain TG007`)"
+            f"{' and '.join(served)}; background tasks still running {timeout:g} s "
+            "after shutdown are cancelled, and one that fails now cancels the others "
+            "(see `codemods explain TG007`)"
         )
         if not self.report(original_node.name, message, fixable=True):
             return updated_node
         self.rooted += 1
-        return self._rooted(updated_node, timeout)
+        return self._rooted(updated_node, timeout, app)
 
     def _kind(self, function: cst.FunctionDef) -> str | None:
         """What entry point ``function`` is (None: none), if it has no TaskGroup yet."""
@@ -188,7 +203,9 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
                 continue
             yield node
 
-    def _rooted(self, function: cst.FunctionDef, timeout: float) -> cst.FunctionDef:
+    def _rooted(
+        self, function: cst.FunctionDef, timeout: float, app: str | None
+    ) -> cst.FunctionDef:
         body = function.body
         assert isinstance(body, cst.IndentedBlock)
         statements = list(body.body)
@@ -208,8 +225,21 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
         setup = parse_statement(setup_code, self.tree)
         guarded = parse_statement(guarded_code, self.tree)
         assert isinstance(guarded, cst.Try)
+        inner = _innermost_try(guarded)
+        finally_body = list(inner.finalbody.body.body) if inner.finalbody else []
+        if app is not None:
+            # Endpoints read it (`Depends(get_task_group)`) until shutdown begins.
+            exposed = f"{app}.state.{STATE} = {group}\n"
+            own = [parse_statement(exposed, self.tree), *own]
+            cleared = parse_statement(f"{app}.state.{STATE} = None\n", self.tree)
+            finally_body = [cleared, *finally_body]
+        assert inner.finalbody is not None
         guarded = guarded.with_deep_changes(
-            _innermost_try(guarded), body=cst.IndentedBlock(body=own)
+            inner,
+            body=cst.IndentedBlock(body=own),
+            finalbody=inner.finalbody.with_changes(
+                body=inner.finalbody.body.with_changes(body=finally_body)
+            ),
         )
         return function.with_changes(
             body=body.with_changes(body=[*docstring, setup, guarded])
