@@ -138,7 +138,9 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         self.asyncio_name = bound_module_name(node, "asyncio") or "asyncio"
         self.keepers.start(node)
         self.coroutines = Coroutines(self.qualified, coroutine_functions(node.body))
-        self.endpoints.start(node, self.qualified, self.settings)
+        self.endpoints.start(
+            node, self.qualified, self.settings, lambda: self.values.index
+        )
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         super().visit_ClassDef(node)

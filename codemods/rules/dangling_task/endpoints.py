@@ -1,7 +1,7 @@
 """FastAPI endpoints that spawn: they take the root TaskGroup as a dependency.
 
 A ``tg`` parameter of an endpoint would be a request field (FastAPI fails at import),
-so until now their spawns were only kept. Where the module's own FastAPI lifespan gets
+so until now their spawns were only kept. Where the run's one FastAPI lifespan gets
 its root TaskGroup from TG007, which then exposes it as ``app.state.task_group``, an
 endpoint takes ``tg: Annotated[asyncio.TaskGroup, Depends(get_task_group)]`` and
 spawns into it; ``get_task_group`` is written once in the module (503 while the
@@ -10,15 +10,18 @@ service is not running).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import libcst as cst
 
+from codemods.analysis.fastapi_roles import ROOT
+from codemods.analysis.index import ProjectIndex
 from codemods.core.settings import Settings
 from codemods.cst.build import add_parameter, parse_statement
 from codemods.cst.fastapi import (
     DEPENDENCY,
     DEPENDENCY_CODE,
     defines,
-    fastapi_lifespan,
     is_endpoint,
     route_owners,
 )
@@ -38,13 +41,21 @@ class Endpoints:
         self.gaining: set[cst.FunctionDef] = set()
 
     def start(
-        self, module: cst.Module, qualified: QualifiedNamesOf, settings: Settings
+        self,
+        module: cst.Module,
+        qualified: QualifiedNamesOf,
+        settings: Settings,
+        index: Callable[[], ProjectIndex],
     ) -> None:
-        rooted = ROOT_TASKGROUP in selected(settings) and (
-            fastapi_lifespan(module, qualified) is not None
-        )
-        self.owners = route_owners(module, qualified) if rooted else frozenset()
         self.gaining = set()
+        self.owners = frozenset()
+        if ROOT_TASKGROUP not in selected(settings):
+            return
+        owners = route_owners(module, qualified)
+        # One root in the run (this module's, or another's): which app an endpoint
+        # belongs to is not followed, so two roots leave the endpoints as they were.
+        if owners and len(index().fastapi_modules(ROOT)) == 1:
+            self.owners = owners
 
     def spawn_into_dependency(
         self, function: cst.FunctionDef, entries: list[Dangling], param: str

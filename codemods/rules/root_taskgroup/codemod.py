@@ -8,9 +8,10 @@ from collections.abc import Iterator
 import libcst as cst
 import libcst.matchers as m
 
+from codemods.analysis.fastapi_roles import ENDPOINT
 from codemods.core.asyncio_names import TASKGROUP_NAMES
 from codemods.cst.build import fresh_name, parse_statement
-from codemods.cst.fastapi import STATE, fastapi_lifespan, takes_taskgroup_dependency
+from codemods.cst.fastapi import STATE, takes_taskgroup_dependency
 from codemods.cst.find import is_docstring
 from codemods.cst.imports import bound_module_name, ensure_import
 from codemods.cst.names import names_used
@@ -88,14 +89,9 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
         self.tree = node
         self.asyncio_name = bound_module_name(node, "asyncio") or "asyncio"
         self.entries = self._entry_points(node)
-        # The FastAPI lifespan whose root endpoints of this module take (TG003), by
-        # the name of its app parameter.
-        lifespan = fastapi_lifespan(node, self.qualified)
-        self.exposing = (
-            (lifespan.function.name.value, lifespan.app)
-            if lifespan is not None and takes_taskgroup_dependency(node, self.qualified)
-            else None
-        )
+        # Whether endpoints take the root as `Depends(get_task_group)` (TG003), here
+        # or in another module: the lifespan then exposes it to them.
+        self.endpoints = takes_taskgroup_dependency(node, self.qualified)
         self.rooted = 0
 
     def _entry_points(self, module: cst.Module) -> dict[str, str]:
@@ -128,9 +124,7 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
         owned = [] if kind is None else list(self._accepting_calls(original_node))
         updated_node = super().leave_FunctionDef(original_node, updated_node)
         name = original_node.name.value
-        app = None
-        if kind == "lifespan" and self.exposing and self.exposing[0] == name:
-            app = self.exposing[1]
+        app = self._exposed_as(original_node) if kind == "lifespan" else None
         if kind is None or not (owned or app):
             return updated_node
         if not isinstance(updated_node.body, cst.IndentedBlock):
@@ -154,6 +148,14 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
             return updated_node
         self.rooted += 1
         return self._rooted(updated_node, timeout, app)
+
+    def _exposed_as(self, lifespan: cst.FunctionDef) -> str | None:
+        """The app parameter through which ``lifespan`` exposes its root to the
+        endpoints, when some take it; None: they do not."""
+        params = lifespan.params.params
+        if not params or not (self.endpoints or self.index.fastapi_modules(ENDPOINT)):
+            return None
+        return params[0].name.value
 
     def _kind(self, function: cst.FunctionDef) -> str | None:
         """What entry point ``function`` is (None: none), if it has no TaskGroup yet."""
