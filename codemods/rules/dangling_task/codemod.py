@@ -58,6 +58,12 @@ class DanglingTask(ScopeTracking, spec=SPEC):
     TaskGroup, or from a function that has or gains one, or from an entry point), and
     never to a function taken as a value (``Depends(f)``, a callback); there only the
     strong reference is written, and the finding says why. A synchronous method (a
+    A FastAPI endpoint (a route of a ``FastAPI()`` or ``APIRouter()``) cannot take
+    ``tg`` either (it would be a request field); where the run has one FastAPI
+    lifespan whose root TG007 opens, it takes the root as a dependency instead,
+    ``tg: Annotated[asyncio.TaskGroup, Depends(get_task_group)]`` (keyword-only after
+    a default), and spawns into it; ``get_task_group`` is written once in its module
+    and answers 503 while the root is not open. A synchronous method (a
     callback, often: ``bus.subscribe("failed", self.on_failed)``) cannot take a
     parameter; when some construction of its class passes a TaskGroup, ``__init__``
     gains it and keeps it as ``self.tg``, and the task goes to ``self.tg``, else the

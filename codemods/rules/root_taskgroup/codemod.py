@@ -8,14 +8,16 @@ from collections.abc import Iterator
 import libcst as cst
 import libcst.matchers as m
 
-from codemods.analysis.fastapi_roles import ENDPOINT
+from codemods.analysis import fastapi_roles
 from codemods.core.asyncio_names import TASKGROUP_NAMES
 from codemods.cst.build import fresh_name, parse_statement
 from codemods.cst.fastapi import STATE, takes_taskgroup_dependency
 from codemods.cst.find import is_docstring
 from codemods.cst.imports import bound_module_name, ensure_import
 from codemods.cst.names import names_used
+from codemods.rules.dangling_task.spec import SPEC as DANGLING_TASK
 from codemods.rules.indexed import IndexedCodemod
+from codemods.rules.registry import selected
 from codemods.rules.root_taskgroup.spec import SPEC
 
 RUNNERS = frozenset({"asyncio.run", "asyncio.runners.run"})
@@ -65,7 +67,10 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
     parameter the callee already has), its whole body moves into
     ``async with asyncio.TaskGroup() as tg:``, which TG005 then passes down. After the
     entry point's own shutdown code, tasks still running are given ``drain-timeout``
-    seconds (default 30) and then cancelled, so shutdown cannot hang. An entry point
+    seconds (default 30) and then cancelled, so shutdown cannot hang. Where FastAPI
+    endpoints take the root (``Depends(get_task_group)``, which TG003 writes), the
+    lifespan also exposes it as ``app.state.task_group`` while it runs, and clears it
+    when shutdown begins; it is then opened even if nothing else takes it. An entry point
     that already opens a TaskGroup, or calls nothing that takes one, is left alone.
 
     ## Why is this bad?
@@ -151,10 +156,19 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
 
     def _exposed_as(self, lifespan: cst.FunctionDef) -> str | None:
         """The app parameter through which ``lifespan`` exposes its root to the
-        endpoints, when some take it; None: they do not."""
+        endpoints, when some take it (TG003 gives them the run's one root); None: they
+        do not."""
         params = lifespan.params.params
-        if not params or not (self.endpoints or self.index.fastapi_modules(ENDPOINT)):
+        if not params:
             return None
+        if not self.endpoints:
+            if DANGLING_TASK not in selected(self.settings):
+                return None
+            index = self.index
+            if len(
+                index.fastapi_modules(fastapi_roles.ROOT)
+            ) != 1 or not index.fastapi_modules(fastapi_roles.ENDPOINT):
+                return None
         return params[0].name.value
 
     def _kind(self, function: cst.FunctionDef) -> str | None:
