@@ -363,7 +363,8 @@ def collect_facts(
     )
     statements = list(top_level_statements(module.body))
     names = collector.names
-    tree = (whole or Syntax(text)).tree
+    syntax = whole or Syntax(text)
+    tree = syntax.tree
     return ModuleFacts(
         name=module_name,
         path=path,
@@ -390,5 +391,5 @@ def collect_facts(
             mentions=lambda node: collector.mentions(node, settings.lifecycle_methods),
         ),
         values=value_uses(tree, names, module_name),
-        fastapi=() if tree is None else fastapi_roles(tree, names),
+        fastapi=fastapi_roles(syntax, names, (noqa or NoqaMap()).whole_file),
     )

@@ -18,8 +18,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from codemods.analysis.syntax import Syntax
 from codemods.analysis.value_uses import _spelled
 from codemods.core.asyncio_names import TASKGROUP_NAMES
+from codemods.core.noqa import NoqaMap
 from codemods.cst.fastapi import (
     APPLICATIONS,
     CONTEXT_MANAGERS,
@@ -35,8 +37,16 @@ _SPAWNS = frozenset({"create_task", "ensure_future"})
 _Absolute = Callable[[ast.expr], "str | None"]
 
 
-def fastapi_roles(tree: ast.Module, names: ModuleNames) -> tuple[str, ...]:
-    """The roles (``ROOT``, ``ENDPOINT``) the module's top-level code plays."""
+def fastapi_roles(
+    syntax: Syntax, names: ModuleNames, ignored: frozenset[str]
+) -> tuple[str, ...]:
+    """The roles (``ROOT``, ``ENDPOINT``) the module's top-level code plays;
+    ``ignored``: the codes its ``per-file-ignores`` suppress."""
+    tree = syntax.tree
+    if tree is None:
+        return ()
+    # A lifespan whose TG007 finding is suppressed is not rooted, so not a root.
+    noqa = NoqaMap.of(syntax.text, ignored)
 
     def absolute(node: ast.expr) -> str | None:
         spelled = _spelled(node)
@@ -66,7 +76,9 @@ def fastapi_roles(tree: ast.Module, names: ModuleNames) -> tuple[str, ...]:
     for statement in tree.body:
         if not isinstance(statement, ast.AsyncFunctionDef):
             continue
-        if _is_root(statement, lifespans, absolute):
+        if _is_root(statement, lifespans, absolute) and not noqa.suppresses(
+            statement.lineno, "TG007"
+        ):
             roles.add(ROOT)
         if _is_endpoint(statement, owners, absolute):
             roles.add(ENDPOINT)

@@ -29,7 +29,7 @@ from codemods.rules.dangling_task.analysis import (
     Dangling,
     find_dangling,
 )
-from codemods.rules.dangling_task.endpoints import Endpoints
+from codemods.rules.dangling_task.endpoints import Endpoints, dependency_message
 from codemods.rules.dangling_task.keeping import group_keeping, keep_in_init
 from codemods.rules.dangling_task.kept import KeptSpawns, spawn_of
 from codemods.rules.dangling_task.optional import OptionalGroups
@@ -57,13 +57,9 @@ class DanglingTask(ScopeTracking, spec=SPEC):
     ``self.tg`` are added only where some caller in the run passes one (a call inside a
     TaskGroup, or from a function that has or gains one, or from an entry point), and
     never to a function taken as a value (``Depends(f)``, a callback); there only the
-    strong reference is written, and the finding says why. A synchronous method (a
-    A FastAPI endpoint (a route of a ``FastAPI()`` or ``APIRouter()``) cannot take
-    ``tg`` either (it would be a request field); where the run has one FastAPI
-    lifespan whose root TG007 opens, it takes the root as a dependency instead,
-    ``tg: Annotated[asyncio.TaskGroup, Depends(get_task_group)]`` (keyword-only after
-    a default), and spawns into it; ``get_task_group`` is written once in its module
-    and answers 503 while the root is not open. A synchronous method (a
+    strong reference is written, and the finding says why. A FastAPI endpoint takes
+    the run's one root that TG007 opens as a dependency instead (``endpoints.py``):
+    ``tg: Annotated[asyncio.TaskGroup, Depends(get_task_group)]``. A synchronous method (a
     callback, often: ``bus.subscribe("failed", self.on_failed)``) cannot take a
     parameter; when some construction of its class passes a TaskGroup, ``__init__``
     gains it and keeps it as ``self.tg``, and the task goes to ``self.tg``, else the
@@ -336,19 +332,12 @@ class DanglingTask(ScopeTracking, spec=SPEC):
     def _with_dependency(
         self, original: cst.FunctionDef, updated: cst.FunctionDef
     ) -> cst.FunctionDef:
-        name = original.name.value
-        message = (
-            f"the endpoint `{name}()` takes the root TaskGroup, which TG007 exposes "
-            f"as `app.state.task_group`, as the dependency `{self.param}`"
-        )
+        message = dependency_message(original.name.value, self.param)
         self.report(original.name, message, fixable=True, suppressible=False)
+        column = self.get_metadata(PositionProvider, original).start.column
+        unit = self.keepers.module.default_indent
         return self.endpoints.with_param(
-            updated,
-            self.param,
-            self.asyncio_name,
-            self.get_metadata(PositionProvider, original).start.column,
-            self.settings,
-            self.keepers.module.default_indent,
+            updated, self.param, self.asyncio_name, column, self.settings, unit
         )
 
     def _report_signature(self, node: cst.Name, message: str, group: str) -> None:

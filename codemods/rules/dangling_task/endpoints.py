@@ -33,6 +33,13 @@ from codemods.rules.registry import selected
 from codemods.rules.root_taskgroup.spec import SPEC as ROOT_TASKGROUP
 
 
+def dependency_message(name: str, param: str) -> str:
+    return (
+        f"the endpoint `{name}()` takes the root TaskGroup, which TG007 exposes as "
+        f"`app.state.task_group`, as the dependency `{param}`"
+    )
+
+
 class Endpoints:
     """The endpoints of one module that take the root TaskGroup as a dependency."""
 
