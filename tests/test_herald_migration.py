@@ -5,11 +5,12 @@ On the fixture itself five of those tests are strict xfails (``unmigrated_fails`
 The migration makes four of them pass (the shutdown test and the three buffer
 tests), and SIGINT under load and ``mypy --strict`` stay green. One still fails,
 and this module pins exactly why, so that a change that fixes it (or breaks something
-else) shows here: two spawns stay outside the root TaskGroup, each behind a signature
-that FastAPI reads. The endpoint
-``send_notification`` (S7) and the factory ``get_rate_limiter``, which
-``Depends(get_rate_limiter)`` takes as a value (S5), cannot gain a ``tg`` parameter.
-The codemods report both and write only the strong-reference fallback.
+else) shows here: one spawn stays outside the root TaskGroup, behind a signature that
+FastAPI reads. The factory ``get_rate_limiter``, which ``Depends(get_rate_limiter)``
+takes as a value (S5), cannot gain a ``tg`` parameter: TG001 reports it and writes
+only the fallback. The endpoint ``send_notification`` (S7) spawns into the root: it
+takes it as ``Depends(get_task_group)``, which the lifespan exposes as
+``app.state.task_group``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from tests.support.project import REPO
 HERALD = REPO / "fixtures" / "realistic_app"
 # The spawns still outside the root, as the spawn recorder names them.
 OUTSIDE_ROOT = (
-    r"asyncio\.create_task at herald/api/routes\.py:\d+ \(send_notification\)",
     r"asyncio\.create_task at herald/core/tasks\.py:\d+ \(track_task\) <- "
     r"herald/services/ratelimit\.py:\d+ \(get_rate_limiter\)",
 )
@@ -83,3 +83,14 @@ def test_the_migrated_service_passes_its_behaviour_tests_but_one(
     assert len(sites) == len(OUTSIDE_ROOT), run.stdout[-5000:]
     for pattern, site in zip(OUTSIDE_ROOT, sorted(sites), strict=True):
         assert re.fullmatch(pattern + r".*", site), (pattern, site)
+
+
+def test_the_endpoint_spawns_into_the_root_the_lifespan_exposes(
+    migrated: Path,
+) -> None:
+    routes = (migrated / "herald/api/routes.py").read_text()
+    lifespan = (migrated / "herald/lifespan.py").read_text()
+    assert "tg: Annotated[asyncio.TaskGroup, Depends(get_task_group)]" in routes
+    assert "tg.create_task(services.store.touch_recipient(" in routes
+    assert "app.state.task_group = tg" in lifespan
+    assert "app.state.task_group = None" in lifespan

@@ -23,6 +23,7 @@ from codemods.analysis.facts import (
     Ref,
 )
 from codemods.analysis.families import TG002
+from codemods.analysis.fastapi_roles import fastapi_roles
 from codemods.analysis.gains import GainHook, constructor_gains, function_gains
 from codemods.analysis.inference import FunctionTypes, annotation_ref
 from codemods.analysis.syntax import Syntax
@@ -362,6 +363,8 @@ def collect_facts(
     )
     statements = list(top_level_statements(module.body))
     names = collector.names
+    syntax = whole or Syntax(text)
+    tree = syntax.tree
     return ModuleFacts(
         name=module_name,
         path=path,
@@ -387,5 +390,6 @@ def collect_facts(
             line=collector.line,
             mentions=lambda node: collector.mentions(node, settings.lifecycle_methods),
         ),
-        values=value_uses((whole or Syntax(text)).tree, names, module_name),
+        values=value_uses(tree, names, module_name),
+        fastapi=fastapi_roles(syntax, names, (noqa or NoqaMap()).whole_file),
     )

@@ -193,6 +193,8 @@ class ModuleFacts:
     # Every function or method taken as a value, in source order, read from the
     # whole text (elided bodies too): their lines are the whole text's already.
     values: tuple[ValueUse, ...] = ()
+    # What it plays in a FastAPI app's root TaskGroup (``fastapi_roles.py``).
+    fastapi: tuple[str, ...] = ()
 
     def relined(self, line_of: Callable[[int], int]) -> ModuleFacts:
         """These facts with each line ``line_of`` gives for it (facts collected from

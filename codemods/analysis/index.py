@@ -164,6 +164,16 @@ class ProjectIndex(SymbolTable):
         function of its module, or the module."""
         return trackers.users(self, tracker)
 
+    @query
+    def fastapi_modules(self, role: str) -> tuple[str, ...]:
+        """The modules playing ``role`` in a FastAPI app's root TaskGroup
+        (``fastapi_roles.py``: ``"root"``, ``"endpoint"``), by name."""
+        return tuple(
+            sorted(
+                name for name, module in self.modules.items() if role in module.fastapi
+            )
+        )
+
     def dynamic_triggers(self) -> frozenset[bytes]:
         """Words a file must spell to reach what the codemods change (next rounds)."""
         if "triggers" not in self._caches:

@@ -197,3 +197,28 @@ def test_which_files_its_relevance_question_lets_through(
 ) -> None:
     seen = walk(ast.parse(source), source, frozenset({"start"}))
     assert SPEC.relevant(seen, Settings()) is relevant
+
+
+def test_an_endpoint_spawns_into_the_root_the_lifespan_exposes_and_503_without() -> (
+    None
+):
+    """The golden case's migrated app, served: a request's task runs in the lifespan's
+    root TaskGroup; with no lifespan running the dependency answers 503."""
+    testclient = pytest.importorskip("fastapi.testclient")
+    case = SPEC.cases / "fastapi_endpoint_takes_the_root.after.py"
+    namespace: dict[str, Any] = {}
+    exec(compile(case.read_text(), str(case), "exec"), namespace)
+    app = namespace["app"]
+    groups: list[object] = []
+
+    async def notify(user: str) -> None:
+        groups.append(app.state.task_group)
+
+    namespace["notify"] = notify
+    with testclient.TestClient(app) as client:
+        response = client.post("/users/ann/welcome")
+        assert response.status_code == 200
+        group = app.state.task_group
+    assert groups and isinstance(group, asyncio.TaskGroup) and groups == [group]
+    assert app.state.task_group is None  # cleared at shutdown
+    assert testclient.TestClient(app).post("/users/bob/welcome").status_code == 503

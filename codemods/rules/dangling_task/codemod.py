@@ -29,6 +29,7 @@ from codemods.rules.dangling_task.analysis import (
     Dangling,
     find_dangling,
 )
+from codemods.rules.dangling_task.endpoints import Endpoints, dependency_message
 from codemods.rules.dangling_task.keeping import group_keeping, keep_in_init
 from codemods.rules.dangling_task.kept import KeptSpawns, spawn_of
 from codemods.rules.dangling_task.optional import OptionalGroups
@@ -56,7 +57,9 @@ class DanglingTask(ScopeTracking, spec=SPEC):
     ``self.tg`` are added only where some caller in the run passes one (a call inside a
     TaskGroup, or from a function that has or gains one, or from an entry point), and
     never to a function taken as a value (``Depends(f)``, a callback); there only the
-    strong reference is written, and the finding says why. A synchronous method (a
+    strong reference is written, and the finding says why. A FastAPI endpoint takes
+    the run's one root that TG007 opens as a dependency instead (``endpoints.py``):
+    ``tg: Annotated[asyncio.TaskGroup, Depends(get_task_group)]``. A synchronous method (a
     callback, often: ``bus.subscribe("failed", self.on_failed)``) cannot take a
     parameter; when some construction of its class passes a TaskGroup, ``__init__``
     gains it and keeps it as ``self.tg``, and the task goes to ``self.tg``, else the
@@ -129,6 +132,7 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         # Functions taken as values elsewhere keep their signatures.
         self.values = TakenFunctions(self)
         self.optional = OptionalGroups(self)
+        self.endpoints = Endpoints()
 
     # -- finding -----------------------------------------------------------------------
 
@@ -136,6 +140,9 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         self.asyncio_name = bound_module_name(node, "asyncio") or "asyncio"
         self.keepers.start(node)
         self.coroutines = Coroutines(self.qualified, coroutine_functions(node.body))
+        self.endpoints.start(
+            node, self.qualified, self.settings, lambda: self.values.index
+        )
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         super().visit_ClassDef(node)
@@ -154,13 +161,14 @@ class DanglingTask(ScopeTracking, spec=SPEC):
                     loop_attributes(scope, self.qualified),
                 )
             coroutines, loops = self.class_context[scope.node]
-        for entry in find_dangling(
+        entries = find_dangling(
             node,
             self.qualified,
             self.param,
             coroutines=coroutines,
             loop_attributes=loops,
-        ):
+        )
+        for entry in self.endpoints.spawn_into_dependency(node, entries, self.param):
             self.dangling[entry.call] = entry
         return True
 
@@ -309,6 +317,8 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
         super().leave_FunctionDef(original_node, updated_node)
+        if original_node in self.endpoints.gaining:
+            return self._with_dependency(original_node, updated_node)
         group = self.gaining.get(original_node)
         if group is None:
             return updated_node
@@ -318,6 +328,17 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         )
         self._report_signature(original_node.name, message, group)
         return self._with_param(original_node, updated_node)
+
+    def _with_dependency(
+        self, original: cst.FunctionDef, updated: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        message = dependency_message(original.name.value, self.param)
+        self.report(original.name, message, fixable=True, suppressible=False)
+        column = self.get_metadata(PositionProvider, original).start.column
+        unit = self.keepers.module.default_indent
+        return self.endpoints.with_param(
+            updated, self.param, self.asyncio_name, column, self.settings, unit
+        )
 
     def _report_signature(self, node: cst.Name, message: str, group: str) -> None:
         # Callers (and TG005) rely on this change: it is reported, whatever `noqa`
@@ -367,6 +388,7 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         if self.fixed == 0:
             return updated_node
         module = self.keepers.declare_in_module(updated_node, self.asyncio_name)
+        module = self.endpoints.declare(module, self.settings)
         if self.uses_asyncio:
             module, _ = ensure_import(module, "asyncio", self.settings.import_order)
         module = self.keepers.import_any(module, self.settings)

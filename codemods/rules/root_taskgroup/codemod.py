@@ -8,12 +8,16 @@ from collections.abc import Iterator
 import libcst as cst
 import libcst.matchers as m
 
+from codemods.analysis import fastapi_roles
 from codemods.core.asyncio_names import TASKGROUP_NAMES
 from codemods.cst.build import fresh_name, parse_statement
+from codemods.cst.fastapi import STATE, takes_taskgroup_dependency
 from codemods.cst.find import is_docstring
 from codemods.cst.imports import bound_module_name, ensure_import
 from codemods.cst.names import names_used
+from codemods.rules.dangling_task.spec import SPEC as DANGLING_TASK
 from codemods.rules.indexed import IndexedCodemod
+from codemods.rules.registry import selected
 from codemods.rules.root_taskgroup.spec import SPEC
 
 RUNNERS = frozenset({"asyncio.run", "asyncio.runners.run"})
@@ -63,7 +67,10 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
     parameter the callee already has), its whole body moves into
     ``async with asyncio.TaskGroup() as tg:``, which TG005 then passes down. After the
     entry point's own shutdown code, tasks still running are given ``drain-timeout``
-    seconds (default 30) and then cancelled, so shutdown cannot hang. An entry point
+    seconds (default 30) and then cancelled, so shutdown cannot hang. Where FastAPI
+    endpoints take the root (``Depends(get_task_group)``, which TG003 writes), the
+    lifespan also exposes it as ``app.state.task_group`` while it runs, and clears it
+    when shutdown begins; it is then opened even if nothing else takes it. An entry point
     that already opens a TaskGroup, or calls nothing that takes one, is left alone.
 
     ## Why is this bad?
@@ -87,6 +94,9 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
         self.tree = node
         self.asyncio_name = bound_module_name(node, "asyncio") or "asyncio"
         self.entries = self._entry_points(node)
+        # Whether endpoints take the root as `Depends(get_task_group)` (TG003), here
+        # or in another module: the lifespan then exposes it to them.
+        self.endpoints = takes_taskgroup_dependency(node, self.qualified)
         self.rooted = 0
 
     def _entry_points(self, module: cst.Module) -> dict[str, str]:
@@ -118,9 +128,10 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
         kind = self._kind(original_node) if len(self.scopes) == 1 else None
         owned = [] if kind is None else list(self._accepting_calls(original_node))
         updated_node = super().leave_FunctionDef(original_node, updated_node)
-        if kind is None or not owned:
-            return updated_node
         name = original_node.name.value
+        app = self._exposed_as(original_node) if kind == "lifespan" else None
+        if kind is None or not (owned or app):
+            return updated_node
         if not isinstance(updated_node.body, cst.IndentedBlock):
             self.report(
                 original_node.name,
@@ -129,16 +140,36 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
             )
             return updated_node
         timeout = float(SPEC.option(self.settings, "drain-timeout"))
+        served = [f"{_counted(len(owned), 'call')} that can take it"] if owned else []
+        if app is not None:
+            served.append(f"the endpoints, which read it as `{app}.state.{STATE}`")
         message = (
             f"open the root TaskGroup in the {kind} `{name}()`, for "
-            f"{_counted(len(owned), 'call')} that can take it; background tasks still "
-            f"running {timeout:g} s after shutdown are cancelled, and one that fails now "
-            "cancels the others (see `codemods explain TG007`)"
+            f"{' and '.join(served)}; background tasks still running {timeout:g} s "
+            "after shutdown are cancelled, and one that fails now cancels the others "
+            "(see `codemods explain TG007`)"
         )
         if not self.report(original_node.name, message, fixable=True):
             return updated_node
         self.rooted += 1
-        return self._rooted(updated_node, timeout)
+        return self._rooted(updated_node, timeout, app)
+
+    def _exposed_as(self, lifespan: cst.FunctionDef) -> str | None:
+        """The app parameter through which ``lifespan`` exposes its root to the
+        endpoints, when some take it (TG003 gives them the run's one root); None: they
+        do not."""
+        params = lifespan.params.params
+        if not params:
+            return None
+        if not self.endpoints:
+            if DANGLING_TASK not in selected(self.settings):
+                return None
+            index = self.index
+            if len(
+                index.fastapi_modules(fastapi_roles.ROOT)
+            ) != 1 or not index.fastapi_modules(fastapi_roles.ENDPOINT):
+                return None
+        return params[0].name.value
 
     def _kind(self, function: cst.FunctionDef) -> str | None:
         """What entry point ``function`` is (None: none), if it has no TaskGroup yet."""
@@ -188,7 +219,9 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
                 continue
             yield node
 
-    def _rooted(self, function: cst.FunctionDef, timeout: float) -> cst.FunctionDef:
+    def _rooted(
+        self, function: cst.FunctionDef, timeout: float, app: str | None
+    ) -> cst.FunctionDef:
         body = function.body
         assert isinstance(body, cst.IndentedBlock)
         statements = list(body.body)
@@ -208,8 +241,21 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
         setup = parse_statement(setup_code, self.tree)
         guarded = parse_statement(guarded_code, self.tree)
         assert isinstance(guarded, cst.Try)
+        inner = _innermost_try(guarded)
+        finally_body = list(inner.finalbody.body.body) if inner.finalbody else []
+        if app is not None:
+            # Endpoints read it (`Depends(get_task_group)`) until shutdown begins.
+            exposed = f"{app}.state.{STATE} = {group}\n"
+            own = [parse_statement(exposed, self.tree), *own]
+            cleared = parse_statement(f"{app}.state.{STATE} = None\n", self.tree)
+            finally_body = [cleared, *finally_body]
+        assert inner.finalbody is not None
         guarded = guarded.with_deep_changes(
-            _innermost_try(guarded), body=cst.IndentedBlock(body=own)
+            inner,
+            body=cst.IndentedBlock(body=own),
+            finalbody=inner.finalbody.with_changes(
+                body=inner.finalbody.body.with_changes(body=finally_body)
+            ),
         )
         return function.with_changes(
             body=body.with_changes(body=[*docstring, setup, guarded])

@@ -1,0 +1,129 @@
+"""FastAPI endpoints that spawn: they take the root TaskGroup as a dependency.
+
+A ``tg`` parameter of an endpoint would be a request field (FastAPI fails at import),
+so until now their spawns were only kept. Where the run's one FastAPI lifespan gets
+its root TaskGroup from TG007, which then exposes it as ``app.state.task_group``, an
+endpoint takes ``tg: Annotated[asyncio.TaskGroup, Depends(get_task_group)]`` and
+spawns into it; ``get_task_group`` is written once in the module (503 while the
+service is not running).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import libcst as cst
+
+from codemods.analysis.fastapi_roles import ROOT
+from codemods.analysis.index import ProjectIndex
+from codemods.core.settings import Settings
+from codemods.cst.build import add_parameter, parse_statement
+from codemods.cst.fastapi import (
+    DEPENDENCY,
+    DEPENDENCY_CODE,
+    defines,
+    is_endpoint,
+    route_owners,
+)
+from codemods.cst.imports import ensure_from_import, ensure_import
+from codemods.cst.names import identifiers
+from codemods.cst.qualified import QualifiedNamesOf
+from codemods.rules.dangling_task.analysis import KEEP_DECORATED, Dangling
+from codemods.rules.registry import selected
+from codemods.rules.root_taskgroup.spec import SPEC as ROOT_TASKGROUP
+
+
+def dependency_message(name: str, param: str) -> str:
+    return (
+        f"the endpoint `{name}()` takes the root TaskGroup, which TG007 exposes as "
+        f"`app.state.task_group`, as the dependency `{param}`"
+    )
+
+
+class Endpoints:
+    """The endpoints of one module that take the root TaskGroup as a dependency."""
+
+    def __init__(self) -> None:
+        self.owners: frozenset[str] = frozenset()
+        self.gaining: set[cst.FunctionDef] = set()
+
+    def start(
+        self,
+        module: cst.Module,
+        qualified: QualifiedNamesOf,
+        settings: Settings,
+        index: Callable[[], ProjectIndex],
+    ) -> None:
+        self.gaining = set()
+        self.owners = frozenset()
+        if ROOT_TASKGROUP not in selected(settings):
+            return
+        owners = route_owners(module, qualified)
+        # One root in the run (this module's, or another's): which app an endpoint
+        # belongs to is not followed, so two roots leave the endpoints as they were.
+        if owners and len(index().fastapi_modules(ROOT)) == 1:
+            self.owners = owners
+
+    def spawn_into_dependency(
+        self, function: cst.FunctionDef, entries: list[Dangling], param: str
+    ) -> list[Dangling]:
+        """``entries`` of ``function``, its spawns that were only kept since it is a
+        route now spawned into ``param``, the dependency it gains."""
+        if not self.owners or not is_endpoint(function, self.owners):
+            return entries
+        keep = KEEP_DECORATED.format(name=function.name.value)
+        taken = [e for e in entries if e.keep == keep and e.problem is None]
+        if not taken or param in identifiers(function):
+            return entries
+        self.gaining.add(function)
+        return [Dangling(e.call, group=param) if e in taken else e for e in entries]
+
+    def with_param(
+        self,
+        function: cst.FunctionDef,
+        param: str,
+        aio: str,
+        column: int,
+        settings: Settings,
+        unit: str,
+    ) -> cst.FunctionDef:
+        defaults = any(p.default is not None for p in function.params.params)
+        return add_parameter(
+            function,
+            f"{param}: Annotated[{aio}.TaskGroup, Depends({DEPENDENCY})]",
+            column=column,
+            line_length=settings.line_length,
+            unit=unit,
+            keyword_only=defaults,
+        )
+
+    def declare(self, module: cst.Module, settings: Settings) -> cst.Module:
+        """``module`` with the dependency (before its first endpoint taking it) and
+        what it and the endpoints import."""
+        if not self.gaining:
+            return module
+        module, aio = ensure_import(module, "asyncio", settings.import_order)
+        if not defines(module, DEPENDENCY):
+            body = list(module.body)
+            first = next(
+                index
+                for index, statement in enumerate(body)
+                if isinstance(statement, cst.FunctionDef)
+                and statement.name.value in {f.name.value for f in self.gaining}
+            )
+            dependency = parse_statement(DEPENDENCY_CODE.format(aio=aio), module)
+            assert isinstance(dependency, cst.FunctionDef)
+            blank = cst.EmptyLine(whitespace=cst.SimpleWhitespace(""))
+            body.insert(first, dependency.with_changes(leading_lines=[blank, blank]))
+            module = module.with_changes(body=body)
+        order, length = settings.import_order, settings.line_length
+        for source, name in (
+            ("typing", "Annotated"),
+            ("fastapi", "Depends"),
+            ("fastapi", "HTTPException"),
+            ("fastapi", "Request"),
+        ):
+            module, _ = ensure_from_import(
+                module, source, name, line_length=length, order=order
+            )
+        return module

@@ -1,0 +1,26 @@
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+
+router = APIRouter(prefix="/orders")
+
+
+async def audit(order: str) -> None:
+    await asyncio.sleep(0)
+
+
+def get_task_group(request: Request) -> asyncio.TaskGroup:
+    """The root TaskGroup the lifespan runs, for work a request leaves behind."""
+    tg = getattr(request.app.state, "task_group", None)
+    if not isinstance(tg, asyncio.TaskGroup):
+        raise HTTPException(status_code=503, detail="the service is not running")
+    return tg
+
+
+@router.post("/{order}")
+async def place(
+    order: str, tg: Annotated[asyncio.TaskGroup, Depends(get_task_group)]
+) -> dict[str, str]:
+    tg.create_task(audit(order))
+    return {"order": order}

@@ -1,0 +1,11 @@
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    app.state.ready = True
+    yield
+    app.state.ready = False
