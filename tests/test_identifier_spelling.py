@@ -45,7 +45,7 @@ def test_a_full_width_spawn_is_migrated_and_other_spellings_kept(
     result = invoke("run", "--no-cache", "--write", ".")
     assert result.exit_code == 0, result.stderr
     written = (tmp_path / "m.py").read_text()
-    assert "        tg.create_task(work())\n" in written
+    assert "    task = asyncio.create_task(work())\n" in written
     assert "\uff43reate_task" not in written
     # Lines no codemod changed keep the bytes they had.
     assert "    \uff58 = 1\n    print(\uff58)\n" in written

@@ -213,6 +213,12 @@ if TYPE_CHECKING:
 async def watch(p: str, job: "Callable[[], Coroutine[None, None, int]]") -> None:
     asyncio.create_task(job())
     cast(str, p)
+
+
+async def serve(job: "Callable[[], Coroutine[None, None, int]]") -> None:
+    # A caller holding a TaskGroup: what makes `watch` take one.
+    async with asyncio.TaskGroup() as tg:
+        await watch("p", job)
 """
 
 
@@ -259,8 +265,9 @@ def test_ruff_passes_with_the_projects_isort_settings(tmp_path: Path) -> None:
     assert subprocess.run(ruff, cwd=tmp_path, capture_output=True).returncode == 0
     result = invoke("run", "--write", tmp_path)
     assert result.exit_code == 0
-    assert app.read_text().splitlines()[:5] == [
+    assert app.read_text().splitlines()[:6] == [
         "import asyncio",
+        "from asyncio import create_task",
         "import os",
         "from typing import TYPE_CHECKING",
         "from typing import Any",

@@ -67,7 +67,7 @@ def test_validate_refuses_it_too(old_library: Path) -> None:
 def test_the_target_can_be_overridden(old_library: Path) -> None:
     overridden = invoke("check", "--target-version", "3.11", old_library)
     assert overridden.exit_code == 1
-    assert "client.py:9:15: TG003 `connect()` takes the TaskGroup" in overridden.stdout
+    assert "client.py:10:9: TG003 keep a strong reference" in overridden.stdout
     with (old_library / "pyproject.toml").open("a") as handle:
         handle.write('[tool.codemods]\ntarget-version = "3.11"\n')
     configured = invoke("check", old_library)

@@ -311,7 +311,7 @@ def gaining(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_passing_a_parameter_is_refused_without_the_fix_that_adds_it(
     gaining: Path,
 ) -> None:
-    # app.py: pass `tg=bg` (accepted); worker.py: __init__, initialize() and the spawn
+    # app.py: pass `tg=bg` (accepted); worker.py: initialize() and the spawn
     # (one hunk, skipped). Written alone, the call would raise TypeError.
     code, lines = _review(Path("pkg"), ["y", "n"])
     assert code == 0
@@ -332,7 +332,8 @@ def test_a_parameter_with_the_fix_that_adds_it_is_written(gaining: Path) -> None
     assert lines[-1] == "2 hunks applied in 2 files, 0 skipped, 0 refused"
     assert "await worker.initialize(tg=bg)" in (gaining / "pkg" / "app.py").read_text()
     worker = (gaining / "pkg" / "worker.py").read_text()
-    assert "def __init__(self, tg: asyncio.TaskGroup | None = None) -> None:" in worker
+    # No construction passes a TaskGroup, so `__init__` keeps its signature.
+    assert "def __init__(self) -> None:" in worker
     assert "async def initialize(self, tg: asyncio.TaskGroup | None = None)" in worker
 
 

@@ -50,7 +50,9 @@ class Job:
         object.__setattr__(self, "codes", tuple(spec.code for spec in specs))
         words = {word for spec in specs for word in spec.triggers(self.settings)}
         object.__setattr__(self, "triggers", tuple(sorted(words)))
-        indexed = any(spec.uses_index or spec.gains is not None for spec in specs)
+        # A TaskGroup parameter is gained only where TG005 (an index user) passes one
+        # in the same run; without it nothing gains one, and nothing needs the index.
+        indexed = any(spec.uses_index for spec in specs)
         object.__setattr__(self, "uses_index", indexed)
 
     @property

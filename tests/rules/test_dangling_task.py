@@ -73,6 +73,19 @@ def _run(source: str, **options: object) -> tuple[str, list[tuple[int, bool, str
     return result.text, [(f.line, f.fixable, f.message) for f in result.findings]
 
 
+def _run_passing(
+    source: str, **options: object
+) -> tuple[str, list[tuple[int, bool, str]]]:
+    """As ``_run``, with TG005 selected too: only a run that passes TaskGroups gives
+    a function the parameter (TG003's findings only)."""
+    table = {"select": ["TG003", "TG005"]}
+    result = run("TG003", source, options=options, table=table)
+    found = [
+        (f.line, f.fixable, f.message) for f in result.findings if f.rule == "TG003"
+    ]
+    return result.text, found
+
+
 FACTS_SOURCE = """
     import asyncio
     from asyncio import create_task as spawn
@@ -262,7 +275,7 @@ def test_noqa_suppresses_the_finding_and_the_fix() -> None:
 
 
 def test_fix_is_reported_at_the_call() -> None:
-    _, findings = _run(
+    _, findings = _run_passing(
         """
         import asyncio
 
@@ -286,8 +299,31 @@ def test_fix_is_reported_at_the_call() -> None:
     ]
 
 
-def test_unusable_task_name_template_is_reported_and_the_task_left_unnamed() -> None:
+def test_without_tg005_in_the_run_nothing_gains_the_parameter() -> None:
+    # The caller holds a TaskGroup, but only TG005 would pass it: TG003 alone
+    # writes the strong reference and leaves the signature as it is.
     text, findings = _run(
+        """
+        import asyncio
+
+        async def f() -> None:
+            asyncio.create_task(g())
+
+        async def serve() -> None:
+            async with asyncio.TaskGroup() as tg:
+                await f()
+        """
+    )
+    assert "async def f() -> None:" in text
+    assert "_background_tasks.add(task)" in text
+    assert findings[-1][2].endswith(
+        "since this run passes no TaskGroups (select TG005 too, and `f()` takes one "
+        "where a caller has one to pass)"
+    )
+
+
+def test_unusable_task_name_template_is_reported_and_the_task_left_unnamed() -> None:
+    text, findings = _run_passing(
         """
         import asyncio
 
@@ -309,7 +345,7 @@ def test_unusable_task_name_template_is_reported_and_the_task_left_unnamed() -> 
 def test_no_caller_passing_a_taskgroup_means_no_parameter() -> None:
     # No dead plumbing: nothing in the run could fill `tg`, so only the strong
     # reference is written and the signature stays.
-    text, findings = _run(
+    text, findings = _run_passing(
         """
         import asyncio
 
@@ -337,7 +373,7 @@ def test_no_caller_passing_a_taskgroup_means_no_parameter() -> None:
 def test_a_caller_that_gains_the_parameter_passes_it_on() -> None:
     # `outer` gains `tg` (its caller is in a TaskGroup), so its call of `inner`
     # passes one, and `inner` gains it too: worked out to a fixed point.
-    text, _ = _run(
+    text, _ = _run_passing(
         """
         import asyncio
 

@@ -27,6 +27,10 @@ KEEP_UNPASSED = (
     "since no caller in this run has a TaskGroup to pass to `{name}()` (none calls "
     "it inside a TaskGroup, from an entry point or from a function that has one)"
 )
+KEEP_NOT_PASSING = (
+    "since this run passes no TaskGroups (select TG005 too, and `{name}()` takes one "
+    "where a caller has one to pass)"
+)
 KEEP_VALUE = (
     "since `{name}()` is taken as a value at {places}: whoever calls it chooses its "
     "arguments, so it cannot take a TaskGroup parameter"
@@ -68,10 +72,21 @@ class TakenFunctions:
         """Whether some caller passes a TaskGroup to the innermost function."""
         names = _names(scopes)
         target = None if names is None else ".".join([self.module, *names])
-        return target is not None and bool(self.index.taskgroup_callers(target))
+        return (
+            target is not None
+            and self.passing
+            and bool(self.index.taskgroup_callers(target))
+        )
+
+    @property
+    def passing(self) -> bool:
+        """Whether this run passes TaskGroups at all: only a run with the project
+        index does (TG005 writes the passing), so a run without one gains nothing."""
+        return self.codemod.env.index is not None
 
     def unpassed(self, scopes: Sequence[ClassScope | Frame]) -> str:
-        return KEEP_UNPASSED.format(name=_last(scopes))
+        template = KEEP_UNPASSED if self.passing else KEEP_NOT_PASSING
+        return template.format(name=_last(scopes))
 
     def owner_group(self, scopes: Sequence[ClassScope | Frame]) -> str:
         """The group of the fixes that change the signature and state of the innermost
@@ -87,7 +102,7 @@ class TakenFunctions:
     def constructor_passed(self, node: cst.ClassDef) -> bool:
         """Whether some caller constructs class ``node`` passing a TaskGroup."""
         target = f"{self.module}.{node.name.value}.__init__"
-        return bool(self.index.taskgroup_callers(target))
+        return self.passing and bool(self.index.taskgroup_callers(target))
 
     def constructor_taken(self, node: cst.ClassDef) -> bool:
         """Whether class ``node`` (top-level) is itself taken as a value (a factory:
