@@ -37,8 +37,6 @@ class Job:
     codes: tuple[str, ...] = field(init=False)
     triggers: tuple[bytes, ...] = field(init=False)
     # Some codemod of the job asks the project index: the runner works in phases.
-    # (One that changes signatures asks it too: whether a function is taken as a
-    # value elsewhere, ``analysis/taken.py``.)
     uses_index: bool = field(init=False)
 
     def __post_init__(self) -> None:
@@ -50,10 +48,10 @@ class Job:
         object.__setattr__(self, "codes", tuple(spec.code for spec in specs))
         words = {word for spec in specs for word in spec.triggers(self.settings)}
         object.__setattr__(self, "triggers", tuple(sorted(words)))
-        # A TaskGroup parameter is gained only where TG005 (an index user) passes one
-        # in the same run; without it nothing gains one, and nothing needs the index.
-        indexed = any(spec.uses_index for spec in specs)
-        object.__setattr__(self, "uses_index", indexed)
+        # A codemod that changes signatures (TG001, TG003) needs the index only to
+        # learn who passes a TaskGroup and who takes a function as a value; TG005,
+        # the one that passes, uses the index, and without it nothing gains one.
+        object.__setattr__(self, "uses_index", any(spec.uses_index for spec in specs))
 
     @property
     def specs(self) -> tuple[CodemodSpec, ...]:
