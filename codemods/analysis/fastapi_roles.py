@@ -18,8 +18,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from codemods.analysis.syntax import Syntax
-from codemods.analysis.value_uses import _spelled
+from codemods.analysis.syntax import Syntax, dotted
 from codemods.core.asyncio_names import TASKGROUP_NAMES
 from codemods.core.noqa import NoqaMap
 from codemods.cst.fastapi import (
@@ -49,7 +48,7 @@ def fastapi_roles(
     noqa = NoqaMap.of(syntax.text, ignored)
 
     def absolute(node: ast.expr) -> str | None:
-        spelled = _spelled(node)
+        spelled = dotted(node)
         return None if spelled is None else names.absolute(spelled)
 
     lifespans: set[str] = set()
@@ -122,7 +121,7 @@ def _is_endpoint(
     return routed and any(
         isinstance(node, ast.Call)
         and (
-            (_spelled(node.func) or "").rpartition(".")[2] in _SPAWNS
+            (dotted(node.func) or "").rpartition(".")[2] in _SPAWNS
             or (
                 absolute(node.func) in DEPENDS
                 and any(

@@ -30,3 +30,14 @@ class Syntax:
     def forget(self) -> None:
         """Let the tree go (a kept file's ``ast`` is not read again)."""
         self.__dict__.pop("tree", None)
+
+
+def dotted(node: ast.expr) -> str | None:
+    """``a.b.c`` for a chain of names and attributes, else None (the ``ast`` twin of
+    ``cst/names.dotted``)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = dotted(node.value)
+        return None if base is None else f"{base}.{node.attr}"
+    return None

@@ -20,20 +20,11 @@ import builtins
 from collections.abc import Iterator
 
 from codemods.analysis.facts import Ref, ValueUse
+from codemods.analysis.syntax import dotted
 from codemods.cst.module_names import ModuleNames
 
 _BUILTINS = frozenset(dir(builtins))
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-
-
-def _spelled(node: ast.expr) -> str | None:
-    """``a.b.c`` for a chain of names and attributes, else None."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _spelled(node.value)
-        return None if base is None else f"{base}.{node.attr}"
-    return None
 
 
 def _locals(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
@@ -145,7 +136,7 @@ class _Values(ast.NodeVisitor):
             and self._global(func.id) is None
         )
         if not builtin:  # `len(x)`, `list(x)`: nothing of ours calls what they get
-            how = f"passed to `{_spelled(func) or 'a call'}()`"
+            how = f"passed to `{dotted(func) or 'a call'}()`"
             for argument in (*node.args, *(k.value for k in node.keywords)):
                 if isinstance(argument, ast.Starred):
                     argument = argument.value
@@ -210,7 +201,7 @@ class _Values(ast.NodeVisitor):
             assert scope.owner is not None
             taken = Ref.attribute(Ref.instance(scope.owner), node.attr)
             return ValueUse(node.attr, node.lineno, taken, how)
-        spelled = _spelled(node)
+        spelled = dotted(node)
         head = None if spelled is None else spelled.partition(".")[0]
         if spelled is not None and head is not None and self._global(head):
             target = self.names.absolute(spelled)
