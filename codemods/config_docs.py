@@ -57,7 +57,11 @@ def rows() -> list[tuple[str, str, str]]:
     for spec in registry.CODEMODS:
         for option in spec.options:
             table.append(
-                (f"{spec.code}.{option.key}", toml(option.default), option.help)
+                (
+                    f"{spec.code}.{option.key}",
+                    "(unset)" if option.default is None else toml(option.default),
+                    option.help,
+                )
             )
     return table
 

@@ -10,7 +10,7 @@ import libcst.matchers as m
 
 from codemods.analysis import fastapi_roles
 from codemods.core.asyncio_names import TASKGROUP_NAMES
-from codemods.cst.build import fresh_name, parse_statement
+from codemods.cst.build import code_of, fresh_name, parse_statement
 from codemods.cst.fastapi import STATE, takes_taskgroup_dependency
 from codemods.cst.find import is_docstring
 from codemods.cst.imports import bound_module_name, ensure_import
@@ -18,7 +18,8 @@ from codemods.cst.names import names_used
 from codemods.rules.dangling_task.spec import SPEC as DANGLING_TASK
 from codemods.rules.indexed import IndexedCodemod
 from codemods.rules.registry import selected
-from codemods.rules.root_taskgroup.spec import SPEC
+from codemods.rules.root_taskgroup.spec import DEFAULT_DRAIN_TIMEOUT, SPEC
+from codemods.rules.root_taskgroup.teardown import Calls, Teardown, release_tail
 
 RUNNERS = frozenset({"asyncio.run", "asyncio.runners.run"})
 APPLICATIONS = frozenset(
@@ -51,6 +52,24 @@ try:
 except TimeoutError:
     if not {drain}.expired():
         raise
+"""
+# The release tail of the entry point's shutdown code (``teardown.py``) runs once the
+# group has exited, where and only where it ran before: the flag says it was reached.
+RELEASED = """\
+# What the shutdown code releases, once the root's tasks are done.
+if {stopped}:
+    pass
+"""
+# With the legacy tracker's timeout, the deadline is set where the shutdown code ends;
+# an exit before it (an early return) still gets the default.
+LEGACY_DEADLINE = """\
+# Background tasks still running `{shown}` s (the timeout of `{function}()`) after
+# shutdown are cancelled.
+{drain}.reschedule({aio}.get_running_loop().time() + {timeout})
+"""
+EARLY_DEADLINE = """\
+if not {stopped}:
+    pass
 """
 
 
@@ -139,20 +158,51 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
                 fixable=False,
             )
             return updated_node
-        timeout = float(SPEC.option(self.settings, "drain-timeout"))
+        teardown = self._teardown(original_node, owned)
+        split = teardown if isinstance(teardown, Teardown) else None
+        configured = SPEC.option(self.settings, "drain-timeout")
+        timeout = float(DEFAULT_DRAIN_TIMEOUT if configured is None else configured)
+        legacy = None if split is None or configured is not None else split
         served = [f"{_counted(len(owned), 'call')} that can take it"] if owned else []
         if app is not None:
             served.append(f"the endpoints, which read it as `{app}.state.{STATE}`")
+        if legacy is not None and legacy.legacy_timeout is not None:
+            after = (
+                f"`{code_of(legacy.legacy_timeout)}` s (the timeout "
+                f"`{legacy.legacy_function}()` is given)"
+            )
+        else:
+            after = f"{timeout:g} s"
         message = (
             f"open the root TaskGroup in the {kind} `{name}()`, for "
-            f"{' and '.join(served)}; background tasks still running {timeout:g} s "
-            "after shutdown are cancelled, and one that fails now cancels the others "
-            "(see `codemods explain TG007`)"
+            f"{' and '.join(served)}; background tasks still running {after} "
+            "after shutdown are cancelled, and one that fails now cancels the others"
+            f"{_teardown_said(teardown)} (see `codemods explain TG007`)"
         )
         if not self.report(original_node.name, message, fixable=True):
             return updated_node
         self.rooted += 1
-        return self._rooted(updated_node, timeout, app)
+        return self._rooted(updated_node, timeout, app, split, legacy)
+
+    def _teardown(
+        self, function: cst.FunctionDef, owned: list[cst.Call]
+    ) -> Teardown | str | None:
+        """Where ``function``'s shutdown code splits (``teardown.py``)."""
+        body = function.body
+        assert isinstance(body, cst.IndentedBlock)
+        statements = list(body.body)
+        own = statements[1:] if is_docstring(statements[0]) else statements
+        calls = Calls(self.qualified, self._of_tracker_module, self.module_qualifier)
+        return release_tail(own, function, owned, calls)
+
+    def _of_tracker_module(self, function: str) -> bool:
+        """Whether ``function`` (an absolute name) is defined beside a legacy
+        tracker (``cancel_all_tasks()`` beside ``track_task()``)."""
+        module = function.rpartition(".")[0]
+        return any(
+            self.index.tracker_extras(f"{module}.{tracker}") is not None
+            for tracker in self.settings.tracker_names
+        )
 
     def _exposed_as(self, lifespan: cst.FunctionDef) -> str | None:
         """The app parameter through which ``lifespan`` exposes its root to the
@@ -220,7 +270,12 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
             yield node
 
     def _rooted(
-        self, function: cst.FunctionDef, timeout: float, app: str | None
+        self,
+        function: cst.FunctionDef,
+        timeout: float,
+        app: str | None,
+        split: Teardown | None,
+        legacy: Teardown | None,
     ) -> cst.FunctionDef:
         body = function.body
         assert isinstance(body, cst.IndentedBlock)
@@ -230,6 +285,7 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
         used = names_used(function)
         drain = fresh_name("drain", used)
         group = fresh_name(self.settings.taskgroup_param, used | {drain})
+        stopped = fresh_name("stopped", used | {drain, group})
         code = ROOT.format(
             drain=drain,
             tg=group,
@@ -238,18 +294,28 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
             shown=f"{timeout:g}",
         )
         setup_code, _, guarded_code = code.partition("\n")
-        setup = parse_statement(setup_code, self.tree)
+        setup = [parse_statement(setup_code, self.tree)]
         guarded = parse_statement(guarded_code, self.tree)
         assert isinstance(guarded, cst.Try)
         inner = _innermost_try(guarded)
-        finally_body = list(inner.finalbody.body.body) if inner.finalbody else []
+        assert inner.finalbody is not None
+        finally_body = [
+            s for s in inner.finalbody.body.body if isinstance(s, cst.BaseStatement)
+        ]
+        tail: list[cst.BaseStatement] = []
+        if split is not None:
+            setup.append(parse_statement(f"{stopped} = False\n", self.tree))
+            reached = [parse_statement(f"{stopped} = True\n", self.tree)]
+            if legacy is not None and legacy.legacy_timeout is not None:
+                reached.extend(self._legacy_deadline(drain, legacy))
+                finally_body = [self._unless(stopped, finally_body)]
+            own, tail = split_shutdown(own, split, reached)
         if app is not None:
             # Endpoints read it (`Depends(get_task_group)`) until shutdown begins.
             exposed = f"{app}.state.{STATE} = {group}\n"
             own = [parse_statement(exposed, self.tree), *own]
             cleared = parse_statement(f"{app}.state.{STATE} = None\n", self.tree)
             finally_body = [cleared, *finally_body]
-        assert inner.finalbody is not None
         guarded = guarded.with_deep_changes(
             inner,
             body=cst.IndentedBlock(body=own),
@@ -257,9 +323,42 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
                 body=inner.finalbody.body.with_changes(body=finally_body)
             ),
         )
+        if tail:
+            guarded = guarded.with_changes(finalbody=self._released(stopped, tail))
         return function.with_changes(
-            body=body.with_changes(body=[*docstring, setup, guarded])
+            body=body.with_changes(body=[*docstring, *setup, guarded])
         )
+
+    def _legacy_deadline(self, drain: str, legacy: Teardown) -> list[cst.BaseStatement]:
+        assert legacy.legacy_timeout is not None
+        shown = code_of(legacy.legacy_timeout)
+        code = LEGACY_DEADLINE.format(
+            drain=drain,
+            aio=self.asyncio_name,
+            timeout=shown,
+            shown=shown,
+            function=legacy.legacy_function,
+        )
+        return [parse_statement(code, self.tree)]
+
+    def _unless(
+        self, stopped: str, statements: list[cst.BaseStatement]
+    ) -> cst.BaseStatement:
+        """``if not stopped:`` around ``statements``."""
+        guard = parse_statement(EARLY_DEADLINE.format(stopped=stopped), self.tree)
+        assert isinstance(guard, cst.If)
+        return guard.with_changes(body=guard.body.with_changes(body=statements))
+
+    def _released(self, stopped: str, tail: list[cst.BaseStatement]) -> cst.Finally:
+        """``finally: if stopped: <tail>``, its blank first lines dropped."""
+        guard = parse_statement(RELEASED.format(stopped=stopped), self.tree)
+        assert isinstance(guard, cst.If)
+        first = tail[0]
+        assert isinstance(first, cst.SimpleStatementLine)  # a release: one call
+        comments = [line for line in first.leading_lines if line.comment is not None]
+        tail = [first.with_changes(leading_lines=comments), *tail[1:]]
+        guard = guard.with_changes(body=guard.body.with_changes(body=tail))
+        return cst.Finally(body=cst.IndentedBlock(body=[guard]))
 
     def leave_Module(
         self, original_node: cst.Module, updated_node: cst.Module
@@ -288,5 +387,37 @@ def _innermost_try(outer: cst.Try) -> cst.Try:
     return inner
 
 
+def _teardown_said(teardown: Teardown | str | None) -> str:
+    """What the finding says of the entry point's shutdown code."""
+    if teardown is None:
+        return ""
+    if isinstance(teardown, str):
+        return f"; its shutdown code stays in the group: {teardown}"
+    moved = _counted(teardown.moved, "release statement")
+    return f"; the {moved} ending its shutdown code run once they are done"
+
+
 def _counted(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def split_shutdown(
+    own: list[cst.BaseStatement],
+    split: Teardown,
+    reached: list[cst.BaseStatement],
+) -> tuple[list[cst.BaseStatement], list[cst.BaseStatement]]:
+    """``own`` without its release tail, ``reached`` where the tail began, and the
+    tail."""
+    if not split.in_finally:
+        return [*own[: split.start], *reached], own[split.start :]
+    last = own[-1]
+    assert isinstance(last, cst.Try) and last.finalbody is not None
+    block: list[cst.BaseStatement] = []
+    for statement in last.finalbody.body.body:
+        assert isinstance(statement, cst.BaseStatement)
+        block.append(statement)
+    kept = [*block[: split.start], *reached]
+    finalbody = last.finalbody.with_changes(
+        body=last.finalbody.body.with_changes(body=kept)
+    )
+    return [*own[:-1], last.with_changes(finalbody=finalbody)], block[split.start :]

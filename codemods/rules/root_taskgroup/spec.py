@@ -95,9 +95,10 @@ SPEC = CodemodSpec(
         Option(
             "drain-timeout",
             (int, float),
-            DEFAULT_DRAIN_TIMEOUT,
+            None,
             "seconds background tasks may still run after the entry point's own "
-            "shutdown code before they are cancelled",
+            "shutdown code before they are cancelled; unset: the timeout that code "
+            f"gives the legacy tracker's cancel function, else {DEFAULT_DRAIN_TIMEOUT:g}",
         ),
     ),
     examples=("fastapi_lifespan", "entry_point_with_nothing_to_own"),
