@@ -18,6 +18,7 @@ from codemods.cst.names import names_used
 from codemods.rules.dangling_task.spec import SPEC as DANGLING_TASK
 from codemods.rules.indexed import IndexedCodemod
 from codemods.rules.registry import selected
+from codemods.rules.root_taskgroup.released import ShutdownWriter, split_shutdown
 from codemods.rules.root_taskgroup.spec import DEFAULT_DRAIN_TIMEOUT, SPEC
 from codemods.rules.root_taskgroup.teardown import Calls, Teardown, release_tail
 
@@ -52,24 +53,6 @@ try:
 except TimeoutError:
     if not {drain}.expired():
         raise
-"""
-# The release tail of the entry point's shutdown code (``teardown.py``) runs once the
-# group has exited, where and only where it ran before: the flag says it was reached.
-RELEASED = """\
-# What the shutdown code releases, once the root's tasks are done.
-if {stopped}:
-    pass
-"""
-# With the legacy tracker's timeout, the deadline is set where the shutdown code ends;
-# an exit before it (an early return) still gets the default.
-LEGACY_DEADLINE = """\
-# Background tasks still running `{shown}` s (the timeout of `{function}()`) after
-# shutdown are cancelled.
-{drain}.reschedule({aio}.get_running_loop().time() + {timeout})
-"""
-EARLY_DEADLINE = """\
-if not {stopped}:
-    pass
 """
 
 
@@ -303,12 +286,12 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
             s for s in inner.finalbody.body.body if isinstance(s, cst.BaseStatement)
         ]
         tail: list[cst.BaseStatement] = []
+        writer = ShutdownWriter(self.tree, self.asyncio_name, drain, stopped)
         if split is not None:
-            setup.append(parse_statement(f"{stopped} = False\n", self.tree))
-            reached = [parse_statement(f"{stopped} = True\n", self.tree)]
+            setup.append(writer.unreached())
+            reached = writer.reached(legacy)
             if legacy is not None and legacy.legacy_timeout is not None:
-                reached.extend(self._legacy_deadline(drain, legacy))
-                finally_body = [self._unless(stopped, finally_body)]
+                finally_body = [writer.unless_reached(finally_body)]
             own, tail = split_shutdown(own, split, reached)
         if app is not None:
             # Endpoints read it (`Depends(get_task_group)`) until shutdown begins.
@@ -324,41 +307,10 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
             ),
         )
         if tail:
-            guarded = guarded.with_changes(finalbody=self._released(stopped, tail))
+            guarded = guarded.with_changes(finalbody=writer.released(tail))
         return function.with_changes(
             body=body.with_changes(body=[*docstring, *setup, guarded])
         )
-
-    def _legacy_deadline(self, drain: str, legacy: Teardown) -> list[cst.BaseStatement]:
-        assert legacy.legacy_timeout is not None
-        shown = code_of(legacy.legacy_timeout)
-        code = LEGACY_DEADLINE.format(
-            drain=drain,
-            aio=self.asyncio_name,
-            timeout=shown,
-            shown=shown,
-            function=legacy.legacy_function,
-        )
-        return [parse_statement(code, self.tree)]
-
-    def _unless(
-        self, stopped: str, statements: list[cst.BaseStatement]
-    ) -> cst.BaseStatement:
-        """``if not stopped:`` around ``statements``."""
-        guard = parse_statement(EARLY_DEADLINE.format(stopped=stopped), self.tree)
-        assert isinstance(guard, cst.If)
-        return guard.with_changes(body=guard.body.with_changes(body=statements))
-
-    def _released(self, stopped: str, tail: list[cst.BaseStatement]) -> cst.Finally:
-        """``finally: if stopped: <tail>``, its blank first lines dropped."""
-        guard = parse_statement(RELEASED.format(stopped=stopped), self.tree)
-        assert isinstance(guard, cst.If)
-        first = tail[0]
-        assert isinstance(first, cst.SimpleStatementLine)  # a release: one call
-        comments = [line for line in first.leading_lines if line.comment is not None]
-        tail = [first.with_changes(leading_lines=comments), *tail[1:]]
-        guard = guard.with_changes(body=guard.body.with_changes(body=tail))
-        return cst.Finally(body=cst.IndentedBlock(body=[guard]))
 
     def leave_Module(
         self, original_node: cst.Module, updated_node: cst.Module
@@ -393,31 +345,13 @@ def _teardown_said(teardown: Teardown | str | None) -> str:
         return ""
     if isinstance(teardown, str):
         return f"; its shutdown code stays in the group: {teardown}"
-    moved = _counted(teardown.moved, "release statement")
-    return f"; the {moved} ending its shutdown code run once they are done"
+    moved = (
+        "statement releasing what they use runs"
+        if teardown.moved == 1
+        else f"{teardown.moved} statements releasing what they use run"
+    )
+    return f"; its shutdown code's last {moved} once they are done"
 
 
 def _counted(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def split_shutdown(
-    own: list[cst.BaseStatement],
-    split: Teardown,
-    reached: list[cst.BaseStatement],
-) -> tuple[list[cst.BaseStatement], list[cst.BaseStatement]]:
-    """``own`` without its release tail, ``reached`` where the tail began, and the
-    tail."""
-    if not split.in_finally:
-        return [*own[: split.start], *reached], own[split.start :]
-    last = own[-1]
-    assert isinstance(last, cst.Try) and last.finalbody is not None
-    block: list[cst.BaseStatement] = []
-    for statement in last.finalbody.body.body:
-        assert isinstance(statement, cst.BaseStatement)
-        block.append(statement)
-    kept = [*block[: split.start], *reached]
-    finalbody = last.finalbody.with_changes(
-        body=last.finalbody.body.with_changes(body=kept)
-    )
-    return [*own[:-1], last.with_changes(finalbody=finalbody)], block[split.start :]

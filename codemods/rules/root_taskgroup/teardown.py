@@ -2,14 +2,15 @@
 TaskGroup has exited: the *release tail*.
 
 The shutdown code is the ``finally`` of the entry point's last statement when that is
-a ``try``, else the statements after its last ``yield`` (a lifespan) or the whole body
-(``async def main()``). Its tail is the longest run of statements, at its end, that
+a ``try``, else the statements after its last ``yield`` (a lifespan) or, in ``async def
+main()``, those after an awaited call not given the TaskGroup (what it serves or
+waits for: ``await server.serve()``). Its tail is the longest run of statements, at its end, that
 each release something the root's tasks may still use, and none stops them:
 
 - ``x.close()``, ``await x.aclose()``, ``x.dispose()``... (``close``, ``aclose``,
   ``dispose``, ``disconnect``, ``release``) on a name that is not *of the root*;
 - a function named for one of those verbs (``await dispose_engine()``), unless its
-  module also defines something the entry point gave the TaskGroup (``close_monitor()``
+  module also defines a function the entry point gave the TaskGroup (``close_monitor()``
   beside ``get_monitor(tg=tg)`` stops what runs in the root);
 - a function of the legacy tracker's module (``await cancel_all_tasks(5)``: it cancels
   the tracker's fallback tasks, which are not in the root);
@@ -97,6 +98,8 @@ def release_tail(
         start -= 1
     if start == len(block):
         return None
+    if not in_finally and earliest == 1 and not _waits(block[start - 1], accepting):
+        return None  # `main()`: the tail must follow what it serves or waits for
     if _rebinds_from_nested_functions(function):
         return "a nested function rebinds its names (`nonlocal`)"
     unsure = _unsure_names(function, own[:-1] if in_finally else own[:start])
@@ -126,6 +129,22 @@ def _releases(
     return False
 
 
+def _waits(statement: cst.CSTNode, accepting: Sequence[cst.Call]) -> bool:
+    """Whether ``statement`` awaits a call not given the TaskGroup (``await
+    server.serve()``, ``await stop.wait()``): what ``main()`` runs until shutdown."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    expression = statement.body[0]
+    if not isinstance(expression, cst.Expr):
+        return False
+    awaited = expression.value
+    if not isinstance(awaited, cst.Await) or not isinstance(
+        awaited.expression, cst.Call
+    ):
+        return False
+    return all(awaited.expression is not given for given in accepting)
+
+
 def _called(statement: cst.CSTNode) -> cst.Call | None:
     """The call ``statement`` is, awaited or not."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
@@ -153,11 +172,14 @@ def _names_of(func: cst.BaseExpression, calls: Calls) -> set[str]:
 
 
 def _modules_given_the_group(accepting: Sequence[cst.Call], calls: Calls) -> set[str]:
-    """The modules of the functions and classes the entry point gives the TaskGroup."""
+    """The modules of the functions the entry point gives the TaskGroup: their other
+    functions may stop what those started (a class, named in CapWords, keeps what it
+    starts in its instances: its module stays free)."""
     return {
-        name.rpartition(".")[0]
+        module
         for call in accepting
-        for name in _names_of(call.func, calls)
+        for module, _, name in (n.rpartition(".") for n in _names_of(call.func, calls))
+        if not name[:1].isupper()
     }
 
 
