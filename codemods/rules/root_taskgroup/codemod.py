@@ -62,18 +62,32 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
     ## What it does
     Finds the application's entry points: an ``@asynccontextmanager`` lifespan given to
     ``FastAPI(lifespan=...)`` / ``Starlette(lifespan=...)`` or taking the app
-    (``app: FastAPI``), an aiohttp ``app.cleanup_ctx.append(...)`` generator, an
-    ``async def`` run by ``asyncio.run(main())``, and the functions named in
-    ``entry-points``. Where one calls something that accepts a TaskGroup once the run
-    is over (a ``start()`` TG002 converts, a constructor TG003 gives a ``tg``, a
-    parameter the callee already has), its whole body moves into
-    ``async with asyncio.TaskGroup() as tg:``, which TG005 then passes down. After the
-    entry point's own shutdown code, tasks still running are given ``drain-timeout``
-    seconds (default 30) and then cancelled, so shutdown cannot hang. Where FastAPI
-    endpoints take the root (``Depends(get_task_group)``, which TG003 writes), the
-    lifespan also exposes it as ``app.state.task_group`` while it runs, and clears it
-    when shutdown begins; it is then opened even if nothing else takes it. An entry point
-    that already opens a TaskGroup, or calls nothing that takes one, is left alone.
+    (``app: FastAPI``), an aiohttp ``app.cleanup_ctx.append(...)`` generator, an ``async def``
+    run by ``asyncio.run(main())``, and the functions named in ``entry-points``. Where
+    one calls something that accepts a TaskGroup once the run is over (a ``start()``
+    TG002 converts, a constructor TG003 gives a ``tg``, a parameter the callee already
+    has), its whole body moves into ``async with asyncio.TaskGroup() as tg:``, which
+    TG005 then passes down. The statements that end its shutdown code and release what
+    background tasks use (``await client.aclose()``, ``await dispose_engine()``, the
+    legacy tracker's ``cancel_all_tasks()``, a last log line) run after the group has
+    exited, so the tasks are done before what they use is closed, and only where they
+    ran before (a flag set where they began guards them, in a ``finally``). What moves,
+    and what stops the root's work and stays, is decided from shapes (``teardown.py``):
+    a ``close``/``aclose``/``dispose``/``disconnect``/``release`` call, a function named
+    for one, a function of the legacy tracker's module, a log line, on nothing given the
+    TaskGroup, started with it or passed to a call given it. After the rest of the
+    shutdown code, tasks still running are given ``drain-timeout`` seconds and then
+    cancelled, so shutdown cannot hang. Where ``drain-timeout`` is not configured and
+    the moved code gives the legacy tracker's cancel function a timeout spelled by names
+    bound before the shutdown code (``cancel_all_tasks(settings.timeout)``), that
+    timeout is used, the deadline set where the moved code began; otherwise 30 seconds.
+    The finding says which.
+
+    Where FastAPI endpoints take the root (``Depends(get_task_group)``, which TG003
+    writes), the lifespan also exposes it as ``app.state.task_group`` while it runs, and
+    clears it when shutdown begins; it is then opened even if nothing else takes it. An
+    entry point that already opens a TaskGroup, or calls nothing that takes one, is left
+    alone.
 
     ## Why is this bad?
     Converted components take an optional TaskGroup and fall back to tasks nobody owns
@@ -86,9 +100,12 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
     siblings and the entry point itself (the lifespan ends, so the application stops),
     and exceptions leave the entry point wrapped in an ``ExceptionGroup`` (catch them
     with ``except*``). Shutdown now waits up to ``drain-timeout`` seconds for
-    background tasks after the entry point's own shutdown code. The code needs
-    Python 3.11 (``asyncio.TaskGroup``, ``asyncio.timeout``), and a lifespan must be
-    entered and exited in one task, as Starlette, FastAPI and ``web.run_app`` do.
+    background tasks after the entry point's own shutdown code, and the releases that
+    ended that code run after them: one that in fact stops a task (closing a stream
+    it reads, where nothing says the task was given it) then waits for the drain
+    deadline, which cancels the task. The code needs Python 3.11
+    (``asyncio.TaskGroup``, ``asyncio.timeout``), and a lifespan must be entered and
+    exited in one task, as Starlette, FastAPI and ``web.run_app`` do.
     """
 
     def visit_Module(self, node: cst.Module) -> None:
