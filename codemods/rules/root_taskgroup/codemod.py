@@ -73,7 +73,7 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
     exited, so the tasks are done before what they use is closed, and only where they
     ran before (a flag set where they began guards them, in a ``finally``). What moves,
     and what stops the root's work and stays, is decided from shapes (``teardown.py``):
-    a ``close``/``aclose``/``dispose``/``disconnect``/``release`` call, a function named
+    a ``close``/``aclose``/``dispose``/``disconnect`` call, a function named
     for one, a function of the legacy tracker's module, a log line, on nothing given the
     TaskGroup, started with it or passed to a call given it. After the rest of the
     shutdown code, tasks still running are given ``drain-timeout`` seconds and then

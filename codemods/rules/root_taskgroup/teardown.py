@@ -7,14 +7,14 @@ main()``, those after an awaited call not given the TaskGroup (what it serves or
 waits for: ``await server.serve()``). Its tail is the longest run of statements, at its end, that
 each release something the root's tasks may still use, and none stops them:
 
-- ``x.close()``, ``await x.aclose()``, ``x.dispose()``... (``close``, ``aclose``,
-  ``dispose``, ``disconnect``, ``release``) on a name that is not *of the root*;
+- ``x.close()``, ``await x.aclose()``, ``x.dispose()``, ``await x.disconnect()``
+  on a name that is not *of the root* (a verb may start the name: ``close_all()``);
 - a function named for one of those verbs (``await dispose_engine()``), unless its
   module also defines a function the entry point gave the TaskGroup (``close_monitor()``
   beside ``get_monitor(tg=tg)`` stops what runs in the root);
 - a function of the legacy tracker's module (``await cancel_all_tasks(5)``: it cancels
   the tracker's fallback tasks, which are not in the root);
-- a log line (``logger.info(...)``, ``print(...)``).
+- a log line (``logger.info(...)``, ``logging.info(...)``, ``print(...)``).
 
 A name is *of the root* when it was given the TaskGroup or a call given it returned
 it (``feed = Feed(tg=tg)``), it was started with it (``await poller.start(tg=tg)``),
@@ -38,7 +38,8 @@ import libcst as cst
 
 from codemods.cst.names import identifiers, local_bindings, parameter_names
 
-RELEASE_VERBS = frozenset({"close", "aclose", "dispose", "disconnect", "release"})
+# Not `release` (a lock a task may wait on), nor `stop`/`shutdown`/`cancel` (they stop).
+RELEASE_VERBS = frozenset({"close", "aclose", "dispose", "disconnect"})
 LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
 )
@@ -116,8 +117,10 @@ def _releases(
     func = call.func
     if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
         verb = func.attr.value
-        if verb in LOG_METHODS or _verb(verb) in RELEASE_VERBS:
-            return not calls.qualified(func)  # a method of a value, not a module's
+        if verb in LOG_METHODS:
+            return True  # a logger, or `logging` itself
+        if _verb(verb) in RELEASE_VERBS and not calls.qualified(func):
+            return True  # a method of a value, not a module's function
     if isinstance(func, cst.Name) and func.value == "print":
         return True
     for name in _names_of(func, calls):
