@@ -190,3 +190,70 @@ def test_the_drain_timeout_is_the_legacy_cancels_unless_one_is_configured(
     assert result.text.count("await cancel_all_tasks(grace)") == 1
     said = "`grace` s (the timeout `cancel_all_tasks()` is given)"
     assert (said in result.findings[0].message) is not configured
+
+
+# An entry point's shutdown code, with `{setup}` before its root's start and
+# `{shutdown}` after the call it waits on.
+SHAPE = """
+import asyncio
+import logging
+
+
+class Worker:
+    def __init__(self, *args: object) -> None:
+        pass
+
+    async def start(
+        self, *streams: Worker, tg: asyncio.TaskGroup | None = None
+    ) -> None:
+        pass
+
+    async def aclose(self) -> None:
+        pass
+
+
+async def main() -> None:
+    stream = Worker()
+    client = Worker()
+    worker = Worker(client)
+{setup}
+    await worker.start(stream)
+    await asyncio.sleep(1)
+{shutdown}
+"""
+
+
+@pytest.mark.parametrize(
+    ("setup", "shutdown", "moved"),
+    [
+        pytest.param("", "    logging.info('bye')", True, id="a_log_line_moves"),
+        # A client the worker was built with: closed once the worker is done.
+        pytest.param("", "    await client.aclose()", True, id="its_client_moves"),
+        # What was started with the TaskGroup, or given to what was, stops it.
+        pytest.param("", "    await worker.aclose()", False, id="the_started_stays"),
+        pytest.param("", "    await stream.aclose()", False, id="what_it_reads_stays"),
+        pytest.param(
+            "    alias = worker", "    await alias.aclose()", False, id="an_alias_stays"
+        ),
+        # Nothing follows a call main() waits on: its last line is no shutdown code.
+        pytest.param(
+            "", "    await worker.start()\n    logging.info('up')", False, id="no_wait"
+        ),
+        pytest.param(
+            "    def bump() -> None:\n        nonlocal stream\n        stream = Worker()",
+            "    logging.info('bye')",
+            False,
+            id="nonlocal_rebinding",
+        ),
+    ],
+)
+def test_what_moves_after_the_group(setup: str, shutdown: str, moved: bool) -> None:
+    source = SHAPE.format(setup=setup, shutdown=shutdown)
+    options = {"entry-points": ["m:main"]}
+    result = run("TG007", source, table={"select": ["TG007"], "TG007": options})
+    assert result.changed
+    assert ("stopped = False" in result.text) is moved
+    if "nonlocal" in setup:
+        assert "stays in the group: a nested function rebinds" in (
+            result.findings[0].message
+        )
