@@ -197,18 +197,19 @@ def _root_names(function: cst.FunctionDef, accepting: Sequence[cst.Call]) -> set
         roots |= {
             arg.value.value for arg in call.args if isinstance(arg.value, cst.Name)
         }
-    bindings = local_bindings(function)
     given = {id(call) for call in accepting}
+    # Each binding's name, and the names its value reads.
+    reads: list[tuple[str, set[str]]] = []
+    for name, node, value in local_bindings(function):
+        source = value if value is not None else node
+        if any(id(call) in given for call in _calls_in(source)):
+            roots.add(name)  # a call given the TaskGroup returned it
+        reads.append((name, identifiers(source)))
     grew = True
     while grew:
         grew = False
-        for name, node, value in bindings:
-            if name in roots:
-                continue
-            source = value if value is not None else node
-            if not identifiers(source).isdisjoint(roots) or any(
-                id(call) in given for call in _calls_in(source)
-            ):
+        for name, names in reads:
+            if name not in roots and not names.isdisjoint(roots):
                 roots.add(name)
                 grew = True
     return roots
