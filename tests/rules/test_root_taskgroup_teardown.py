@@ -257,3 +257,23 @@ def test_what_moves_after_the_group(setup: str, shutdown: str, moved: bool) -> N
         assert "stays in the group: a nested function rebinds" in (
             result.findings[0].message
         )
+
+
+def test_after_a_bare_yield_the_tail_runs_on_a_clean_exit_only_as_before() -> None:
+    source = LIFESPAN.replace(
+        "    try:\n        yield\n    finally:\n        events.append",
+        "    yield\n    if True:\n        events.append",
+    ).replace("        await client.aclose()", "    await client.aclose()")
+    assert "    yield\n    if True:" in source
+    result = run("TG007", source, table=TABLE)
+    assert "stopped = False" in result.text
+    namespace: dict[str, Any] = {}
+    exec(compile(result.text, "lifespan.py", "exec"), namespace)
+    clean: list[str] = []
+    asyncio.run(asyncio.wait_for(_served(namespace["lifespan"], clean, "ok"), 30))
+    assert clean == ["stopping", "worker done", "client closed"]
+    failed: list[str] = []
+    with pytest.raises(ExceptionGroup):
+        asyncio.run(_served(namespace["lifespan"], failed, "failure"))
+    # An exception thrown into a bare `yield` skips what follows it, then and now.
+    assert failed == ["worker cancelled"]

@@ -83,6 +83,9 @@ def release_tail(
     if not own:
         return None
     last = own[-1]
+    yields = [i for i, s in enumerate(own) if any(_yields_in(s))]
+    # `main()`'s body, flat: its tail must follow what it serves or waits for.
+    served = False
     if isinstance(last, cst.Try) and last.finalbody is not None:
         in_finally = True
         block = list(last.finalbody.body.body)
@@ -90,7 +93,7 @@ def release_tail(
     else:
         in_finally = False
         block = list(own)
-        yields = [i for i, s in enumerate(own) if any(_yields_in(s))]
+        served = not yields
         earliest = yields[-1] + 1 if yields else 1
     roots = _root_names(function, accepting)
     busy = _modules_given_the_group(accepting, calls)
@@ -99,8 +102,8 @@ def release_tail(
         start -= 1
     if start == len(block):
         return None
-    if not in_finally and earliest == 1 and not _waits(block[start - 1], accepting):
-        return None  # `main()`: the tail must follow what it serves or waits for
+    if served and not _waits(block[start - 1], accepting):
+        return None
     if _rebinds_from_nested_functions(function):
         return "a nested function rebinds its names (`nonlocal`)"
     unsure = _unsure_names(function, own[:-1] if in_finally else own[:start])
