@@ -101,9 +101,5 @@ SPEC = CodemodSpec(
             f"gives the legacy tracker's cancel function, else {DEFAULT_DRAIN_TIMEOUT:g}",
         ),
     ),
-    examples=(
-        "lifespan_release_tail",
-        "fastapi_lifespan",
-        "entry_point_with_nothing_to_own",
-    ),
+    examples=("lifespan_release_tail", "entry_point_with_nothing_to_own"),
 )
