@@ -138,30 +138,32 @@ def _releases(
 def _waits(statement: cst.CSTNode, accepting: Sequence[cst.Call]) -> bool:
     """Whether ``statement`` awaits a call not given the TaskGroup (``await
     server.serve()``, ``await stop.wait()``): what ``main()`` runs until shutdown."""
-    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-        return False
-    expression = statement.body[0]
-    if not isinstance(expression, cst.Expr):
-        return False
-    awaited = expression.value
-    if not isinstance(awaited, cst.Await) or not isinstance(
-        awaited.expression, cst.Call
-    ):
-        return False
-    return all(awaited.expression is not given for given in accepting)
+    found = _statement_call(statement)
+    return (
+        found is not None
+        and found[1]
+        and all(found[0] is not given for given in accepting)
+    )
 
 
 def _called(statement: cst.CSTNode) -> cst.Call | None:
     """The call ``statement`` is, awaited or not."""
+    found = _statement_call(statement)
+    return None if found is None else found[0]
+
+
+def _statement_call(statement: cst.CSTNode) -> tuple[cst.Call, bool] | None:
+    """The call ``statement`` is, and whether it is awaited."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return None
     expression = statement.body[0]
     if not isinstance(expression, cst.Expr):
         return None
     value = expression.value
+    awaited = isinstance(value, cst.Await)
     if isinstance(value, cst.Await):
         value = value.expression
-    return value if isinstance(value, cst.Call) else None
+    return (value, awaited) if isinstance(value, cst.Call) else None
 
 
 def _verb(name: str) -> str:
