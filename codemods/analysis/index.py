@@ -18,7 +18,15 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
-from codemods.analysis import families, passing, taken, trackers, triggers
+from codemods.analysis import (
+    dependencies,
+    families,
+    passing,
+    taken,
+    trackers,
+    triggers,
+)
+from codemods.analysis.dependencies import DependencyWrapper
 from codemods.analysis.facts import ModuleFacts, Ref
 from codemods.analysis.families import GroupParameter, Lifecycle, LifecycleCall
 from codemods.analysis.scope import IndexScope
@@ -133,6 +141,19 @@ class ProjectIndex(SymbolTable):
         ``pkg.mod.Class.method``) is taken as a value (``Depends(f)``, a callback, a
         container), as ``path:line (how)``: no parameter may be added to it."""
         return taken.taken_as_value(self, target)
+
+    @query
+    def dependency_wrapper(self, target: str) -> DependencyWrapper | None:
+        """The wrapper dependency FastAPI calls ``target`` through once the run is
+        over, when it is taken only as ``Depends(f)`` and gains a TaskGroup."""
+        if target not in passing.gaining(self):
+            return None
+        return dependencies.dependency_wrapper(self, target)
+
+    @query
+    def why_not_wrapped(self, target: str) -> str | None:
+        """Why ``target``, taken only as ``Depends(f)``, gets no wrapper dependency."""
+        return dependencies.why_not_wrapped(self, target)
 
     @query
     def taskgroup_callers(self, target: str) -> tuple[str, ...]:

@@ -10,18 +10,28 @@ from codemods.analysis.symbols import SymbolTable
 def taken_as_value(index: SymbolTable, target: str) -> tuple[str, ...]:
     """Where ``target`` (``pkg.mod.f``, or ``pkg.mod.Class.method``) is taken as a
     value, as ``path:line (how)``, in a fixed order; () when nowhere."""
+    places = {f"{path}:{use.line} ({use.how})" for path, use in _uses(index, target)}
+    return tuple(sorted(places))
+
+
+def only_as_dependency(index: SymbolTable, target: str) -> bool:
+    """Whether ``target`` is taken as a value, and only by plain ``Depends(f)``."""
+    uses = _uses(index, target)
+    return bool(uses) and all(use.dependency for _, use in uses)
+
+
+def _uses(index: SymbolTable, target: str) -> list[tuple[str, ValueUse]]:
     owner, _, name = target.rpartition(".")
     method_of = owner if owner in index.classes else None
     quiet, index.quiet = index.quiet, True
     try:
-        places = {
-            f"{path}:{use.line} ({use.how})"
+        return [
+            (path, use)
             for path, use in _by_name(index).get(name, ())
             if _takes(index, use, target, method_of)
-        }
+        ]
     finally:
         index.quiet = quiet
-    return tuple(sorted(places))
 
 
 def _by_name(index: SymbolTable) -> dict[str, list[tuple[str, ValueUse]]]:

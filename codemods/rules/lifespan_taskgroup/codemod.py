@@ -9,6 +9,7 @@ import libcst.matchers as m
 from codemods.cst.build import with_keyword
 from codemods.cst.scopes import ClassScope, Frame
 from codemods.rules.indexed import IndexedCodemod
+from codemods.rules.lifespan_taskgroup.dependencies import DependencyWrappers
 from codemods.rules.lifespan_taskgroup.spec import SPEC
 
 
@@ -42,9 +43,28 @@ class LifespanTaskgroup(IndexedCodemod, spec=SPEC):
     long-running workers). Calls passing ``*args``/``**kwargs`` are left alone.
     """
 
+    def visit_Module(self, node: cst.Module) -> None:
+        super().visit_Module(node)
+        self.dependencies = DependencyWrappers(self)
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        if len(self.scopes) == 1:  # a module-level function FastAPI may depend on
+            self.dependencies.note_function(original_node)
+        return super().leave_FunctionDef(original_node, updated_node)
+
+    def leave_Module(
+        self, original_node: cst.Module, updated_node: cst.Module
+    ) -> cst.Module:
+        return self.dependencies.write(updated_node)
+
     def leave_Call(
         self, original_node: cst.Call, updated_node: cst.Call
     ) -> cst.BaseExpression:
+        repointed = self.dependencies.repoint(original_node, updated_node)
+        if repointed is not updated_node:
+            return repointed
         frame = self.frame
         found = None if frame is None or self.deferred else frame.taskgroup()
         group = found[0] if found is not None else self._stored(frame)
