@@ -15,7 +15,8 @@ passing a TaskGroup, so ``f`` may gain the parameter (``passing.py``). It is wri
 only where every piece can be: every value use of ``f`` is a plain ``Depends(f)``, ``f``
 is a module-level function FastAPI gives no argument (no parameters, no ``yield``, not
 decorated) whose return annotation the wrapper repeats, the wrapper's name is free, and
-the run opens one FastAPI root that exposes the group (TG007) and passes it (TG005).
+the run opens one FastAPI root that exposes the group (TG007, with TG003) and passes
+it (TG005).
 Otherwise ``why_not_wrapped`` says which piece is missing, and ``f`` keeps its
 signature.
 """
@@ -29,7 +30,8 @@ from codemods.analysis.symbols import SymbolTable
 from codemods.analysis.taken import only_as_dependency, taken_as_value
 from codemods.cst.fastapi import DEPENDENCY
 
-TG005, TG007 = "TG005", "TG007"
+# TG003 too: TG007 exposes the root to the endpoints only with it.
+TG003, TG005, TG007 = "TG003", "TG005", "TG007"
 SUFFIX = "_dependency"
 
 
@@ -69,11 +71,11 @@ def _judge(index: SymbolTable, target: str) -> DependencyWrapper | str | None:
     function = index.functions.get(target)
     if function is None or module not in index.modules:
         return "it is not a module-level function, the only kind the run wraps"
-    missing = [code for code in (TG005, TG007) if code not in index.scope.codes]
+    missing = [code for code in (TG003, TG005, TG007) if code not in index.scope.codes]
     if missing:
         return (
-            f"select {' and '.join(missing)} too, and `Depends({name})` is repointed "
-            "to a wrapper passing it the root TaskGroup"
+            f"select {', '.join(missing)} too, and `Depends({name})` is repointed to "
+            "a wrapper passing it the root TaskGroup"
         )
     roots = [m for m in index.modules.values() if ROOT in m.fastapi]
     if len(roots) != 1:

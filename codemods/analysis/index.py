@@ -29,6 +29,7 @@ from codemods.analysis import (
 from codemods.analysis.dependencies import DependencyWrapper
 from codemods.analysis.facts import ModuleFacts, Ref
 from codemods.analysis.families import GroupParameter, Lifecycle, LifecycleCall
+from codemods.analysis.fastapi_roles import ENDPOINT
 from codemods.analysis.scope import IndexScope
 from codemods.analysis.symbols import SymbolTable
 
@@ -189,11 +190,17 @@ class ProjectIndex(SymbolTable):
     def fastapi_modules(self, role: str) -> tuple[str, ...]:
         """The modules playing ``role`` in a FastAPI app's root TaskGroup
         (``fastapi_roles.py``: ``"root"``, ``"endpoint"``), by name."""
-        return tuple(
-            sorted(
-                name for name, module in self.modules.items() if role in module.fastapi
+        found = {
+            name for name, module in self.modules.items() if role in module.fastapi
+        }
+        if role == ENDPOINT:
+            # Where TG005 writes a wrapper dependency, it asks for the root too.
+            found.update(
+                wrapper.module
+                for target in sorted(passing.gaining(self))
+                if (wrapper := dependencies.dependency_wrapper(self, target))
             )
-        )
+        return tuple(sorted(found))
 
     def dynamic_triggers(self) -> frozenset[bytes]:
         """Words a file must spell to reach what the codemods change (next rounds)."""
