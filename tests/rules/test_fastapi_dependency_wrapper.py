@@ -1,0 +1,115 @@
+"""The wrapper dependency TG005 writes for a factory FastAPI takes as ``Depends(f)``
+(``analysis/dependencies.py``), served: the task the factory spawns when FastAPI calls
+it through the wrapper lands in the root TaskGroup the lifespan opens, with no
+fallback taken; and the findings name the piece that keeps a wrapper from being
+written. The golden cases run in ``tests/test_golden.py``."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from codemods import config
+from codemods.engine.parent import runner
+from codemods.rules.lifespan_taskgroup.spec import SPEC
+
+CASE = SPEC.cases / "dependency_gains_through_a_wrapper"
+
+
+@pytest.fixture
+def migrated(tmp_path: Path) -> Iterator[dict[str, ModuleType]]:
+    """The case's app as migrated (``before/`` overlaid by ``after/``), imported."""
+    root = tmp_path / "served"
+    shutil.copytree(CASE / "before", root)
+    shutil.copytree(CASE / "after", root, dirs_exist_ok=True)
+    sys.path.insert(0, str(root))
+    try:
+        yield {
+            name: importlib.import_module(f"app.{name}")
+            for name in ("main", "limits")
+        }
+    finally:
+        sys.path.remove(str(root))
+        for name in [n for n in sys.modules if n == "app" or n.startswith("app.")]:
+            del sys.modules[name]
+
+
+def test_the_dependency_spawns_into_the_root_through_its_wrapper(
+    migrated: dict[str, ModuleType],
+) -> None:
+    testclient = pytest.importorskip("fastapi.testclient")
+    app, limits = migrated["main"].app, migrated["limits"]
+    refills: list[asyncio.Task[object] | None] = []
+    stop = threading.Event()  # set from the test's thread: the app runs in another
+
+    async def refill_forever(self: object) -> None:
+        refills.append(asyncio.current_task())
+        while not stop.is_set():
+            await asyncio.sleep(0.01)
+
+    limits.Limiter.refill_forever = refill_forever
+    with testclient.TestClient(app) as client:
+        # The lifespan made one (given the root by TG005); FastAPI makes the next.
+        limits._limiter = None
+        assert client.get("/tokens").json() == 10
+        assert client.post("/spend").json() == 9
+        root = app.state.task_group
+        assert isinstance(root, asyncio.TaskGroup)
+        assert len(refills) == 2 and all(t in root._tasks for t in refills)
+        assert not limits._background_tasks  # no fallback taken
+        stop.set()  # else shutdown waits out the drain timeout
+    assert all(t is not None and t.done() for t in refills)
+    # No lifespan running: the wrapper's `get_task_group` answers 503.
+    assert testclient.TestClient(app).get("/tokens").status_code == 503
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "blocked"),
+    [
+        (
+            "async def get_limiter() -> Limiter:",
+            "async def get_limiter(user: str = '') -> Limiter:",
+            "FastAPI fills its parameters (`user`), which a wrapper would hide",
+        ),
+        (
+            "async def get_limiter() -> Limiter:",
+            "async def get_limiter():  # type: ignore[no-untyped-def]",
+            "it has no return annotation (a class) for the wrapper to repeat",
+        ),
+        (
+            '"""A rate limiter made on first use, refilled in the background."""',
+            "def get_limiter_dependency() -> None: ...",
+            "`get_limiter_dependency` is already bound in its module",
+        ),
+    ],
+)
+def test_a_piece_that_cannot_be_written_keeps_the_signature_and_is_named(
+    tmp_path: Path, old: str, new: str, blocked: str
+) -> None:
+    work = tmp_path / "project"
+    shutil.copytree(CASE / "before", work)
+    limits = work / "app" / "limits.py"
+    limits.write_text(limits.read_text().replace(old, new, 1))
+    settings = replace(
+        config.parse_table({"select": ["TG003", "TG005", "TG007"]}, source="test"),
+        root=str(work),
+    )
+    request = runner.Request((work,), settings, mode="check", write=False, jobs=1)
+    findings = [
+        (Path(result.path).name, finding.rule, finding.message)
+        for result in runner.run(request).results
+        for finding in result.findings
+    ]
+    assert [f[:2] for f in findings] == [("limits.py", "TG003")], findings
+    message = findings[0][2]
+    assert message.startswith("keep a strong reference"), message
+    assert message.endswith(f"(no wrapper dependency passing it one: {blocked})")
