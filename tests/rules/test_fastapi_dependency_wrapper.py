@@ -34,8 +34,7 @@ def migrated(tmp_path: Path) -> Iterator[dict[str, ModuleType]]:
     sys.path.insert(0, str(root))
     try:
         yield {
-            name: importlib.import_module(f"app.{name}")
-            for name in ("main", "limits")
+            name: importlib.import_module(f"app.{name}") for name in ("main", "limits")
         }
     finally:
         sys.path.remove(str(root))

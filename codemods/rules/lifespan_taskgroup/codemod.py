@@ -30,6 +30,19 @@ class LifespanTaskgroup(IndexedCodemod, spec=SPEC):
     converted ``start``, TG002), synchronous callbacks too, it passes
     ``tg=self.tg``: possibly None, which the callee's fallback handles.
 
+    A module-level factory FastAPI takes only as ``Depends(f)`` (in ``Annotated[...]``
+    or a parameter default) gains ``tg`` too (TG001/TG003 write the gain, as for any
+    function some caller passes one): FastAPI reads its signature, so this codemod
+    writes next to it ``f_dependency(tg: Annotated[asyncio.TaskGroup,
+    Depends(get_task_group)]) -> T`` returning ``await f(tg=tg)`` (with
+    ``get_task_group`` if the module lacks it), points every ``Depends(f)`` of the run
+    at it, and makes each import of ``f`` import the wrapper. The wrapper is the caller
+    that passes the root, so the "gain only where a caller passes one" rule holds, and
+    a second run finds nothing to do. Only with TG003 and TG007 selected and one
+    FastAPI root in the run; never for a function also taken as a value otherwise,
+    with parameters, ``yield``, a decorator or no return annotation, or whose wrapper
+    name is taken: the spawn's finding then names the piece that blocked it.
+
     ## Why is this bad?
     A component that can run its tasks in the caller's TaskGroup but is not given one
     falls back to tasks nobody owns: the application's lifespan cannot wait for them
