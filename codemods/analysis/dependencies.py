@@ -25,11 +25,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from codemods.analysis.fastapi_roles import ROOT
 from codemods.analysis.symbols import SymbolTable
 from codemods.analysis.taken import only_as_dependency, taken_as_value
-from codemods.cst.fastapi import DEPENDENCY
 
+# `fastapi_roles.ROOT`/`ENDPOINT` and `cst.fastapi.DEPENDENCY`, spelled here: those
+# modules import LibCST, which the parent of a warm run must not.
+ROOT, ENDPOINT, DEPENDENCY = "root", "endpoint", "get_task_group"
 # TG003 too: TG007 exposes the root to the endpoints only with it.
 TG003, TG005, TG007 = "TG003", "TG005", "TG007"
 SUFFIX = "_dependency"

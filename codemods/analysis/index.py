@@ -29,7 +29,6 @@ from codemods.analysis import (
 from codemods.analysis.dependencies import DependencyWrapper
 from codemods.analysis.facts import ModuleFacts, Ref
 from codemods.analysis.families import GroupParameter, Lifecycle, LifecycleCall
-from codemods.analysis.fastapi_roles import ENDPOINT
 from codemods.analysis.scope import IndexScope
 from codemods.analysis.symbols import SymbolTable
 
@@ -193,7 +192,7 @@ class ProjectIndex(SymbolTable):
         found = {
             name for name, module in self.modules.items() if role in module.fastapi
         }
-        if role == ENDPOINT:
+        if role == dependencies.ENDPOINT:
             # Where TG005 writes a wrapper dependency, it asks for the root too.
             found.update(
                 wrapper.module

@@ -112,3 +112,14 @@ def test_a_piece_that_cannot_be_written_keeps_the_signature_and_is_named(
     message = findings[0][2]
     assert message.startswith("keep a strong reference"), message
     assert message.endswith(f"(no wrapper dependency passing it one: {blocked})")
+
+
+def test_the_names_the_index_spells_are_those_of_the_libcst_side() -> None:
+    from codemods.analysis import dependencies, fastapi_roles
+    from codemods.cst import fastapi
+
+    assert (dependencies.ROOT, dependencies.ENDPOINT) == (
+        fastapi_roles.ROOT,
+        fastapi_roles.ENDPOINT,
+    )
+    assert dependencies.DEPENDENCY == fastapi.DEPENDENCY
