@@ -146,7 +146,7 @@ class ProjectIndex(SymbolTable):
     def dependency_wrapper(self, target: str) -> DependencyWrapper | None:
         """The wrapper dependency FastAPI calls ``target`` through once the run is
         over, when it is taken only as ``Depends(f)`` and gains a TaskGroup."""
-        if target not in passing.gaining(self):
+        if target not in passing.gaining_functions(self):
             return None
         return dependencies.dependency_wrapper(self, target)
 
@@ -196,7 +196,7 @@ class ProjectIndex(SymbolTable):
             # Where TG005 writes a wrapper dependency, it asks for the root too.
             found.update(
                 wrapper.module
-                for target in sorted(passing.gaining(self))
+                for target in sorted(passing.gaining_functions(self))
                 if (wrapper := dependencies.dependency_wrapper(self, target))
             )
         return tuple(sorted(found))

@@ -62,7 +62,7 @@ def taskgroup_callers(index: SymbolTable, target: str) -> tuple[str, ...]:
     return _solved(index)[1].get(target, ())
 
 
-def gaining(index: SymbolTable) -> set[str]:
+def gaining_functions(index: SymbolTable) -> set[str]:
     """The functions, methods and constructors gaining a TaskGroup parameter."""
     return _solved(index)[0]
 

@@ -181,9 +181,11 @@ def with_task_group_dependency(
     if found is not None and found < before:
         return module, before
     if found is not None:
-        dependency: cst.BaseStatement = body.pop(found)
+        dependency = body.pop(found)
     else:
-        dependency = parse_statement(DEPENDENCY_CODE.format(aio=aio), module)
+        parsed = parse_statement(DEPENDENCY_CODE.format(aio=aio), module)
+        assert isinstance(parsed, cst.FunctionDef)
+        dependency = parsed
     blank = cst.EmptyLine(whitespace=cst.SimpleWhitespace(""))
     body.insert(before, dependency.with_changes(leading_lines=[blank, blank]))
     return module.with_changes(body=body), before + 1
@@ -224,9 +226,10 @@ def _new_section(module: cst.Module, code: str) -> cst.Module:
     ]
     stdlib = [n for n in imports if _stdlib_only(body[n])]
     at = (stdlib or imports or [-1])[-1] + 1
-    statement = cst.parse_statement(code, module.config_for_parsing)
+    parsed = cst.parse_statement(code, module.config_for_parsing)
+    assert isinstance(parsed, cst.SimpleStatementLine)
     blank = cst.EmptyLine(whitespace=cst.SimpleWhitespace(""))
-    statement = statement.with_changes(leading_lines=[blank] if imports else [])
+    statement = parsed.with_changes(leading_lines=[blank] if imports else [])
     if at < len(body) and at in imports:
         following = body[at].with_changes(leading_lines=[blank])
         body[at] = following
@@ -236,11 +239,11 @@ def _new_section(module: cst.Module, code: str) -> cst.Module:
 
 def _stdlib_only(statement: cst.BaseStatement) -> bool:
     assert isinstance(statement, cst.SimpleStatementLine)
-    tops = []
+    tops: list[str] = []
     for small in statement.body:
         if isinstance(small, cst.Import):
             tops.extend(code_of(alias.name) for alias in small.names)
         elif isinstance(small, cst.ImportFrom):
-            relative = small.relative or small.module is None
-            tops.append("." if relative else code_of(small.module))
+            source = small.module
+            tops.append("." if small.relative or source is None else code_of(source))
     return all(top.split(".")[0] in sys.stdlib_module_names for top in tops)

@@ -132,6 +132,7 @@ class DependencyWrappers:
                 awaiting="await " if asynchronous else "",
             )
             statement = parse_statement(code, module)
+            assert isinstance(statement, cst.FunctionDef)
             blank = cst.EmptyLine(whitespace=cst.SimpleWhitespace(""))
             body = list(module.body)
             body.insert(at, statement.with_changes(leading_lines=[blank, blank]))
