@@ -162,33 +162,46 @@ def defines(module: cst.Module, name: str) -> bool:
     )
 
 
+def definition(module: cst.Module, name: str) -> int | None:
+    """The number of the top-level statement ``def name``, if ``module`` has one."""
+    return next(
+        (
+            number
+            for number, statement in enumerate(module.body)
+            if isinstance(statement, cst.FunctionDef) and statement.name.value == name
+        ),
+        None,
+    )
+
+
+def with_definition(
+    module: cst.Module, at: int, function: cst.BaseStatement
+) -> cst.Module:
+    """``module`` with ``function`` as its statement number ``at``, after two blank
+    lines."""
+    assert isinstance(function, cst.FunctionDef)
+    blank = cst.EmptyLine(whitespace=cst.SimpleWhitespace(""))
+    body = list(module.body)
+    body.insert(at, function.with_changes(leading_lines=[blank, blank]))
+    return module.with_changes(body=body)
+
+
 def with_task_group_dependency(
     module: cst.Module, before: int, aio: str
 ) -> tuple[cst.Module, int]:
     """``module`` defining ``get_task_group`` before its statement number ``before``
     (moved there if defined further down: an annotation naming it is read where its
     ``def`` runs), and where that statement is now."""
-    body = list(module.body)
-    found = next(
-        (
-            number
-            for number, statement in enumerate(body)
-            if isinstance(statement, cst.FunctionDef)
-            and statement.name.value == DEPENDENCY
-        ),
-        None,
-    )
+    found = definition(module, DEPENDENCY)
     if found is not None and found < before:
         return module, before
-    if found is not None:
-        dependency = body.pop(found)
+    if found is None:
+        dependency = parse_statement(DEPENDENCY_CODE.format(aio=aio), module)
     else:
-        parsed = parse_statement(DEPENDENCY_CODE.format(aio=aio), module)
-        assert isinstance(parsed, cst.FunctionDef)
-        dependency = parsed
-    blank = cst.EmptyLine(whitespace=cst.SimpleWhitespace(""))
-    body.insert(before, dependency.with_changes(leading_lines=[blank, blank]))
-    return module.with_changes(body=body), before + 1
+        body = list(module.body)
+        dependency = body.pop(found)
+        module = module.with_changes(body=body)
+    return with_definition(module, before, dependency), before + 1
 
 
 def with_fastapi_imports(

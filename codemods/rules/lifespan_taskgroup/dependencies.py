@@ -19,6 +19,8 @@ from codemods.cst.fastapi import (
     DEPENDENCY_IMPORTS,
     DEPENDS,
     WRAPPER_CODE,
+    definition,
+    with_definition,
     with_fastapi_imports,
     with_task_group_dependency,
 )
@@ -109,14 +111,9 @@ class DependencyWrappers:
         module, aio = ensure_import(module, "asyncio", settings.import_order)
         param = settings.taskgroup_param
         for name, wrapper in self.wrapped.items():
-            body = list(module.body)
-            at = next(
-                number
-                for number, statement in enumerate(body)
-                if isinstance(statement, cst.FunctionDef)
-                and statement.name.value == name
-            )
-            function = body[at]
+            at = definition(module, name)
+            assert at is not None
+            function = module.body[at]
             assert isinstance(function, cst.FunctionDef)
             assert function.returns is not None
             module, at = with_task_group_dependency(module, at + 1, aio)
@@ -131,12 +128,7 @@ class DependencyWrappers:
                 name=name,
                 awaiting="await " if asynchronous else "",
             )
-            statement = parse_statement(code, module)
-            assert isinstance(statement, cst.FunctionDef)
-            blank = cst.EmptyLine(whitespace=cst.SimpleWhitespace(""))
-            body = list(module.body)
-            body.insert(at, statement.with_changes(leading_lines=[blank, blank]))
-            module = module.with_changes(body=body)
+            module = with_definition(module, at, parse_statement(code, module))
         return with_fastapi_imports(module, DEPENDENCY_IMPORTS, settings)
 
 
