@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from codemods.analysis.symbols import SymbolTable
-from codemods.analysis.taken import only_as_dependency, taken_as_value
+from codemods.analysis.taken import only_as_dependency, taken_as_value, uses
 
 # `fastapi_roles.ROOT`/`ENDPOINT` and `cst.fastapi.DEPENDENCY`, spelled here: those
 # modules import LibCST, which the parent of a warm run must not.
@@ -91,6 +91,9 @@ def _judge(index: SymbolTable, target: str) -> DependencyWrapper | str | None:
         return f"FastAPI fills its parameters ({given}), which a wrapper would hide"
     if function.returns is None:
         return "it has no return annotation (a class) for the wrapper to repeat"
+    unwritable = _unwritable_use(index, target)
+    if unwritable is not None:
+        return unwritable
     wrapper = f"{name}{SUFFIX}"
     facts = index.modules[module]
     bound = {f.name for f in facts.functions} | {c.name for c in facts.classes}
@@ -98,3 +101,22 @@ def _judge(index: SymbolTable, target: str) -> DependencyWrapper | str | None:
     if wrapper in bound:
         return f"`{wrapper}` is already bound in its module"
     return DependencyWrapper(target, wrapper, places)
+
+
+def _unwritable_use(index: SymbolTable, target: str) -> str | None:
+    """Why some ``Depends(f)`` could not be pointed at the wrapper: it names ``f``
+    through an alias or a re-export, or, in another module, through no top-level
+    ``from m import f`` nor ``from pkg import m`` (which TG005 rewrites)."""
+    module, _, name = target.rpartition(".")
+    by_path = {facts.path: facts for facts in index.modules.values()}
+    for path, use in uses(index, target):
+        where = f"{path}:{use.line}"
+        if use.ref is None or use.ref.name != target or use.name != name:
+            return f"`Depends()` at {where} names it through an alias or a re-export"
+        facts = by_path.get(path)
+        if facts is None or facts.name == module:
+            continue
+        imported = dict(facts.imports)
+        if imported.get(name) != target and module not in imported.values():
+            return f"`Depends()` at {where} names it through an import TG005 cannot rewrite"
+    return None

@@ -20,6 +20,11 @@ def only_as_dependency(index: SymbolTable, target: str) -> bool:
     return bool(uses) and all(use.dependency for _, use in uses)
 
 
+def uses(index: SymbolTable, target: str) -> list[tuple[str, ValueUse]]:
+    """Each value use of ``target``, with the path of its module."""
+    return _uses(index, target)
+
+
 def _uses(index: SymbolTable, target: str) -> list[tuple[str, ValueUse]]:
     owner, _, name = target.rpartition(".")
     method_of = owner if owner in index.classes else None
@@ -41,6 +46,11 @@ def _by_name(index: SymbolTable) -> dict[str, list[tuple[str, ValueUse]]]:
         for module in index.modules.values():
             for use in module.values:
                 found.setdefault(use.name, []).append((module.path, use))
+                # An alias (`from m import f as g`, then `Depends(g)`) takes `f` too.
+                ref = use.ref
+                named = None if ref is None else ref.name.rpartition(".")[2]
+                if named is not None and named != use.name:
+                    found.setdefault(named, []).append((module.path, use))
         index._caches[key] = found
     by_name: dict[str, list[tuple[str, ValueUse]]] = index._caches[key]
     return by_name

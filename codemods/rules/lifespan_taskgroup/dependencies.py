@@ -67,10 +67,12 @@ class DependencyWrappers:
         if argument.keyword is not None or argument.star or spelled is None:
             return updated
         target = None if names is None else names.absolute(spelled)
-        wrapper = None if target is None else codemod.index.dependency_wrapper(target)
-        if wrapper is None or target is None:
+        if target is None:
             return updated
+        wrapper = codemod.index.dependency_wrapper(target)
         name = target.rpartition(".")[2]
+        if wrapper is None or spelled.rpartition(".")[2] != name:
+            return updated  # (the index gives no wrapper where an alias names `f`)
         parameter = codemod.index.taskgroup_parameter(Ref.value(target))
         group = None if parameter is None else parameter.group
         if not codemod.report(
