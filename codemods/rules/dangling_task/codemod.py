@@ -56,8 +56,10 @@ class DanglingTask(ScopeTracking, spec=SPEC):
     strong reference kept until it is done. No dead plumbing: the parameter and
     ``self.tg`` are added only where some caller in the run passes one (a call inside a
     TaskGroup, or from a function that has or gains one, or from an entry point), and
-    never to a function taken as a value (``Depends(f)``, a callback); there only the
-    strong reference is written, and the finding says why. A FastAPI endpoint takes
+    never to a function taken as a value (a callback, a container); there only the
+    strong reference is written, and the finding says why. A factory FastAPI takes only
+    as ``Depends(f)`` gains it, and TG005 points ``Depends(f)`` at a wrapper passing
+    the root (``codemods explain TG005``). A FastAPI endpoint takes
     the run's one root that TG007 opens as a dependency instead (``endpoints.py``):
     ``tg: Annotated[asyncio.TaskGroup, Depends(get_task_group)]``. A synchronous method (a
     callback, often: ``bus.subscribe("failed", self.on_failed)``) cannot take a
