@@ -138,3 +138,54 @@ def test_the_names_the_index_spells_are_those_of_the_libcst_side() -> None:
         fastapi_roles.ENDPOINT,
     )
     assert dependencies.DEPENDENCY == fastapi.DEPENDENCY
+
+
+TRACKER = """\
+import asyncio
+from collections.abc import Coroutine
+from typing import Any
+
+_tasks: set[asyncio.Task[Any]] = set()
+
+
+def track_task(coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+    task = asyncio.create_task(coro)
+    _tasks.add(task)
+    task.add_done_callback(_tasks.discard)
+    return task
+"""
+
+
+def test_tg001_names_the_piece_that_blocks_a_wrapper(tmp_path: Path) -> None:
+    """The same for a factory calling the tracker: TG001 gives up on it, saying why."""
+    work = tmp_path / "project"
+    shutil.copytree(CASE / "before", work)
+    (work / "app" / "tasks.py").write_text(TRACKER)
+    limits = work / "app" / "limits.py"
+    limits.write_text(
+        limits.read_text()
+        .replace(
+            "import asyncio\n", "import asyncio\n\nfrom app.tasks import track_task\n"
+        )
+        .replace("asyncio.create_task(_limiter", "track_task(_limiter")
+        .replace("def get_limiter() ->", "def get_limiter(user: str = '') ->")
+    )
+    settings = replace(
+        config.parse_table(
+            {"select": ["TG001", "TG003", "TG005", "TG007"]}, source="test"
+        ),
+        root=str(work),
+    )
+    request = runner.Request((work,), settings, mode="check", write=False, jobs=1)
+    messages = [
+        finding.message
+        for result in runner.run(request).results
+        for finding in result.findings
+        if finding.rule == "TG001"
+    ]
+    assert len(messages) == 1, messages
+    assert "`get_limiter()` is a FastAPI dependency (" in messages[0]
+    assert messages[0].endswith(
+        "and no wrapper passing it the root can be written: FastAPI fills its "
+        "parameters (`user`), which a wrapper would hide"
+    ), messages[0]
