@@ -170,6 +170,14 @@ class _Values(ast.NodeVisitor):
     def visit_Set(self, node: ast.Set) -> None:
         self._elements(node.elts)
 
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        """``app.dependency_overrides[f] = fake``: FastAPI finds the override by ``f``
+        itself, so ``Depends(f)`` must keep naming it."""
+        value = node.value
+        if isinstance(value, ast.Attribute) and value.attr == "dependency_overrides":
+            self._take(node.slice, "a key of `dependency_overrides`")
+        self.generic_visit(node)
+
     def visit_Dict(self, node: ast.Dict) -> None:
         for value in node.values:
             self._take(value, "stored in a container")
