@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import libcst as cst
 import libcst.matchers as m
+from libcst.metadata import PositionProvider
 
-from codemods.cst.build import with_keyword
+from codemods.cst.build import relaid_signature, with_keyword
 from codemods.cst.scopes import ClassScope, Frame
 from codemods.rules.indexed import IndexedCodemod
 from codemods.rules.lifespan_taskgroup.dependencies import DependencyWrappers
@@ -59,12 +60,21 @@ class LifespanTaskgroup(IndexedCodemod, spec=SPEC):
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
         self.dependencies = DependencyWrappers(self)
+        self.indent = node.default_indent
 
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
     ) -> cst.FunctionDef:
         if len(self.scopes) == 1:  # a module-level function FastAPI may depend on
             self.dependencies.note_function(original_node)
+        if not updated_node.params.deep_equals(original_node.params):
+            # A `Depends(f)` there now names the longer wrapper.
+            updated_node = relaid_signature(
+                updated_node,
+                self.get_metadata(PositionProvider, original_node).start.column,
+                self.settings.line_length,
+                self.indent,
+            )
         return super().leave_FunctionDef(original_node, updated_node)
 
     def leave_Module(
