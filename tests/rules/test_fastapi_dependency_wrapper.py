@@ -189,3 +189,24 @@ def test_tg001_names_the_piece_that_blocks_a_wrapper(tmp_path: Path) -> None:
         "and no wrapper passing it the root can be written: FastAPI fills its "
         "parameters (`user`), which a wrapper would hide"
     ), messages[0]
+
+
+def test_a_signature_repointed_past_the_line_length_is_laid_out_again(
+    tmp_path: Path,
+) -> None:
+    work = tmp_path / "project"
+    shutil.copytree(CASE / "before", work)
+    settings = replace(
+        config.parse_table(
+            {"select": ["TG003", "TG005", "TG007"], "line-length": 80}, source="test"
+        ),
+        root=str(work),
+    )
+    runner.run(runner.Request((work,), settings, mode="run", write=True, jobs=1))
+    api = (work / "app" / "api.py").read_text()
+    assert (
+        "async def tokens(\n"
+        "    limiter: Annotated[Limiter, Depends(get_limiter_dependency)]\n"
+        ") -> int:\n"
+    ) in api
+    assert max(len(line) for line in api.splitlines()) <= 80
