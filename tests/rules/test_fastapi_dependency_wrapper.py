@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -23,6 +24,25 @@ from codemods.engine.parent import runner
 from codemods.rules.lifespan_taskgroup.spec import SPEC
 
 CASE = SPEC.cases / "dependency_gains_through_a_wrapper"
+
+
+SELECTED = ["TG003", "TG005", "TG007"]
+
+
+def _run(
+    work: Path, *, write: bool = False, **table: Any
+) -> list[tuple[str, str, str]]:
+    """The codemods of ``table`` (default: ``SELECTED``) over the tree ``work``:
+    each finding's file name, code and message."""
+    chosen = {"select": SELECTED, **table}
+    settings = replace(config.parse_table(chosen, source="test"), root=str(work))
+    mode = "run" if write else "check"
+    request = runner.Request((work,), settings, mode=mode, write=write, jobs=1)
+    return [
+        (Path(result.path).name, finding.rule, finding.message)
+        for result in runner.run(request).results
+        for finding in result.findings
+    ]
 
 
 @pytest.fixture
@@ -112,16 +132,7 @@ def test_a_piece_that_cannot_be_written_keeps_the_signature_and_is_named(
     if edited == "api.py":
         text = text.replace("Depends(get_limiter)", "Depends(limiter_factory)")
     module.write_text(text)
-    settings = replace(
-        config.parse_table({"select": ["TG003", "TG005", "TG007"]}, source="test"),
-        root=str(work),
-    )
-    request = runner.Request((work,), settings, mode="check", write=False, jobs=1)
-    findings = [
-        (Path(result.path).name, finding.rule, finding.message)
-        for result in runner.run(request).results
-        for finding in result.findings
-    ]
+    findings = _run(work)
     assert [f[:2] for f in findings] == [("limits.py", "TG003")], findings
     message = findings[0][2]
     assert message.startswith("keep a strong reference"), message
@@ -170,19 +181,8 @@ def test_tg001_names_the_piece_that_blocks_a_wrapper(tmp_path: Path) -> None:
         .replace("asyncio.create_task(_limiter", "track_task(_limiter")
         .replace("def get_limiter() ->", "def get_limiter(user: str = '') ->")
     )
-    settings = replace(
-        config.parse_table(
-            {"select": ["TG001", "TG003", "TG005", "TG007"]}, source="test"
-        ),
-        root=str(work),
-    )
-    request = runner.Request((work,), settings, mode="check", write=False, jobs=1)
-    messages = [
-        finding.message
-        for result in runner.run(request).results
-        for finding in result.findings
-        if finding.rule == "TG001"
-    ]
+    found = _run(work, select=["TG001", *SELECTED])
+    messages = [message for _, code, message in found if code == "TG001"]
     assert len(messages) == 1, messages
     assert "`get_limiter()` is a FastAPI dependency (" in messages[0]
     assert messages[0].endswith(
@@ -196,13 +196,7 @@ def test_a_signature_repointed_past_the_line_length_is_laid_out_again(
 ) -> None:
     work = tmp_path / "project"
     shutil.copytree(CASE / "before", work)
-    settings = replace(
-        config.parse_table(
-            {"select": ["TG003", "TG005", "TG007"], "line-length": 80}, source="test"
-        ),
-        root=str(work),
-    )
-    runner.run(runner.Request((work,), settings, mode="run", write=True, jobs=1))
+    _run(work, write=True, **{"line-length": 80})
     api = (work / "app" / "api.py").read_text()
     assert (
         "async def tokens(\n"
