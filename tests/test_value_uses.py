@@ -98,6 +98,9 @@ def test_dependency_marks_a_plain_depends_and_overrides_are_value_uses() -> None
 
         def test_override(app) -> None:
             app.dependency_overrides[get_limiter] = lambda: 1
+
+        from fastapi import Depends as Dep
+        async def c(x: int = Dep(get_limiter)) -> None: ...
         """
     )
     names = ModuleNames(cst.parse_module(text), "m", False)
@@ -110,4 +113,5 @@ def test_dependency_marks_a_plain_depends_and_overrides_are_value_uses() -> None
         (6, "passed to `Depends()`", True),
         (7, "passed to `Depends()`", False),  # not `Depends(f)` alone
         (10, "a key of `dependency_overrides`", False),
+        (13, "passed to `Dep()`", False),  # TG005 repoints `Depends` as spelled
     ]

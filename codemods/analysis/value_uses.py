@@ -140,7 +140,12 @@ class _Values(ast.NodeVisitor):
         if not builtin:  # `len(x)`, `list(x)`: nothing of ours calls what they get
             spelled = dotted(func)
             how = f"passed to `{spelled or 'a call'}()`"
-            depends = spelled is not None and self.names.absolute(spelled) in DEPENDS
+            # Spelled `Depends`: TG005 looks for the word in the files it repoints.
+            depends = (
+                spelled is not None
+                and spelled.rpartition(".")[2] == "Depends"
+                and self.names.absolute(spelled) in DEPENDS
+            )
             for number, argument in enumerate(
                 (*node.args, *(k.value for k in node.keywords))
             ):
