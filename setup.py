@@ -15,9 +15,11 @@ from setuptools.command.build_py import build_py
 ROOT = Path(__file__).resolve().parent
 BUNDLED = (
     "fixtures/legacy_app",
+    "fixtures/realistic_app",
     "target_reference",
     "tests/conftest.py",  # declares --impl-root, which the conformance suite reads
     "tests/conformance",
+    "tests/realistic_app",  # herald's behaviour tests (they use the conformance's support)
 )
 NOT_BUNDLED = shutil.ignore_patterns("__pycache__", "*.pyc", ".*_cache")
 

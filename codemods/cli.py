@@ -354,9 +354,9 @@ def validate(
     output_format: str,
     workdir: Path | None,
 ) -> None:
-    """Migrate a temporary copy of PATH (default: the bundled legacy app) and run the
-    gates of its [tool.codemods.validate]: parse and idempotency, mypy --strict,
-    codemods check, its tests, the reference. Exit 1 if a gate fails."""
+    """Migrate a temporary copy of PATH (default: each bundled app, the legacy app and
+    herald) and run the gates of its [tool.codemods.validate]: parse and idempotency,
+    mypy --strict, codemods check, its tests, the reference. Exit 1 if a gate fails."""
     # Imported on use: validating runs mypy and the tests, none of which a `check` needs.
     from codemods.validate.command import validate as run_validation
 

@@ -27,13 +27,15 @@ from click.testing import Result
 from codemods.core.results import FileResult, Summary
 from codemods.core.settings import Settings
 from codemods.rules import registry
-from codemods.validate import gates, project
-from codemods.validate.bundle import default_path
+from codemods.validate import command, gates, project
+from codemods.validate.bundle import default_path, default_paths
 from codemods.validate.compare import imported_modules, python_files, reference_gate
+from codemods.validate.results import GateResult
 from tests.support.cli import invoke, write
 from tests.support.project import (
     LEGACY_APP,
     REFERENCE,
+    REPO,
     copy_sources,
     copy_tree,
     opt_in,
@@ -78,8 +80,8 @@ def broken_copy(tmp_path: Path, validate_table: str) -> Path:
 
 
 def test_the_bundled_app_passes_every_gate(bundled_validation: Validation) -> None:
-    """``codemods validate`` with no PATH (the session's one run of it, --format json):
-    the migration of the bundled legacy app is complete, typed, tested and exact."""
+    """``codemods validate`` of the bundled legacy app (the session's one run of it,
+    --format json): its migration is complete, typed, tested and exact."""
     result, document = bundled_validation.result, bundled_validation.document
     assert result.exit_code == 0, result.stdout
     assert document["version"] == 1 and document["passed"] is True
@@ -106,6 +108,47 @@ def test_the_kept_copy_is_the_migrated_project(bundled_validation: Validation) -
     ).read_bytes()
     audit = (migrated / "resync/core/encrypted_audit.py").read_text()
     assert "async def start(self, tg: asyncio.TaskGroup | None = None)" in audit
+
+
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_with_no_path_it_validates_each_bundled_app(
+    monkeypatch: pytest.MonkeyPatch, output_format: str
+) -> None:
+    """Both bundled apps, in order, each reported; one failing fails the run. (The
+    gates themselves run on each app elsewhere: the legacy app in the session's
+    validation, herald in ``tests/test_herald_migration.py``.)"""
+    assert [p.relative_to(p.parents[1]).as_posix() for p in default_paths()] == [
+        "fixtures/legacy_app",
+        "fixtures/realistic_app",
+    ]
+    seen: list[Path] = []
+
+    def gated(source: Path, overrides: object, workdir: object) -> object:
+        seen.append(source)
+        status = "failed" if source.name == "realistic_app" else "passed"
+        results = [GateResult("tests", status, f"{source.name} {status}")]
+        return (
+            source,
+            project.plan(source, project.load_settings(source), source),
+            results,
+        )
+
+    monkeypatch.setattr(command, "_validate", gated)
+    result = invoke("validate", "--format", output_format)
+    assert seen == list(default_paths())
+    assert result.exit_code == 1
+    if output_format == "json":
+        documents = json.loads(result.stdout)
+        assert [(d["path"], d["passed"]) for d in documents] == [
+            (str(default_paths()[0]), True),
+            (str(default_paths()[1]), False),
+        ]
+    else:
+        lines = result.stdout.splitlines()
+        assert lines[0] == str(default_paths()[0])
+        assert str(default_paths()[1]) in lines
+        assert "legacy_app passed" in result.stdout
+        assert "realistic_app failed" in result.stdout
 
 
 def test_a_workdir_that_is_not_empty_is_a_usage_error(tmp_path: Path) -> None:
@@ -369,7 +412,7 @@ def wheel(
 
 
 @pytest.mark.slow
-def test_the_wheel_carries_the_legacy_app_reference_and_conformance_suite(
+def test_the_wheel_carries_the_bundled_apps_reference_and_test_suites(
     wheel: Path,
 ) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
@@ -378,6 +421,7 @@ def test_the_wheel_carries_the_legacy_app_reference_and_conformance_suite(
         f"{tree}/{module}"
         for tree, root in (
             ("fixtures/legacy_app", LEGACY_APP),
+            ("fixtures/realistic_app", REPO / "fixtures/realistic_app"),
             ("target_reference", REFERENCE),
         )
         for module in python_files(root)
@@ -388,6 +432,9 @@ def test_the_wheel_carries_the_legacy_app_reference_and_conformance_suite(
         "tests/conftest.py",
         "tests/conformance/conftest.py",
         "tests/conformance/test_runner.py",
+        "fixtures/realistic_app/pyproject.toml",
+        "tests/realistic_app/conftest.py",
+        "tests/realistic_app/test_root_taskgroup.py",
     } <= bundled
     assert not [name for name in names if "__pycache__" in name or "/." in name]
     assert "codemods/validate/command.py" in names
@@ -397,7 +444,8 @@ def test_the_wheel_carries_the_legacy_app_reference_and_conformance_suite(
 def test_the_installed_wheel_validates_its_bundled_app(
     wheel: Path, tmp_path: Path
 ) -> None:
-    """Installed, not editable: the bundled default finds all it needs in the wheel."""
+    """Installed, not editable: the bundled default (both apps) finds all it needs in
+    the wheel."""
     site = tmp_path / "site"
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "-t", site, wheel],
@@ -414,8 +462,14 @@ def test_the_installed_wheel_validates_its_bundled_app(
         text=True,
         timeout=1200,
     )
-    document = json.loads(run.stdout)
-    assert document["path"] == str(site / "codemods/_bundled/fixtures/legacy_app")
-    statuses = {gate["gate"]: gate["status"] for gate in document["gates"]}
-    assert statuses == dict.fromkeys(statuses, "passed"), run.stdout
+    documents = json.loads(run.stdout)
+    bundle = site / "codemods/_bundled/fixtures"
+    assert [d["path"] for d in documents] == [
+        str(bundle / "legacy_app"),
+        str(bundle / "realistic_app"),
+    ]
+    for document in documents:
+        statuses = {gate["gate"]: gate["status"] for gate in document["gates"]}
+        assert statuses["reference"] in ("passed", "skipped")
+        assert set(statuses.values()) <= {"passed", "skipped"}, run.stdout
     assert run.returncode == 0

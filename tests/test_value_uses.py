@@ -84,3 +84,34 @@ def test_calls_locals_and_builtins_are_not_value_uses() -> None:
         """
     )
     assert [name for name, *_ in found if name in ("job", "items", "local")] == []
+
+
+def test_dependency_marks_a_plain_depends_and_overrides_are_value_uses() -> None:
+    text = textwrap.dedent(
+        """
+        from typing import Annotated
+        from fastapi import Depends
+        from app.limits import get_limiter
+
+        async def a(x: Annotated[int, Depends(get_limiter)]) -> None: ...
+        async def b(x: int = Depends(get_limiter, use_cache=False)) -> None: ...
+
+        def test_override(app) -> None:
+            app.dependency_overrides[get_limiter] = lambda: 1
+
+        from fastapi import Depends as Dep
+        async def c(x: int = Dep(get_limiter)) -> None: ...
+        """
+    )
+    names = ModuleNames(cst.parse_module(text), "m", False)
+    found = [
+        (u.line, u.how, u.dependency)
+        for u in value_uses(ast.parse(text), names, "m")
+        if u.name == "get_limiter"
+    ]
+    assert found == [
+        (6, "passed to `Depends()`", True),
+        (7, "passed to `Depends()`", False),  # not `Depends(f)` alone
+        (10, "a key of `dependency_overrides`", False),
+        (13, "passed to `Dep()`", False),  # TG005 repoints `Depends` as spelled
+    ]

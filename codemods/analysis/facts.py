@@ -152,6 +152,9 @@ class ValueUse:
     ref: Ref | None
     # How it is used, as a finding says it (``passed to `Depends()` ``).
     how: str
+    # The one argument of FastAPI's ``Depends(f)``, named directly: a run that gives
+    # ``f`` a TaskGroup may repoint it to a wrapper (``analysis/dependencies.py``).
+    dependency: bool = False
 
 
 @dataclass(frozen=True, slots=True)

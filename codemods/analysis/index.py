@@ -18,7 +18,15 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
-from codemods.analysis import families, passing, taken, trackers, triggers
+from codemods.analysis import (
+    dependencies,
+    families,
+    passing,
+    taken,
+    trackers,
+    triggers,
+)
+from codemods.analysis.dependencies import DependencyWrapper
 from codemods.analysis.facts import ModuleFacts, Ref
 from codemods.analysis.families import GroupParameter, Lifecycle, LifecycleCall
 from codemods.analysis.scope import IndexScope
@@ -135,6 +143,19 @@ class ProjectIndex(SymbolTable):
         return taken.taken_as_value(self, target)
 
     @query
+    def dependency_wrapper(self, target: str) -> DependencyWrapper | None:
+        """The wrapper dependency FastAPI calls ``target`` through once the run is
+        over, when it is taken only as ``Depends(f)`` and gains a TaskGroup."""
+        if target not in passing.gaining_functions(self):
+            return None
+        return dependencies.dependency_wrapper(self, target)
+
+    @query
+    def why_not_wrapped(self, target: str) -> str | None:
+        """Why ``target``, taken only as ``Depends(f)``, gets no wrapper dependency."""
+        return dependencies.why_not_wrapped(self, target)
+
+    @query
     def taskgroup_callers(self, target: str) -> tuple[str, ...]:
         """Where a caller passes a TaskGroup to ``target`` once the run is over, as
         ``path:line``; empty: TG003 gives it no parameter (no dead plumbing)."""
@@ -168,11 +189,17 @@ class ProjectIndex(SymbolTable):
     def fastapi_modules(self, role: str) -> tuple[str, ...]:
         """The modules playing ``role`` in a FastAPI app's root TaskGroup
         (``fastapi_roles.py``: ``"root"``, ``"endpoint"``), by name."""
-        return tuple(
-            sorted(
-                name for name, module in self.modules.items() if role in module.fastapi
+        found = {
+            name for name, module in self.modules.items() if role in module.fastapi
+        }
+        if role == dependencies.ENDPOINT:
+            # Where TG005 writes a wrapper dependency, it asks for the root too.
+            found.update(
+                wrapper.module
+                for target in sorted(passing.gaining_functions(self))
+                if (wrapper := dependencies.dependency_wrapper(self, target))
             )
-        )
+        return tuple(sorted(found))
 
     def dynamic_triggers(self) -> frozenset[bytes]:
         """Words a file must spell to reach what the codemods change (next rounds)."""

@@ -7,13 +7,15 @@ call inside ``async with asyncio.TaskGroup()``, or in a function that has a Task
 parameter, that is an entry point where TG007 opens the root, that TG002 converts, or
 that gains the parameter itself (worked out to a fixed point). Elsewhere its spawns keep
 only the strong-reference fallback, and no signature changes. A function taken as a
-value (``taken.py``) never gains it.
+value (``taken.py``) never gains it, but for one FastAPI takes only as ``Depends(f)``:
+the wrapper dependency TG005 writes for it passes the root (``dependencies.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from codemods.analysis.dependencies import dependency_wrapper
 from codemods.analysis.facts import CallSite, FunctionFacts
 from codemods.analysis.families import (
     TG001,
@@ -58,6 +60,11 @@ def taskgroup_callers(index: SymbolTable, target: str) -> tuple[str, ...]:
     ``pkg.mod.Class.method``, ``pkg.mod.Class.__init__``) once the run is over, as
     ``path:line``: empty, and the per-file codemods give it no parameter."""
     return _solved(index)[1].get(target, ())
+
+
+def gaining_functions(index: SymbolTable) -> set[str]:
+    """The functions, methods and constructors gaining a TaskGroup parameter."""
+    return _solved(index)[0]
 
 
 def _key(callee: Callee) -> str | None:
@@ -124,7 +131,13 @@ def _solve(index: SymbolTable) -> Solved:
         )
 
     candidates = _candidates(index, defined)
-    gaining: set[str] = set()
+    # The wrapper dependency of a function FastAPI takes as `Depends(f)` passes it one.
+    wrapped = {
+        target: wrapper.places
+        for target in candidates
+        if (wrapper := dependency_wrapper(index, target)) is not None
+    }
+    gaining: set[str] = set(wrapped)
     changed = True
     while changed:
         changed = False
@@ -142,6 +155,7 @@ def _solve(index: SymbolTable) -> Solved:
                     for caller, site, path in callers.get(target, ())
                     if passes(caller, site)
                 }
+                | {place.partition(" ")[0] for place in wrapped.get(target, ())}
             )
         )
         for target in gaining
@@ -193,7 +207,11 @@ def _candidates(index: SymbolTable, defined: list[Defined]) -> set[str]:
     found = {
         name
         for name, function, _ in defined
-        if function.gains_taskgroup and not taken_as_value(index, name)
+        if function.gains_taskgroup
+        and (
+            not taken_as_value(index, name)
+            or dependency_wrapper(index, name) is not None
+        )
     }
     for owner, klass in index.classes.items():
         constructor = f"{owner}.__init__"

@@ -10,18 +10,33 @@ from codemods.analysis.symbols import SymbolTable
 def taken_as_value(index: SymbolTable, target: str) -> tuple[str, ...]:
     """Where ``target`` (``pkg.mod.f``, or ``pkg.mod.Class.method``) is taken as a
     value, as ``path:line (how)``, in a fixed order; () when nowhere."""
+    places = {f"{path}:{use.line} ({use.how})" for path, use in _uses(index, target)}
+    return tuple(sorted(places))
+
+
+def only_as_dependency(index: SymbolTable, target: str) -> bool:
+    """Whether ``target`` is taken as a value, and only by plain ``Depends(f)``."""
+    uses = _uses(index, target)
+    return bool(uses) and all(use.dependency for _, use in uses)
+
+
+def uses(index: SymbolTable, target: str) -> list[tuple[str, ValueUse]]:
+    """Each value use of ``target``, with the path of its module."""
+    return _uses(index, target)
+
+
+def _uses(index: SymbolTable, target: str) -> list[tuple[str, ValueUse]]:
     owner, _, name = target.rpartition(".")
     method_of = owner if owner in index.classes else None
     quiet, index.quiet = index.quiet, True
     try:
-        places = {
-            f"{path}:{use.line} ({use.how})"
+        return [
+            (path, use)
             for path, use in _by_name(index).get(name, ())
             if _takes(index, use, target, method_of)
-        }
+        ]
     finally:
         index.quiet = quiet
-    return tuple(sorted(places))
 
 
 def _by_name(index: SymbolTable) -> dict[str, list[tuple[str, ValueUse]]]:
@@ -31,6 +46,11 @@ def _by_name(index: SymbolTable) -> dict[str, list[tuple[str, ValueUse]]]:
         for module in index.modules.values():
             for use in module.values:
                 found.setdefault(use.name, []).append((module.path, use))
+                # An alias (`from m import f as g`, then `Depends(g)`) takes `f` too.
+                ref = use.ref
+                named = None if ref is None else ref.name.rpartition(".")[2]
+                if named is not None and named != use.name:
+                    found.setdefault(named, []).append((module.path, use))
         index._caches[key] = found
     by_name: dict[str, list[tuple[str, ValueUse]]] = index._caches[key]
     return by_name

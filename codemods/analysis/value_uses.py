@@ -18,9 +18,11 @@ from __future__ import annotations
 import ast
 import builtins
 from collections.abc import Iterator
+from dataclasses import replace
 
 from codemods.analysis.facts import Ref, ValueUse
 from codemods.analysis.syntax import dotted
+from codemods.cst.fastapi import DEPENDS
 from codemods.cst.module_names import ModuleNames
 
 _BUILTINS = frozenset(dir(builtins))
@@ -136,11 +138,23 @@ class _Values(ast.NodeVisitor):
             and self._global(func.id) is None
         )
         if not builtin:  # `len(x)`, `list(x)`: nothing of ours calls what they get
-            how = f"passed to `{dotted(func) or 'a call'}()`"
-            for argument in (*node.args, *(k.value for k in node.keywords)):
+            spelled = dotted(func)
+            how = f"passed to `{spelled or 'a call'}()`"
+            # Spelled `Depends`: TG005 looks for the word in the files it repoints.
+            depends = (
+                spelled is not None
+                and spelled.rpartition(".")[2] == "Depends"
+                and self.names.absolute(spelled) in DEPENDS
+            )
+            for number, argument in enumerate(
+                (*node.args, *(k.value for k in node.keywords))
+            ):
+                # `Depends(f)` alone: not `Depends(*fs)` nor `Depends(f, use_cache=...)`.
+                dependency = depends and len(node.args) == 1 and not node.keywords
                 if isinstance(argument, ast.Starred):
-                    argument = argument.value
-                self._take(argument, how)
+                    argument, dependency = argument.value, False
+                dependency = dependency and number == 0
+                self._take(argument, how, dependency=dependency)
         self.generic_visit(node)
 
     def _valued(self, node: ast.Return | ast.Assign | ast.AnnAssign) -> None:
@@ -161,6 +175,14 @@ class _Values(ast.NodeVisitor):
     def visit_Set(self, node: ast.Set) -> None:
         self._elements(node.elts)
 
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        """``app.dependency_overrides[f] = fake``: FastAPI finds the override by ``f``
+        itself, so ``Depends(f)`` must keep naming it."""
+        value = node.value
+        if isinstance(value, ast.Attribute) and value.attr == "dependency_overrides":
+            self._take(node.slice, "a key of `dependency_overrides`")
+        self.generic_visit(node)
+
     def visit_Dict(self, node: ast.Dict) -> None:
         for value in node.values:
             self._take(value, "stored in a container")
@@ -179,11 +201,14 @@ class _Values(ast.NodeVisitor):
             return None
         return self.names.absolute(name)
 
-    def _take(self, node: ast.expr, how: str) -> None:
-        for taken in _alternatives(node):
+    def _take(self, node: ast.expr, how: str, *, dependency: bool = False) -> None:
+        alternatives = list(_alternatives(node))
+        # Only `Depends(f)` itself can be repointed, not `Depends(f if c else g)`.
+        dependency = dependency and alternatives == [node]
+        for taken in alternatives:
             use = self._use(taken, how)
             if use is not None:
-                self.found.append(use)
+                self.found.append(replace(use, dependency=dependency))
 
     def _use(self, node: ast.expr, how: str) -> ValueUse | None:
         scope = self.scopes[-1]

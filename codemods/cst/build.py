@@ -235,6 +235,17 @@ def _star(wanted: bool, comma: cst.Comma) -> cst.ParamStar | None:
     return cst.ParamStar(comma=comma) if wanted else None
 
 
+def relaid_signature(
+    function: cst.FunctionDef, column: int, line_length: int, unit: str
+) -> cst.FunctionDef:
+    """``function`` with its signature laid out again as black would, when it holds
+    no comment and was not exploded one parameter a line (its own layout, kept)."""
+    params = function.params
+    if "#" in code_of(params) or is_multiline(params):
+        return function
+    return _relaid(function, column, line_length, unit)
+
+
 def _relaid(
     function: cst.FunctionDef, column: int, line_length: int, unit: str
 ) -> cst.FunctionDef:

@@ -9,12 +9,17 @@ that opens the root sets (TG007).
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
 import libcst.matchers as m
 
 from codemods.core.asyncio_names import TASKGROUP_NAMES
+from codemods.core.settings import Settings
+from codemods.cst.build import code_of, parse_statement
+from codemods.cst.imports import bound_from_import, ensure_from_import
 from codemods.cst.qualified import QualifiedNamesOf
 
 APPLICATIONS = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
@@ -35,6 +40,22 @@ def {DEPENDENCY}(request: Request) -> {{aio}}.TaskGroup:
         raise HTTPException(status_code=503, detail="the service is not running")
     return tg
 '''
+
+# A dependency FastAPI took as `Depends(f)`, once `f` takes the root TaskGroup.
+WRAPPER_CODE = '''\
+{prefix}def {wrapper}(
+    {param}: Annotated[{aio}.TaskGroup, Depends({dependency})],
+) -> {returns}:
+    """`{name}()` as a FastAPI dependency: it runs in the root TaskGroup."""
+    return {awaiting}{name}({param}={param})
+'''
+# What the dependency and the code taking it import.
+DEPENDENCY_IMPORTS = (
+    ("typing", "Annotated"),
+    ("fastapi", "Depends"),
+    ("fastapi", "HTTPException"),
+    ("fastapi", "Request"),
+)
 
 
 @dataclass(frozen=True)
@@ -139,3 +160,103 @@ def defines(module: cst.Module, name: str) -> bool:
         and statement.name.value == name
         for statement in module.body
     )
+
+
+def definition(module: cst.Module, name: str) -> int | None:
+    """The number of the top-level statement ``def name``, if ``module`` has one."""
+    return next(
+        (
+            number
+            for number, statement in enumerate(module.body)
+            if isinstance(statement, cst.FunctionDef) and statement.name.value == name
+        ),
+        None,
+    )
+
+
+def with_definition(
+    module: cst.Module, at: int, function: cst.BaseStatement
+) -> cst.Module:
+    """``module`` with ``function`` as its statement number ``at``, after two blank
+    lines."""
+    assert isinstance(function, cst.FunctionDef)
+    blank = cst.EmptyLine(whitespace=cst.SimpleWhitespace(""))
+    body = list(module.body)
+    body.insert(at, function.with_changes(leading_lines=[blank, blank]))
+    return module.with_changes(body=body)
+
+
+def with_task_group_dependency(
+    module: cst.Module, before: int, aio: str
+) -> tuple[cst.Module, int]:
+    """``module`` defining ``get_task_group`` before its statement number ``before``
+    (moved there if defined further down: an annotation naming it is read where its
+    ``def`` runs), and where that statement is now."""
+    found = definition(module, DEPENDENCY)
+    if found is not None and found < before:
+        return module, before
+    if found is None:
+        dependency = parse_statement(DEPENDENCY_CODE.format(aio=aio), module)
+    else:
+        body = list(module.body)
+        dependency = body.pop(found)
+        module = module.with_changes(body=body)
+    return with_definition(module, before, dependency), before + 1
+
+
+def with_fastapi_imports(
+    module: cst.Module, names: Sequence[tuple[str, str]], settings: Settings
+) -> cst.Module:
+    """``module`` importing ``names`` (``(source, name)``): into its ``from fastapi
+    import`` if it has one, else as a new section after its standard library's (where
+    isort puts a third-party import, before the project's own)."""
+    order, length = settings.import_order, settings.line_length
+    if bound_from_import(module, "fastapi", "Depends") is None and not any(
+        isinstance(small, cst.ImportFrom)
+        and small.module is not None
+        and not small.relative
+        and code_of(small.module) == "fastapi"
+        for statement in module.body
+        if isinstance(statement, cst.SimpleStatementLine)
+        for small in statement.body
+    ):
+        wanted = sorted(name for source, name in names if source == "fastapi")
+        module = _new_section(module, f"from fastapi import {', '.join(wanted)}")
+    for source, name in names:
+        module, _ = ensure_from_import(
+            module, source, name, line_length=length, order=order
+        )
+    return module
+
+
+def _new_section(module: cst.Module, code: str) -> cst.Module:
+    body = list(module.body)
+    imports = [
+        number
+        for number, statement in enumerate(body)
+        if isinstance(statement, cst.SimpleStatementLine)
+        and any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body)
+    ]
+    stdlib = [n for n in imports if _stdlib_only(body[n])]
+    at = (stdlib or imports or [-1])[-1] + 1
+    parsed = cst.parse_statement(code, module.config_for_parsing)
+    assert isinstance(parsed, cst.SimpleStatementLine)
+    blank = cst.EmptyLine(whitespace=cst.SimpleWhitespace(""))
+    statement = parsed.with_changes(leading_lines=[blank] if imports else [])
+    if at < len(body) and at in imports:
+        following = body[at].with_changes(leading_lines=[blank])
+        body[at] = following
+    body.insert(at, statement)
+    return module.with_changes(body=body)
+
+
+def _stdlib_only(statement: cst.BaseStatement) -> bool:
+    assert isinstance(statement, cst.SimpleStatementLine)
+    tops: list[str] = []
+    for small in statement.body:
+        if isinstance(small, cst.Import):
+            tops.extend(code_of(alias.name) for alias in small.names)
+        elif isinstance(small, cst.ImportFrom):
+            source = small.module
+            tops.append("." if small.relative or source is None else code_of(source))
+    return all(top.split(".")[0] in sys.stdlib_module_names for top in tops)

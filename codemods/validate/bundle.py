@@ -1,4 +1,5 @@
-"""Where the bundled legacy app, the reference and the conformance suite live.
+"""Where the bundled apps (the legacy app, herald), the reference and their test suites
+live.
 
 They keep this repository's layout (``fixtures/legacy_app``, ``target_reference``,
 ``tests/conformance``) in both places they can be: a wheel carries them under
@@ -18,6 +19,8 @@ from codemods.core.settings import ConfigError
 
 PACKAGE = Path(__file__).resolve().parents[1]
 LEGACY_APP = Path("fixtures", "legacy_app")
+# herald: an app in the state real services are in before migrating (issue 21).
+REALISTIC_APP = Path("fixtures", "realistic_app")
 
 
 def bundle_root() -> Path:
@@ -32,8 +35,14 @@ def bundle_root() -> Path:
 
 
 def default_path() -> Path:
-    """What ``codemods validate`` validates when given no PATH."""
+    """The bundled legacy app, the first of ``default_paths``."""
     return bundle_root() / LEGACY_APP
+
+
+def default_paths() -> tuple[Path, ...]:
+    """What ``codemods validate`` validates when given no PATH: both bundled apps."""
+    root = bundle_root()
+    return (root / LEGACY_APP, root / REALISTIC_APP)
 
 
 def expand(value: str, placeholders: Mapping[str, str]) -> str:

@@ -1,11 +1,13 @@
 """The validation report: the details of each failing gate, then a table of the gates
-(stdout), then a one-line verdict (stderr); or one JSON document for CI."""
+(stdout), then a one-line verdict (stderr); or one JSON document for CI (a list of
+them for the bundled apps)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from rich import box
 from rich.table import Table
@@ -71,13 +73,21 @@ def verdict(results: Sequence[GateResult]) -> tuple[str, str]:
 
 
 def as_json(
-    terminal: Terminal,
+    terminal: Terminal, documents: Sequence[dict[str, Any]], *, listed: bool
+) -> None:
+    """The one document of a PATH, or (``listed``) the list of the bundled apps'."""
+    shown = list(documents) if listed else documents[0]
+    terminal.data(json.dumps(shown, indent=2) + "\n")
+
+
+def document(
     path: Path,
     codes: Sequence[str],
     results: Sequence[GateResult],
     hint: str | None = None,
-) -> None:
-    document = {
+) -> dict[str, Any]:
+    """The JSON document of one validated tree."""
+    return {
         "version": JSON_VERSION,
         "path": str(path),
         "codemods": list(codes),
@@ -95,4 +105,3 @@ def as_json(
             for result in results
         ],
     }
-    terminal.data(json.dumps(document, indent=2) + "\n")

@@ -56,29 +56,27 @@ class DanglingTask(ScopeTracking, spec=SPEC):
     strong reference kept until it is done. No dead plumbing: the parameter and
     ``self.tg`` are added only where some caller in the run passes one (a call inside a
     TaskGroup, or from a function that has or gains one, or from an entry point), and
-    never to a function taken as a value (``Depends(f)``, a callback); there only the
-    strong reference is written, and the finding says why. A FastAPI endpoint takes
-    the run's one root that TG007 opens as a dependency instead (``endpoints.py``):
-    ``tg: Annotated[asyncio.TaskGroup, Depends(get_task_group)]``. A synchronous method (a
-    callback, often: ``bus.subscribe("failed", self.on_failed)``) cannot take a
-    parameter; when some construction of its class passes a TaskGroup, ``__init__``
-    gains it and keeps it as ``self.tg``, and the task goes to ``self.tg``, else the
-    strong reference. ``TaskGroup.create_task`` raises once the group is shutting
-    down, so such a callback must not run after the group's end begins: the finding
-    says so. Where no TaskGroup can take the task, the
-    spawn stays as written and only the strong reference is added: in any other
-    synchronous function or callback, in a pytest test or fixture (pytest calls it, not code that
+    never to a function taken as a value (a callback; only ``Depends(f)``: see TG005's
+    wrapper); there only the strong reference is written, and the finding says why. A
+    FastAPI endpoint takes the run's one root that TG007 opens as a dependency instead
+    (``endpoints.py``): ``tg: Annotated[asyncio.TaskGroup, Depends(get_task_group)]``.
+    A synchronous method (a callback, often: ``bus.subscribe("failed",
+    self.on_failed)``) cannot take a parameter; when some construction of its class
+    passes a TaskGroup, ``__init__`` gains it and keeps it as ``self.tg``, and the task
+    goes to ``self.tg``, else the strong reference. ``TaskGroup.create_task`` raises
+    once the group is shutting down, so such a callback must not run after the group's
+    end begins: the finding says so. Where no TaskGroup can take the task, the spawn
+    stays as written and only the strong reference is added: in any other synchronous
+    function or callback, in a pytest test or fixture (pytest calls it, not code that
     could pass a TaskGroup), on an event loop other than the running one (it need not
-    run yet), and for ``ensure_future`` of anything not provably a coroutine (a call
-    of an ``async def`` of the module or class, or of asyncio's ``sleep``,
-    ``wait_for``, ...): ``run_in_executor``, ``gather``, ``shield``, a Future or Task
-    variable may be a Future, which ``TaskGroup.create_task`` rejects. Comments on the
-    rewritten line stay on the lines that carry the call; a
-    ``# type: ignore[unused-awaitable]`` among them then ignores nothing, which the
-    finding says. The ``task-names`` option
-    names the task after the coroutine function it runs
-    (``_run_loop = 'f"workflow_{trace_id}"'``), wherever every name the template reads
-    is in scope.
+    run yet), and for ``ensure_future`` of anything not provably a coroutine (a call of
+    an ``async def`` of the module or class, or of asyncio's ``sleep``, ``wait_for``,
+    ...): ``run_in_executor``, ``gather``, ``shield``, a Future or Task variable may be
+    a Future, which ``TaskGroup.create_task`` rejects. Comments on the rewritten line
+    stay on the lines that carry the call; a ``# type: ignore[unused-awaitable]`` among
+    them then ignores nothing, which the finding says. The ``task-names`` option names
+    the task after the coroutine function it runs (``_run_loop =
+    'f"workflow_{trace_id}"'``), wherever every name the template reads is in scope.
 
     ## Why is this bad?
     The event loop keeps only a weak reference to a task: one nobody holds can be

@@ -17,15 +17,17 @@ import libcst as cst
 from codemods.analysis.fastapi_roles import ROOT
 from codemods.analysis.index import ProjectIndex
 from codemods.core.settings import Settings
-from codemods.cst.build import add_parameter, parse_statement
+from codemods.cst.build import add_parameter
 from codemods.cst.fastapi import (
     DEPENDENCY,
-    DEPENDENCY_CODE,
+    DEPENDENCY_IMPORTS,
     defines,
     is_endpoint,
     route_owners,
+    with_fastapi_imports,
+    with_task_group_dependency,
 )
-from codemods.cst.imports import ensure_from_import, ensure_import
+from codemods.cst.imports import ensure_import
 from codemods.cst.names import identifiers
 from codemods.cst.qualified import QualifiedNamesOf
 from codemods.rules.dangling_task.analysis import KEEP_DECORATED, Dangling
@@ -104,26 +106,11 @@ class Endpoints:
             return module
         module, aio = ensure_import(module, "asyncio", settings.import_order)
         if not defines(module, DEPENDENCY):
-            body = list(module.body)
             first = next(
                 index
-                for index, statement in enumerate(body)
+                for index, statement in enumerate(module.body)
                 if isinstance(statement, cst.FunctionDef)
                 and statement.name.value in {f.name.value for f in self.gaining}
             )
-            dependency = parse_statement(DEPENDENCY_CODE.format(aio=aio), module)
-            assert isinstance(dependency, cst.FunctionDef)
-            blank = cst.EmptyLine(whitespace=cst.SimpleWhitespace(""))
-            body.insert(first, dependency.with_changes(leading_lines=[blank, blank]))
-            module = module.with_changes(body=body)
-        order, length = settings.import_order, settings.line_length
-        for source, name in (
-            ("typing", "Annotated"),
-            ("fastapi", "Depends"),
-            ("fastapi", "HTTPException"),
-            ("fastapi", "Request"),
-        ):
-            module, _ = ensure_from_import(
-                module, source, name, line_length=length, order=order
-            )
-        return module
+            module, _ = with_task_group_dependency(module, first, aio)
+        return with_fastapi_imports(module, DEPENDENCY_IMPORTS, settings)

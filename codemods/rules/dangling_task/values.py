@@ -63,10 +63,15 @@ class TakenFunctions:
         names = _names(scopes)
         if names is None:
             return KEEP_UNPASSED.format(name=_last(scopes))
-        places = self.index.taken_as_value(".".join([self.module, *names]))
-        if places:
-            return KEEP_VALUE.format(name=".".join(names), places=", ".join(places))
-        return None
+        target = ".".join([self.module, *names])
+        places = self.index.taken_as_value(target)
+        if not places or self.index.dependency_wrapper(target) is not None:
+            return None  # not taken, or FastAPI's `Depends()` is repointed (TG005)
+        kept = KEEP_VALUE.format(name=".".join(names), places=", ".join(places))
+        blocked = self.index.why_not_wrapped(target)
+        if blocked is not None:  # only `Depends()` takes it: the wrapper cannot be
+            return f"{kept} (no wrapper dependency passing it one: {blocked})"
+        return kept
 
     def passed(self, scopes: Sequence[ClassScope | Frame]) -> bool:
         """Whether some caller passes a TaskGroup to the innermost function."""

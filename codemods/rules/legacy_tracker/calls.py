@@ -107,6 +107,12 @@ def why_no_parameter(index: ProjectIndex | None, function: str | None) -> str:
     name = facts.name
     places = index.taken_as_value(function)
     if places:
+        blocked = index.why_not_wrapped(function)
+        if blocked is not None:  # only `Depends()` takes it: the wrapper cannot be
+            return (
+                f"`{name}()` is a FastAPI dependency ({', '.join(places)}), and no "
+                f"wrapper passing it the root can be written: {blocked}"
+            )
         return (
             f"`{name}()` is taken as a value ({', '.join(places)}), whose caller "
             "would not pass one: pass one in by hand"

@@ -42,13 +42,15 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
     asyncio.TaskGroup() as tg:``. A module-level coroutine function with none gains a
     keyword-only ``tg: asyncio.TaskGroup | None = None`` when some caller in the run
     holds a TaskGroup to pass (TG005 and TG007 pass it), unless it is decorated or taken
-    as a value anywhere in the project (``Depends(f)``, a callback), whose caller would
-    not pass it. Where the TaskGroup is optional, what runs without one follows the
-    tracker's own definition, found through the project index: a tracker that only keeps
-    a strong reference gives way to ``asyncio.create_task`` with the reference kept, its
-    import removed once unused; one that does more (names, counts or logs its tasks,
-    adds other done-callbacks, or its module's ``cancel_all_tasks()`` reads the tasks it
-    keeps) is called again, as before, under ``if tg is None:``, and stays. The finding
+    as a value anywhere in the project (a callback, a container), whose caller would
+    not pass it; taken only as FastAPI's ``Depends(f)``, it gains it, and TG005 points
+    ``Depends(f)`` at a wrapper passing the root (``codemods explain TG005``). Where the
+    TaskGroup is optional, what runs without one follows the tracker's own definition,
+    found through the project index: a tracker that only keeps a strong reference gives
+    way to ``asyncio.create_task`` with the reference kept, its import removed once
+    unused; one that does more (names, counts or logs its tasks, adds other
+    done-callbacks, or its module's ``cancel_all_tasks()`` reads the tasks it keeps) is
+    called again, as before, under ``if tg is None:``, and stays. The finding
     says which, and why. At the tracker's definition, ``check`` says when nothing
     outside its module uses it, or its module, any more: the module can go.
 

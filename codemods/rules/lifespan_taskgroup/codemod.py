@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import libcst as cst
 import libcst.matchers as m
+from libcst.metadata import PositionProvider
 
-from codemods.cst.build import with_keyword
+from codemods.cst.build import relaid_signature, with_keyword
 from codemods.cst.scopes import ClassScope, Frame
 from codemods.rules.indexed import IndexedCodemod
+from codemods.rules.lifespan_taskgroup.dependencies import DependencyWrappers
 from codemods.rules.lifespan_taskgroup.spec import SPEC
 
 
@@ -29,6 +31,19 @@ class LifespanTaskgroup(IndexedCodemod, spec=SPEC):
     converted ``start``, TG002), synchronous callbacks too, it passes
     ``tg=self.tg``: possibly None, which the callee's fallback handles.
 
+    A module-level factory FastAPI takes only as ``Depends(f)`` (in ``Annotated[...]``
+    or a parameter default) gains ``tg`` too (TG001/TG003 write the gain, as for any
+    function some caller passes one): FastAPI reads its signature, so this codemod
+    writes next to it ``f_dependency(tg: Annotated[asyncio.TaskGroup,
+    Depends(get_task_group)]) -> T`` returning ``await f(tg=tg)`` (with
+    ``get_task_group`` if the module lacks it), points every ``Depends(f)`` of the run
+    at it, and makes each import of ``f`` import the wrapper. The wrapper is the caller
+    that passes the root, so the "gain only where a caller passes one" rule holds, and
+    a second run finds nothing to do. Only with TG003 and TG007 selected and one
+    FastAPI root in the run; never for a function also taken as a value otherwise,
+    with parameters, ``yield``, a decorator or no return annotation, or whose wrapper
+    name is taken: the spawn's finding then names the piece that blocked it.
+
     ## Why is this bad?
     A component that can run its tasks in the caller's TaskGroup but is not given one
     falls back to tasks nobody owns: the application's lifespan cannot wait for them
@@ -42,9 +57,37 @@ class LifespanTaskgroup(IndexedCodemod, spec=SPEC):
     long-running workers). Calls passing ``*args``/``**kwargs`` are left alone.
     """
 
+    def visit_Module(self, node: cst.Module) -> None:
+        super().visit_Module(node)
+        self.dependencies = DependencyWrappers(self)
+        self.indent = node.default_indent
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        if len(self.scopes) == 1:  # a module-level function FastAPI may depend on
+            self.dependencies.note_function(original_node)
+        if not updated_node.params.deep_equals(original_node.params):
+            # A `Depends(f)` there now names the longer wrapper.
+            updated_node = relaid_signature(
+                updated_node,
+                self.get_metadata(PositionProvider, original_node).start.column,
+                self.settings.line_length,
+                self.indent,
+            )
+        return super().leave_FunctionDef(original_node, updated_node)
+
+    def leave_Module(
+        self, original_node: cst.Module, updated_node: cst.Module
+    ) -> cst.Module:
+        return self.dependencies.write(updated_node)
+
     def leave_Call(
         self, original_node: cst.Call, updated_node: cst.Call
     ) -> cst.BaseExpression:
+        repointed = self.dependencies.repoint(original_node, updated_node)
+        if repointed is not updated_node:
+            return repointed
         frame = self.frame
         found = None if frame is None or self.deferred else frame.taskgroup()
         group = found[0] if found is not None else self._stored(frame)

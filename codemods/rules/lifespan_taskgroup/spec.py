@@ -21,22 +21,31 @@ if TYPE_CHECKING:  # annotations only: no warm run judges a file
     from codemods.analysis.relevance import Seen
 
 
+# FastAPI's `Depends(f)`, which TG005 may point at the wrapper passing `f` the root.
+DEPENDS = "Depends"
+
+
 def triggers(settings: Settings) -> tuple[bytes, ...]:
-    """A TaskGroup in scope is spelled: ``asyncio.TaskGroup()`` or an annotation."""
-    return encoded((TASKGROUP,))
+    """A TaskGroup in scope is spelled: ``asyncio.TaskGroup()`` or an annotation; or
+    a FastAPI dependency."""
+    return encoded((TASKGROUP, DEPENDS))
 
 
 def relevant(seen: Seen, settings: Settings) -> bool:
     """A TaskGroup in scope: ``async with TaskGroup() as name`` or a parameter
     annotated with ``TaskGroup`` (also quoted). Without one there is nothing to pass,
-    whatever the index answers."""
-    return seen.calls(seen.entered | seen.annotating, {TASKGROUP})
+    whatever the index answers; but for ``Depends(f)``, where the index may say that
+    ``f`` takes one through a wrapper (``dependencies.py``)."""
+    return (
+        seen.calls(seen.entered | seen.annotating, {TASKGROUP})
+        or DEPENDS in seen.identifiers
+    )
 
 
 def words(settings: Settings, text: str | None) -> tuple[str, ...]:
     # Only a function holding a TaskGroup (its parameter, its `async with`) has
-    # calls to pass one to.
-    found = with_aliases((TASKGROUP,), text)
+    # calls to pass one to; one spelling `Depends` may take a wrapped dependency.
+    found = (*with_aliases((TASKGROUP,), text), DEPENDS)
     if text is None or _keeping(settings).search(text) is None:
         return found
     # A class whose synchronous lifecycle method TG002 converts (or has converted) may
