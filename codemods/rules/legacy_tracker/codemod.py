@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.codemod import CodemodContext
 from libcst.metadata import PositionProvider, ScopeProvider
 
 from codemods.cst.build import add_parameter, fresh_name
@@ -16,7 +15,7 @@ from codemods.cst.place import insert_before_first_use
 from codemods.cst.qualified import matches_configured
 from codemods.cst.scopes import Frame
 from codemods.cst.spawn_code import Keepers, Layout, alias_statement, discarded_spawn
-from codemods.rules.codemod import Environment
+from codemods.rules.codemod import CodemodContext, Environment
 from codemods.rules.legacy_tracker.calls import (
     UNUSED,
     gained_group,

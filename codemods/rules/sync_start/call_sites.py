@@ -11,13 +11,12 @@ from abc import ABC
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.codemod import CodemodContext
 
 from codemods.analysis.families import LifecycleCall
 from codemods.cst.build import code_of, with_keyword
 from codemods.cst.coroutine_uses import consumes_coroutine
 from codemods.cst.scopes import Frame
-from codemods.rules.codemod import Environment
+from codemods.rules.codemod import CodemodContext, Environment
 from codemods.rules.indexed import IndexedCodemod
 
 

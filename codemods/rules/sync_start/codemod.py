@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.codemod import CodemodContext
 from libcst.metadata import PositionProvider
 
 from codemods.analysis.families import Lifecycle
@@ -20,7 +19,7 @@ from codemods.cst.place import insert_before_first_use
 from codemods.cst.scopes import Frame
 from codemods.cst.spawn_code import Keepers, Layout, alias_statement, discarded_spawn
 from codemods.cst.spawns import event_loops, spawn_call_kind, unsupported_spawn
-from codemods.rules.codemod import Environment
+from codemods.rules.codemod import CodemodContext, Environment
 from codemods.rules.sync_start.call_sites import AwaitingCallSites
 from codemods.rules.sync_start.loop_checks import (
     without_loop_checks,
