@@ -4,7 +4,6 @@ TaskGroup, and every call of it in the run awaits it."""
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.metadata import PositionProvider
 
 from codemods.analysis.families import Lifecycle
@@ -13,6 +12,7 @@ from codemods.cst.build import (
     code_of,
     fresh_name,
 )
+from codemods.cst.find import discarded_call
 from codemods.cst.imports import bound_module_name, ensure_import
 from codemods.cst.names import names_used, parameter_names
 from codemods.cst.place import insert_before_first_use
@@ -137,12 +137,9 @@ class SyncStart(AwaitingCallSites, spec=SPEC):
         return self.report(node, message, fixable=True, group=conversion.group)
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        if len(node.body) == 1 and m.matches(node.body[0], m.Expr(value=m.Call())):
-            expression = node.body[0]
-            assert isinstance(expression, cst.Expr) and isinstance(
-                expression.value, cst.Call
-            )
-            self.discarded.add(expression.value)
+        call = discarded_call(node)
+        if call is not None:
+            self.discarded.add(call)
 
     def visit_Call(self, node: cst.Call) -> None:
         super().visit_Call(node)
