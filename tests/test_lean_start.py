@@ -11,6 +11,8 @@ import shutil
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from codemods.rules import registry
 from tests.support.cli import write
 from tests.support.process import run_python
@@ -64,11 +66,27 @@ def _checked(root: Path) -> tuple[set[str], set[str]]:
     return codes, set(eval(imported))  # a printed list
 
 
+LEGACY_APP = Path(__file__).parents[1] / "fixtures" / "legacy_app"
+
+
+@pytest.mark.parametrize(
+    ("tree", "expected"),
+    [
+        ("cases", {"TG002", "TG003", "TG004", "TG005", "TG007"}),
+        # TG001's fixes leave the tracker's import unused: it goes, all the same.
+        ("legacy_app", {"TG001", "TG002", "TG003", "TG004", "TG005"}),
+    ],
+)
 def test_a_small_check_with_candidates_imports_no_codemod_framework(
-    tmp_path: Path,
+    tree: str, expected: set[str], tmp_path: Path
 ) -> None:
-    codes, imported = _checked(_small_tree(tmp_path))
-    assert {"TG002", "TG003", "TG004", "TG005", "TG007"} <= codes
+    if tree == "cases":
+        root = _small_tree(tmp_path)
+    else:
+        root = tmp_path / tree
+        shutil.copytree(LEGACY_APP, root)
+    codes, imported = _checked(root)
+    assert expected <= codes
     assert "libcst" in imported
     assert not {
         module

@@ -28,16 +28,8 @@ from codemods.core.results import Applicability, Finding
 from codemods.core.settings import Settings
 from codemods.core.source import split_lines
 from codemods.cst.dispatch import FastTransformer
+from codemods.cst.unused_imports import ImportRemoval, drop_unused_imports
 from codemods.rules.specs import CodemodSpec, FixSafety
-
-
-@dataclass(frozen=True)
-class ImportRemoval:
-    """An import a fix made unused, as LibCST's ``RemoveImportsVisitor`` takes it."""
-
-    module: str
-    obj: str | None = None
-    asname: str | None = None
 
 
 @dataclass
@@ -256,8 +248,13 @@ def apply_codemod(
 
 def _remove_imports(tree: cst.Module, context: CodemodContext) -> cst.Module:
     """``tree`` without the imports ``context`` asked to remove that it no longer uses."""
+    removals = context.removed_imports
+    plain = drop_unused_imports(tree, removals, context.full_package_name)
+    if plain is not None:
+        return plain
     # Imported here: ``libcst.codemod`` (with ``libcst.matchers``) is as much CPU as
-    # LibCST itself, and only a fix that made an import unused needs it.
+    # LibCST itself, and only an import whose use its scope analysis must judge
+    # needs it.
     from libcst.codemod import CodemodContext as LibcstContext
     from libcst.codemod.visitors import RemoveImportsVisitor
 
@@ -266,7 +263,7 @@ def _remove_imports(tree: cst.Module, context: CodemodContext) -> cst.Module:
         full_module_name=context.full_module_name,
         full_package_name=context.full_package_name,
     )
-    for removal in context.removed_imports:
+    for removal in removals:
         RemoveImportsVisitor.remove_unused_import(
             theirs, removal.module, removal.obj, removal.asname
         )
