@@ -95,3 +95,25 @@ def test_a_small_check_with_candidates_imports_no_codemod_framework(
     }
     # Done in this process: no pool, no forkserver.
     assert not imported & {"multiprocessing.forkserver", "codemods.engine.pool"}
+
+
+def test_a_check_without_candidates_imports_neither_libcst_nor_the_index(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "quiet.py", "VALUE = 1\n")
+    heavy = ("libcst", "codemods.analysis.index", "codemods.engine.parent.shared_index")
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from codemods.cli import main
+
+        try:
+            main(["check", "--no-cache", sys.argv[1]])
+        except SystemExit:
+            pass
+        print(sorted(m for m in sys.modules if m.startswith({heavy!r})))
+        """
+    )
+    done = run_python(code, tmp_path, cwd=tmp_path)
+    assert done.stdout.splitlines()[-1] == "[]"
+    assert "1 file scanned, 0 would change" in done.stderr
