@@ -58,8 +58,7 @@ class Command:
     files: int | None = None
     reference: str | None = None
     times: list[float] = field(default_factory=list)
-    # User + system seconds of the command and the children it waited for (not the
-    # pool's workers, children of the forkserver): all of a small, in-process run.
+    # User + system seconds of the command's process tree (see ``measure``).
     cpu: list[float] = field(default_factory=list)
     peak_rss_mb: float = 0.0
 
@@ -135,12 +134,14 @@ def small_copies(dirs: list[Path]) -> list[tuple[str, Path]]:
 
 
 class PeakSampler(threading.Thread):
-    """Largest RSS of any process descending from ``root_pid`` while it runs."""
+    """Largest RSS of any process descending from ``root_pid`` while it runs, and the
+    CPU seconds (user + system) each of them had used when last seen."""
 
     def __init__(self, root_pid: int) -> None:
         super().__init__(daemon=True)
         self.root_pid = root_pid
         self.peak_kb = 0
+        self.cpu_ticks: dict[int, int] = {}
         self.done = threading.Event()
 
     def run(self) -> None:
@@ -149,15 +150,23 @@ class PeakSampler(threading.Thread):
                 self.peak_kb = max(self.peak_kb, _rss_kb(pid))
             self.done.wait(0.05)
 
+    @property
+    def cpu(self) -> float:
+        """The tree's CPU seconds, as sampled: a process's last 50 ms may be missed."""
+        return sum(self.cpu_ticks.values()) / os.sysconf("SC_CLK_TCK")
+
     def _tree(self) -> set[int]:
         parents: dict[int, int] = {}
+        ticks: dict[int, int] = {}
         for entry in os.listdir("/proc"):
             if entry.isdigit():
                 try:
                     stat = Path(f"/proc/{entry}/stat").read_text()
                 except OSError:
                     continue
-                parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+                fields = stat.rsplit(")", 1)[1].split()
+                parents[int(entry)] = int(fields[1])
+                ticks[int(entry)] = int(fields[11]) + int(fields[12])  # utime, stime
         tree = {self.root_pid}
         grew = True
         while grew:
@@ -166,6 +175,8 @@ class PeakSampler(threading.Thread):
                 if parent in tree and pid not in tree:
                     tree.add(pid)
                     grew = True
+        for pid in tree & ticks.keys():
+            self.cpu_ticks[pid] = max(self.cpu_ticks.get(pid, 0), ticks[pid])
         return tree
 
 
@@ -197,7 +208,9 @@ def measure(command: Command, tree: Path) -> None:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     after = usage.ru_maxrss
     command.times.append(elapsed)
-    command.cpu.append(usage.ru_utime + usage.ru_stime - cpu_before)
+    # Exact for what the command waited for; the pool's workers, children of the
+    # forkserver, are not waited for: the sampled tree counts them.
+    command.cpu.append(max(usage.ru_utime + usage.ru_stime - cpu_before, sampler.cpu))
     peak_kb = max(sampler.peak_kb, after if after > before else 0)
     command.peak_rss_mb = max(command.peak_rss_mb, peak_kb / 1024)
 
