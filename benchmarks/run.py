@@ -90,7 +90,7 @@ def commands(tree: Path, runs: int, libcst_runs: int, jobs: int) -> list[Command
         Command("libcst", f"python -m libcst.tool codemod TG001 (-j {jobs})",
                 [sys.executable, "-m", "libcst.tool", "codemod", f"--jobs={jobs}",
                  "--unified-diff=3", "--no-format", "--hide-progress",
-                 "legacy_tracker.codemod.LegacyTracker", "."],
+                 "taskgroup.LegacyTracker", "."],
                 libcst_runs),
         Command("ruff_cold", "ruff check --select RUF006 --no-cache",
                 [RUFF, "check", "--select", "RUF006", "--no-cache", "--exit-zero", "-q", "."], runs),

@@ -127,3 +127,21 @@ def test_an_offered_codemod_runs_by_its_listed_name(tmp_path: Path) -> None:
     )
     assert ran.returncode == 0, ran.stderr
     assert "    tg.create_task(asyncio.sleep(1))\n" in source.read_text()
+
+
+def test_an_offered_codemod_runs_in_libcsts_worker_processes(tmp_path: Path) -> None:
+    """With ``--jobs 2`` LibCST pickles the command for its workers: the adapter is
+    found by its name."""
+    sources = [write(tmp_path, f"serve{n}.py", DANGLING) for n in (1, 2)]
+    ran = libcst_tool(
+        tmp_path,
+        "codemods.commands",
+        "codemod",
+        "--jobs=2",
+        "taskgroup.DanglingTask",
+        "--no-format",
+        ".",
+    )
+    assert ran.returncode == 0, ran.stderr
+    for source in sources:
+        assert "    tg.create_task(asyncio.sleep(1))\n" in source.read_text()

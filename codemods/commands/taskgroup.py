@@ -56,7 +56,13 @@ class WholeRunCommand(TaskgroupCommand, ABC):
 
 
 def _adapter(codemod: type[Codemod]) -> type[TaskgroupCommand]:
-    namespace = {"CODEMOD": codemod, "DESCRIPTION": codemod.SPEC.description}
+    namespace = {
+        "CODEMOD": codemod,
+        "DESCRIPTION": codemod.SPEC.description,
+        # Found here by name: LibCST pickles the command for its worker processes.
+        "__module__": __name__,
+        "__qualname__": codemod.__name__,
+    }
     if codemod.SPEC.whole_run_reason is None:
         return type(codemod.__name__, (TaskgroupCommand,), namespace)
     # ``ABC`` among its own bases: ``libcst.tool list`` does not offer it.
