@@ -49,7 +49,7 @@ class CodemodContext:
         self, module: str, obj: str | None = None, asname: str | None = None
     ) -> None:
         """Drop ``import module`` (``from module import obj``), if no code uses it
-        once the codemod is done (LibCST's ``RemoveImportsVisitor`` decides)."""
+        once the codemod is done (``_remove_imports``)."""
         self.removed_imports.append(ImportRemoval(module, obj, asname))
 
 
