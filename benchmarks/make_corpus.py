@@ -38,7 +38,7 @@ generated_code_marker: '@generated'
 formatter: ['true']
 blacklist_patterns: []
 modules:
-- 'codemods.rules'
+- 'codemods.commands'
 repo_root: '.'
 """
 

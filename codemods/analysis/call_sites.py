@@ -12,11 +12,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
-import libcst.matchers as m
 
 from codemods.analysis.facts import MethodUse, Ref, UseKind
 from codemods.analysis.inference import FunctionTypes
 from codemods.cst.coroutine_uses import consumes_coroutine, is_generator_coroutine
+from codemods.cst.find import is_call_of
 from codemods.cst.module_names import ModuleNames
 from codemods.cst.names import dotted
 from codemods.cst.qualified import QualifiedNamesOf
@@ -104,7 +104,7 @@ class _Uses(cst.CSTVisitor):
         scope = self.scopes[-1]
         receiver = node.value
         ref: Ref | None
-        if m.matches(receiver, m.Call(func=m.Name("super"))):
+        if is_call_of(receiver, "super"):
             ref = None if scope.owner is None else Ref.instance(scope.owner)
         else:
             ref = scope.types.of(receiver)

@@ -14,13 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import libcst as cst
-import libcst.matchers as m
 
 from codemods.cst.build import code_of
 from codemods.cst.find import is_docstring
 from codemods.cst.names import identifiers
-
-_NAME = m.Name()
 
 
 def tracker_extras(
@@ -59,45 +56,61 @@ def tracker_extras(
     return tuple(extras)
 
 
+def _only(statement: cst.CSTNode) -> cst.BaseSmallStatement | None:
+    """The one small statement of a line that holds one."""
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        return statement.body[0]
+    return None
+
+
+def _receiver(node: cst.BaseExpression | None, attribute: str) -> str | None:
+    """``tasks`` for ``tasks.<attribute>``."""
+    if (
+        isinstance(node, cst.Attribute)
+        and isinstance(node.value, cst.Name)
+        and node.attr.value == attribute
+    ):
+        return node.value.value
+    return None
+
+
 def _kept_in(statement: cst.CSTNode) -> str | None:
     """``tasks`` for ``tasks.add(task)``."""
-    call = m.SimpleStatementLine(
-        body=[m.Expr(m.Call(func=m.Attribute(value=_NAME, attr=m.Name("add"))))]
-    )
-    if not m.matches(statement, call):
+    expression = _only(statement)
+    if not isinstance(expression, cst.Expr) or not isinstance(
+        expression.value, cst.Call
+    ):
         return None
-    assert isinstance(statement, cst.SimpleStatementLine)
-    expression = statement.body[0]
-    assert isinstance(expression, cst.Expr) and isinstance(expression.value, cst.Call)
-    func = expression.value.func
-    assert isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
-    return func.value.value
+    return _receiver(expression.value.func, "add")
 
 
 def _plain(statement: cst.CSTNode, forwarded: set[str]) -> bool:
     """The spawn (forwarding only the tracker's own parameters), the discard callback
     or the return of the task."""
-    if m.matches(statement, m.SimpleStatementLine(body=[m.Return(_NAME)])):
-        return True
-    discard = m.Call(
-        func=m.Attribute(value=_NAME, attr=m.Name("add_done_callback")),
-        args=[m.Arg(m.Attribute(value=_NAME, attr=m.Name("discard")))],
-    )
-    if m.matches(statement, m.SimpleStatementLine(body=[m.Expr(discard)])):
-        return True
-    spawn = m.Call(func=m.Attribute(attr=m.Name("create_task")) | m.Name("create_task"))
-    if not m.matches(
-        statement,
-        m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(_NAME)])]),
+    small = _only(statement)
+    if isinstance(small, cst.Return):
+        return isinstance(small.value, cst.Name)
+    if isinstance(small, cst.Expr):
+        discard = small.value
+        return (
+            isinstance(discard, cst.Call)
+            and _receiver(discard.func, "add_done_callback") is not None
+            and len(discard.args) == 1
+            and _receiver(discard.args[0].value, "discard") is not None
+        )
+    if not (
+        isinstance(small, cst.Assign)
+        and len(small.targets) == 1
+        and isinstance(small.targets[0].target, cst.Name)
     ):
         return False
-    assert isinstance(statement, cst.SimpleStatementLine)
-    value = statement.body[0]
-    assert isinstance(value, cst.Assign)
-    call = value.value
-    if not m.matches(call, spawn):
+    call = small.value
+    if not isinstance(call, cst.Call):
         return False
-    assert isinstance(call, cst.Call)
+    func = call.func
+    spawned = func.attr if isinstance(func, cst.Attribute) else func
+    if not (isinstance(spawned, cst.Name) and spawned.value == "create_task"):
+        return False
     return all(
         arg.keyword is None
         or (

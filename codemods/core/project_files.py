@@ -16,9 +16,11 @@ from __future__ import annotations
 import configparser
 import tomllib
 from dataclasses import dataclass, field
-from email.parser import HeaderParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported when read (below)
+    from email.message import Message
 
 RUFF_FILES = (".ruff.toml", "ruff.toml")
 METADATA_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
@@ -90,6 +92,15 @@ def _stamp(path: Path) -> _Stamp:
     return stat.st_size, stat.st_mtime_ns
 
 
+def _headers(pkg_info: str) -> Message:
+    """The headers of an sdist's ``PKG-INFO``."""
+    # Imported here: ``email`` (with ``socket``, ``calendar``, ...) is a tenth of the
+    # command line's start, and a checkout has no ``PKG-INFO``.
+    from email.parser import HeaderParser
+
+    return HeaderParser().parsestr(pkg_info)
+
+
 def _read(folder: Path, stamps: tuple[_Stamp, ...]) -> ProjectFiles:
     present = frozenset(
         name for name, s in zip(FILES, stamps, strict=True) if s is not None
@@ -99,7 +110,7 @@ def _read(folder: Path, stamps: tuple[_Stamp, ...]) -> ProjectFiles:
         if name in present:
             ruff.append((name, _toml(folder / name)))
     pkg_info = _text(folder / "PKG-INFO") if "PKG-INFO" in present else None
-    headers = None if pkg_info is None else HeaderParser().parsestr(pkg_info)
+    headers = None if pkg_info is None else _headers(pkg_info)
     requires = None if headers is None else headers.get("Requires-Python")
     classifiers = () if headers is None else headers.get_all("Classifier", [])
     return ProjectFiles(

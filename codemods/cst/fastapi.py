@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
-import libcst.matchers as m
 
 from codemods.core.asyncio_names import TASKGROUP_NAMES
 from codemods.core.settings import Settings
 from codemods.cst.build import code_of, parse_statement
+from codemods.cst.find import find_all
 from codemods.cst.imports import bound_from_import, ensure_from_import
 from codemods.cst.qualified import QualifiedNamesOf
 
@@ -74,8 +74,8 @@ def fastapi_lifespan(
     when it opens no TaskGroup and its body can be wrapped; None otherwise."""
     names = {
         arg.value.value
-        for call in m.findall(module, m.Call())
-        if isinstance(call, cst.Call) and qualified(call.func) & APPLICATIONS
+        for call in find_all(module, cst.Call)
+        if qualified(call.func) & APPLICATIONS
         for arg in call.args
         if arg.keyword is not None
         and arg.keyword.value == "lifespan"
@@ -102,8 +102,7 @@ def opens_taskgroup(function: cst.FunctionDef, qualified: QualifiedNamesOf) -> b
     """Whether ``function`` has an ``async with asyncio.TaskGroup()`` anywhere."""
     return any(
         isinstance(item.item, cst.Call) and qualified(item.item.func) & TASKGROUP_NAMES
-        for statement in m.findall(function.body, m.With())
-        if isinstance(statement, cst.With)
+        for statement in find_all(function.body, cst.With)
         for item in statement.items
     )
 
@@ -132,13 +131,10 @@ def is_endpoint(function: cst.FunctionDef, owners: frozenset[str]) -> bool:
     """Whether ``function`` is declared a route by ``@<owner>.get(...)`` and the like."""
     return function.asynchronous is not None and any(
         isinstance(decorator.decorator, cst.Call)
-        and m.matches(
-            decorator.decorator.func,
-            m.Attribute(
-                value=m.Name(m.MatchIfTrue(lambda name: name in owners)),
-                attr=m.Name(m.MatchIfTrue(lambda name: name in ROUTE_METHODS)),
-            ),
-        )
+        and isinstance(route := decorator.decorator.func, cst.Attribute)
+        and isinstance(route.value, cst.Name)
+        and route.value.value in owners
+        and route.attr.value in ROUTE_METHODS
         for decorator in function.decorators
     )
 
@@ -146,11 +142,11 @@ def is_endpoint(function: cst.FunctionDef, owners: frozenset[str]) -> bool:
 def takes_taskgroup_dependency(module: cst.Module, qualified: QualifiedNamesOf) -> bool:
     """Whether some code of ``module`` asks for ``Depends(get_task_group)``."""
     return any(
-        isinstance(call, cst.Call)
-        and qualified(call.func) & DEPENDS
+        qualified(call.func) & DEPENDS
         and len(call.args) == 1
-        and m.matches(call.args[0].value, m.Name(DEPENDENCY))
-        for call in m.findall(module, m.Call())
+        and isinstance(call.args[0].value, cst.Name)
+        and call.args[0].value.value == DEPENDENCY
+        for call in find_all(module, cst.Call)
     )
 
 

@@ -5,9 +5,9 @@ assignments, before the first use of what it binds)."""
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 
 from codemods.cst.build import code_of
+from codemods.cst.find import find_all, is_call_of
 
 
 def declares(body: cst.CSTNode, target: str) -> bool:
@@ -110,7 +110,7 @@ def insert_before_first_use(
         body = cst.IndentedBlock(body=[line])
     statements = list(body.body)
     for index, current in enumerate(statements):
-        if m.findall(current, m.Call(func=m.Name(name))):
+        if any(is_call_of(call, name) for call in find_all(current, cst.Call)):
             assert isinstance(
                 current, (cst.SimpleStatementLine, cst.BaseCompoundStatement)
             )

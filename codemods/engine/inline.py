@@ -25,8 +25,10 @@ from codemods.engine.work import Item, MakeWork, Work, big_stack_thread, work_of
 if TYPE_CHECKING:  # started lazily: a small run does not import it
     from codemods.engine.pool import Pool
 
-# Most candidates, and most bytes of them, a run does in this process.
-INLINE_FILES = 16
+# Most candidates, and most bytes of them, a run does in this process. The bytes
+# bound the work (LibCST's per candidate); the count hardly (a candidate the ``ast``
+# prefilter drops costs milliseconds), so it is issue 22's small repository, 50 files.
+INLINE_FILES = 50
 INLINE_BYTES = 128 * 1024
 # Most files a chunk sent to a worker process holds.
 CHUNK = 8

@@ -1,11 +1,13 @@
 """The base every codemod derives from, and the context the engine hands it.
 
-A codemod is a LibCST ``VisitorBasedCodemodCommand``, so ``python -m libcst.tool codemod``
-can run it too; the engine runs it with ``run_codemod`` below, which adds settings,
-``# noqa`` handling, structured findings and the project index. Under ``libcst.tool``,
-one file at a time, only the codemods that need nothing beyond the file run
-(``codemods.commands`` lists them); the others refuse, naming ``codemods run``. What it is (code,
-name, description, fix safety, words, options) comes from its spec:
+A codemod is a LibCST transformer (``cst.CSTTransformer``, whose metadata it asks for)
+with our own small codemod base: not LibCST's ``VisitorBasedCodemodCommand``, whose
+package (``libcst.codemod``, which imports ``libcst.matchers``) costs a small run more
+CPU than LibCST's own import. The engine runs a codemod with ``run_codemod`` below, which
+adds settings, ``# noqa`` handling, structured findings and the project index; ``python
+-m libcst.tool codemod`` runs the codemods that need nothing beyond the file through
+the adapter classes of ``codemods.commands``. What a codemod is (code, name,
+description, fix safety, words, options) comes from its spec:
 ``class LegacyTracker(ScopeTracking, spec=SPEC)``.
 """
 
@@ -18,9 +20,6 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 import libcst as cst
-from libcst.codemod import Codemod as LibcstCodemod
-from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider, ProviderT
 
 from codemods.analysis.index import ProjectIndex
@@ -29,7 +28,29 @@ from codemods.core.results import Applicability, Finding
 from codemods.core.settings import Settings
 from codemods.core.source import split_lines
 from codemods.cst.dispatch import FastTransformer
+from codemods.cst.unused_imports import ImportRemoval, drop_unused_imports
 from codemods.rules.specs import CodemodSpec, FixSafety
+
+
+@dataclass
+class CodemodContext:
+    """The file a codemod transforms, as LibCST's context of that name describes it
+    (the same field names), and what the codemod asks of the run: warnings for a run
+    without findings, imports to drop once its fixes are made."""
+
+    filename: str | None = None
+    full_module_name: str | None = None
+    full_package_name: str | None = None
+    wrapper: MetadataWrapper | None = None
+    warnings: list[str] = field(default_factory=list)
+    removed_imports: list[ImportRemoval] = field(default_factory=list)
+
+    def remove_unused_import(
+        self, module: str, obj: str | None = None, asname: str | None = None
+    ) -> None:
+        """Drop ``import module`` (``from module import obj``), if no code uses it
+        once the codemod is done (``_remove_imports``)."""
+        self.removed_imports.append(ImportRemoval(module, obj, asname))
 
 
 @dataclass
@@ -47,15 +68,12 @@ class Environment:
     text: str | None = None
 
 
-# A base names ``ABC`` among its own bases: ``libcst.tool list``, which lists every
-# command class it finds, skips those (it would show them, undescribed).
-class Codemod(FastTransformer, VisitorBasedCodemodCommand, ABC):
+class Codemod(FastTransformer, cst.CSTTransformer, ABC):
     """Base class: subclasses declare ``class X(Codemod, spec=SPEC)``."""
 
     SPEC: ClassVar[CodemodSpec]
     CODE: ClassVar[str]
     NAME: ClassVar[str]
-    DESCRIPTION: str = "No description."
     FIX_SAFETY: ClassVar[FixSafety] = "unsafe"
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (PositionProvider,)
 
@@ -68,28 +86,29 @@ class Codemod(FastTransformer, VisitorBasedCodemodCommand, ABC):
                 f"{cls.__name__}: the class of {spec.code} is named {spec.class_name}"
             )
         cls.SPEC, cls.CODE, cls.NAME = spec, spec.code, spec.name
-        # What LibCST's own command line shows and applies.
-        cls.DESCRIPTION, cls.FIX_SAFETY = spec.description, spec.fix_safety
-        if spec.whole_run_reason is not None:
-            cls.DESCRIPTION += " (needs a whole run: use `codemods run`)"
+        cls.FIX_SAFETY = spec.fix_safety
 
     def __init__(
         self, context: CodemodContext, environment: Environment | None = None
     ) -> None:
         if environment is None:
-            self._refuse_single_file_run()
-        # Not ``super().__init__``: LibCST's matcher base would gather the methods that
-        # matcher decorators mark, inspecting every method's signature, at each
-        # instance (a fifth of a dense file's codemod time). ``FastTransformer``
-        # forbids those decorators and does the dispatch, so none are ever consulted.
-        LibcstCodemod.__init__(self, context)
-        self._extra_visit_funcs, self._extra_leave_funcs = {}, {}
+            self.refuse_single_file_run()
+        super().__init__()
+        self.context = context
         self.env = environment or Environment(Settings())
         # The lines of ``env.text`` once read (see ``spells``); False: not yet.
         self._text_lines: list[str] | Literal[False] | None = False
 
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        """The tree this codemod makes of ``tree`` (its metadata resolved)."""
+        return tree.visit(self)
+
+    def warn(self, warning: str) -> None:
+        """Shown by ``python -m libcst.tool codemod``, which knows nothing of findings."""
+        self.context.warnings.append(warning)
+
     @classmethod
-    def _refuse_single_file_run(cls) -> None:
+    def refuse_single_file_run(cls) -> None:
         """Made without the engine's environment, as ``libcst.tool`` makes it: a
         codemod that needs the whole run stops here, before any file is changed."""
         reason = cls.SPEC.whole_run_reason
@@ -179,7 +198,6 @@ class Codemod(FastTransformer, VisitorBasedCodemodCommand, ABC):
         if apply:
             self.env.fixes_applied += 1
         else:
-            # Shown by `python -m libcst.tool codemod`, which knows nothing of findings.
             self.warn(f"{self.CODE} line {position.line}: {message}")
         return apply
 
@@ -196,11 +214,8 @@ def run_codemod(
     environment: Environment,
     filename: str | None = None,
 ) -> cst.Module:
-    """Apply one codemod to an already wrapped module (metadata computed on demand).
-
-    Like LibCST's ``CodemodCommand.transform_module``, but on the caller's wrapper (no
-    copy of the tree); the import additions and removals it scheduled run afterwards.
-    """
+    """Apply one codemod to an already wrapped module (metadata computed on demand),
+    the file named ``filename`` of module ``environment.module_name``."""
     module_name = environment.module_name
     package = None
     if module_name is not None:
@@ -212,10 +227,44 @@ def run_codemod(
         full_package_name=package,
         wrapper=wrapper,
     )
+    return apply_codemod(codemod, context, environment)
+
+
+def apply_codemod(
+    codemod: type[Codemod], context: CodemodContext, environment: Environment | None
+) -> cst.Module:
+    """Like LibCST's ``CodemodCommand.transform_module``, but on the context's wrapper
+    (no copy of the tree); the import removals it asked for run afterwards."""
+    wrapper = context.wrapper
+    if wrapper is None:
+        raise ValueError(f"{codemod.__name__}: a codemod runs on a wrapped module")
     instance = codemod(context, environment)
     with instance.resolve(wrapper):
         tree = instance.transform_module_impl(wrapper.module)
-    for visitor in (AddImportsVisitor, RemoveImportsVisitor):
-        if visitor.CONTEXT_KEY in instance.context.scratch:
-            tree = visitor(instance.context).transform_module(tree)
+    if context.removed_imports:
+        tree = _remove_imports(tree, context)
     return tree
+
+
+def _remove_imports(tree: cst.Module, context: CodemodContext) -> cst.Module:
+    """``tree`` without the imports ``context`` asked to remove that it no longer uses."""
+    removals = context.removed_imports
+    plain = drop_unused_imports(tree, removals, context.full_package_name)
+    if plain is not None:
+        return plain
+    # Imported here: ``libcst.codemod`` (with ``libcst.matchers``) is as much CPU as
+    # LibCST itself, and only an import whose use its scope analysis must judge
+    # needs it.
+    from libcst.codemod import CodemodContext as LibcstContext
+    from libcst.codemod.visitors import RemoveImportsVisitor
+
+    theirs = LibcstContext(
+        filename=context.filename,
+        full_module_name=context.full_module_name,
+        full_package_name=context.full_package_name,
+    )
+    for removal in removals:
+        RemoveImportsVisitor.remove_unused_import(
+            theirs, removal.module, removal.obj, removal.asname
+        )
+    return RemoveImportsVisitor(theirs).transform_module(tree)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from abc import ABC
 
 import libcst as cst
-from libcst.codemod import CodemodContext
 
 from codemods.analysis.collect import collect_facts
 from codemods.analysis.facts import Ref
@@ -20,7 +19,7 @@ from codemods.analysis.inference import FunctionTypes
 from codemods.cst.module_names import ModuleNames
 from codemods.cst.scopes import ClassScope
 from codemods.rules import registry
-from codemods.rules.codemod import Codemod, Environment
+from codemods.rules.codemod import Codemod, CodemodContext, Environment
 from codemods.rules.scope_tracking import ScopeTracking
 
 

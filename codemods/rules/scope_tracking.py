@@ -9,12 +9,11 @@ from abc import ABC
 from collections.abc import Collection
 
 import libcst as cst
-from libcst.codemod import CodemodContext
 from libcst.metadata import PositionProvider, ScopeProvider
 
 from codemods.cst.qualified import imported_names
 from codemods.cst.scopes import ClassScope, Frame, frame_for, taskgroup_targets
-from codemods.rules.codemod import Codemod, Environment
+from codemods.rules.codemod import Codemod, CodemodContext, Environment
 
 
 class ScopeTracking(Codemod, ABC):  # ABC: a base (see ``Codemod``)

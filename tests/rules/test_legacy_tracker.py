@@ -8,12 +8,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import libcst as cst
-from libcst.codemod import CodemodContext
+from libcst.codemod import CodemodCommand, CodemodContext
 
+from codemods.commands import taskgroup
 from codemods.core.results import Summary
 from codemods.cst.build import add_parameter
 from codemods.engine.parent import runner
-from codemods.rules.legacy_tracker.codemod import LegacyTracker
 from tests.support.golden import run, settings_for
 
 TICK = """
@@ -192,13 +192,15 @@ def test_a_dotted_tracker_matches_that_module_only() -> None:
 
 
 def test_it_runs_as_a_plain_libcst_codemod() -> None:
-    """``python -m libcst.tool codemod legacy_tracker.codemod.LegacyTracker``: no
-    settings given, the defaults apply, and the fix is made."""
+    """``python -m libcst.tool codemod taskgroup.LegacyTracker``: no settings given,
+    the defaults apply, and the fix is made."""
     module = cst.parse_module(
         TICK.lstrip("\n") + "\n\nasync def serve(tg: asyncio.TaskGroup) -> None:\n"
         "    track_task(tick())\n"
     )
-    result = LegacyTracker(CodemodContext()).transform_module(module)
+    command = taskgroup.LegacyTracker(CodemodContext())
+    assert isinstance(command, CodemodCommand)
+    result = command.transform_module(module)
     assert "tg.create_task(tick())" in result.code
     assert "track_task" not in result.code
 

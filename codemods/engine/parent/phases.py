@@ -14,8 +14,6 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codemods.analysis.facts import ModuleFacts
-from codemods.analysis.index import ProjectIndex, Query
 from codemods.core.results import FileResult
 from codemods.engine.cache import Stamp
 from codemods.engine.discovery import module_name
@@ -23,12 +21,16 @@ from codemods.engine.files import load_file, spells_any
 from codemods.engine.inline import InlinePool, LazyPool, is_small
 from codemods.engine.job import Job
 from codemods.engine.parent.memo import Memo
-from codemods.engine.parent.shared_index import Foreign
 from codemods.engine.reporting.progress import SILENT, Progress
 from codemods.engine.tasks import Finalize, Finalized, Scan, Scanned
 from codemods.engine.work import Item
 
-if TYPE_CHECKING:  # started lazily (``inline.LazyPool``): a small run needs none
+# The pool is started lazily (``inline.LazyPool``): a small run needs none; the index
+# is built (``_settle``) only by a run with candidates.
+if TYPE_CHECKING:
+    from codemods.analysis.facts import ModuleFacts
+    from codemods.analysis.index import ProjectIndex, Query
+    from codemods.engine.parent.shared_index import Foreign
     from codemods.engine.pool import Pool
 
 # What each worker runs: imported there, never by the parent (``pool.work_of``).
@@ -209,6 +211,10 @@ class Phases:
     # -- index, rounds, finalize, commit ----------------------------------------------
 
     def _settle(self, scratch: Path) -> None:
+        # Imported here: a run none of whose files spells a trigger word needs no
+        # index (a tenth of such a run's start).
+        from codemods.analysis.index import ProjectIndex
+
         seen_words = set(self.job.triggers)
         index = ProjectIndex.build(self._facts(), self.job.index_scope)
         index_file: str | None = None

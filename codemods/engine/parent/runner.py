@@ -104,9 +104,13 @@ def run(
     # Imported only now: a run the cache answers whole starts no pool, nor imports it.
     from codemods.engine.inline import LazyPool
     from codemods.engine.parent.phases import WORKER, Phases
-    from codemods.engine.parent.shared_index import Foreign
 
-    shared = None if request.shared is None else Foreign(request.shared, job)
+    shared = None
+    if request.shared is not None:
+        # Imported only now: a run without a shared index needs none of it.
+        from codemods.engine.parent.shared_index import Foreign
+
+        shared = Foreign(request.shared, job)
     workers, timeout = worker_count(request), request.file_timeout
     with LazyPool(workers, WORKER, job, timeout) as pool:
         phases = Phases(

@@ -4,7 +4,6 @@ without holding the lock during I/O and without losing entries."""
 from __future__ import annotations
 
 import libcst as cst
-from libcst.codemod import CodemodContext
 from libcst.metadata import PositionProvider
 
 from codemods.cst.build import fresh_name
@@ -27,7 +26,7 @@ from codemods.rules.bounded_buffer.rewrite import (
 from codemods.rules.bounded_buffer.seen import shapes
 from codemods.rules.bounded_buffer.spec import SPEC
 from codemods.rules.bounded_buffer.uses import collect_uses, declarations
-from codemods.rules.codemod import Environment
+from codemods.rules.codemod import CodemodContext, Environment
 from codemods.rules.scope_tracking import ScopeTracking
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import partial
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import PositionProvider
 
 from codemods.cst.build import (
@@ -22,7 +20,7 @@ from codemods.cst.names import names_used
 from codemods.cst.scopes import ClassScope, Frame
 from codemods.cst.spawn_code import Keepers, Layout, discarded_spawn
 from codemods.cst.spawns import spawn_imports, spawn_kind
-from codemods.rules.codemod import Environment
+from codemods.rules.codemod import CodemodContext, Environment
 from codemods.rules.dangling_task.analysis import (
     KEEP_FUTURE,
     KEEP_SYNC,
@@ -392,7 +390,5 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         module = self.keepers.import_any(module, self.settings)
         # `from asyncio import create_task` and the like go once unused.
         for source, name, alias in spawn_imports(original_node):
-            RemoveImportsVisitor.remove_unused_import(
-                self.context, source, obj=name, asname=alias
-            )
+            self.context.remove_unused_import(source, obj=name, asname=alias)
         return module

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
-from libcst.codemod import CodemodContext
 from libcst.metadata import PositionProvider, ScopeProvider
 
 from codemods.cst.build import add_parameter, fresh_name
 from codemods.cst.coroutines import Coroutines, coroutine_functions
+from codemods.cst.find import discarded_call, find_all
 from codemods.cst.imports import bound_module_name, ensure_import
 from codemods.cst.module_names import ModuleNames
 from codemods.cst.names import names_used
@@ -16,7 +15,7 @@ from codemods.cst.place import insert_before_first_use
 from codemods.cst.qualified import matches_configured
 from codemods.cst.scopes import Frame
 from codemods.cst.spawn_code import Keepers, Layout, alias_statement, discarded_spawn
-from codemods.rules.codemod import Environment
+from codemods.rules.codemod import CodemodContext, Environment
 from codemods.rules.legacy_tracker.calls import (
     UNUSED,
     gained_group,
@@ -139,12 +138,9 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         self.lines.append([])
-        if len(node.body) == 1 and m.matches(node.body[0], m.Expr(value=m.Call())):
-            expression = node.body[0]
-            assert isinstance(expression, cst.Expr) and isinstance(
-                expression.value, cst.Call
-            )
-            self.discarded.add(expression.value)
+        call = discarded_call(node)
+        if call is not None:
+            self.discarded.add(call)
 
     def leave_Call(
         self, original_node: cst.Call, updated_node: cst.Call
@@ -388,8 +384,9 @@ class LegacyTracker(ScopeTracking, spec=SPEC):
         return module
 
     def _uses_asyncio(self, module: cst.Module) -> bool:
-        return bound_module_name(module, "asyncio") is None and bool(
-            m.findall(module, m.Attribute(value=m.Name(self.asyncio_name)))
+        return bound_module_name(module, "asyncio") is None and any(
+            isinstance(node.value, cst.Name) and node.value.value == self.asyncio_name
+            for node in find_all(module, cst.Attribute)
         )
 
 

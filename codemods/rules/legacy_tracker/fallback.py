@@ -15,13 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import libcst as cst
-import libcst.matchers as m
 
 from codemods.cst.build import code_of, parse_statement, spawn_call
 from codemods.cst.scopes import Frame
 from codemods.cst.spawn_code import Layout
-
-_IS_NONE = m.Comparison(m.Name(), [m.ComparisonTarget(m.Is(), m.Name("None"))])
 
 
 def explained(
@@ -101,10 +98,17 @@ def is_fallback(node: cst.If, frame: Frame) -> bool:
     ``frame``: its body is the fallback (as written for a tracker that does more),
     whose tracker calls stay."""
     test = node.test
-    return (
-        m.matches(test, _IS_NONE)
-        and isinstance(test, cst.Comparison)
+    if not (
+        isinstance(test, cst.Comparison)
         and isinstance(test.left, cst.Name)
+        and len(test.comparisons) == 1
+    ):
+        return False
+    (target,) = test.comparisons
+    return (
+        isinstance(target.operator, cst.Is)
+        and isinstance(target.comparator, cst.Name)
+        and target.comparator.value == "None"
         and frame.taskgroup_params.get(test.left.value) == "optional"
     )
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import RemoveImportsVisitor
 
 from codemods.cst.build import code_of
 from codemods.cst.qualified import absolute, matches_configured
+from codemods.rules.codemod import CodemodContext
 
 
 def schedule_import_removal(
@@ -39,8 +38,7 @@ def schedule_import_removal(
                     name = code_of(alias.name)
                     if name in tracker_modules:
                         asname = alias.asname.name if alias.asname else None
-                        RemoveImportsVisitor.remove_unused_import(
-                            context,
+                        context.remove_unused_import(
                             name,
                             asname=asname.value
                             if isinstance(asname, cst.Name)
@@ -55,8 +53,7 @@ def _remove(
     module_name: str | None,
 ) -> None:
     asname = alias.asname.name if alias.asname else None
-    RemoveImportsVisitor.remove_unused_import(
-        context,
+    context.remove_unused_import(
         absolute(_import_source(node), module_name),
         obj=alias.name.value if isinstance(alias.name, cst.Name) else None,
         asname=asname.value if isinstance(asname, cst.Name) else None,

@@ -4,10 +4,10 @@ takes one (once the run is over) but is called without it."""
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.metadata import PositionProvider
 
 from codemods.cst.build import relaid_signature, with_keyword
+from codemods.cst.find import is_call_of
 from codemods.cst.scopes import ClassScope, Frame
 from codemods.rules.indexed import IndexedCodemod
 from codemods.rules.lifespan_taskgroup.dependencies import DependencyWrappers
@@ -94,7 +94,7 @@ class LifespanTaskgroup(IndexedCodemod, spec=SPEC):
         if group is None or any(arg.star for arg in original_node.args):
             return updated_node
         func = original_node.func
-        if m.matches(func, m.Attribute(value=m.Call(func=m.Name("super")))):
+        if isinstance(func, cst.Attribute) and is_call_of(func.value, "super"):
             return updated_node
         ref = self.type_of(func)
         parameter = None if ref is None else self.index.taskgroup_parameter(ref)

@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import libcst as cst
-import libcst.matchers as m
 
 from codemods.analysis import fastapi_roles
 from codemods.core.asyncio_names import TASKGROUP_NAMES
 from codemods.cst.build import code_of, fresh_name, parse_statement
 from codemods.cst.fastapi import STATE, takes_taskgroup_dependency
-from codemods.cst.find import is_docstring
+from codemods.cst.find import find_all, is_docstring
 from codemods.cst.imports import bound_module_name, ensure_import
 from codemods.cst.names import names_used
 from codemods.rules.dangling_task.spec import SPEC as DANGLING_TASK
@@ -31,11 +30,6 @@ APPLICATIONS = frozenset(
     }
 )
 CONTEXT_MANAGERS = frozenset({"contextlib.asynccontextmanager"})
-CLEANUP_APPEND = m.Call(
-    func=m.Attribute(
-        value=m.Attribute(attr=m.Name("cleanup_ctx")), attr=m.Name("append")
-    )
-)
 
 # The entry point's own body goes where `pass` is. The drain deadline is set only once
 # that body is done (its shutdown code included): tasks still running then get
@@ -121,8 +115,7 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
     def _entry_points(self, module: cst.Module) -> dict[str, str]:
         """Top-level function names the module runs as entry points, with their kind."""
         found: dict[str, str] = {}
-        for call in m.findall(module, m.Call()):
-            assert isinstance(call, cst.Call)
+        for call in find_all(module, cst.Call):
             called = self.qualified(call.func)
             first = call.args[0].value if call.args else None
             if called & RUNNERS and isinstance(first, cst.Call):
@@ -133,7 +126,7 @@ class RootTaskgroup(IndexedCodemod, spec=SPEC):
                     if arg.keyword is not None and arg.keyword.value == "lifespan":
                         if isinstance(arg.value, cst.Name):
                             found[arg.value.value] = "lifespan"
-            elif m.matches(call, CLEANUP_APPEND) and isinstance(first, cst.Name):
+            elif _appends_cleanup_context(call) and isinstance(first, cst.Name):
                 found[first.value] = "cleanup context"
         for entry in SPEC.option(self.settings, "entry-points"):
             module_name, _, function = str(entry).partition(":")
@@ -372,3 +365,14 @@ def _teardown_said(teardown: Teardown | str | None) -> str:
 
 def _counted(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _appends_cleanup_context(call: cst.Call) -> bool:
+    """``app.cleanup_ctx.append(...)`` (aiohttp's cleanup contexts)."""
+    func = call.func
+    return (
+        isinstance(func, cst.Attribute)
+        and func.attr.value == "append"
+        and isinstance(func.value, cst.Attribute)
+        and func.value.attr.value == "cleanup_ctx"
+    )

@@ -10,14 +10,13 @@ from __future__ import annotations
 from abc import ABC
 
 import libcst as cst
-import libcst.matchers as m
-from libcst.codemod import CodemodContext
 
 from codemods.analysis.families import LifecycleCall
 from codemods.cst.build import code_of, with_keyword
 from codemods.cst.coroutine_uses import consumes_coroutine
+from codemods.cst.find import is_call_of
 from codemods.cst.scopes import Frame
-from codemods.rules.codemod import Environment
+from codemods.rules.codemod import CodemodContext, Environment
 from codemods.rules.indexed import IndexedCodemod
 
 
@@ -61,7 +60,7 @@ class AwaitingCallSites(IndexedCodemod, ABC):  # ABC: a base (see ``Codemod``)
     def lifecycle_call(self, func: cst.Attribute) -> LifecycleCall | None:
         """The conversion the call of ``func`` follows, when its receiver resolves."""
         receiver, method = func.value, func.attr.value
-        if m.matches(receiver, m.Call(func=m.Name("super"), args=[])):
+        if is_call_of(receiver, "super") and not receiver.args:
             owner = self.owner()
             if owner is None:
                 return None

@@ -4,8 +4,6 @@ TaskGroup, and every call of it in the run awaits it."""
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
-from libcst.codemod import CodemodContext
 from libcst.metadata import PositionProvider
 
 from codemods.analysis.families import Lifecycle
@@ -14,13 +12,14 @@ from codemods.cst.build import (
     code_of,
     fresh_name,
 )
+from codemods.cst.find import discarded_call
 from codemods.cst.imports import bound_module_name, ensure_import
 from codemods.cst.names import names_used, parameter_names
 from codemods.cst.place import insert_before_first_use
 from codemods.cst.scopes import Frame
 from codemods.cst.spawn_code import Keepers, Layout, alias_statement, discarded_spawn
 from codemods.cst.spawns import event_loops, spawn_call_kind, unsupported_spawn
-from codemods.rules.codemod import Environment
+from codemods.rules.codemod import CodemodContext, Environment
 from codemods.rules.sync_start.call_sites import AwaitingCallSites
 from codemods.rules.sync_start.loop_checks import (
     without_loop_checks,
@@ -138,12 +137,9 @@ class SyncStart(AwaitingCallSites, spec=SPEC):
         return self.report(node, message, fixable=True, group=conversion.group)
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        if len(node.body) == 1 and m.matches(node.body[0], m.Expr(value=m.Call())):
-            expression = node.body[0]
-            assert isinstance(expression, cst.Expr) and isinstance(
-                expression.value, cst.Call
-            )
-            self.discarded.add(expression.value)
+        call = discarded_call(node)
+        if call is not None:
+            self.discarded.add(call)
 
     def visit_Call(self, node: cst.Call) -> None:
         super().visit_Call(node)

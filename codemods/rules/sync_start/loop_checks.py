@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Collection
 
 import libcst as cst
-import libcst.matchers as m
 
 from codemods.core.asyncio_names import RUNNING_LOOP_GETTERS
+from codemods.cst.find import find_all
 from codemods.cst.qualified import QualifiedNamesOf
 
 
@@ -36,12 +36,9 @@ def is_running_loop_check(
     if len(only) != 1:
         return False
     small = only[0]
-    if m.matches(small, m.Assign(targets=[m.AssignTarget(target=m.Name())])):
-        assert isinstance(small, cst.Assign)
-        target = small.targets[0].target
-        if not (isinstance(target, cst.Name) and target.value in unused):
-            return False
-    elif not isinstance(small, cst.Expr):
+    if not isinstance(small, (cst.Assign, cst.Expr)):
+        return False
+    if isinstance(small, cst.Assign) and _assigned_name(small) not in unused:
         return False
     call = small.value
     if not (isinstance(call, cst.Call) and resolve(call.func) & RUNNING_LOOP_GETTERS):
@@ -86,9 +83,9 @@ def without_loop_checks(
     unused = {
         name
         for name in loops
-        if len(m.findall(after, m.Name(name)))
+        if _count(after, name)
         == sum(
-            len(m.findall(new, m.Name(name)))
+            _count(new, name)
             for old, new in pairs
             if is_running_loop_check(old, resolve, (name,))
         )
@@ -112,14 +109,11 @@ def without_unused_loops(function: cst.FunctionDef, loops: set[str]) -> cst.Func
         bindings = [
             index
             for index, statement in enumerate(statements)
-            if m.matches(
-                statement,
-                m.SimpleStatementLine(
-                    body=[m.Assign(targets=[m.AssignTarget(target=m.Name(name))])]
-                ),
-            )
+            if isinstance(statement, cst.SimpleStatementLine)
+            and len(statement.body) == 1
+            and _assigned_name(statement.body[0]) == name
         ]
-        uses = len(m.findall(function, m.Name(name)))
+        uses = _count(function, name)
         if not bindings or uses != len(bindings):
             continue
         for index in reversed(bindings):
@@ -134,3 +128,17 @@ def without_unused_loops(function: cst.FunctionDef, loops: set[str]) -> cst.Func
                         leading_lines=removed.leading_lines
                     )
     return function.with_changes(body=body.with_changes(body=statements))
+
+
+def _assigned_name(small: cst.BaseSmallStatement) -> str | None:
+    """``loop`` for ``loop = ...`` (one target, a name)."""
+    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+        target = small.targets[0].target
+        if isinstance(target, cst.Name):
+            return target.value
+    return None
+
+
+def _count(root: cst.CSTNode, name: str) -> int:
+    """How many times ``root`` spells the name ``name``."""
+    return sum(node.value == name for node in find_all(root, cst.Name))

@@ -4,12 +4,11 @@ awaits is awaited, or reported where it cannot be."""
 from __future__ import annotations
 
 import libcst as cst
-from libcst.codemod import CodemodContext
 from libcst.metadata import ScopeProvider
 
 from codemods.cst.build import code_of
 from codemods.cst.coroutine_uses import consumes_coroutine
-from codemods.rules.codemod import Environment
+from codemods.rules.codemod import CodemodContext, Environment
 from codemods.rules.indexed import IndexedCodemod
 from codemods.rules.unawaited_coroutine.spec import SPEC
 from codemods.rules.unawaited_coroutine.values import expects_values, is_builtin
