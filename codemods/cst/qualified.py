@@ -75,6 +75,7 @@ class NameWrapper(MetadataWrapper):
         super().__init__(module, unsafe_skip_copy=True)
         self.bindings = None if tree is None else import_bindings(tree)
         self._imports: dict[str, list[ImportAssignment]] | None = None
+        self._import_parts: set[int] | None = None  # ids of an import's names
 
     def resolve_many(
         self, providers: Collection[ProviderT]
@@ -101,26 +102,47 @@ class NameWrapper(MetadataWrapper):
         """What each name the module-level imports bind is bound to, as LibCST's scope
         analysis records it (``import a.b`` binds ``a.b`` and ``a``)."""
         if self._imports is None:
-            table: dict[str, list[ImportAssignment]] = {}
-            for node in _module_level_imports(self.module.body):
-                if isinstance(node.names, cst.ImportStar):
-                    continue
-                for alias in node.names:
-                    bound = alias.name if alias.asname is None else alias.asname.name
-                    assert isinstance(bound, (cst.Name, cst.Attribute))
-                    for name in _dotted_prefixes(bound):
-                        assignment = ImportAssignment(
-                            name, cast(Scope, None), node, 0, bound
-                        )
-                        table.setdefault(name, []).append(assignment)
-            self._imports = table
+            self._read_imports()
+        assert self._imports is not None
         return self._imports
+
+    def in_import(self, node: cst.CSTNode) -> bool:
+        """Whether ``node`` is a name written in a module-level import statement
+        (which LibCST's scope analysis gives no scope, so no names)."""
+        if self._import_parts is None:
+            self._read_imports()
+        assert self._import_parts is not None
+        return id(node) in self._import_parts
+
+    def _read_imports(self) -> None:
+        table: dict[str, list[ImportAssignment]] = {}
+        parts: set[int] = set()
+        for node in _module_level_imports(self.module.body):
+            if isinstance(node, cst.ImportFrom) and node.module is not None:
+                parts.update(map(id, _chain(node.module)))
+            if isinstance(node.names, cst.ImportStar):
+                continue
+            for alias in node.names:
+                parts.update(map(id, _chain(alias.name)))
+                bound = alias.name if alias.asname is None else alias.asname.name
+                assert isinstance(bound, (cst.Name, cst.Attribute))
+                parts.update(map(id, _chain(bound)))
+                for name in _dotted_prefixes(bound):
+                    assignment = ImportAssignment(
+                        name, cast(Scope, None), node, 0, bound
+                    )
+                    table.setdefault(name, []).append(assignment)
+        self._imports, self._import_parts = table, parts
 
 
 class NameResolver:
     """Absolute imported names of a node of ``wrapper``'s tree: from the module-level
     imports alone for a name bound by nothing else (``NameWrapper``), else from
-    LibCST's scope analysis, computed on first need (and kept by the wrapper)."""
+    LibCST's scope analysis, computed on first need (and kept by the wrapper).
+
+    Asked of a node of the tree as parsed; a name that refers to nothing (an
+    attribute's own name, ``create_task`` of ``loop.create_task``, or a keyword
+    argument's) gets none from LibCST but may here: ask of the whole attribute."""
 
     def __init__(self, wrapper: MetadataWrapper, module_name: str | None) -> None:
         self.wrapper = wrapper
@@ -140,7 +162,7 @@ class NameResolver:
             if full is None or head not in bindings.imported:
                 found = set()
             elif head in bindings.uniform:
-                found = self._from_imports(full)
+                found = self._from_imports(full, node)
             else:
                 return self._from_scopes(node)
         if CHECKED:
@@ -152,9 +174,12 @@ class NameResolver:
         (False when unknown): then, where written, it means the builtin if any."""
         return self.bindings is not None and name not in self.bindings.bound
 
-    def _from_imports(self, full: str) -> set[str]:
-        assert isinstance(self.wrapper, NameWrapper)
-        table = self.wrapper.module_imports()
+    def _from_imports(self, full: str, node: cst.CSTNode) -> set[str]:
+        wrapper = self.wrapper
+        assert isinstance(wrapper, NameWrapper)
+        if wrapper.in_import(node):
+            return set()
+        table = wrapper.module_imports()
         prefix: str | None = full
         while prefix:
             if prefix in table:
@@ -186,6 +211,15 @@ _SPELLED = (
 
 # Set by the tests that compare every answer with LibCST's scope analysis.
 CHECKED = bool(os.environ.get("CODEMODS_CHECK_NAMES"))
+
+
+def _chain(node: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
+    """The nodes of a dotted name ``a.b.c``: the attributes and the names."""
+    while isinstance(node, cst.Attribute):
+        yield node
+        yield node.attr
+        node = node.value
+    yield node
 
 
 def _dotted_prefixes(node: cst.Name | cst.Attribute) -> list[str]:
