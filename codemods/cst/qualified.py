@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import cast
 
@@ -152,10 +153,22 @@ class NameResolver:
 
     def __call__(self, node: cst.CSTNode) -> set[str]:
         bindings = self.bindings
-        if bindings is None or isinstance(node, cst.BaseString):
-            return self._from_scopes(node)  # a string annotation reads its words
-        if not isinstance(node, _SPELLED):
-            found: set[str] = set()  # no name: LibCST finds none either
+        if bindings is None:
+            return self._from_scopes(node)
+        if isinstance(node, cst.BaseString):
+            # A string annotation refers to the names it spells, as LibCST reads them
+            # where it stands: known without it only when none is imported.
+            value = (
+                node.evaluated_value
+                if isinstance(node, (cst.SimpleString, cst.ConcatenatedString))
+                else None  # an f-string
+            )
+            words = _WORD.findall(value) if isinstance(value, str) else None
+            if words is None or not bindings.imported.isdisjoint(words):
+                return self._from_scopes(node)
+            found: set[str] = set()
+        elif not isinstance(node, _SPELLED):
+            found = set()  # no name: LibCST finds none either
         else:
             full = get_full_name_for_node(node)
             head = None if full is None else full.partition(".")[0]
@@ -208,6 +221,9 @@ _SPELLED = (
     cst.ClassDef,
     cst.Decorator,
 )
+
+# What could be a name in a string (keywords too: a superset is enough).
+_WORD = re.compile(r"[^\W\d]\w*")
 
 # Set by the tests that compare every answer with LibCST's scope analysis.
 CHECKED = bool(os.environ.get("CODEMODS_CHECK_NAMES"))
