@@ -22,6 +22,7 @@ from codemods.analysis.syntax import Syntax
 from codemods.core.noqa import NoqaMap
 from codemods.core.results import Finding
 from codemods.core.source import LineMap, compile_error, preserve, spelled_as_read
+from codemods.cst.qualified import NameWrapper
 from codemods.engine.worker.context import FileContext
 from codemods.rules.codemod import Environment, codemod_class, run_codemod
 from codemods.rules.specs import CodemodSpec
@@ -92,7 +93,8 @@ def run_stages(
     back_to_original: list[LineMap] = []
     findings: list[Finding] = []
     changed_by: list[str] = []
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    # The whole text's `ast` binds every name its elided form does.
+    wrapper = NameWrapper(module, context.syntax.tree)
     facts = None
     if index is None and job.uses_index:
         facts, index = local_index(context, wrapper, text, line_of)
@@ -134,10 +136,11 @@ def run_stages(
         new_text = updated.code
         back_to_original.insert(0, LineMap(stage_text, new_text))
         module, stage_text = updated, new_text
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        syntax = Syntax(stage_text)
+        wrapper = NameWrapper(module, syntax.tree)
         if only_triggered:
             # What the new text's `ast` says now decides for the codemods after it.
-            relevance = judge(Syntax(stage_text), job.specs, settings)
+            relevance = judge(syntax, job.specs, settings)
 
     queries = () if facts is None or index is None else tuple(index.log or ())
     if not changed_by:

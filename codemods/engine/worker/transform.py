@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
 
 from codemods.analysis.facts import ModuleFacts
 from codemods.analysis.index import ProjectIndex
 from codemods.core.settings import Settings
 from codemods.core.source import SourceError, syntax_error
+from codemods.cst.qualified import NameWrapper
 from codemods.engine.job import Job
 from codemods.engine.worker import elision
 from codemods.engine.worker.context import FileContext
@@ -150,7 +150,7 @@ def transform_module(
 def module_facts(context: FileContext, parsed: Parsed) -> ModuleFacts:
     """The facts of an already parsed text, without running any codemod (a file
     another shard reports, scanned for the project index only)."""
-    wrapper = MetadataWrapper(parsed.module, unsafe_skip_copy=True)
+    wrapper = NameWrapper(parsed.module, context.syntax.tree)
     elided = parsed.elided
     text = parsed.text if elided is None else elided.text
     line_of = None if elided is None else elided.whole_line

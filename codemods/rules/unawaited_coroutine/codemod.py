@@ -3,11 +3,14 @@ awaits is awaited, or reported where it cannot be."""
 
 from __future__ import annotations
 
+import builtins
+
 import libcst as cst
 from libcst.metadata import ScopeProvider
 
 from codemods.cst.build import code_of
 from codemods.cst.coroutine_uses import consumes_coroutine
+from codemods.cst.qualified import CHECKED
 from codemods.rules.codemod import CodemodContext, Environment
 from codemods.rules.indexed import IndexedCodemod
 from codemods.rules.unawaited_coroutine.spec import SPEC
@@ -154,7 +157,14 @@ class UnawaitedCoroutine(IndexedCodemod, spec=SPEC):
             self.as_values.update(arg.value for arg in node.args if not arg.star)
 
     def _builtin(self, name: cst.Name) -> bool:
-        return is_builtin(name, self.get_metadata(ScopeProvider, name, None))
+        """Whether ``name`` (a callee, written in the tree) is the builtin: at once
+        when the module binds it nowhere, else by LibCST's scope analysis."""
+        if not self.names_resolver.unbound(name.value):
+            return is_builtin(name, self.get_metadata(ScopeProvider, name, None))
+        found = hasattr(builtins, name.value)
+        if CHECKED:
+            assert found == is_builtin(name, self.get_metadata(ScopeProvider, name))
+        return found
 
     # -- the calls ---------------------------------------------------------------------
 
