@@ -30,7 +30,7 @@ from codemods.rules import registry
 from codemods.validate import command, gates, project
 from codemods.validate.bundle import default_path, default_paths
 from codemods.validate.compare import imported_modules, python_files, reference_gate
-from codemods.validate.results import GateResult
+from codemods.validate.results import GateResult, Status
 from tests.support.cli import invoke, write
 from tests.support.project import (
     LEGACY_APP,
@@ -125,7 +125,7 @@ def test_with_no_path_it_validates_each_bundled_app(
 
     def gated(source: Path, overrides: object, workdir: object) -> object:
         seen.append(source)
-        status = "failed" if source.name == "realistic_app" else "passed"
+        status: Status = "failed" if source.name == "realistic_app" else "passed"
         results = [GateResult("tests", status, f"{source.name} {status}")]
         return (
             source,

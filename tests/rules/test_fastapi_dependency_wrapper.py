@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -36,7 +36,7 @@ def _run(
     each finding's file name, code and message."""
     chosen = {"select": SELECTED, **table}
     settings = replace(config.parse_table(chosen, source="test"), root=str(work))
-    mode = "run" if write else "check"
+    mode: Literal["check", "run"] = "run" if write else "check"
     request = runner.Request((work,), settings, mode=mode, write=write, jobs=1)
     return [
         (Path(result.path).name, finding.rule, finding.message)
@@ -78,7 +78,7 @@ def test_the_dependency_spawns_into_the_root_through_its_wrapper(
     limits.Limiter.refill_forever = refill_forever
     with testclient.TestClient(app) as client:
         # The lifespan made one (given the root by TG005); FastAPI makes the next.
-        limits._limiter = None
+        vars(limits)["_limiter"] = None
         assert client.get("/tokens").json() == 10
         assert client.post("/spend").json() == 9
         root = app.state.task_group

@@ -189,7 +189,7 @@ def test_the_drain_timeout_is_the_legacy_cancels_unless_one_is_configured(
     assert deadline in result.text
     assert result.text.count("await cancel_all_tasks(grace)") == 1
     said = "`grace` s (the timeout `cancel_all_tasks()` is given)"
-    assert (said in result.findings[0].message) is not configured
+    assert (said in result.findings[0].message) == (not configured)
 
 
 # An entry point's shutdown code, with `{setup}` before its root's start and

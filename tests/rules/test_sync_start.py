@@ -6,12 +6,12 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from libcst.codemod import CodemodContext
 
 from codemods.core.results import Finding
 from codemods.core.settings import Settings
 from codemods.engine.worker.transform import transform_text
 from codemods.rules import registry
+from codemods.rules.codemod import CodemodContext
 from codemods.rules.sync_start.codemod import SyncStart
 from tests.support.golden import run
 
