@@ -47,8 +47,10 @@ class DependencyHome:
         home = self.imported_by(module)
         if home is not None:
             return f"; `{DEPENDENCY}` is imported from `{home}`, which defines it"
-        if self.module is None and len(self.needers) > 1:
-            others = ", ".join(f"`{n}`" for n in self.needers if n != module)
+        others = ", ".join(f"`{n}`" for n in self.needers if n != module)
+        if self.module == module and others:
+            return f"; `{DEPENDENCY}` is written here once, and imported by {others}"
+        if self.module is None and others:
             return (
                 f"; `{DEPENDENCY}` is written here as in every module needing it "
                 f"({others}): no module of the run defines it for them all, and "
