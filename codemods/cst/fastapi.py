@@ -19,11 +19,7 @@ from codemods.core.asyncio_names import TASKGROUP_NAMES
 from codemods.core.settings import Settings
 from codemods.cst.build import code_of, parse_statement
 from codemods.cst.find import find_all
-from codemods.cst.imports import (
-    bound_from_import,
-    ensure_from_import,
-    ensure_project_import,
-)
+from codemods.cst.imports import bound_from_import, ensure_from_import
 from codemods.cst.qualified import QualifiedNamesOf
 
 APPLICATIONS = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
@@ -209,12 +205,13 @@ def with_imported_dependency(
 ) -> cst.Module:
     """``module`` importing ``get_task_group`` from the module ``home`` defining it
     for the run, and what taking it needs."""
-    module = ensure_project_import(
+    module, _ = ensure_from_import(
         module,
         home,
         DEPENDENCY,
         line_length=settings.line_length,
         order=settings.import_order,
+        project=True,
     )
     return with_fastapi_imports(module, TAKING_IMPORTS, settings)
 
