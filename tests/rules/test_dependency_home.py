@@ -114,3 +114,19 @@ def test_every_endpoint_spawns_into_the_root_through_the_one_dependency(
         assert isinstance(root, asyncio.TaskGroup)
         stop.set()
     assert len(audited) == 2 and all(t is not None and t.done() for t in audited)
+
+
+def test_a_definition_importing_a_module_needing_it_is_not_reused(
+    tmp_path: Path,
+) -> None:
+    reuse = SPEC.cases.parent.parent / "dangling_task" / "cases"
+    work = tmp_path / "project"
+    shutil.copytree(reuse / "endpoints_reuse_the_project_dependency" / "before", work)
+    deps = work / "app" / "deps.py"
+    deps.write_text(deps.read_text() + "\nfrom app.api import router as _router\n")
+    table = {"select": ["TG003", "TG007"]}
+    settings = replace(config.parse_table(table, source="test"), root=str(work))
+    request = runner.Request((work,), settings, mode="run", write=True, jobs=1)
+    runner.run(request)
+    api = (work / "app" / "api.py").read_text()
+    assert "def get_task_group(" in api and "import get_task_group" not in api
