@@ -20,6 +20,7 @@ from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 from codemods.analysis import (
     dependencies,
+    dependency_home,
     families,
     passing,
     taken,
@@ -27,6 +28,7 @@ from codemods.analysis import (
     triggers,
 )
 from codemods.analysis.dependencies import DependencyWrapper
+from codemods.analysis.dependency_home import DependencyHome
 from codemods.analysis.facts import ModuleFacts, Ref
 from codemods.analysis.families import GroupParameter, Lifecycle, LifecycleCall
 from codemods.analysis.scope import IndexScope
@@ -189,17 +191,19 @@ class ProjectIndex(SymbolTable):
     def fastapi_modules(self, role: str) -> tuple[str, ...]:
         """The modules playing ``role`` in a FastAPI app's root TaskGroup
         (``fastapi_roles.py``: ``"root"``, ``"endpoint"``), by name."""
-        found = {
-            name for name, module in self.modules.items() if role in module.fastapi
-        }
         if role == dependencies.ENDPOINT:
             # Where TG005 writes a wrapper dependency, it asks for the root too.
-            found.update(
-                wrapper.module
-                for target in sorted(passing.gaining_functions(self))
-                if (wrapper := dependencies.dependency_wrapper(self, target))
-            )
+            return tuple(sorted(dependency_home.needing_modules(self)))
+        found = (
+            name for name, module in self.modules.items() if role in module.fastapi
+        )
         return tuple(sorted(found))
+
+    @query
+    def task_group_dependency(self) -> DependencyHome:
+        """Where ``get_task_group`` is defined once the run is over, for the modules
+        needing it (``dependency_home.py``): one module, or each its own."""
+        return dependency_home.dependency_home(self)
 
     def dynamic_triggers(self) -> frozenset[bytes]:
         """Words a file must spell to reach what the codemods change (next rounds)."""

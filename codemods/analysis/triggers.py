@@ -6,11 +6,13 @@ class holding one in an attribute, or an alias or re-export of any of them. Thei
 are the next round's triggers. Names the index cannot resolve while working this out are
 not asked for: only a codemod's questions pull in further modules. A function whose
 signature gains a TaskGroup parameter is a trigger too: a file taking it as a value
-(``Depends(f)``) keeps it from changing.
+(``Depends(f)``) keeps it from changing. And where modules need ``get_task_group``,
+so is its name: a module defining it already is reused.
 """
 
 from __future__ import annotations
 
+from codemods.analysis.dependency_home import DEPENDENCY, needing_modules
 from codemods.analysis.facts import FunctionFacts
 from codemods.analysis.families import families
 from codemods.analysis.symbols import SymbolTable
@@ -62,6 +64,10 @@ def dynamic_triggers(index: SymbolTable) -> frozenset[bytes]:
         )
         # Whether a tracker's module is still used reads every file naming it.
         relevant.update(companion_names(index))
+        if needing_modules(index):
+            # A module defining `get_task_group` already is reused by those needing
+            # it (``dependency_home.py``): the files naming it tell.
+            relevant.add(DEPENDENCY)
         for name in index.imports:
             found = index.symbol(name)
             if found is not None and found.name in relevant:

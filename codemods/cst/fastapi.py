@@ -49,10 +49,10 @@ WRAPPER_CODE = '''\
     """`{name}()` as a FastAPI dependency: it runs in the root TaskGroup."""
     return {awaiting}{name}({param}={param})
 '''
-# What the dependency and the code taking it import.
+# What the code taking the dependency imports, and what defining it adds.
+TAKING_IMPORTS = (("typing", "Annotated"), ("fastapi", "Depends"))
 DEPENDENCY_IMPORTS = (
-    ("typing", "Annotated"),
-    ("fastapi", "Depends"),
+    *TAKING_IMPORTS,
     ("fastapi", "HTTPException"),
     ("fastapi", "Request"),
 )
@@ -198,6 +198,22 @@ def with_task_group_dependency(
         dependency = body.pop(found)
         module = module.with_changes(body=body)
     return with_definition(module, before, dependency), before + 1
+
+
+def with_imported_dependency(
+    module: cst.Module, home: str, settings: Settings
+) -> cst.Module:
+    """``module`` importing ``get_task_group`` from the module ``home`` defining it
+    for the run, and what taking it needs."""
+    module, _ = ensure_from_import(
+        module,
+        home,
+        DEPENDENCY,
+        line_length=settings.line_length,
+        order=settings.import_order,
+        project=True,
+    )
+    return with_fastapi_imports(module, TAKING_IMPORTS, settings)
 
 
 def with_fastapi_imports(

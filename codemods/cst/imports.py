@@ -94,8 +94,10 @@ def ensure_from_import(
     *,
     line_length: int = 88,
     order: ImportOrder = DEFAULT_ORDER,
+    project: bool = False,
 ) -> tuple[cst.Module, str]:
-    """``module`` with ``name`` importable from stdlib ``source``; the name to use.
+    """``module`` with ``name`` importable from stdlib ``source`` (with ``project``: a
+    module of the project); the name to use.
 
     A missing name joins the top ``from source import ...`` statement if there is
     one (and the project's ``order`` does not want a line a name), in its order,
@@ -112,6 +114,8 @@ def ensure_from_import(
             return merged, name
     new = cst.parse_statement(f"from {source} import {name}", module.config_for_parsing)
     wanted = statement_key(source, False, name, order)
+    if project:
+        return _insert_project_import(module, new, wanted, order), name
     return _insert_import(module, new, wanted, order), name
 
 
@@ -210,11 +214,53 @@ def _insert_import(
     return module.with_changes(body=body)
 
 
+def _insert_project_import(
+    module: cst.Module,
+    new: cst.BaseStatement,
+    wanted: tuple[object, ...],
+    order: ImportOrder,
+) -> cst.Module:
+    """``module`` with ``new``, an import from the project: among the imports of its
+    package (sorted), else as a section of its own after the absolute imports, where
+    isort puts a first-party import."""
+    body: list[cst.BaseStatement] = list(module.body)
+    start, end = _import_block(body)
+    if start == end:
+        return _insert_import(module, new, wanted, order)
+    package = _top_modules(new)[0][0].split(".")[0]
+    ours = [
+        i
+        for i in range(start, end)
+        if all(m.split(".")[0] == package for m, _ in _top_modules(body[i]))
+    ]
+    if ours:
+        after = [i for i in ours if _key(body[i], order) > wanted]
+        if after:
+            return _insert_before(module, body, after[0], new)
+        return _insert_after(module, body, ours[-1], new)
+    relative = [i for i in range(start, end) if (".", False) in _top_modules(body[i])]
+    blank = [cst.EmptyLine()]
+    if relative:
+        # Before the package-relative section, set off from it by a blank line.
+        first = body[relative[0]]
+        assert isinstance(first, cst.SimpleStatementLine)
+        body[relative[0]] = first.with_changes(leading_lines=blank)
+        body.insert(relative[0], _with_leading(new, first.leading_lines))
+        return module.with_changes(body=body)
+    body.insert(end, _with_leading(new, blank))
+    return module.with_changes(body=body)
+
+
 def _lines_after_imports(following: cst.BaseStatement, order: ImportOrder) -> int:
     """The blank lines isort leaves between the imports and ``following``."""
     if order.lines_after_imports >= 0:
         return order.lines_after_imports
     return 2 if isinstance(following, (cst.FunctionDef, cst.ClassDef)) else 1
+
+
+def _key(statement: cst.BaseStatement, order: ImportOrder) -> tuple[object, ...]:
+    mod, is_plain = _top_modules(statement)[0]
+    return statement_key(mod, is_plain, _first_member(statement), order)
 
 
 def _first_member(statement: cst.BaseStatement) -> str | None:

@@ -27,7 +27,7 @@ from codemods.rules.dangling_task.analysis import (
     Dangling,
     find_dangling,
 )
-from codemods.rules.dangling_task.endpoints import Endpoints, dependency_message
+from codemods.rules.dangling_task.endpoints import Endpoints
 from codemods.rules.dangling_task.keeping import group_keeping, keep_in_init
 from codemods.rules.dangling_task.kept import KeptSpawns, spawn_of
 from codemods.rules.dangling_task.optional import OptionalGroups
@@ -137,7 +137,11 @@ class DanglingTask(ScopeTracking, spec=SPEC):
         self.keepers.start(node)
         self.coroutines = Coroutines(self.qualified, coroutine_functions(node.body))
         self.endpoints.start(
-            node, self.qualified, self.settings, lambda: self.values.index
+            node,
+            self.qualified,
+            self.settings,
+            lambda: self.values.index,
+            self.values.module,
         )
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -328,7 +332,7 @@ class DanglingTask(ScopeTracking, spec=SPEC):
     def _with_dependency(
         self, original: cst.FunctionDef, updated: cst.FunctionDef
     ) -> cst.FunctionDef:
-        message = dependency_message(original.name.value, self.param)
+        message = self.endpoints.message(original.name.value, self.param)
         self.report(original.name, message, fixable=True, suppressible=False)
         column = self.get_metadata(PositionProvider, original).start.column
         unit = self.keepers.module.default_indent

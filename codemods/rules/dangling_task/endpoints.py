@@ -5,7 +5,8 @@ so until now their spawns were only kept. Where the run's one FastAPI lifespan g
 its root TaskGroup from TG007, which then exposes it as ``app.state.task_group``, an
 endpoint takes ``tg: Annotated[asyncio.TaskGroup, Depends(get_task_group)]`` and
 spawns into it; ``get_task_group`` is written once in the module (503 while the
-service is not running).
+service is not running), or imported from the one module of the run defining it for
+every module needing it (``analysis/dependency_home.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from codemods.cst.fastapi import (
     is_endpoint,
     route_owners,
     with_fastapi_imports,
+    with_imported_dependency,
     with_task_group_dependency,
 )
 from codemods.cst.imports import ensure_import
@@ -35,10 +37,10 @@ from codemods.rules.registry import selected
 from codemods.rules.root_taskgroup.spec import SPEC as ROOT_TASKGROUP
 
 
-def dependency_message(name: str, param: str) -> str:
+def dependency_message(name: str, param: str, note: str = "") -> str:
     return (
         f"the endpoint `{name}()` takes the root TaskGroup, which TG007 exposes as "
-        f"`app.state.task_group`, as the dependency `{param}`"
+        f"`app.state.task_group`, as the dependency `{param}`{note}"
     )
 
 
@@ -48,6 +50,8 @@ class Endpoints:
     def __init__(self) -> None:
         self.owners: frozenset[str] = frozenset()
         self.gaining: set[cst.FunctionDef] = set()
+        self.module_name = ""
+        self.index: Callable[[], ProjectIndex] | None = None
 
     def start(
         self,
@@ -55,9 +59,11 @@ class Endpoints:
         qualified: QualifiedNamesOf,
         settings: Settings,
         index: Callable[[], ProjectIndex],
+        module_name: str,
     ) -> None:
         self.gaining = set()
         self.owners = frozenset()
+        self.index, self.module_name = index, module_name
         if ROOT_TASKGROUP not in selected(settings):
             return
         owners = route_owners(module, qualified)
@@ -79,6 +85,16 @@ class Endpoints:
             return entries
         self.gaining.add(function)
         return [Dangling(e.call, group=param) if e in taken else e for e in entries]
+
+    def home(self) -> str | None:
+        """The module this one imports ``get_task_group`` from (None: defines it)."""
+        assert self.index is not None
+        return self.index().task_group_dependency().imported_by(self.module_name)
+
+    def message(self, name: str, param: str) -> str:
+        assert self.index is not None
+        note = self.index().task_group_dependency().note(self.module_name)
+        return dependency_message(name, param, note)
 
     def with_param(
         self,
@@ -105,6 +121,9 @@ class Endpoints:
         if not self.gaining:
             return module
         module, aio = ensure_import(module, "asyncio", settings.import_order)
+        home = self.home()
+        if home is not None and not defines(module, DEPENDENCY):
+            return with_imported_dependency(module, home, settings)
         if not defines(module, DEPENDENCY):
             first = next(
                 index

@@ -3,7 +3,8 @@ a wrapper dependency that passes it the root (``analysis/dependencies.py`` says 
 functions, and that every piece can be written).
 
 In ``f``'s module the wrapper goes right after ``f`` (with ``get_task_group`` before
-it, unless the module has it already); in every module, ``Depends(f)`` becomes
+it, unless the module has it already or imports it from the run's one module defining
+it, ``analysis/dependency_home.py``); in every module, ``Depends(f)`` becomes
 ``Depends(f_dependency)``, and the import of ``f`` becomes (or gains) the wrapper's.
 """
 
@@ -19,11 +20,14 @@ from codemods.cst.fastapi import (
     DEPENDENCY_IMPORTS,
     DEPENDS,
     WRAPPER_CODE,
+    defines,
     definition,
     with_definition,
     with_fastapi_imports,
+    with_imported_dependency,
     with_task_group_dependency,
 )
+from codemods.cst.import_order import width, wrapped
 from codemods.cst.imports import ensure_import
 from codemods.cst.names import dotted, names_used
 from codemods.rules.indexed import IndexedCodemod
@@ -36,11 +40,11 @@ def repoint_message(wrapper: DependencyWrapper, name: str) -> str:
     )
 
 
-def wrapper_message(wrapper: DependencyWrapper, name: str) -> str:
+def wrapper_message(wrapper: DependencyWrapper, name: str, note: str = "") -> str:
     return (
         f"write the dependency `{wrapper.name}()` next to `{name}()`: FastAPI gives it "
         f"the root TaskGroup (`Depends({DEPENDENCY})`), and it passes it on; "
-        f"`Depends({name})` points at it ({', '.join(wrapper.places)})"
+        f"`Depends({name})` points at it ({', '.join(wrapper.places)}){note}"
     )
 
 
@@ -99,26 +103,36 @@ class DependencyWrappers:
             return
         parameter = codemod.index.taskgroup_parameter(Ref.value(target))
         group = None if parameter is None else parameter.group
-        message = wrapper_message(wrapper, node.name.value)
+        home = codemod.index.task_group_dependency()
+        note = home.note(codemod.module_qualifier)
+        message = wrapper_message(wrapper, node.name.value, note)
         if codemod.report(node, message, fixable=True, group=group):
             self.wrapped[node.name.value] = wrapper
 
     def write(self, module: cst.Module) -> cst.Module:
         """``module`` with the wrappers and the imports the repointing needs."""
+        settings = self.codemod.settings
         if self.imported:
-            module = _import_wrappers(module, self.imported)
+            width = settings.import_order.line_length or settings.line_length
+            module = _import_wrappers(module, self.imported, width)
         if not self.wrapped:
             return module
-        settings = self.codemod.settings
         module, aio = ensure_import(module, "asyncio", settings.import_order)
         param = settings.taskgroup_param
+        home = self.codemod.index.task_group_dependency()
+        imported = home.imported_by(self.codemod.module_qualifier)
+        if defines(module, DEPENDENCY):
+            imported = None  # (its own, before the wrappers)
         for name, wrapper in self.wrapped.items():
             at = definition(module, name)
             assert at is not None
             function = module.body[at]
             assert isinstance(function, cst.FunctionDef)
             assert function.returns is not None
-            module, at = with_task_group_dependency(module, at + 1, aio)
+            if imported is None:
+                module, at = with_task_group_dependency(module, at + 1, aio)
+            else:
+                at += 1
             asynchronous = function.asynchronous is not None
             code = WRAPPER_CODE.format(
                 prefix="async " if asynchronous else "",
@@ -131,10 +145,14 @@ class DependencyWrappers:
                 awaiting="await " if asynchronous else "",
             )
             module = with_definition(module, at, parse_statement(code, module))
+        if imported is not None:
+            return with_imported_dependency(module, imported, settings)
         return with_fastapi_imports(module, DEPENDENCY_IMPORTS, settings)
 
 
-def _import_wrappers(module: cst.Module, imported: dict[str, str]) -> cst.Module:
+def _import_wrappers(
+    module: cst.Module, imported: dict[str, str], line_length: int
+) -> cst.Module:
     """Each ``from m import f`` whose ``Depends(f)`` now names ``wrapper`` imports
     ``wrapper`` instead, or also when the module still uses ``f``."""
     still_used = set().union(
@@ -168,10 +186,30 @@ def _import_wrappers(module: cst.Module, imported: dict[str, str]) -> cst.Module
             return updated_node.with_changes(names=[*names, last])
 
     body = [
-        statement.visit(_Imports()) if _imports(statement) else statement
+        _fitting(module, statement.visit(_Imports()), line_length)
+        if _imports(statement)
+        else statement
         for statement in module.body
     ]
     return module.with_changes(body=body)
+
+
+def _fitting(
+    module: cst.Module, statement: object, line_length: int
+) -> cst.BaseStatement:
+    """``statement``, wrapped as isort wraps it once a longer name no longer fits."""
+    assert isinstance(statement, cst.SimpleStatementLine)
+    small = statement.body[0]
+    if (
+        len(statement.body) != 1
+        or not isinstance(small, cst.ImportFrom)
+        or small.module is None
+        or small.lpar is not None
+        or isinstance(small.names, cst.ImportStar)
+        or width(module, statement) <= line_length
+    ):
+        return statement
+    return wrapped(module, statement, small)
 
 
 def _imports(statement: cst.CSTNode) -> bool:

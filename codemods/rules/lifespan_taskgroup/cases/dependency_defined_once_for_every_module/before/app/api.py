@@ -1,0 +1,19 @@
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from app.limits import Limiter, get_limiter
+
+router = APIRouter()
+
+
+async def audit(name: str) -> None:
+    await asyncio.sleep(0)
+
+
+@router.post("/spend")
+async def spend(limiter: Annotated[Limiter, Depends(get_limiter)]) -> int:
+    limiter.tokens -= 1
+    asyncio.create_task(audit("spend"))
+    return limiter.tokens
