@@ -13,7 +13,7 @@ import sys
 import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -30,7 +30,7 @@ def _findings(work: Path, *, write: bool = False) -> dict[tuple[str, str], str]:
     message (one each in this case)."""
     table = {"select": ["TG003", "TG005", "TG007"]}
     settings = replace(config.parse_table(table, source="test"), root=str(work))
-    mode = "run" if write else "check"
+    mode: Literal["check", "run"] = "run" if write else "check"
     request = runner.Request((work,), settings, mode=mode, write=write, jobs=1)
     return {
         (Path(result.path).name, finding.rule): finding.message
@@ -105,7 +105,7 @@ def test_every_endpoint_spawns_into_the_root_through_the_one_dependency(
         while not stop.is_set():
             await asyncio.sleep(0.01)
 
-    api.audit = admin.audit = audit
+    vars(api)["audit"] = vars(admin)["audit"] = audit
     limits.Limiter.refill_forever = refill_forever
     with testclient.TestClient(served.app) as client:
         assert client.post("/spend").status_code == 200
