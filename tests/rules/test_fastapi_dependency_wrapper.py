@@ -22,6 +22,7 @@ import pytest
 from codemods import config
 from codemods.engine.parent import runner
 from codemods.rules.lifespan_taskgroup.spec import SPEC
+from tests.support.trackers import TRACK_TASK
 
 CASE = SPEC.cases / "dependency_gains_through_a_wrapper"
 
@@ -151,20 +152,15 @@ def test_the_names_the_index_spells_are_those_of_the_libcst_side() -> None:
     assert dependencies.DEPENDENCY == fastapi.DEPENDENCY
 
 
-TRACKER = """\
+TRACKER = (
+    """\
 import asyncio
 from collections.abc import Coroutine
 from typing import Any
 
-_tasks: set[asyncio.Task[Any]] = set()
-
-
-def track_task(coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-    task = asyncio.create_task(coro)
-    _tasks.add(task)
-    task.add_done_callback(_tasks.discard)
-    return task
 """
+    + TRACK_TASK
+)
 
 
 def test_tg001_names_the_piece_that_blocks_a_wrapper(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from codemods.core.results import Summary
 from codemods.cst.build import add_parameter
 from codemods.engine.parent import runner
 from tests.support.golden import run, settings_for
+from tests.support.trackers import TRACK_TASK
 
 TICK = """
 import asyncio
@@ -56,22 +57,17 @@ def test_an_optional_group_says_where_the_task_goes_without_one() -> None:
     assert "_background_tasks.add(task)" in result.text
 
 
-TRACKER = """
+TRACKER = (
+    """
 import asyncio
 import logging
 from collections.abc import Coroutine
 from typing import Any
 
 logger = logging.getLogger(__name__)
-_tasks: set[asyncio.Task[Any]] = set()
-
-
-def track_task(coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-    task = asyncio.create_task(coro)
-    _tasks.add(task)
-    task.add_done_callback(_tasks.discard)
-    return task
 """
+    + TRACK_TASK
+)
 SERVICE = """
 import asyncio
 

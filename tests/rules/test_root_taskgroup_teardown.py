@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.support.golden import run
+from tests.support.trackers import TRACK_TASK
 
 # A worker that still writes through the client for a while after shutdown begins; the
 # lifespan closes the client at the end of its shutdown code. Run as a configured
@@ -138,21 +139,16 @@ def test_an_exception_thrown_into_the_yield_still_releases_after_the_workers() -
 
 # A tracker in the module itself: its `cancel_all_tasks(grace)` at the end of the
 # shutdown code gives the drain deadline unless `drain-timeout` is configured.
-TRACKED = """
+TRACKED = (
+    """
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
-_tasks: set[asyncio.Task[Any]] = set()
-
-
-def track_task(coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-    task = asyncio.create_task(coro)
-    _tasks.add(task)
-    task.add_done_callback(_tasks.discard)
-    return task
-
+"""
+    + TRACK_TASK
+    + """
 
 async def cancel_all_tasks(timeout: float) -> None:
     for task in list(_tasks):
@@ -172,6 +168,7 @@ async def lifespan(grace: float) -> AsyncIterator[None]:
     finally:
         await cancel_all_tasks(grace)
 """
+)
 
 
 @pytest.mark.parametrize(
