@@ -93,7 +93,8 @@ def commands(tree: Path, runs: int, libcst_runs: int, jobs: int) -> list[Command
                  "taskgroup.LegacyTracker", "."],
                 libcst_runs),
         Command("ruff_cold", "ruff check --select RUF006 --no-cache",
-                [RUFF, "check", "--select", "RUF006", "--no-cache", "--exit-zero", "-q", "."], runs),
+                [RUFF, "check", "--select", "RUF006", "--no-cache", "--exit-zero", "-q", "."],
+                runs),
         Command("ruff_warm", "ruff check --select RUF006 (warm cache)",
                 [RUFF, "check", "--select", "RUF006", "--exit-zero", "-q", "."], runs, prime=True),
         Command("grep", " ".join(grep[:2]) + " <trigger words>", grep, runs),
@@ -218,7 +219,10 @@ def measure(command: Command, tree: Path) -> None:
 def report(results: list[Command], files: int, machine: str) -> str:
     ours = {c.key: statistics.median(c.times) for c in results if c.times}
     lines = [f"{files} files; {machine}", ""]
-    header = f"{'command':48} {'median s':>9} {'min-max s':>15} {'files/s':>9} {'peak MB':>8} {'ratio':>9}"
+    header = (
+        f"{'command':48} {'median s':>9} {'min-max s':>15} {'files/s':>9}"
+        f" {'peak MB':>8} {'ratio':>9}"
+    )
     lines += [header, "-" * len(header)]
     for command in results:
         if not command.times:
@@ -346,7 +350,12 @@ def main() -> None:
     _byte_compile_package()
     for command in planned:
         if command.prime and command.runs:
-            subprocess.run(command.argv, cwd=command.cwd or tree, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                command.argv,
+                cwd=command.cwd or tree,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
     for round_number in range(max(c.runs for c in planned)):
         for command in planned:
             if round_number < command.runs:
