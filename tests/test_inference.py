@@ -3,14 +3,18 @@ annotated container have the container's type argument; anything else has none."
 
 from __future__ import annotations
 
+import ast
 import textwrap
 
 import libcst as cst
 import pytest
+from libcst.metadata import MetadataWrapper
 
 from codemods.analysis.facts import Ref
 from codemods.analysis.inference import FunctionTypes
 from codemods.cst.module_names import ModuleNames
+from codemods.cst.names import local_bindings
+from codemods.cst.qualified import NameWrapper, tree_bindings
 
 MODULE = """
 import typing
@@ -71,3 +75,21 @@ def test_a_loop_variable_has_the_element_type(
     types: FunctionTypes, name: str, expected: Ref | None
 ) -> None:
     assert types.of(cst.Name(name)) == expected
+
+
+def test_the_types_of_a_tree_share_its_local_bindings() -> None:
+    module = cst.parse_module(textwrap.dedent(MODULE))
+    function = module.body[-1]
+    assert isinstance(function, cst.FunctionDef)
+    wrapper = NameWrapper(module, ast.parse(module.code))
+    local = tree_bindings(wrapper)
+    assert tree_bindings(wrapper) is local  # the wrapper's own, as long as the tree
+    names = ModuleNames(module, "app.run", False)
+    shared = FunctionTypes(function, names, None, local)
+    alone = FunctionTypes(function, names, None)
+    for name in "abcdefghij":
+        assert shared.of(cst.Name(name)) == alone.of(cst.Name(name))
+    assert local(function) is local(function) == local_bindings(function)
+    copy = function.deep_clone()  # another node: walked for itself
+    assert local(copy) is not local(function)
+    assert tree_bindings(MetadataWrapper(module)) is not local

@@ -18,7 +18,7 @@ from codemods.analysis.inference import FunctionTypes
 from codemods.cst.coroutine_uses import consumes_coroutine, is_generator_coroutine
 from codemods.cst.find import is_call_of
 from codemods.cst.module_names import ModuleNames
-from codemods.cst.names import dotted
+from codemods.cst.names import LocalBindings, dotted
 from codemods.cst.qualified import QualifiedNamesOf
 
 _NOT_BOUND = frozenset({"staticmethod", "classmethod"})
@@ -44,7 +44,9 @@ class _Uses(cst.CSTVisitor):
         methods: Sequence[str],
         line: Callable[[cst.CSTNode], int],
         mentions: Callable[[cst.CSTNode], bool],
+        local: LocalBindings | None,
     ) -> None:
+        self.local = local
         self.module_name, self.names, self.names_of = module_name, names, resolve
         self.methods = frozenset(methods)
         self.line, self.mentions = line, mentions
@@ -85,7 +87,7 @@ class _Uses(cst.CSTVisitor):
         bound = owner is not None and not any(
             dotted(d.decorator) in _NOT_BOUND for d in node.decorators
         )
-        types = FunctionTypes(node, self.names, owner if bound else None)
+        types = FunctionTypes(node, self.names, owner if bound else None, self.local)
         name = node.name.value
         caller = f"{owner.rpartition('.')[2]}.{name}()" if owner else f"{name}()"
         sync = node.asynchronous is None
@@ -153,9 +155,10 @@ def method_uses(
     methods: Sequence[str],
     line: Callable[[cst.CSTNode], int],
     mentions: Callable[[cst.CSTNode], bool],
+    local: LocalBindings | None = None,
 ) -> tuple[MethodUse, ...]:
     """Every ``<receiver>.<method>`` of ``module`` for the lifecycle ``methods``;
     functions and classes whose lines do not spell one are not walked."""
-    visitor = _Uses(module_name, names, resolve, methods, line, mentions)
+    visitor = _Uses(module_name, names, resolve, methods, line, mentions, local)
     module.visit(visitor)
     return tuple(visitor.found)

@@ -37,7 +37,7 @@ from codemods.cst.coroutine_uses import changes_calls, is_generator_coroutine, y
 from codemods.cst.coroutines import Coroutines, coroutine_functions
 from codemods.cst.module_names import AMBIGUOUS, ModuleNames, top_level_statements
 from codemods.cst.names import dotted, is_none
-from codemods.cst.qualified import matches_configured, qualified_names_of
+from codemods.cst.qualified import matches_configured, qualified_names_of, tree_bindings
 from codemods.cst.scopes import taskgroup_annotation
 from codemods.cst.spawns import Spawn, spawns_in, unsupported_spawn
 from codemods.cst.statements import self_assignments, small_statements
@@ -75,6 +75,7 @@ class _Collector:
         self.module_name = module_name
         self.names = ModuleNames(wrapper.module, module_name, is_package)
         self.resolve = qualified_names_of(wrapper, module_name)
+        self.local = tree_bindings(wrapper)
         self.positions = wrapper.resolve(PositionProvider)
         self.module_body = wrapper.module.body
         self.settings = settings
@@ -210,7 +211,7 @@ class _Collector:
         if function.asynchronous is None and not sync:
             return ()
         bound = owner if kind == "method" else None
-        types = FunctionTypes(function, self.names, bound)
+        types = FunctionTypes(function, self.names, bound, self.local)
         return call_sites(function, types, self.resolve, self.line, grouped=grouped)
 
     def tracker_extras(
@@ -300,7 +301,7 @@ class _Collector:
                     ref = annotation_ref(small.annotation.annotation, self.names)
                     annotated.setdefault(small.target.value, set()).add(ref)
         for method in methods:
-            types = FunctionTypes(method, self.names, owner)
+            types = FunctionTypes(method, self.names, owner, self.local)
             params = method.params
             receiver = [*params.posonly_params, *params.params][0].name.value
             for target, annotation, value in self_assignments(method, receiver):
@@ -389,6 +390,7 @@ def collect_facts(
             methods=settings.lifecycle_methods,
             line=collector.line,
             mentions=lambda node: collector.mentions(node, settings.lifecycle_methods),
+            local=collector.local,
         ),
         values=value_uses(tree, names, module_name),
         fastapi=fastapi_roles(syntax, names, (noqa or NoqaMap()).whole_file),

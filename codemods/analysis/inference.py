@@ -14,7 +14,7 @@ import libcst as cst
 
 from codemods.analysis.facts import Ref
 from codemods.cst.module_names import ModuleNames
-from codemods.cst.names import dotted, is_none, local_bindings
+from codemods.cst.names import LocalBindings, dotted, is_none, local_bindings
 
 OPTIONAL_NAMES = frozenset({"typing.Optional", "typing_extensions.Optional"})
 # Containers whose iteration yields their one type argument (``tuple`` only as
@@ -101,14 +101,20 @@ class FunctionTypes:
     """The types of the names one function binds, and of expressions in its body.
 
     ``owner`` is the absolute name of the class ``function`` is an instance method of:
-    its first parameter is an instance of it.
+    its first parameter is an instance of it. ``local``: the tree's shared
+    ``local_bindings`` (else each object walks the body itself).
     """
 
     def __init__(
-        self, function: cst.FunctionDef | None, names: ModuleNames, owner: str | None
+        self,
+        function: cst.FunctionDef | None,
+        names: ModuleNames,
+        owner: str | None,
+        local: LocalBindings | None = None,
     ) -> None:
         self.names = names
         self.function = function
+        self.local = local
         self.params: dict[str, Ref | None] = {}
         self.annotations: dict[str, cst.BaseExpression] = {}
         self._bindings: Bindings | None = None
@@ -141,7 +147,11 @@ class FunctionTypes:
         body costs, so only a question about a name does it."""
         if self._bindings is None:
             self._bindings = {}
-            found = [] if self.function is None else local_bindings(self.function)
+            function, local = self.function, self.local
+            if function is None:
+                found = []
+            else:
+                found = local_bindings(function) if local is None else local(function)
             for name, node, value in found:
                 if isinstance(node, cst.AnnAssign) and isinstance(
                     node.target, cst.Name

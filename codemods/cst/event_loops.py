@@ -21,8 +21,8 @@ from codemods.core.asyncio_names import (
     NEW_LOOP_GETTERS,
     RUNNING_LOOP_GETTERS,
 )
-from codemods.cst.names import dotted, is_none, local_bindings, self_attributes
-from codemods.cst.qualified import QualifiedNamesOf
+from codemods.cst.names import dotted, is_none, self_attributes
+from codemods.cst.qualified import QualifiedNamesOf, resolver_bindings
 from codemods.cst.scopes import ClassScope
 
 LoopKind = Literal["running", "other"]
@@ -118,7 +118,7 @@ def loop_locals(
     kinds: dict[str, LoopKind | None] = dict.fromkeys(
         loop_parameters(function, resolve), "other"
     )
-    for name, _, value in local_bindings(function):
+    for name, _, value in resolver_bindings(resolve)(function):
         kind: LoopKind | None = None
         if isinstance(value, cst.Call) and resolve(value.func) & running:
             kind = "running"

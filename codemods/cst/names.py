@@ -153,3 +153,22 @@ def local_bindings(function: cst.FunctionDef) -> list[Binding]:
 
     function.body.visit(_Collect())
     return found
+
+
+class LocalBindings:
+    """``local_bindings`` of each function of one tree, each walked once: the facts
+    and every codemod of a file ask it of the same functions (held by the tree's
+    wrapper, so it lives as long as the tree). The answer is shared: do not change it.
+    """
+
+    def __init__(self) -> None:
+        # id of a function node -> the node (kept, so its id is not reused) and answer
+        self._found: dict[int, tuple[cst.FunctionDef, list[Binding]]] = {}
+
+    def __call__(self, function: cst.FunctionDef) -> list[Binding]:
+        known = self._found.get(id(function))
+        if known is not None and known[0] is function:
+            return known[1]
+        found = local_bindings(function)
+        self._found[id(function)] = (function, found)
+        return found

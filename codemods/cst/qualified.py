@@ -25,6 +25,7 @@ from libcst.metadata import (
 )
 
 from codemods.cst.bound_names import import_bindings
+from codemods.cst.names import LocalBindings
 
 # Gives the (absolute) qualified names of a node; codemods bind it to their metadata.
 QualifiedNamesOf = Callable[[cst.CSTNode], set[str]]
@@ -77,6 +78,7 @@ class NameWrapper(MetadataWrapper):
         self.bindings = None if tree is None else import_bindings(tree)
         self._imports: dict[str, list[ImportAssignment]] | None = None
         self._import_parts: set[int] | None = None  # ids of an import's names
+        self.local_bindings = LocalBindings()  # shared by the facts and codemods
 
     def resolve_many(
         self, providers: Collection[ProviderT]
@@ -134,6 +136,21 @@ class NameWrapper(MetadataWrapper):
                     )
                     table.setdefault(name, []).append(assignment)
         self._imports, self._import_parts = table, parts
+
+
+def tree_bindings(wrapper: MetadataWrapper) -> LocalBindings:
+    """The ``local_bindings`` of ``wrapper``'s functions, computed once per tree
+    (a wrapper that is not a ``NameWrapper``: once per asker)."""
+    if isinstance(wrapper, NameWrapper):
+        return wrapper.local_bindings
+    return LocalBindings()
+
+
+def resolver_bindings(resolve: QualifiedNamesOf) -> LocalBindings:
+    """``tree_bindings`` of the tree ``resolve`` answers for, when it is known."""
+    if isinstance(resolve, NameResolver):
+        return tree_bindings(resolve.wrapper)
+    return LocalBindings()
 
 
 class NameResolver:

@@ -17,6 +17,7 @@ from codemods.analysis.facts import Ref
 from codemods.analysis.index import ProjectIndex
 from codemods.analysis.inference import FunctionTypes
 from codemods.cst.module_names import ModuleNames
+from codemods.cst.qualified import tree_bindings
 from codemods.cst.scopes import ClassScope
 from codemods.rules import registry
 from codemods.rules.codemod import Codemod, CodemodContext, Environment
@@ -81,7 +82,11 @@ class IndexedCodemod(ScopeTracking, ABC):  # ABC: a base (see ``Codemod``)
         function = None if frame is None else frame.function
         if function not in self._types:
             assert self.names is not None
-            self._types[function] = FunctionTypes(function, self.names, self.owner())
+            wrapper = self.context.wrapper
+            local = None if wrapper is None else tree_bindings(wrapper)
+            self._types[function] = FunctionTypes(
+                function, self.names, self.owner(), local
+            )
         return self._types[function].of(expression)
 
     @property
