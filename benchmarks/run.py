@@ -341,6 +341,13 @@ def main() -> None:
         if unknown:
             parser.error(f"unknown command keys: {', '.join(sorted(unknown))}")
         planned = [c for c in planned if c.key in keys]
+    config = tree / ".libcst.codemod.yaml"
+    if any(c.key == "libcst" and c.runs for c in planned) and (
+        not config.exists() or "codemods.commands" not in config.read_text()
+    ):
+        # Else libcst.tool fails at once, not finding the command, and that is timed.
+        parser.error(f"{config} does not name `codemods.commands`, where libcst.tool finds "
+                     "taskgroup.LegacyTracker: build the tree again with make_corpus.py")
     for name, copy in small_copies(args.small):
         planned += small_commands(name, copy, args.runs)
     if args.small:
