@@ -13,13 +13,14 @@ import sys
 import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pytest
 
 from codemods import config
 from codemods.engine.parent import runner
 from codemods.rules.lifespan_taskgroup.spec import SPEC
+from tests.support.golden import run_table
 
 CASE = SPEC.cases / "dependency_defined_once_for_every_module"
 NEEDERS = ("admin.py", "api.py", "limits.py")
@@ -29,12 +30,9 @@ def _findings(work: Path, *, write: bool = False) -> dict[tuple[str, str], str]:
     """TG003's and TG005's findings over ``work`` at a ``def``: (file, code) to the
     message (one each in this case)."""
     table = {"select": ["TG003", "TG005", "TG007"]}
-    settings = replace(config.parse_table(table, source="test"), root=str(work))
-    mode: Literal["check", "run"] = "run" if write else "check"
-    request = runner.Request((work,), settings, mode=mode, write=write, jobs=1)
     return {
         (Path(result.path).name, finding.rule): finding.message
-        for result in runner.run(request).results
+        for result in run_table(work, table, write=write)
         for finding in result.findings
         if "get_task_group" in finding.message
     }

@@ -12,16 +12,14 @@ import shutil
 import sys
 import threading
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Literal
+from typing import Any
 
 import pytest
 
-from codemods import config
-from codemods.engine.parent import runner
 from codemods.rules.lifespan_taskgroup.spec import SPEC
+from tests.support.golden import run_table
 from tests.support.trackers import TRACK_TASK
 
 CASE = SPEC.cases / "dependency_gains_through_a_wrapper"
@@ -35,13 +33,9 @@ def _run(
 ) -> list[tuple[str, str, str]]:
     """The codemods of ``table`` (default: ``SELECTED``) over the tree ``work``:
     each finding's file name, code and message."""
-    chosen = {"select": SELECTED, **table}
-    settings = replace(config.parse_table(chosen, source="test"), root=str(work))
-    mode: Literal["check", "run"] = "run" if write else "check"
-    request = runner.Request((work,), settings, mode=mode, write=write, jobs=1)
     return [
         (Path(result.path).name, finding.rule, finding.message)
-        for result in runner.run(request).results
+        for result in run_table(work, {"select": SELECTED, **table}, write=write)
         for finding in result.findings
     ]
 

@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from codemods import config
 from codemods.core.results import FileResult, Finding
@@ -185,6 +185,17 @@ def run_tree(case: TreeCase, work: Path) -> list[FileResult]:
     shutil.copytree(case.root / "before", work)
     settings = replace(tree_settings(case), root=str(work))
     request = runner.Request((work,), settings, mode="run", write=True, jobs=2)
+    return list(runner.run(request).results)
+
+
+def run_table(
+    work: Path, table: Mapping[str, Any], *, write: bool = False
+) -> list[FileResult]:
+    """The codemods the ``[tool.codemods]`` table ``table`` selects over the tree
+    ``work``, in one process: checking, or writing; the results."""
+    settings = replace(config.parse_table(table, source="test"), root=str(work))
+    mode: Literal["check", "run"] = "run" if write else "check"
+    request = runner.Request((work,), settings, mode=mode, write=write, jobs=1)
     return list(runner.run(request).results)
 
 
