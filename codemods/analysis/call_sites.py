@@ -20,6 +20,7 @@ from codemods.cst.find import is_call_of
 from codemods.cst.module_names import ModuleNames
 from codemods.cst.names import LocalBindings, dotted
 from codemods.cst.qualified import QualifiedNamesOf
+from codemods.cst.walk import visit
 
 _NOT_BOUND = frozenset({"staticmethod", "classmethod"})
 
@@ -160,5 +161,5 @@ def method_uses(
     """Every ``<receiver>.<method>`` of ``module`` for the lifecycle ``methods``;
     functions and classes whose lines do not spell one are not walked."""
     visitor = _Uses(module_name, names, resolve, methods, line, mentions, local)
-    module.visit(visitor)
+    visit(module, visitor)
     return tuple(visitor.found)

@@ -13,6 +13,7 @@ from codemods.analysis.inference import FunctionTypes
 from codemods.cst.find import OwnCodeVisitor
 from codemods.cst.qualified import QualifiedNamesOf
 from codemods.cst.scopes import taskgroup_targets
+from codemods.cst.walk import visit
 
 # Where a module names its entry points: `asyncio.run(main())`, `lifespan=lifespan`,
 # `app.cleanup_ctx.append(ctx)` (as TG007 finds them).
@@ -64,7 +65,7 @@ def call_sites(
     """The calls of ``function``'s own code whose callee the facts can name;
     ``grouped``: a TaskGroup parameter is in scope everywhere in it."""
     visitor = _Calls(types, resolve, line, grouped)
-    function.body.visit(visitor)
+    visit(function.body, visitor)
     return tuple(visitor.found)
 
 

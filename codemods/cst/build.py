@@ -10,6 +10,8 @@ from collections.abc import Collection, Sequence
 
 import libcst as cst
 
+from codemods.cst.walk import visit
+
 _RENDER = cst.Module(body=[])
 
 
@@ -108,7 +110,7 @@ def adopt_arguments(
 
     Used when those arguments span lines: their own layout is kept as written.
     """
-    adopted = statement.visit(_AdoptArguments(funcs, original))
+    adopted = visit(statement, _AdoptArguments(funcs, original))
     assert isinstance(adopted, cst.BaseStatement)
     return adopted
 

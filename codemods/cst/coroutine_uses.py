@@ -8,6 +8,7 @@ import libcst as cst
 
 from codemods.cst.names import dotted
 from codemods.cst.qualified import QualifiedNamesOf
+from codemods.cst.walk import visit
 
 GENERATOR_DECORATORS = frozenset({"asyncio.coroutine", "types.coroutine"})
 # Functions that take a coroutine and run, schedule or wait for it.
@@ -81,7 +82,7 @@ def yields(function: cst.FunctionDef) -> bool:
         def visit_ClassDef(self, node: cst.ClassDef) -> bool:
             return False
 
-    function.body.visit(_Yields())
+    visit(function.body, _Yields())
     return found
 
 

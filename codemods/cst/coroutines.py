@@ -19,6 +19,7 @@ import libcst as cst
 from codemods.core.asyncio_names import COROUTINE_FUNCTION_NAMES
 from codemods.cst.names import local_bindings, parameter_names, target_names
 from codemods.cst.qualified import QualifiedNamesOf
+from codemods.cst.walk import visit
 
 # Decorators that leave a coroutine function one.
 _KEEPING = frozenset({"staticmethod", "classmethod"})
@@ -75,7 +76,7 @@ def _bound_inside(statement: cst.CSTNode) -> list[str]:
         def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
             found.append(node.evaluated_alias or node.evaluated_name.split(".")[0])
 
-    statement.visit(_Collect())
+    visit(statement, _Collect())
     return found
 
 

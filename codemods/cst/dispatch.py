@@ -35,6 +35,21 @@ def _ours(cls: type) -> list[type]:
     return [k for k in cls.__mro__ if k.__module__ != "libcst._typed_visitor"]
 
 
+def defines_attribute_hooks(cls: type) -> bool:
+    """Whether visitors of ``cls`` act on LibCST's attribute calls: a
+    ``visit_<Node>_<attribute>`` hook, or an ``on_visit_attribute`` (or leave) of
+    their own (``FastTransformer``'s only forwards to the hooks)."""
+    if issubclass(cls, FastTransformer):
+        return cls._attribute_hooks
+    own = [k for k in cls.__mro__ if not k.__module__.startswith("libcst")]
+    names = {name for klass in own for name in vars(klass)}
+    return any(
+        _ATTRIBUTE_HOOK.match(name)
+        or name in ("on_visit_attribute", "on_leave_attribute")
+        for name in names
+    )
+
+
 class FastTransformer:
     """Table dispatch for the ``cst.CSTTransformer`` (or codemod) listed after it."""
 

@@ -24,6 +24,7 @@ from codemods.core.asyncio_names import (
 from codemods.cst.names import dotted, is_none, self_attributes
 from codemods.cst.qualified import QualifiedNamesOf, resolver_bindings
 from codemods.cst.scopes import ClassScope
+from codemods.cst.walk import visit
 
 LoopKind = Literal["running", "other"]
 
@@ -97,7 +98,7 @@ def loop_attributes(scope: ClassScope, resolve: QualifiedNamesOf) -> set[str]:
         key = name.removeprefix("self.")
         found[key] = found.get(key, True) and is_loop
 
-    scope.node.body.visit(_Collect())
+    visit(scope.node.body, _Collect())
     named = LOOP_ATTRIBUTE.search
     return {name for name, only in found.items() if only} | {
         name

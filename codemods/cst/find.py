@@ -8,6 +8,8 @@ from typing import TypeGuard, TypeVar
 
 import libcst as cst
 
+from codemods.cst.walk import visit
+
 Ancestors = tuple[cst.CSTNode, ...]
 Node = TypeVar("Node", bound=cst.CSTNode)
 
@@ -55,7 +57,7 @@ def walk(
         def on_leave(self, original_node: cst.CSTNode) -> None:
             stack.pop()
 
-    root.visit(_Walk())
+    visit(root, _Walk())
     return found
 
 
@@ -71,7 +73,7 @@ def find_all(root: cst.CSTNode, kind: type[Node]) -> list[Node]:
                 found.append(node)
             return True
 
-    root.visit(_Find())
+    visit(root, _Find())
     return found
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codemods.cst.walk import visit
+
 # A name a function's body binds, the node binding it, and the value of `name = value`.
 Binding = tuple[str, cst.CSTNode, cst.BaseExpression | None]
 
@@ -32,7 +34,7 @@ def names_used(node: cst.CSTNode) -> set[str]:
         def visit_Name(self, name: cst.Name) -> None:
             found.add(name.value)
 
-    node.visit(_Collect())
+    visit(node, _Collect())
     return found
 
 
@@ -48,7 +50,7 @@ def self_attributes(node: cst.CSTNode) -> set[str]:
             ):
                 found.add(attribute.attr.value)
 
-    node.visit(_Collect())
+    visit(node, _Collect())
     return found
 
 
@@ -62,14 +64,14 @@ def identifiers(node: cst.CSTNode) -> set[str]:
             found.add(name.value)
 
         def visit_Attribute(self, attribute: cst.Attribute) -> bool:
-            attribute.value.visit(self)
+            visit(attribute.value, self)
             return False
 
         def visit_Arg(self, arg: cst.Arg) -> bool:
-            arg.value.visit(self)
+            visit(arg.value, self)
             return False
 
-    node.visit(_Collect())
+    visit(node, _Collect())
     return found
 
 
@@ -151,7 +153,7 @@ def local_bindings(function: cst.FunctionDef) -> list[Binding]:
             bound = node.evaluated_alias or node.evaluated_name.split(".")[0]
             found.append((bound, node, None))
 
-    function.body.visit(_Collect())
+    visit(function.body, _Collect())
     return found
 
 

@@ -8,6 +8,7 @@ import libcst as cst
 
 from codemods.cst.build import code_of
 from codemods.cst.find import find_all, is_call_of
+from codemods.cst.walk import visit
 
 
 def declares(body: cst.CSTNode, target: str) -> bool:
@@ -23,7 +24,7 @@ def declares(body: cst.CSTNode, target: str) -> bool:
             nonlocal found
             found |= code_of(node.target) == target
 
-    body.visit(_Find())
+    visit(body, _Find())
     return found
 
 

@@ -22,6 +22,7 @@ from codemods.core.asyncio_names import (
 from codemods.cst.find import OwnCodeVisitor
 from codemods.cst.names import dotted, local_bindings, parameter_names
 from codemods.cst.qualified import QualifiedNamesOf, matches_configured
+from codemods.cst.walk import visit
 
 # What TaskGroup.create_task accepts besides the coroutine.
 CREATE_TASK_KEYWORDS = frozenset({"name", "context"})
@@ -107,7 +108,7 @@ def spawns_in(
 ) -> list[Spawn]:
     """Every call in ``function``'s own body that starts a background task."""
     visitor = _SpawnCalls(resolve, trackers, event_loops(function, resolve))
-    function.body.visit(visitor)
+    visit(function.body, visitor)
     return visitor.found
 
 

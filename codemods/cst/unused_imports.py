@@ -21,6 +21,7 @@ import libcst as cst
 from libcst.helpers import get_absolute_module_from_package_for_import
 
 from codemods.cst.find import find_all
+from codemods.cst.walk import visit
 
 
 @dataclass(frozen=True)
@@ -128,5 +129,5 @@ def _spelled(tree: cst.Module) -> tuple[set[str], list[str]]:
         def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
             strings.append(node.value)
 
-    tree.visit(_Spelled())
+    visit(tree, _Spelled())
     return names, strings

@@ -29,6 +29,7 @@ from codemods.core.settings import Settings
 from codemods.core.source import split_lines
 from codemods.cst.dispatch import FastTransformer
 from codemods.cst.unused_imports import ImportRemoval, drop_unused_imports
+from codemods.cst.walk import visit
 from codemods.rules.specs import CodemodSpec, FixSafety
 
 
@@ -101,7 +102,7 @@ class Codemod(FastTransformer, cst.CSTTransformer, ABC):
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         """The tree this codemod makes of ``tree`` (its metadata resolved)."""
-        return tree.visit(self)
+        return visit(tree, self)
 
     def warn(self, warning: str) -> None:
         """Shown by ``python -m libcst.tool codemod``, which knows nothing of findings."""

@@ -22,6 +22,7 @@ from codemods.analysis.index import ProjectIndex
 from codemods.core.settings import Settings
 from codemods.core.source import SourceError, syntax_error
 from codemods.cst.qualified import NameWrapper
+from codemods.cst.walk import visit
 from codemods.engine.job import Job
 from codemods.engine.worker import elision
 from codemods.engine.worker.context import FileContext
@@ -94,7 +95,7 @@ def parse_text(text: str) -> cst.Module:
         return module
     # The codemods then match `asyncio.\uff43reate_task` (a full-width c), which CPython
     # runs as `create_task`; lines no codemod changes keep their spelling (``preserve``).
-    return module.visit(_NormalisedNames())
+    return visit(module, _NormalisedNames())
 
 
 class _NormalisedNames(cst.CSTTransformer):

@@ -21,6 +21,7 @@ from codemods.cst.names import identifiers
 from codemods.cst.qualified import QualifiedNamesOf
 from codemods.cst.scopes import frame_for, taskgroup_targets
 from codemods.cst.spawns import spawn_kind, unsupported_spawn
+from codemods.cst.walk import visit
 
 
 @dataclass(frozen=True)
@@ -131,10 +132,10 @@ def name_counts(function: cst.FunctionDef) -> Counter[str]:
             found[name.value] += 1
 
         def visit_Attribute(self, attribute: cst.Attribute) -> bool:
-            attribute.value.visit(self)
+            visit(attribute.value, self)
             return False
 
-    function.body.visit(_Count())
+    visit(function.body, _Count())
     return found
 
 
@@ -188,7 +189,7 @@ def find_dangling(
     walker = _DiscardedSpawns(
         function, resolve, Loops(function, resolve, loop_attributes)
     )
-    function.body.visit(walker)
+    visit(function.body, walker)
     found = []
     for call, kind, block, alone in walker.found:
         group = block or required

@@ -13,6 +13,7 @@ from codemods.cst.place import insert_after_assignments
 from codemods.cst.qualified import QualifiedNamesOf
 from codemods.cst.scopes import ClassScope, frame_for, is_instance_method
 from codemods.cst.spawn_code import KEEPER
+from codemods.cst.walk import visit
 from codemods.rules.dangling_task.analysis import dangling_spawns
 
 
@@ -62,7 +63,7 @@ def _assigned_attributes(node: cst.ClassDef) -> set[str]:
         def visit_AugAssign(self, assign: cst.AugAssign) -> None:
             take(assign.target)
 
-    node.visit(_Collect())
+    visit(node, _Collect())
     return found
 
 

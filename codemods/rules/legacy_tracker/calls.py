@@ -24,6 +24,7 @@ from codemods.cst.names import identifiers
 from codemods.cst.qualified import QualifiedNamesOf, matches_configured
 from codemods.cst.scopes import Frame, frame_for, taskgroup_targets
 from codemods.cst.spawns import CREATE_TASK_KEYWORDS
+from codemods.cst.walk import visit
 
 
 def unsupported_arguments(call: cst.Call) -> str | None:
@@ -87,7 +88,7 @@ def gains_taskgroup(
     if param in identifiers(function):
         return False
     visitor = _TrackerCalls(resolve, trackers)
-    function.body.visit(visitor)
+    visit(function.body, visitor)
     # A call the module cannot prove a coroutine, the index may (``indexed_coroutine``);
     # where it cannot either, the call is reported and the parameter stays unused.
     return any(

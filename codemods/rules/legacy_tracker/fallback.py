@@ -19,6 +19,7 @@ import libcst as cst
 from codemods.cst.build import code_of, parse_statement, spawn_call
 from codemods.cst.scopes import Frame
 from codemods.cst.spawn_code import Layout
+from codemods.cst.walk import visit
 
 
 def explained(
@@ -57,7 +58,7 @@ def both_ways(
     """``if group is None: <statement> else: <statement with group.create_task>``,
     where ``calls`` are the tracker calls of ``statement`` (as it now is), which
     starts at ``layout.column``."""
-    spawning = statement.with_changes(leading_lines=()).visit(_Spawning(calls, group))
+    spawning = visit(statement.with_changes(leading_lines=()), _Spawning(calls, group))
     assert isinstance(spawning, cst.SimpleStatementLine)
     module = layout.module
     template = parse_statement(

@@ -30,6 +30,7 @@ from codemods.cst.fastapi import (
 from codemods.cst.import_order import width, wrapped
 from codemods.cst.imports import ensure_import
 from codemods.cst.names import dotted, names_used
+from codemods.cst.walk import visit
 from codemods.rules.indexed import IndexedCodemod
 
 
@@ -186,7 +187,7 @@ def _import_wrappers(
             return updated_node.with_changes(names=[*names, last])
 
     body = [
-        _fitting(module, statement.visit(_Imports()), line_length)
+        _fitting(module, visit(statement, _Imports()), line_length)
         if _imports(statement)
         else statement
         for statement in module.body

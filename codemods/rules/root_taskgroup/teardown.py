@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from codemods.cst.names import identifiers, local_bindings, parameter_names
+from codemods.cst.walk import visit
 
 # Not `release` (a lock a task may wait on), nor `stop`/`shutdown`/`cancel` (they stop).
 RELEASE_VERBS = frozenset({"close", "aclose", "dispose", "disconnect"})
@@ -243,7 +244,7 @@ def _rebinds_from_nested_functions(function: cst.FunctionDef) -> bool:
         def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
             found.append(node)
 
-    function.body.visit(_Collect())
+    visit(function.body, _Collect())
     return bool(found)
 
 

@@ -1,0 +1,232 @@
+"""``visit(node, visitor)``: what ``node.visit(visitor)`` does, without rebuilding.
+
+LibCST's visit rebuilds every node it passes (``_visit_and_replace_children``
+constructs and validates a new frozen dataclass), even for a read-only
+``CSTVisitor``: about five times the cost of walking the same nodes. This walk
+calls ``on_visit``/``on_leave`` on exactly the nodes LibCST's visit passes, in the
+same order, and builds a node only where a child's result differs from the child:
+
+- The children of a node, in LibCST's order: the fields its
+  ``_visit_and_replace_children`` visits, recorded once per class by running it with
+  a transformer that visits no deeper and notes each field name. A class may visit a
+  field only when it is there (``FormattedStringExpression.format_spec``), so the
+  order recorded on one instance can lack a field of another: a node that holds
+  nodes in a field its class's recording lacked gets an order recorded for that
+  class and those fields.
+- A visitor (``cst.CSTVisitor``): ``on_visit(node)``; if true, its children; then
+  ``on_leave(node)``. The result is ``node``.
+- A transformer: ``on_visit(node)``; if true, its children; the node itself when no
+  child's result is a different object (LibCST would give an equal copy), else
+  LibCST's own ``_visit_and_replace_children`` run with a transformer that replays
+  the children's results, so removal, ``FlattenSentinel``, ``MaybeSentinel`` and
+  optional fields behave exactly as in LibCST; then ``on_leave(node, updated)``. A
+  ``Module`` whose ``on_leave`` removes it becomes an empty module, as in LibCST.
+- Attribute hooks (``visit_<Node>_<attribute>``, or an ``on_visit_attribute`` of the
+  visitor's own): this walk does not call them, so a visitor that defines any is
+  run by LibCST's ``node.visit(visitor)`` instead (none of ours does).
+
+The visitor sees the original nodes, so metadata resolved on them
+(``get_metadata``) answers as under LibCST's visit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from operator import attrgetter
+from typing import ForwardRef, Literal, TypeVar, get_args, get_origin, overload
+
+import libcst as cst
+
+from codemods.cst.dispatch import defines_attribute_hooks
+
+Node = TypeVar("Node", bound=cst.CSTNode)
+_Result = cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]
+
+_Getter = Callable[[cst.CSTNode], tuple[object, ...]]
+# Per class: the values of the fields LibCST visits, and the fields it did not visit
+# on the instance recorded that can hold nodes (see ``_values``).
+_ORDERS: dict[type[cst.CSTNode], tuple[_Getter, tuple[str, ...]]] = {}
+# Per class and fields missing from the class's recording but present in a node.
+_VARIANTS: dict[tuple[type[cst.CSTNode], tuple[str, ...]], _Getter] = {}
+_HOOKS: dict[type, bool] = {}
+
+
+@overload
+def visit(
+    node: cst.Module, visitor: cst.CSTVisitor | cst.CSTTransformer
+) -> cst.Module: ...
+
+
+@overload
+def visit(
+    node: Node, visitor: cst.CSTVisitor | cst.CSTTransformer
+) -> Node | cst.RemovalSentinel | cst.FlattenSentinel[Node]: ...
+
+
+def visit(node: cst.CSTNode, visitor: cst.CSTVisitor | cst.CSTTransformer) -> _Result:
+    """What ``node.visit(visitor)`` returns and calls (see the module's doc)."""
+    kind = type(visitor)
+    hooks = _HOOKS.get(kind)
+    if hooks is None:
+        hooks = _HOOKS[kind] = defines_attribute_hooks(kind)
+    if hooks:
+        return node.visit(visitor)
+    if isinstance(visitor, cst.CSTVisitor):
+        _look(node, visitor)
+        return node
+    result = _transform(node, visitor)
+    if isinstance(node, cst.Module) and isinstance(result, cst.RemovalSentinel):
+        return node.with_changes(body=(), header=(), footer=())
+    return result
+
+
+def _look(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    if visitor.on_visit(node):
+        for child in children(node):
+            _look(child, visitor)
+    visitor.on_leave(node)
+
+
+def _transform(node: cst.CSTNode, visitor: cst.CSTTransformer) -> _Result:
+    updated = node
+    if visitor.on_visit(node):
+        changes: dict[int, _Result] | None = None
+        kids = children(node)
+        for index, child in enumerate(kids):
+            result = _transform(child, visitor)
+            if result is not child:
+                if changes is None:
+                    changes = {}
+                changes[index] = result
+        if changes is not None:
+            updated = node._visit_and_replace_children(_Replay(kids, changes))
+    result = visitor.on_leave(node, updated)
+    if not isinstance(result, (cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel)):
+        raise cst.CSTValidationError(  # LibCST's check and message
+            "Expected a node of type CSTNode or a RemovalSentinel, "
+            + f"but got a return value of {type(result).__name__}"
+        )
+    return result
+
+
+def children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The nodes LibCST's visit passes right under ``node``, in its order."""
+    known = _ORDERS.get(type(node))
+    values = known[0](node) if known is not None and not known[1] else _values(node)
+    found: list[cst.CSTNode] = []
+    for value in values:
+        if isinstance(value, cst.CSTNode):
+            found.append(value)
+        elif isinstance(value, (tuple, list)):
+            found.extend(value)
+        elif value is not None and not isinstance(value, cst.MaybeSentinel):
+            found.extend(value)  # another sequence: a visited field holds nodes
+    return found
+
+
+def _values(node: cst.CSTNode) -> tuple[object, ...]:
+    """The values of the fields LibCST visits in ``node``, in its order."""
+    kind = type(node)
+    known = _ORDERS.get(kind)
+    if known is None:
+        order = _record(node)
+        unvisited = tuple(
+            f.name
+            for f in dataclasses.fields(kind)
+            if f.name not in order and _may_hold_nodes(f.type)
+        )
+        known = _ORDERS[kind] = (_getter(order), unvisited)
+    values, unvisited = known
+    present = tuple(name for name in unvisited if _holds_nodes(getattr(node, name)))
+    if present:
+        values = _VARIANTS.get((kind, present))  # type: ignore[assignment]
+        if values is None:
+            values = _VARIANTS[kind, present] = _getter(_record(node))
+    return values(node)
+
+
+def _getter(fields: tuple[str, ...]) -> _Getter:
+    """The values of ``fields`` of a node, as one call."""
+    if len(fields) > 1:
+        return attrgetter(*fields)
+    return lambda node: tuple(getattr(node, name) for name in fields)
+
+
+def _may_hold_nodes(annotation: object) -> bool:
+    """Whether a field so annotated can hold a node (a name LibCST left as text: it
+    may)."""
+    if isinstance(annotation, type):
+        return issubclass(annotation, cst.CSTNode)
+    if get_origin(annotation) is Literal:
+        return False
+    if isinstance(annotation, (str, ForwardRef)):
+        return True
+    return any(_may_hold_nodes(argument) for argument in get_args(annotation))
+
+
+def _holds_nodes(value: object) -> bool:
+    if isinstance(value, cst.CSTNode):
+        return True
+    return (
+        isinstance(value, Sequence)
+        and not isinstance(value, str)
+        and any(isinstance(item, cst.CSTNode) for item in value)
+    )
+
+
+def _record(node: cst.CSTNode) -> tuple[str, ...]:
+    recorder = _Recorder()
+    node._visit_and_replace_children(recorder)
+    return tuple(recorder.fields)
+
+
+class _Recorder(cst.CSTTransformer):
+    """Notes the fields LibCST visits under one node, going no deeper."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: list[str] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return False
+
+    def on_leave(
+        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> cst.CSTNode:
+        return updated_node
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        self.fields.append(attribute)
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        pass
+
+
+class _Replay(cst.CSTTransformer):
+    """Gives LibCST's rebuild of one node the results its children had in the walk."""
+
+    def __init__(self, kids: list[cst.CSTNode], changes: dict[int, _Result]) -> None:
+        super().__init__()
+        self.kids, self.changes, self.next = kids, changes, 0
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return False
+
+    def on_leave(
+        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> _Result:
+        index = self.next
+        self.next += 1
+        if self.kids[index] is not original_node:
+            raise RuntimeError(
+                f"walk: the children of a {type(original_node).__name__}'s parent "
+                "came in another order than LibCST's"
+            )
+        return self.changes.get(index, original_node)
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        pass
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        pass
