@@ -34,7 +34,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from operator import attrgetter
-from typing import ForwardRef, Literal, TypeVar, get_args, get_origin, overload
+from typing import Any, ForwardRef, Literal, TypeVar, get_args, get_origin, overload
 
 import libcst as cst
 
@@ -121,7 +121,7 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
         elif isinstance(value, (tuple, list)):
             found.extend(value)
         elif value is not None and not isinstance(value, cst.MaybeSentinel):
-            found.extend(value)  # another sequence: a visited field holds nodes
+            found.extend(value)  # type: ignore[arg-type]  # another sequence
     return found
 
 
@@ -191,9 +191,7 @@ class _Recorder(cst.CSTTransformer):
     def on_visit(self, node: cst.CSTNode) -> bool:
         return False
 
-    def on_leave(
-        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
-    ) -> cst.CSTNode:
+    def on_leave(self, original_node: Any, updated_node: Any) -> Any:
         return updated_node
 
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
@@ -213,9 +211,7 @@ class _Replay(cst.CSTTransformer):
     def on_visit(self, node: cst.CSTNode) -> bool:
         return False
 
-    def on_leave(
-        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
-    ) -> _Result:
+    def on_leave(self, original_node: Any, updated_node: Any) -> Any:
         index = self.next
         self.next += 1
         if self.kids[index] is not original_node:
