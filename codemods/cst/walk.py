@@ -26,7 +26,9 @@ same order, and builds a node only where a child's result differs from the child
   run by LibCST's ``node.visit(visitor)`` instead (none of ours does).
 
 The visitor sees the original nodes, so metadata resolved on them
-(``get_metadata``) answers as under LibCST's visit.
+(``get_metadata``) answers as under LibCST's visit. One difference where LibCST
+raises: a child's result its parent cannot take (a required field removed) raises
+once the parent's children are all visited, where LibCST raises at that child.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import Any, ForwardRef, Literal, TypeVar, get_args, get_origin, overload
+from weakref import WeakKeyDictionary
 
 import libcst as cst
 
@@ -43,13 +46,18 @@ from codemods.cst.dispatch import defines_attribute_hooks
 Node = TypeVar("Node", bound=cst.CSTNode)
 _Result = cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]
 
-_Getter = Callable[[cst.CSTNode], tuple[object, ...]]
-# Per class: the values of the fields LibCST visits, and the fields it did not visit
-# on the instance recorded that can hold nodes (see ``_values``).
-_ORDERS: dict[type[cst.CSTNode], tuple[_Getter, tuple[str, ...]]] = {}
+# The fields LibCST visits in a node: ``attrgetter`` of them (a value for one field,
+# a tuple for more) and their number.
+_Fields = tuple[Callable[[cst.CSTNode], Any], int]
+# Per class: its fields, and the fields it did not visit on the instance recorded
+# that can hold nodes (see ``_values``).
+_ORDERS: dict[
+    type[cst.CSTNode], tuple[Callable[[cst.CSTNode], Any], int, tuple[str, ...]]
+] = {}
 # Per class and fields missing from the class's recording but present in a node.
-_VARIANTS: dict[tuple[type[cst.CSTNode], tuple[str, ...]], _Getter] = {}
-_HOOKS: dict[type, bool] = {}
+_VARIANTS: dict[tuple[type[cst.CSTNode], tuple[str, ...]], _Fields] = {}
+# Per visitor class (weakly: helper visitors are classes made at each call).
+_HOOKS: WeakKeyDictionary[type, bool] = WeakKeyDictionary()
 
 
 @overload
@@ -113,7 +121,13 @@ def _transform(node: cst.CSTNode, visitor: cst.CSTTransformer) -> _Result:
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The nodes LibCST's visit passes right under ``node``, in its order."""
     known = _ORDERS.get(type(node))
-    values = known[0](node) if known is not None and not known[1] else _values(node)
+    if known is None or known[2]:
+        values = _values(node)
+    else:
+        get, count, _ = known
+        if count == 0:
+            return []
+        values = (get(node),) if count == 1 else get(node)
     found: list[cst.CSTNode] = []
     for value in values:
         if isinstance(value, cst.CSTNode):
@@ -121,11 +135,11 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
         elif isinstance(value, (tuple, list)):
             found.extend(value)
         elif value is not None and not isinstance(value, cst.MaybeSentinel):
-            found.extend(value)  # type: ignore[arg-type]  # another sequence
+            found.extend(value)  # another sequence
     return found
 
 
-def _values(node: cst.CSTNode) -> tuple[object, ...]:
+def _values(node: cst.CSTNode) -> tuple[Any, ...]:
     """The values of the fields LibCST visits in ``node``, in its order."""
     kind = type(node)
     known = _ORDERS.get(kind)
@@ -136,21 +150,23 @@ def _values(node: cst.CSTNode) -> tuple[object, ...]:
             for f in dataclasses.fields(kind)
             if f.name not in order and _may_hold_nodes(f.type)
         )
-        known = _ORDERS[kind] = (_getter(order), unvisited)
-    values, unvisited = known
+        known = _ORDERS[kind] = (*_fields(order), unvisited)
+    get, count, unvisited = known
     present = tuple(name for name in unvisited if _holds_nodes(getattr(node, name)))
     if present:
-        values = _VARIANTS.get((kind, present))  # type: ignore[assignment]
-        if values is None:
-            values = _VARIANTS[kind, present] = _getter(_record(node))
-    return values(node)
+        variant = _VARIANTS.get((kind, present))
+        if variant is None:
+            order = _record(node)
+            variant = _VARIANTS[kind, present] = _fields(order)
+        get, count = variant
+    if count == 0:
+        return ()
+    return (get(node),) if count == 1 else get(node)
 
 
-def _getter(fields: tuple[str, ...]) -> _Getter:
-    """The values of ``fields`` of a node, as one call."""
-    if len(fields) > 1:
-        return attrgetter(*fields)
-    return lambda node: tuple(getattr(node, name) for name in fields)
+def _fields(order: tuple[str, ...]) -> _Fields:
+    get: Callable[[cst.CSTNode], Any] = attrgetter(*order) if order else repr
+    return get, len(order)  # (``repr``: never called, as there is no field)
 
 
 def _may_hold_nodes(annotation: object) -> bool:
