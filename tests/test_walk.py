@@ -109,6 +109,38 @@ class _Rewriting(cst.CSTTransformer):
         return updated_node
 
 
+class _Named(cst.CSTVisitor):
+    """Handlers found by name, as LibCST's own ``on_visit`` finds them: the walk looks
+    them up once per node type."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[Event] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.events.append(("Name", id(node)))
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        self.events.append(("Lambda", id(node)))
+        return False
+
+    def leave_Call(self, original_node: cst.Call) -> None:
+        self.events.append(("Call", id(original_node)))
+
+
+class _NamedRewriting(cst.CSTTransformer):
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        return updated_node.with_changes(value=updated_node.value.upper())
+
+    def leave_Expr(
+        self, original_node: cst.Expr, updated_node: cst.Expr
+    ) -> cst.RemovalSentinel:
+        return cst.RemovalSentinel.REMOVE
+
+
 def _transformed(module: cst.Module, use_walk: bool) -> tuple[str, list[Event]]:
     rewriting = _Rewriting()
     try:
@@ -126,6 +158,11 @@ def _assert_same(path: Path) -> None:
     module.visit(libcst_visit)
     assert visit(module, walk_visit) is module
     assert walk_visit.events == libcst_visit.events, path
+    libcst_named, walk_named = _Named(), _Named()
+    module.visit(libcst_named)
+    visit(module, walk_named)
+    assert walk_named.events == libcst_named.events, path
+    assert visit(module, _NamedRewriting()).code == module.visit(_NamedRewriting()).code
     assert _transformed(module, use_walk=True) == _transformed(
         module, use_walk=False
     ), path

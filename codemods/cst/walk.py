@@ -21,6 +21,10 @@ same order, and builds a node only where a child's result differs from the child
   the children's results, so removal, ``FlattenSentinel``, ``MaybeSentinel`` and
   optional fields behave exactly as in LibCST; then ``on_leave(node, updated)``. A
   ``Module`` whose ``on_leave`` removes it becomes an empty module, as in LibCST.
+- A visitor keeping LibCST's ``on_visit``/``on_leave`` (which look ``visit_<Node>``
+  and ``leave_<Node>`` up by name at each node) has them looked up once per node type
+  in each walk instead (on its class; LibCST's no-op stubs skipped), as
+  ``dispatch.FastTransformer`` does for the codemods.
 - Attribute hooks (``visit_<Node>_<attribute>``, or an ``on_visit_attribute`` of the
   visitor's own): this walk does not call them, so a visitor that defines any is
   run by LibCST's ``node.visit(visitor)`` instead (none of ours does).
@@ -80,23 +84,66 @@ def visit(node: cst.CSTNode, visitor: cst.CSTVisitor | cst.CSTTransformer) -> _R
         hooks = _HOOKS[kind] = defines_attribute_hooks(kind)
     if hooks:
         return node.visit(visitor)
+    by_name = _ByName(visitor) if _dispatches_by_name(kind) else None
     if isinstance(visitor, cst.CSTVisitor):
-        _look(node, visitor)
+        _look(node, visitor if by_name is None else by_name)
         return node
-    result = _transform(node, visitor)
+    result = _transform(node, visitor if by_name is None else by_name)
     if isinstance(node, cst.Module) and isinstance(result, cst.RemovalSentinel):
         return node.with_changes(body=(), header=(), footer=())
     return result
 
 
-def _look(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+def _dispatches_by_name(kind: type[Any]) -> bool:
+    """Whether ``kind`` keeps LibCST's ``on_visit``/``on_leave``, which find
+    ``visit_<Node>``/``leave_<Node>`` by name at each node."""
+    base = cst.CSTVisitor if issubclass(kind, cst.CSTVisitor) else cst.CSTTransformer
+    return bool(kind.on_visit is base.on_visit and kind.on_leave is base.on_leave)
+
+
+class _ByName:
+    """LibCST's ``on_visit``/``on_leave`` of one visitor, each handler looked up once
+    per node type in this walk (LibCST's typed no-op stubs skipped)."""
+
+    def __init__(self, visitor: cst.CSTVisitor | cst.CSTTransformer) -> None:
+        self.visitor = visitor
+        self.visits: dict[type, Callable[..., Any] | None] = {}
+        self.leaves: dict[type, Callable[..., Any] | None] = {}
+
+    def _handler(self, prefix: str, kind: type) -> Callable[..., Any] | None:
+        name = prefix + kind.__name__
+        function = getattr(type(self.visitor), name, None)
+        if getattr(function, "__module__", None) == "libcst._typed_visitor":
+            return None
+        return getattr(self.visitor, name, None)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        kind = type(node)
+        if kind in self.visits:
+            visit = self.visits[kind]
+        else:
+            visit = self.visits[kind] = self._handler("visit_", kind)
+        return visit is None or visit(node) is not False
+
+    def on_leave(self, original_node: cst.CSTNode, *updated: cst.CSTNode) -> Any:
+        kind = type(original_node)
+        if kind in self.leaves:
+            leave = self.leaves[kind]
+        else:
+            leave = self.leaves[kind] = self._handler("leave_", kind)
+        if leave is None:
+            return updated[0] if updated else None
+        return leave(original_node, *updated)
+
+
+def _look(node: cst.CSTNode, visitor: cst.CSTVisitor | _ByName) -> None:
     if visitor.on_visit(node):
         for child in children(node):
             _look(child, visitor)
     visitor.on_leave(node)
 
 
-def _transform(node: cst.CSTNode, visitor: cst.CSTTransformer) -> _Result:
+def _transform(node: cst.CSTNode, visitor: cst.CSTTransformer | _ByName) -> _Result:
     updated = node
     if visitor.on_visit(node):
         changes: dict[int, _Result] | None = None
