@@ -1,19 +1,32 @@
-"""Profile a cold ``codemods check`` of a tree with all of its work in this process.
+"""A cold ``codemods check`` of a tree with all of its work in this process: profiled,
+or (``--no-profile``) timed, for paired CPU comparisons.
 
-    ulimit -s unlimited   # LibCST recurses once per nesting level
+    ulimit -s unlimited   # LibCST recurses once per nesting level (profiled runs)
     python benchmarks/profile_check.py /tmp/dense-500 /tmp/check.prof
     python -m pstats /tmp/check.prof     # then: sort cumulative, stats 60
 
-A run's files go to worker processes, or for a small run to a thread of its own, and
-neither is seen by a profiler of the main thread. Here the in-process pool is forced
-whatever the run's size, and its thread replaced by a direct call, so that one profile
-sees every file's work. Prints the run's CPU seconds (the profiler's overhead
-included) on stderr.
+    python benchmarks/profile_check.py /tmp/dense-500 --no-profile
+    python benchmarks/profile_check.py /tmp/dense-500 --no-profile -- --select TG003
+
+A run's files go to worker processes, or for a small run to a thread of its own. Here
+the in-process pool is forced whatever the run's size, so that this process's CPU time
+is all of the run's work (no forkserver, no workers: `/usr/bin/time` would miss
+those). Profiled, the in-process thread is also replaced by a direct call, so that the
+profiler of the main thread sees every file's work; with ``--no-profile`` the thread
+stays (its big stack: no ``ulimit`` needed) and nothing else changes. Options after
+``--`` go to ``codemods check`` (always run with ``--no-cache -q``).
+
+Prints on stderr the check's CPU seconds (user + system, of every thread of this
+process, from the check's start: imports of LibCST and the codemods included, Python's
+start and the command line's import not), its wall seconds, the whole process's CPU,
+and the check's exit code; profiled, the profiler's overhead is in them.
 """
 
 from __future__ import annotations
 
+import argparse
 import cProfile
+import resource
 import sys
 import time
 from collections.abc import Callable
@@ -45,21 +58,71 @@ def _always_inline(get: Callable[..., Any]) -> Callable[..., Any]:
     return forced
 
 
+def _cpu() -> tuple[float, float]:
+    """User and system CPU seconds of this process, every thread."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime, usage.ru_stime
+
+
+def _check(tree: str, check_args: list[str]) -> int:
+    try:
+        codemods_main(
+            ["check", "--no-cache", "-q", *check_args, tree], standalone_mode=False
+        )
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 1
+    return 0
+
+
+def _arguments() -> tuple[argparse.Namespace, list[str]]:
+    """This script's arguments, and the options for ``check`` (after ``--``)."""
+    argv = sys.argv[1:]
+    ours, check_args = argv, []
+    if "--" in argv:
+        ours, check_args = argv[: argv.index("--")], argv[argv.index("--") + 1 :]
+    parser = argparse.ArgumentParser(
+        description="A cold check with all of its work in this process: profiled, or timed.",
+        usage="%(prog)s TREE [OUTPUT] [--no-profile] [-- CHECK-OPTIONS...]",
+    )
+    parser.add_argument("tree")
+    parser.add_argument("output", nargs="?", help="the profile's file (profiled runs)")
+    parser.add_argument(
+        "--no-profile",
+        action="store_true",
+        help="no cProfile: time the same run (CPU user+sys, wall)",
+    )
+    arguments = parser.parse_args(ours)
+    if arguments.no_profile == (arguments.output is not None):
+        parser.error("give either OUTPUT (a profile's file) or --no-profile")
+    return arguments, check_args
+
+
 def main() -> None:
-    tree, output = sys.argv[1], sys.argv[2]
+    arguments, check_args = _arguments()
     sys.setrecursionlimit(RECURSION_LIMIT)
     inline.LazyPool.get = _always_inline(inline.LazyPool.get)  # type: ignore[method-assign]
-    inline.big_stack_thread = _Direct  # type: ignore[assignment]
-    started = time.process_time()
-    profile = cProfile.Profile()
-    profile.enable()
-    try:
-        codemods_main(["check", "--no-cache", "-q", tree], standalone_mode=False)
-    except SystemExit:
-        pass
-    profile.disable()
-    print(f"cpu {time.process_time() - started:.1f} s", file=sys.stderr)
-    profile.dump_stats(output)
+    profile = None
+    if not arguments.no_profile:
+        inline.big_stack_thread = _Direct  # type: ignore[attr-defined,assignment]
+        profile = cProfile.Profile()
+    user, system = _cpu()
+    started = time.perf_counter()
+    if profile is not None:
+        profile.enable()
+    code = _check(arguments.tree, check_args)
+    if profile is not None:
+        profile.disable()
+    wall = time.perf_counter() - started
+    user_after, system_after = _cpu()
+    run_user, run_system = user_after - user, system_after - system
+    print(
+        f"cpu {run_user + run_system:.2f} s (user {run_user:.2f} + sys"
+        f" {run_system:.2f}), wall {wall:.2f} s; whole process cpu"
+        f" {user_after + system_after:.2f} s; exit code {code}",
+        file=sys.stderr,
+    )
+    if profile is not None:
+        profile.dump_stats(arguments.output)
 
 
 if __name__ == "__main__":
