@@ -7,6 +7,7 @@ or (``--no-profile``) timed, for paired CPU comparisons.
 
     python benchmarks/profile_check.py /tmp/dense-500 --no-profile
     python benchmarks/profile_check.py /tmp/dense-500 --no-profile -- --select TG003
+    python benchmarks/profile_check.py /tmp/dense-500 --no-profile --schedule 2
 
 A run's files go to worker processes, or for a small run to a thread of its own. Here
 the in-process pool is forced whatever the run's size, so that this process's CPU time
@@ -15,6 +16,10 @@ those). Profiled, the in-process thread is also replaced by a direct call, so th
 profiler of the main thread sees every file's work; with ``--no-profile`` the thread
 stays (its big stack: no ``ulimit`` needed) and nothing else changes. Options after
 ``--`` go to ``codemods check`` (always run with ``--no-cache -q``).
+
+With ``--schedule N``, each file's work is timed (CPU of its thread) and the pool's
+hand-out to N workers replayed on those seconds (``schedule.py``): what -j N can gain
+over -j 1 on this run, whatever else the machine is doing.
 
 Prints on stderr the check's CPU seconds (user + system, of every thread of this
 process, from the check's start: imports of LibCST and the codemods included, Python's
@@ -32,9 +37,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from schedule import Done, report  # type: ignore[import-not-found,unused-ignore]
+
 from codemods.cli import main as codemods_main
 from codemods.engine import inline
-from codemods.engine.work import RECURSION_LIMIT
+from codemods.engine.work import RECURSION_LIMIT, work_of
 
 
 class _Direct:
@@ -91,14 +98,67 @@ def _arguments() -> tuple[argparse.Namespace, list[str]]:
         action="store_true",
         help="no cProfile: time the same run (CPU user+sys, wall)",
     )
+    parser.add_argument(
+        "--schedule",
+        type=int,
+        metavar="N",
+        help="time each file's work and replay the pool's hand-out to N workers",
+    )
     arguments = parser.parse_args(ours)
     if arguments.no_profile == (arguments.output is not None):
         parser.error("give either OUTPUT (a profile's file) or --no-profile")
     return arguments, check_args
 
 
+class _Timed:
+    """Each file's work timed (CPU of the thread doing it), by batch of the pool."""
+
+    def __init__(self) -> None:
+        self.records: list[Done] = []
+        self.batch, self.depth = 0, 0
+
+    def install(self) -> None:
+        timed = self
+
+        def timed_work_of(make_work: Any, payload: Any) -> Callable[..., Any]:
+            work = work_of(make_work, payload)
+
+            def call(*item: Any) -> Any:
+                started = time.thread_time()
+                try:
+                    return work(*item)
+                finally:
+                    kind = type(item[2]).__name__ if len(item) > 2 else "Scan"
+                    seconds = time.thread_time() - started
+                    timed.records.append(Done(timed.batch, kind, item[1], seconds))
+
+            return call
+
+        inline.work_of = timed_work_of  # type: ignore[attr-defined]
+        for name in ("run", "run_pinned"):
+            setattr(
+                inline.InlinePool, name, self._counted(getattr(inline.InlinePool, name))
+            )
+
+    def _counted(self, method: Callable[..., Any]) -> Callable[..., Any]:
+        def counted(pool: Any, *args: Any) -> Any:
+            self.depth += 1
+            if self.depth == 1:
+                self.batch += 1
+            try:
+                yield from method(pool, *args)
+            finally:
+                self.depth -= 1
+
+        return counted
+
+
 def main() -> None:
     arguments, check_args = _arguments()
+    timed = None
+    if arguments.schedule is not None:
+        timed = _Timed()
+        timed.install()
     sys.setrecursionlimit(RECURSION_LIMIT)
     inline.LazyPool.get = _always_inline(inline.LazyPool.get)  # type: ignore[method-assign]
     profile = None
@@ -123,6 +183,15 @@ def main() -> None:
     )
     if profile is not None:
         profile.dump_stats(arguments.output)
+    if timed is not None:
+        # As ``LazyPool.get`` sizes it, by the first batch.
+        first = sum(1 for done in timed.records if done.batch == 1)
+        chunk = max(1, min(inline.CHUNK, first // (arguments.schedule * 4)))
+        cpu = run_user + run_system
+        print(
+            report(timed.records, arguments.schedule, chunk, cpu, arguments.tree),
+            file=sys.stderr,
+        )
 
 
 if __name__ == "__main__":
