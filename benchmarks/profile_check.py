@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import dataclasses
+import json
 import resource
 import sys
 import time
@@ -103,6 +105,11 @@ def _arguments() -> tuple[argparse.Namespace, list[str]]:
         type=int,
         metavar="N",
         help="time each file's work and replay the pool's hand-out to N workers",
+    )
+    parser.add_argument(
+        "--records",
+        metavar="FILE",
+        help="with --schedule: also write each file's seconds here (JSON)",
     )
     arguments = parser.parse_args(ours)
     if arguments.no_profile == (arguments.output is not None):
@@ -188,6 +195,10 @@ def main() -> None:
         first = sum(1 for done in timed.records if done.batch == 1)
         chunk = max(1, min(inline.CHUNK, first // (arguments.schedule * 4)))
         cpu = run_user + run_system
+        if arguments.records is not None:
+            with open(arguments.records, "w") as handle:
+                rows = [dataclasses.astuple(done) for done in timed.records]
+                json.dump({"cpu": cpu, "chunk": chunk, "records": rows}, handle)
         print(
             report(timed.records, arguments.schedule, chunk, cpu, arguments.tree),
             file=sys.stderr,

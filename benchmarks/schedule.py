@@ -27,8 +27,19 @@ class Done:
     seconds: float
 
 
-def chunked(items: Sequence[Done], size: int) -> deque[list[Done]]:
-    return deque(list(items[i : i + size]) for i in range(0, len(items), size))
+def chunked(
+    items: Sequence[Done], size: int, workers: int = 0
+) -> deque[list[Done]]:
+    """Chunks of ``size`` files; with ``workers``, smaller towards the end (a quarter
+    of what is left per worker), as ``pool.chunked`` hands them out."""
+    chunks: deque[list[Done]] = deque()
+    start = 0
+    while start < len(items):
+        left = len(items) - start
+        step = size if not workers else max(1, min(size, left // (workers * 4)))
+        chunks.append(list(items[start : start + step]))
+        start += step
+    return chunks
 
 
 def makespan(
@@ -77,9 +88,11 @@ def replay(
     serial: float,
     order: str = "path",
     sizes: dict[str, int] | None = None,
+    guided: bool = False,
 ) -> tuple[float, float, list[tuple[int, int, float, float]]]:
     """(-j 1 seconds, -j N seconds, per batch: (batch, files, total, longest))."""
     placed: dict[str, int] = {}
+    tail = workers if guided else 0
     batches: dict[int, list[Done]] = {}
     for done in records:
         batches.setdefault(done.batch, []).append(done)
@@ -99,9 +112,9 @@ def replay(
                     )
                 else:
                     shared.append(done)
-            longest = makespan(chunked(shared, chunk), workers, own)
+            longest = makespan(chunked(shared, chunk, tail), workers, own)
         else:
-            longest = makespan(chunked(items, chunk), workers, placed=placed)
+            longest = makespan(chunked(items, chunk, tail), workers, placed=placed)
         lines.append((batch, len(items), total, longest))
         one += total
         many += longest
