@@ -27,9 +27,7 @@ class Done:
     seconds: float
 
 
-def chunked(
-    items: Sequence[Done], size: int, workers: int = 0
-) -> deque[list[Done]]:
+def chunked(items: Sequence[Done], size: int, workers: int = 0) -> deque[list[Done]]:
     """Chunks of ``size`` files; with ``workers``, smaller towards the end (a quarter
     of what is left per worker), as ``pool.chunked`` hands them out."""
     chunks: deque[list[Done]] = deque()
