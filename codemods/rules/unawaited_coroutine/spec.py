@@ -31,6 +31,9 @@ def relevant(seen: Seen, settings: Settings) -> bool:
     project is called or reached into (``name(``, ``name.``) or annotates a
     parameter: another module's coroutine function may be called through it."""
     text = seen.text
+    # Asked first, from the prefilter's tree: the elision plan of a file judged
+    # relevant asks for them again (``words``), answered then without a parse.
+    imported = project_names(text, settings.root, seen.tree)
     for name in set(COROUTINE_FUNCTION.findall(text)):
         if len(re.findall(rf"\b{name}\s*\(", text)) > 1:
             return True
@@ -38,7 +41,6 @@ def relevant(seen: Seen, settings: Settings) -> bool:
         # Its callers are in other modules: the index must know it (its bodies are
         # left out of the parse unless they call something TG006 checks).
         return True
-    imported = project_names(text, settings.root)
     if not imported:
         return False
     if not seen.annotating.isdisjoint(imported):
