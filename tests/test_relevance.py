@@ -7,6 +7,7 @@ same result with it as with every codemod run unconditionally.
 
 from __future__ import annotations
 
+import ast
 import textwrap
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +20,7 @@ from codemods.core.settings import Settings
 from codemods.engine.parent import runner
 from codemods.engine.worker.transform import transform_text
 from codemods.rules import registry
+from codemods.rules.unawaited_coroutine.reach import project_names
 from tests.support.golden import REPO, FileCase, file_cases, tree_cases, tree_settings
 
 ALL_CODES = tuple(spec.code for spec in registry.CODEMODS)
@@ -244,6 +246,44 @@ def test_configured_names_are_the_words() -> None:
 def test_text_ast_cannot_parse_concerns_every_codemod() -> None:
     # A syntax error (or newer syntax than this Python's) is for LibCST to judge.
     assert codes_for("def broken(:\n") == {"TG001", "TG002", "TG003", "TG004", "TG005"}
+
+
+def test_tg006_project_names_come_from_the_prefilter_tree(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The names a judged file imports from the project are read from the tree the
+    # prefilter built: the elision plan's words ask for them again without a parse.
+    text = textwrap.dedent(
+        """
+        from . import client
+        from .jobs import fetch as get
+
+        class Bot:
+            def __init__(self) -> None:
+                self.link = client.Client()
+
+            async def run(self) -> None:
+                get()
+        """
+    )
+    settings = Settings(root=str(REPO))
+    syntax = Syntax(text)
+    assert syntax.tree is not None
+    parses: list[str] = []
+    real_parse = ast.parse
+
+    def counted(source: str | bytes, *args: object, **kwargs: object) -> object:
+        parses.append("parse")
+        return real_parse(source)
+
+    monkeypatch.setattr(ast, "parse", counted)
+    judged = judge(syntax, registry.specs_of(("TG006",)), settings)
+    assert judged.codes == {"TG006"}
+    assert project_names(text, settings.root) == {"client", "get", "link"}
+    assert parses == []
+    monkeypatch.setattr(ast, "parse", real_parse)
+    # The same answer as a parse of the text's own.
+    assert project_names(text + "\n", settings.root) == {"client", "get", "link"}
 
 
 @pytest.mark.parametrize("case", FILE_CASES, ids=[c.id for c in FILE_CASES])
