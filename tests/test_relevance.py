@@ -8,7 +8,9 @@ same result with it as with every codemod run unconditionally.
 from __future__ import annotations
 
 import ast
+import re
 import textwrap
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from codemods.core.settings import Settings
 from codemods.engine.parent import runner
 from codemods.engine.worker.transform import transform_text
 from codemods.rules import registry
+from codemods.rules.unawaited_coroutine import spec as tg006
 from codemods.rules.unawaited_coroutine.reach import project_names
 from tests.support.golden import REPO, FileCase, file_cases, tree_cases, tree_settings
 
@@ -446,3 +449,44 @@ def test_tg006_receivers_the_caller_does_not_spell(tmp_path: Path) -> None:
     assert _outcomes(tmp_path, settings, prefilter=True) == _outcomes(
         tmp_path, settings, prefilter=False
     )
+
+
+def _calls_by_name(text: str) -> tuple[set[str], set[str]]:
+    """TG006's questions of a text the way they were first written, one search per
+    name: the coroutine functions called twice or more, the top-level ones called
+    anywhere but their ``def``."""
+    twice = {
+        name
+        for name in set(tg006.COROUTINE_FUNCTION.findall(text))
+        if len(re.findall(rf"\b{name}\s*\(", text)) > 1
+    }
+    called = {
+        name
+        for name in tg006.TOP_COROUTINE_FUNCTION.findall(text)
+        if re.search(rf"(?<!def )\b{name}\s*\(", text) is not None
+    }
+    return twice, called
+
+
+def test_tg006_one_pass_finds_the_calls_each_search_did() -> None:
+    # TG006's relevance and words read every call-like word in one pass.
+    texts = [path.read_text(encoding="utf-8") for path in _TG006_TEXTS]
+    texts.append(
+        "async def f(): ...\nf (1)\nxf(2)\ndef f(3)\nf(4)\nasync def g(): g()\n"
+    )
+    for text in texts:
+        twice, called = _calls_by_name(text)
+        counts = Counter(tg006.CALLED.findall(text))
+        defined = set(tg006.COROUTINE_FUNCTION.findall(text))
+        assert {name for name in defined if counts[name] > 1} == twice
+        top = set(tg006.TOP_COROUTINE_FUNCTION.findall(text))
+        assert top.intersection(tg006.CALLED_NOT_DEFINED.findall(text)) == called
+
+
+_TG006_TEXTS = sorted(
+    [
+        *(REPO / "codemods" / "rules" / "unawaited_coroutine" / "cases").rglob("*.py"),
+        *(REPO / "fixtures" / "legacy_app").rglob("*.py"),
+        *(REPO / "codemods" / "engine").rglob("*.py"),
+    ]
+)
