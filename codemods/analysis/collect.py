@@ -101,9 +101,7 @@ class _Collector:
     def mentions(self, node: cst.CSTNode, words: Iterable[str]) -> bool:
         """Whether the source lines of ``node`` spell one of ``words``: walking a tree
         is slow, so analyses that need a word look only where it is written."""
-        first, last = self.spans.span(node)
-        text = "".join(self.lines[first - 1 : last])
-        return any(word in text for word in words)
+        return self.spans.spells(node, self.lines, words)
 
     def spawns(self, function: cst.FunctionDef, kind: FunctionKind) -> list[Spawn]:
         """The spawns of a lifecycle method (TG002 asks of no other)."""
@@ -214,7 +212,7 @@ class _Collector:
             return ()
         bound = owner if kind == "method" else None
         types = FunctionTypes(function, self.names, bound, self.local)
-        line = self.spans.within(function)
+        line = self.spans.within(function)  # lines from the function's own code
         return call_sites(function, types, self.resolve, line, grouped=grouped)
 
     def tracker_extras(

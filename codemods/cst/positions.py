@@ -24,7 +24,9 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import cast
+from unicodedata import normalize
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
@@ -55,8 +57,10 @@ class TreeLines:
         # id of a definition -> the node (kept, so its id is not reused) and its span;
         # None until read; empty when the two trees could not be matched.
         self._definitions: dict[int, tuple[Definition, LineSpan]] | None = None
-        # id of a function -> its nodes' lines, from its own code (``within``)
-        self._local: dict[int, tuple[cst.FunctionDef, dict[cst.CSTNode, int]]] = {}
+        # The functions whose nodes' lines come from their own code (``spells``,
+        # ``within``), latest last: each function's first line, and its nodes' spans
+        # once one is asked.
+        self._functions: dict[int, _Function] = {}
 
     def span(self, node: cst.CSTNode) -> LineSpan:
         """``node``'s first and last lines, as ``PositionProvider`` gives them."""
@@ -64,6 +68,9 @@ class TreeLines:
             known = self.definitions().get(id(node))
             if known is not None and known[0] is node:
                 return known[1]
+        found = self._in_functions(node)
+        if found is not None:
+            return found
         where = self.position(node)
         return where.start.line, where.end.line
 
@@ -77,28 +84,50 @@ class TreeLines:
 
     def end_line(self) -> int:
         """The line LibCST's position of the module ends on."""
-        if self._text is None:
+        text = self._text
+        if text is None:
             return self.position(self.wrapper.module).end.line
-        return 1 + len(_NEWLINE.findall(self._text))
+        # LibCST generates a text's last line with a line break (then drops it).
+        unended = text != "" and not text.endswith(("\n", "\r"))
+        return 1 + len(_NEWLINE.findall(text)) + unended
+
+    def spells(
+        self, node: cst.CSTNode, lines: Sequence[str], words: Iterable[str]
+    ) -> bool:
+        """Whether the ``lines`` of ``node`` (the tree's text's) spell one of
+        ``words``; the nodes of a function that does are then told their lines from
+        its own code (``within``): the questions about a node come from where
+        something is spelled."""
+        first, last = self.span(node)
+        chunk = "".join(lines[first - 1 : last])
+        spelled = any(word in chunk for word in words)
+        if spelled and isinstance(node, cst.FunctionDef):
+            self.within(node)
+        return spelled
 
     def within(self, function: cst.FunctionDef) -> LineOf:
-        """The first line of a node of ``function`` (its own code, or nested), from
-        the code of ``function`` alone, generated on the first question, when its
-        own line is known without positions."""
+        """Lines of the nodes of ``function`` (its own code, or nested) from the code
+        of ``function`` alone, generated on the first question, when its own line is
+        known without positions; ``line`` for any other node."""
         known = self.definitions().get(id(function))
-        if known is None or known[0] is not function:
-            return self.line
-        first = known[1][0]
+        if known is not None and known[0] is function:
+            held = self._functions.pop(id(function), None)
+            self._functions[id(function)] = held or _Function(function, known[1][0])
+        return self.line
 
-        def line_of(node: cst.CSTNode) -> int:
-            cached = self._local.get(id(function))
-            if cached is None or cached[0] is not function:
-                lines = _local_lines(self.wrapper.module, function, first)
-                cached = self._local[id(function)] = function, lines
-            found = cached[1].get(node)
-            return self.line(node) if found is None else found
-
-        return line_of
+    def _in_functions(self, node: cst.CSTNode) -> LineSpan | None:
+        """``node``'s span from the code of a function ``within`` was given: the
+        latest first, those already generated before the others."""
+        held = list(reversed(self._functions.values()))
+        for function in sorted(held, key=lambda function: function.spans is None):
+            if function.spans is None:
+                function.spans = _local_spans(
+                    self.wrapper.module, function.node, function.first
+                )
+            found = function.spans.get(node)
+            if found is not None:
+                return found
+        return None
 
     def definitions(self) -> dict[int, tuple[Definition, LineSpan]]:
         if self._definitions is None:
@@ -132,7 +161,11 @@ def _same(ours: Definition, theirs: _AstDefinition) -> bool:
         kind_agrees = isinstance(
             theirs, ast.AsyncFunctionDef if is_async else ast.FunctionDef
         )
-    return kind_agrees and ours.name.value == theirs.name
+    name = ours.name.value
+    # CPython reads identifiers NFKC-normalised (the engine's trees are, too).
+    return kind_agrees and (name if name.isascii() else normalize("NFKC", name)) == (
+        theirs.name
+    )
 
 
 def _cst_definitions(statements: Iterable[cst.CSTNode]) -> Iterator[Definition]:
@@ -169,10 +202,20 @@ def _ast_definitions(statements: Sequence[ast.AST]) -> Iterator[_AstDefinition]:
                 yield from _ast_definitions(inner)
 
 
-def _local_lines(
+@dataclass
+class _Function:
+    """A function whose nodes' lines come from its own code: its ``def``'s line, and
+    once generated, its nodes' spans."""
+
+    node: cst.FunctionDef
+    first: int
+    spans: dict[cst.CSTNode, LineSpan] | None = None
+
+
+def _local_spans(
     module: cst.Module, function: cst.FunctionDef, first: int
-) -> dict[cst.CSTNode, int]:
-    """The first line of every node of ``function``, in ``module`` where the line of
+) -> dict[cst.CSTNode, LineSpan]:
+    """The lines of every node of ``function``, in ``module`` where the line of
     ``function``'s ``def`` is ``first``: the line breaks of generated code are the
     same wherever the function stands (only indentation, never a line, depends on
     it)."""
@@ -185,4 +228,7 @@ def _local_lines(
     function._codegen(state)
     computed = cast(dict[cst.CSTNode, CodeRange], recorder._computed)
     shift = first - computed[function].start.line
-    return {node: where.start.line + shift for node, where in computed.items()}
+    return {
+        node: (where.start.line + shift, where.end.line + shift)
+        for node, where in computed.items()
+    }

@@ -167,9 +167,7 @@ class Codemod(FastTransformer, cst.CSTTransformer, ABC):
         lines = self._lines()
         if lines is None:
             return True
-        first, last = tree_lines(self._wrapper()).span(node)
-        chunk = "".join(lines[first - 1 : last])
-        return any(word in chunk for word in words)
+        return tree_lines(self._wrapper()).spells(node, lines, words)
 
     def _lines(self) -> list[str] | None:
         """The lines of ``env.text``, if the tree's lines count them (LibCST prints a
