@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -138,7 +139,9 @@ class TreeLines:
         tree = self._tree
         if tree is None and self._text is not None:
             try:
-                tree = ast.parse(self._text)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # the whole text's parse warned
+                    tree = ast.parse(self._text)
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 tree = None
         if tree is None:
