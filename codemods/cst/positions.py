@@ -12,11 +12,13 @@ The two trees list their functions and classes in the same source pre-order, mat
 by order, name and kind; should they disagree anywhere, the tree's lines all come
 from ``PositionProvider``.
 
-Any other node (a finding's place, a rewrite's column) is answered by
+The other lines the facts ask (a call site's, a method use's, the span a ``# noqa``
+must cover) are of nodes in functions whose lines spelled what the facts look for
+(``spells``) or whose calls they record (``within``): they come from generating that
+function's code alone, whose line breaks, offset by the function's line, are the
+module's. Anything else (a finding's place, a rewrite's column) is answered by
 ``PositionProvider``, computed for the tree on the first such question and kept, so
-a tree on which nothing is reported or rewritten never pays for it. A call's line in
-a function (the facts' call sites) comes from generating that function's code alone
-(``within``): its lines, offset by the function's line, are the module's.
+a tree on which nothing is reported or rewritten never pays for it.
 """
 
 from __future__ import annotations
