@@ -35,6 +35,8 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
+from codemods.cst.names import dotted
+
 Definition = cst.FunctionDef | cst.ClassDef
 _AstDefinition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 LineSpan = tuple[int, int]  # first and last line, 1-based
@@ -64,6 +66,7 @@ class TreeLines:
         # ``within``), latest last: each function's first line, and its nodes' spans
         # once one is asked.
         self._functions: dict[int, _Function] = {}
+        self._twins: dict[int, _AstDefinition] = {}  # the `ast` node of a definition
 
     def span(self, node: cst.CSTNode) -> LineSpan:
         """``node``'s first and last lines, as ``PositionProvider`` gives them."""
@@ -113,10 +116,20 @@ class TreeLines:
         of ``function`` alone, generated on the first question, when its own line is
         known without positions; ``line`` for any other node."""
         known = self.definitions().get(id(function))
-        if known is not None and known[0] is function:
-            held = self._functions.pop(id(function), None)
-            self._functions[id(function)] = held or _Function(function, known[1][0])
-        return self.line
+        if known is None or known[0] is not function:
+            return self.line
+        held = self._functions.pop(id(function), None)
+        held = self._functions[id(function)] = held or _Function(
+            function, known[1][0], self._twins[id(function)]
+        )
+
+        def line_of(node: cst.CSTNode) -> int:
+            # A call whose callee the function's `ast` spells once is that call.
+            spelled = dotted(node.func) if isinstance(node, cst.Call) else None
+            found = None if spelled is None else held.calls().get(spelled)
+            return self.line(node) if found is None else found
+
+        return line_of
 
     def _in_functions(self, node: cst.CSTNode) -> LineSpan | None:
         """``node``'s span from the code of a function ``within`` was given: the
@@ -155,6 +168,7 @@ class TreeLines:
             if twin is None or not _same(ours, twin) or twin.end_lineno is None:
                 return {}
             found[id(ours)] = ours, (twin.lineno, twin.end_lineno)
+            self._twins[id(ours)] = twin
         return {} if next(theirs, None) is not None else found
 
 
@@ -214,7 +228,30 @@ class _Function:
 
     node: cst.FunctionDef
     first: int
+    twin: _AstDefinition
     spans: dict[cst.CSTNode, LineSpan] | None = None
+    _calls: dict[str, int] | None = None
+
+    def calls(self) -> dict[str, int]:
+        """The line of each call in the function's `ast` whose callee (a dotted
+        name) no other call in it spells."""
+        if self._calls is None:
+            lines: dict[str, list[int]] = {}
+            for node in ast.walk(self.twin):
+                if isinstance(node, ast.Call):
+                    spelled = _ast_dotted(node.func)
+                    if spelled is not None:
+                        lines.setdefault(spelled, []).append(node.lineno)
+            self._calls = {name: at[0] for name, at in lines.items() if len(at) == 1}
+        return self._calls
+
+
+def _ast_dotted(node: ast.expr) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    return ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) else None
 
 
 def _local_spans(
