@@ -99,11 +99,18 @@ def plan(total: int, one_copy: list[tuple[Path, Path]]) -> Iterator[tuple[Path, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", type=int, help="number of Python files (e.g. 2000, 20000)")
-    parser.add_argument("target", type=Path, help="directory to create (replaced if present)")
-    parser.add_argument("--dense", action="store_true",
-                        help="copy the bundled apps and the real-world projects instead of "
-                        "the standard library")
+    parser.add_argument(
+        "files", type=int, help="number of Python files (e.g. 2000, 20000)"
+    )
+    parser.add_argument(
+        "target", type=Path, help="directory to create (replaced if present)"
+    )
+    parser.add_argument(
+        "--dense",
+        action="store_true",
+        help="copy the bundled apps and the real-world projects instead of "
+        "the standard library",
+    )
     args = parser.parse_args()
     one_copy = dense_sources() if args.dense else sources()
     if args.target.exists():

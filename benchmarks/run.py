@@ -40,8 +40,14 @@ TRIGGERS = "track_task|create_task|ensure_future"
 _BESIDE = Path(sys.executable).with_name("ruff")
 RUFF = str(_BESIDE) if _BESIDE.exists() else "ruff"
 # Which of our runs each command is compared with (default: our cold check).
-REFERENCE = {"ruff_warm": "warm", "warm": "warm", "libcst": "tg001", "tg001": "tg001",
-             "tg003": "tg003", "import_libcst": "-"}
+REFERENCE = {
+    "ruff_warm": "warm",
+    "warm": "warm",
+    "libcst": "tg001",
+    "tg001": "tg001",
+    "tg003": "tg003",
+    "import_libcst": "-",
+}
 PARSE_FLOOR = Path(__file__).with_name("parse_floor.py")
 
 
@@ -195,16 +201,22 @@ def measure(command: Command, tree: Path) -> None:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     start = time.perf_counter()
-    process = subprocess.Popen(command.argv, cwd=command.cwd or tree, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command.argv,
+        cwd=command.cwd or tree,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     sampler = PeakSampler(process.pid)
     if sys.platform == "linux":
         sampler.start()
     code = process.wait()
     elapsed = time.perf_counter() - start
     if code == 2 and command.argv[1:3] == ["-m", "codemods"]:
-        raise SystemExit(f"{command.label}: exit 2 (a usage error), so no work was timed;"
-                         f" run `{' '.join(command.argv[2:])}` in {command.cwd or tree}")
+        raise SystemExit(
+            f"{command.label}: exit 2 (a usage error), so no work was timed;"
+            f" run `{' '.join(command.argv[2:])}` in {command.cwd or tree}"
+        )
     sampler.done.set()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     after = usage.ru_maxrss
@@ -236,11 +248,14 @@ def report(results: list[Command], files: int, machine: str) -> str:
             f"{command.label:48} {median:9.2f} {spread:>15} {seen / median:9.0f} "
             f"{command.peak_rss_mb:8.0f} {ratio:>9}"
         )
-    lines += ["", "ratio: the command's median time over ours: over our warm check for "
-              "ruff's warm cache, over our TG001-only check for libcst.tool (the "
-              "equivalent command), over our check of the same small repository for the "
-              "small case, else over our cold check (every codemod). Above 1: we are "
-              "faster."]
+    lines += [
+        "",
+        "ratio: the command's median time over ours: over our warm check for "
+        "ruff's warm cache, over our TG001-only check for libcst.tool (the "
+        "equivalent command), over our check of the same small repository for the "
+        "small case, else over our cold check (every codemod). Above 1: we are "
+        "faster.",
+    ]
     return "\n".join([*lines, "", *targets(ours, results)])
 
 
@@ -255,25 +270,59 @@ def targets(ours: dict[str, float], results: list[Command]) -> list[str]:
 
     found = ["targets:"]
     checks = [
-        ("cold check vs libcst.tool, the equivalent command (TG001 alone)",
-         ratio("libcst", "tg001"), ">= 50x faster, dense tree >= 20x",
-         lambda r: r >= 50, "faster"),
-        ("cold check, every codemod, vs a bare LibCST parse of the candidates",
-         ratio("cold", "parse"), "<= 1.5x slower (dense tree)", lambda r: r <= 1.5,
-         "slower"),
-        ("cold check, every codemod, vs ruff --no-cache",
-         ratio("cold", "ruff_cold"), "<= 5x slower", lambda r: r <= 5, "slower"),
-        ("cold check, TG003 alone (the rule RUF006 is), vs ruff --no-cache",
-         ratio("tg003", "ruff_cold"), "<= 5x slower", lambda r: r <= 5, "slower"),
-        ("warm check vs ruff's warm cache",
-         ratio("warm", "ruff_warm"), "<= 3x slower", lambda r: r <= 3, "slower"),
-        ("-j 2 vs -j 1, cold", ratio("cold1", "cold"), ">= 1.7x faster",
-         lambda r: r >= 1.7, "faster"),
+        (
+            "cold check vs libcst.tool, the equivalent command (TG001 alone)",
+            ratio("libcst", "tg001"),
+            ">= 50x faster, dense tree >= 20x",
+            lambda r: r >= 50,
+            "faster",
+        ),
+        (
+            "cold check, every codemod, vs a bare LibCST parse of the candidates",
+            ratio("cold", "parse"),
+            "<= 1.5x slower (dense tree)",
+            lambda r: r <= 1.5,
+            "slower",
+        ),
+        (
+            "cold check, every codemod, vs ruff --no-cache",
+            ratio("cold", "ruff_cold"),
+            "<= 5x slower",
+            lambda r: r <= 5,
+            "slower",
+        ),
+        (
+            "cold check, TG003 alone (the rule RUF006 is), vs ruff --no-cache",
+            ratio("tg003", "ruff_cold"),
+            "<= 5x slower",
+            lambda r: r <= 5,
+            "slower",
+        ),
+        (
+            "warm check vs ruff's warm cache",
+            ratio("warm", "ruff_warm"),
+            "<= 3x slower",
+            lambda r: r <= 3,
+            "slower",
+        ),
+        (
+            "-j 2 vs -j 1, cold",
+            ratio("cold1", "cold"),
+            ">= 1.7x faster",
+            lambda r: r >= 1.7,
+            "faster",
+        ),
     ]
     checks += [
-        (f"small repository {key.removeprefix('small_')}: cold check, {how}", seconds,
-         "< 0.3 s", lambda seconds: seconds < 0.3, "s")
-        for key in sorted(ours) if key.startswith("small_") and not key.endswith("_ruff")
+        (
+            f"small repository {key.removeprefix('small_')}: cold check, {how}",
+            seconds,
+            "< 0.3 s",
+            lambda seconds: seconds < 0.3,
+            "s",
+        )
+        for key in sorted(ours)
+        if key.startswith("small_") and not key.endswith("_ruff")
         for how, seconds in (("wall", ours[key]), ("CPU", cpu.get(key)))
     ]
     for label, value, target, holds, how in checks:
@@ -281,12 +330,16 @@ def targets(ours: dict[str, float], results: list[Command]) -> list[str]:
             verdict = "holds" if holds(value) else "misses"
             shown = f"{value:.2f} s" if how == "s" else f"{value:.2f}x {how}"
             found.append(f"  {label}: {shown} (target {target}): {verdict}")
-    ours_peak = [c.peak_rss_mb for c in results if c.times and c.argv[2:3] == ["codemods"]]
+    ours_peak = [
+        c.peak_rss_mb for c in results if c.times and c.argv[2:3] == ["codemods"]
+    ]
     if ours_peak:
         peak = max(ours_peak)
         verdict = "holds" if peak < 300 else "misses"
-        found.append(f"  peak RSS of any process of ours: {peak:.0f} MB (target < 300 MB): "
-                     f"{verdict}")
+        found.append(
+            f"  peak RSS of any process of ours: {peak:.0f} MB (target < 300 MB): "
+            f"{verdict}"
+        )
     return found
 
 
@@ -316,23 +369,39 @@ def _byte_compile_package() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tree", type=Path)
-    parser.add_argument("--runs", type=int, default=5, help="runs per command (default 5)")
-    parser.add_argument("--libcst-runs", type=int, default=5,
-                        help="runs of libcst.tool (slow: about half an hour each on 20,000 files)")
+    parser.add_argument(
+        "--runs", type=int, default=5, help="runs per command (default 5)"
+    )
+    parser.add_argument(
+        "--libcst-runs",
+        type=int,
+        default=5,
+        help="runs of libcst.tool (slow: about half an hour each on 20,000 files)",
+    )
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--json", type=Path, help="also write the raw timings here")
-    parser.add_argument("--small", type=Path, action="append", default=[],
-                        help="a small repository to check too (repeatable): "
-                        "fixtures/legacy_app, a real-world project under 50 files")
-    parser.add_argument("--only", help="comma-separated command keys to run (default: all): "
-                        "cold, cold1, tg001, tg003, warm, dry, libcst, ruff_cold, ruff_warm, "
-                        "grep, parse; the --small commands always run")
+    parser.add_argument(
+        "--small",
+        type=Path,
+        action="append",
+        default=[],
+        help="a small repository to check too (repeatable): "
+        "fixtures/legacy_app, a real-world project under 50 files",
+    )
+    parser.add_argument(
+        "--only",
+        help="comma-separated command keys to run (default: all): "
+        "cold, cold1, tg001, tg003, warm, dry, libcst, ruff_cold, ruff_warm, "
+        "grep, parse; the --small commands always run",
+    )
     args = parser.parse_args()
     tree = args.tree.resolve()
     outer = next((d for d in tree.parents if (d / ".git").exists()), None)
     if outer is not None and not (tree / ".git").exists():
-        parser.error(f"{tree} is inside the git repository {outer}, whose .gitignore "
-                     "files the tools obey: build the tree outside it")
+        parser.error(
+            f"{tree} is inside the git repository {outer}, whose .gitignore "
+            "files the tools obey: build the tree outside it"
+        )
     files = sum(1 for _ in tree.rglob("*.py"))
     planned = commands(tree, args.runs, args.libcst_runs, args.jobs)
     if args.only:
@@ -346,14 +415,23 @@ def main() -> None:
         not config.exists() or "codemods.commands" not in config.read_text()
     ):
         # Else libcst.tool fails at once, not finding the command, and that is timed.
-        parser.error(f"{config} does not name `codemods.commands`, where libcst.tool finds "
-                     "taskgroup.LegacyTracker: build the tree again with make_corpus.py")
+        parser.error(
+            f"{config} does not name `codemods.commands`, where libcst.tool finds "
+            "taskgroup.LegacyTracker: build the tree again with make_corpus.py"
+        )
     for name, copy in small_copies(args.small):
         planned += small_commands(name, copy, args.runs)
     if args.small:
-        planned.append(Command("import_libcst", "python -c 'import libcst'",
-                               [sys.executable, "-c", "import libcst"], args.runs,
-                               cwd=Path(tempfile.gettempdir()), files=0))
+        planned.append(
+            Command(
+                "import_libcst",
+                "python -c 'import libcst'",
+                [sys.executable, "-c", "import libcst"],
+                args.runs,
+                cwd=Path(tempfile.gettempdir()),
+                files=0,
+            )
+        )
     _byte_compile_package()
     for command in planned:
         if command.prime and command.runs:
@@ -367,16 +445,31 @@ def main() -> None:
         for command in planned:
             if round_number < command.runs:
                 measure(command, tree)
-                print(f"round {round_number + 1}: {command.label}: {command.times[-1]:.2f} s",
-                      file=sys.stderr, flush=True)
-    machine = (f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}, "
-               f"Python {sys.version.split()[0]}, {_tool_versions()}")
+                print(
+                    f"round {round_number + 1}: {command.label}: {command.times[-1]:.2f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    machine = (
+        f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}, "
+        f"Python {sys.version.split()[0]}, {_tool_versions()}"
+    )
     print(report(planned, files, machine))
     if args.json is not None:
-        args.json.write_text(json.dumps(
-            {c.key: {"label": c.label, "times": c.times, "cpu": c.cpu,
-                     "peak_rss_mb": c.peak_rss_mb} for c in planned},
-            indent=2))
+        args.json.write_text(
+            json.dumps(
+                {
+                    c.key: {
+                        "label": c.label,
+                        "times": c.times,
+                        "cpu": c.cpu,
+                        "peak_rss_mb": c.peak_rss_mb,
+                    }
+                    for c in planned
+                },
+                indent=2,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -26,6 +26,6 @@ def _drop_working_directory() -> None:
 # given `codemods`) must not start the command line.
 if __name__ == "__main__":
     _drop_working_directory()
-    from codemods.cli import main
+    from codemods.entry import main
 
     main()

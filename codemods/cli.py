@@ -12,17 +12,10 @@ from codemods import __version__, session
 from codemods.core.declared import parse_version
 from codemods.core.results import ExitCode
 from codemods.engine.reporting.terminal import Terminal
-from codemods.exits import Main
+from codemods.exits import ended
+from codemods.options import COLORS, ENVIRONMENT, FORMATS, names
 
 F = TypeVar("F", bound=Callable[..., Any])
-FORMATS = click.Choice(["text", "json", "sarif", "github"])
-
-
-def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
-    """``--select TG001,TG002 --select TG003`` -> ("TG001", "TG002", "TG003")."""
-    return tuple(
-        part.strip() for value in values for part in value.split(",") if part.strip()
-    )
 
 
 def discovery_options(command: F) -> F:
@@ -30,42 +23,42 @@ def discovery_options(command: F) -> F:
     decorators = [
         click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
         click.option(
-            "--config",
+            *names("config_file"),
             "config_file",
             type=click.Path(path_type=Path),
             help="Read [tool.codemods] from this file, not the nearest pyproject.toml.",
         ),
         click.option(
-            "--select",
+            *names("select"),
             multiple=True,
             help="Codemods to run (codes or names, comma-separated).",
         ),
         click.option(
-            "--extend-select",
+            *names("extend_select"),
             multiple=True,
             help="Codemods to run besides the selected ones.",
         ),
-        click.option("--ignore", multiple=True, help="Codemods not to run."),
+        click.option(*names("ignore"), multiple=True, help="Codemods not to run."),
         click.option(
-            "--exclude", multiple=True, help="Glob of paths to skip (repeatable)."
+            *names("exclude"), multiple=True, help="Glob of paths to skip (repeatable)."
         ),
         click.option(
-            "--include",
+            *names("include"),
             multiple=True,
             help="Glob of extra files to take, e.g. '*.pyi'.",
         ),
         click.option(
-            "--stdin-filename",
+            *names("stdin_filename"),
             help="With the path '-': the name of the file read from stdin.",
         ),
         click.option(
-            "-j",
-            "--jobs",
+            *names("jobs"),
+            "jobs",
             type=click.IntRange(min=0),
             help="Worker processes (0: all cores).",
         ),
         click.option(
-            "--target-version",
+            *names("target_version"),
             metavar="X.Y",
             callback=_python_version,
             help="The oldest Python the project supports [default: as it declares].",
@@ -92,38 +85,42 @@ def run_options(command: F) -> F:
     decorators = [
         discovery_options,
         click.option(
-            "--format", "output_format", type=FORMATS, default="text", show_default=True
+            *names("output_format"),
+            "output_format",
+            type=click.Choice(FORMATS),
+            default="text",
+            show_default=True,
         ),
         click.option(
-            "--exit-zero",
+            *names("exit_zero"),
             is_flag=True,
             help="Exit 0 even when something is left to migrate (errors still fail).",
         ),
         color_option,
         click.option(
-            "--no-cache",
+            *names("no_cache"),
             is_flag=True,
-            envvar="CODEMODS_NO_CACHE",
+            envvar=ENVIRONMENT["no_cache"],
             help="Neither read nor write the results cache.",
         ),
         click.option(
-            "--cache-dir",
+            *names("cache_dir"),
             type=click.Path(file_okay=False, path_type=Path),
-            envvar="CODEMODS_CACHE_DIR",
+            envvar=ENVIRONMENT["cache_dir"],
             help="Results cache directory [default: .codemods_cache in the project].",
         ),
         click.option(
-            "--shard",
+            *names("shard"),
             metavar="K/N",
             help="Process only shard K of N (a CI matrix; see merge-reports).",
         ),
         click.option(
-            "--index",
+            *names("index_file"),
             "index_file",
             type=click.Path(dir_okay=False, path_type=Path),
             help="Take the other shards' facts from this `codemods index` file.",
         ),
-        click.option("-q", "--quiet", is_flag=True, help="Show no progress on stderr."),
+        click.option(*names("quiet"), is_flag=True, help="Show no progress on stderr."),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -138,8 +135,8 @@ def color_option(command: F) -> F:
             ctx.meta["codemods.color"] = value
 
     return click.option(
-        "--color",
-        type=click.Choice(["auto", "always", "never"]),
+        *names("color"),
+        type=click.Choice(COLORS),
         expose_value=False,
         callback=remember,
         help="Colour output: auto (a terminal; NO_COLOR, FORCE_COLOR), always, never.",
@@ -147,42 +144,18 @@ def color_option(command: F) -> F:
 
 
 def _terminal() -> Terminal:
-    choice = click.get_current_context().meta.get("codemods.color", "auto")
-    return Terminal(color={"always": True, "never": False}.get(choice))
+    return session.terminal(click.get_current_context().meta.get("codemods.color"))
 
 
 def _invocation(**options: Any) -> session.Invocation:
-    overrides = {
-        "select": _codes(options["select"]) or None,
-        "extend_select": _codes(options["extend_select"]),
-        "ignore": _codes(options["ignore"]),
-        "exclude": options["exclude"],
-        "include": options["include"],
-    }
-    if options["target_version"] is not None:
-        overrides["target_version"] = options["target_version"]
-        overrides["target_source"] = "--target-version"
-    return session.Invocation(
-        # As in Ruff, --stdin-filename alone means the path `-`.
-        paths=options["paths"] or (Path("-" if options["stdin_filename"] else "."),),
-        config_file=options["config_file"],
-        overrides=overrides,
-        output_format=options.get("output_format", "text"),
-        jobs=options["jobs"],
-        cache=_cache(options),
-        shard=options.get("shard"),
-        index=options.get("index_file"),
-        stdin_filename=options["stdin_filename"],
-        exit_zero=options.get("exit_zero", False),
-        quiet=options.get("quiet", False),
-    )
+    return session.invocation_of(options)
 
 
-def _cache(options: dict[str, Any]) -> Path | None:
-    if options.get("no_cache", True):
-        return None
-    cache_dir: Path | None = options["cache_dir"]
-    return cache_dir or session.DEFAULT
+class Main(click.Group):
+    """The ``codemods`` group, with the endings of ``exits.ended`` for every command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        return ended(lambda: super(Main, self).invoke(ctx))
 
 
 @click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
@@ -233,18 +206,14 @@ def run(
 @main.command(short_help="Exit 1 while anything is left to migrate (CI gate).")
 @run_options
 @click.option(
-    "--add-noqa",
+    *names("add_noqa"),
     is_flag=True,
     help="Write `# noqa: CODE` on the line of every finding, so that check passes.",
 )
 def check(add_noqa: bool, **options: Any) -> None:
     """Exit 1 while a codemod would change something or a finding remains (CI gate)."""
-    review = session.Review(add_noqa=add_noqa)
-    raise SystemExit(
-        session.execute(
-            _invocation(**options), _terminal(), mode="check", review=review
-        )
-    )
+    color = click.get_current_context().meta.get("codemods.color")
+    raise SystemExit(session.check({**options, "add_noqa": add_noqa}, color))
 
 
 @main.command(name="index", short_help="Write the project index for sharded runs.")
@@ -360,6 +329,9 @@ def validate(
     # Imported on use: validating runs mypy and the tests, none of which a `check` needs.
     from codemods.validate.command import validate as run_validation
 
-    overrides = {"select": _codes(select) or None, "ignore": _codes(ignore)}
+    overrides = {
+        "select": session.codes(select) or None,
+        "ignore": session.codes(ignore),
+    }
     code = run_validation(path, overrides, output_format, _terminal(), workdir)
     raise SystemExit(code)

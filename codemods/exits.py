@@ -10,18 +10,14 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from typing import Any, NoReturn
-
-import click
+from collections.abc import Callable
+from typing import NoReturn, TypeVar
 
 from codemods.core.results import ExitCode
 
-# A small run writes in a thread of this process (``engine/inline.py``), which an
-# interruption of the main thread does not unwind: its temporary file is removed here.
-from codemods.engine.writer import remove_temporaries
-
 INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 TERMINATED = 143  # 128 + SIGTERM
+T = TypeVar("T")
 
 
 class Terminated(BaseException):
@@ -32,37 +28,44 @@ def _raise_terminated(signum: int, frame: object) -> None:
     raise Terminated
 
 
-class Main(click.Group):
-    """The ``codemods`` group, with the endings above for every command."""
+def ended(call: Callable[[], T]) -> T:
+    """``call()`` (a command), with the endings above: the click group's (``cli.Main``)
+    and the entry's that answers ``check`` without click (``entry.py``)."""
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        return _ended(call)
+    finally:
+        signal.signal(signal.SIGTERM, previous)  # as it was (for in-process callers)
 
-    def invoke(self, ctx: click.Context) -> Any:
-        previous = signal.signal(signal.SIGTERM, _raise_terminated)
-        try:
-            return self._invoke(ctx)
-        finally:
-            signal.signal(
-                signal.SIGTERM, previous
-            )  # as it was (for in-process callers)
 
-    def _invoke(self, ctx: click.Context) -> Any:
-        if sys.stdout is None:
-            _stop("error: stdout is closed", ExitCode.FILE_ERRORS)
-        try:
-            result = super().invoke(ctx)
-        except KeyboardInterrupt:
-            remove_temporaries()
-            _stop("interrupted", INTERRUPTED)
-        except Terminated:
-            remove_temporaries()
-            _stop("terminated", TERMINATED)
-        except SystemExit:
-            _flush_output()
-            raise
-        except OSError as exc:
-            where = "" if exc.filename is None else f"{exc.filename}: "
-            _stop(f"error: {where}{_reason(exc)}", ExitCode.FILE_ERRORS)
+def _ended(call: Callable[[], T]) -> T:
+    if sys.stdout is None:
+        _stop("error: stdout is closed", ExitCode.FILE_ERRORS)
+    try:
+        result = call()
+    except KeyboardInterrupt:
+        _remove_temporaries()
+        _stop("interrupted", INTERRUPTED)
+    except Terminated:
+        _remove_temporaries()
+        _stop("terminated", TERMINATED)
+    except SystemExit:
         _flush_output()
-        return result
+        raise
+    except OSError as exc:
+        where = "" if exc.filename is None else f"{exc.filename}: "
+        _stop(f"error: {where}{_reason(exc)}", ExitCode.FILE_ERRORS)
+    _flush_output()
+    return result
+
+
+def _remove_temporaries() -> None:
+    """A small run writes in a thread of this process (``engine/inline.py``), which an
+    interruption of the main thread does not unwind: its temporary file is removed
+    here. A run that never imported the writer has none (a warm check imports none)."""
+    writer = sys.modules.get("codemods.engine.writer")
+    if writer is not None:
+        writer.remove_temporaries()
 
 
 def _flush_output() -> None:

@@ -93,6 +93,63 @@ class Review:
         return self.interactive or self.patch is not None or self.add_noqa
 
 
+def codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--select TG001,TG002 --select TG003`` -> ("TG001", "TG002", "TG003")."""
+    return tuple(
+        part.strip() for value in values for part in value.split(",") if part.strip()
+    )
+
+
+def invocation_of(options: Mapping[str, Any]) -> Invocation:
+    """The invocation the parameters of ``run``, ``check`` or ``index`` make (as
+    click gives them, or the entry's own parse of a ``check``: ``entry.py``)."""
+    overrides = {
+        "select": codes(options["select"]) or None,
+        "extend_select": codes(options["extend_select"]),
+        "ignore": codes(options["ignore"]),
+        "exclude": options["exclude"],
+        "include": options["include"],
+    }
+    if options["target_version"] is not None:
+        overrides["target_version"] = options["target_version"]
+        overrides["target_source"] = "--target-version"
+    return Invocation(
+        # As in Ruff, --stdin-filename alone means the path `-`.
+        paths=options["paths"] or (Path("-" if options["stdin_filename"] else "."),),
+        config_file=options["config_file"],
+        overrides=overrides,
+        output_format=options.get("output_format", "text"),
+        jobs=options["jobs"],
+        cache=_cache(options),
+        shard=options.get("shard"),
+        index=options.get("index_file"),
+        stdin_filename=options["stdin_filename"],
+        exit_zero=options.get("exit_zero", False),
+        quiet=options.get("quiet", False),
+    )
+
+
+def _cache(options: Mapping[str, Any]) -> Path | None:
+    if options.get("no_cache", True):
+        return None
+    cache_dir: Path | None = options["cache_dir"]
+    return cache_dir or DEFAULT
+
+
+def terminal(color: str | None) -> Terminal:
+    """The terminal ``--color`` asks for (None: not given, ``auto``)."""
+    return Terminal(color={"always": True, "never": False}.get(color or "auto"))
+
+
+def check(options: Mapping[str, Any], color: str | None) -> int:
+    """``codemods check`` with these parameters: its exit code."""
+    parameters = dict(options)
+    review = Review(add_noqa=parameters.pop("add_noqa"))
+    return execute(
+        invocation_of(parameters), terminal(color), mode="check", review=review
+    )
+
+
 def cache_dir(invocation: Invocation, settings: Settings) -> Path | None:
     """Where the results cache lives for this run (None: no cache)."""
     if invocation.cache is not DEFAULT:

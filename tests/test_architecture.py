@@ -40,6 +40,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "codemods.validate",
             "codemods.cli",
             "codemods.exits",
+            "codemods.entry",
             "codemods.__main__",
         ),
     ),

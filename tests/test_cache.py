@@ -338,6 +338,34 @@ def test_a_warm_check_imports_only_what_it_reports_with(
     assert "would change" in done.stderr  # the warm run reported all the same
 
 
+def test_a_warm_check_through_the_entry_imports_no_click(
+    project: Path, tmp_path: Path
+) -> None:
+    """The console script's entry runs a check without click or the rest of the
+    command line, cold or warm, and a warm one without the writer either; it reports
+    as the click command does (``tests/test_entry.py`` compares the two)."""
+    heavy = ("click", "codemods.cli", "codemods.engine.writer", "tempfile", "libcst",
+             "rich", "multiprocessing", "codemods.engine.parent.phases")  # fmt: skip
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from codemods.entry import main
+
+        sys.argv = ["codemods", "check", "--cache-dir", sys.argv[1], sys.argv[2]]
+        try:
+            main()
+        except SystemExit as exit:
+            assert exit.code == 1, exit.code
+        heavy = {heavy!r}
+        print(sorted(m for m in sys.modules if m.startswith(heavy)))
+        """
+    )
+    runs = [_python(script, tmp_path / "cache", project, cwd=tmp_path) for _ in "cw"]
+    cold, warm = (done.stdout.splitlines()[-1] for done in runs)
+    assert "'click'" not in cold and "phases" in cold and warm == "[]", (cold, warm)
+    assert runs[1].stderr == runs[0].stderr and "would change" in runs[1].stderr
+
+
 def test_no_worker_starts_when_nothing_needs_parsing(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -356,3 +384,17 @@ def test_no_worker_starts_when_nothing_needs_parsing(
     assert _outcome(warm) == _outcome(cold)
     clean = _run(plain, None)
     assert clean.files_scanned == 2 and clean.return_code == 0
+
+
+def test_the_tool_fingerprint_counts_the_package_code_not_its_data(
+    tmp_path: Path,
+) -> None:
+    """Every Python file of the package counts (its size and time), at any depth; the
+    golden cases, the bundled app and the byte-code do not."""
+    for name in ("a.py", "x/b.py", "x/y/c.py", "x/cases/d.py", "_bundled/e.py",
+                 "__pycache__/f.py", "x/notes.txt"):  # fmt: skip
+        write(tmp_path, name, "pass\n")
+    sources = sorted(cache_module._sources(str(tmp_path), ""))
+    assert [name for name, _, _ in sources] == ["a.py", "x/b.py", "x/y/c.py"]
+    os.utime(tmp_path / "x" / "y" / "c.py", ns=(1, 1))
+    assert sorted(cache_module._sources(str(tmp_path), "")) != sources

@@ -10,7 +10,7 @@ import builtins
 from collections.abc import Iterable, Sequence
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper
 
 from codemods.analysis.call_sites import method_uses
 from codemods.analysis.calls import call_sites, entry_names, is_entry
@@ -37,7 +37,12 @@ from codemods.cst.coroutine_uses import changes_calls, is_generator_coroutine, y
 from codemods.cst.coroutines import Coroutines, coroutine_functions
 from codemods.cst.module_names import AMBIGUOUS, ModuleNames, top_level_statements
 from codemods.cst.names import dotted, is_none
-from codemods.cst.qualified import matches_configured, qualified_names_of, tree_bindings
+from codemods.cst.qualified import (
+    matches_configured,
+    qualified_names_of,
+    tree_bindings,
+    tree_lines,
+)
 from codemods.cst.scopes import taskgroup_annotation
 from codemods.cst.spawns import Spawn, spawns_in, unsupported_spawn
 from codemods.cst.statements import self_assignments, small_statements
@@ -76,7 +81,8 @@ class _Collector:
         self.names = ModuleNames(wrapper.module, module_name, is_package)
         self.resolve = qualified_names_of(wrapper, module_name)
         self.local = tree_bindings(wrapper)
-        self.positions = wrapper.resolve(PositionProvider)
+        self.spans = tree_lines(wrapper)  # from the `ast`, positions when asked
+        self.line = self.spans.line
         self.module_body = wrapper.module.body
         self.settings = settings
         self.noqa = noqa
@@ -92,15 +98,10 @@ class _Collector:
             self.resolve, coroutine_functions(wrapper.module.body)
         )
 
-    def line(self, node: cst.CSTNode) -> int:
-        return self.positions[node].start.line
-
     def mentions(self, node: cst.CSTNode, words: Iterable[str]) -> bool:
         """Whether the source lines of ``node`` spell one of ``words``: walking a tree
         is slow, so analyses that need a word look only where it is written."""
-        where = self.positions[node]
-        text = "".join(self.lines[where.start.line - 1 : where.end.line])
-        return any(word in text for word in words)
+        return self.spans.spells(node, self.lines, words)
 
     def spawns(self, function: cst.FunctionDef, kind: FunctionKind) -> list[Spawn]:
         """The spawns of a lifecycle method (TG002 asks of no other)."""
@@ -113,8 +114,7 @@ class _Collector:
         return []
 
     def suppressed(self, code: str, call: cst.Call) -> bool:
-        where = self.positions[call]
-        return self.noqa.suppresses_span(where.start.line, where.end.line, code)
+        return self.noqa.suppresses_span(*self.spans.span(call), code)
 
     def function(
         self,
@@ -212,7 +212,8 @@ class _Collector:
             return ()
         bound = owner if kind == "method" else None
         types = FunctionTypes(function, self.names, bound, self.local)
-        return call_sites(function, types, self.resolve, self.line, grouped=grouped)
+        line = self.spans.within(function)  # lines from the function's own code
+        return call_sites(function, types, self.resolve, line, grouped=grouped)
 
     def tracker_extras(
         self, function: cst.FunctionDef, kind: FunctionKind

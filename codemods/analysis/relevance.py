@@ -64,6 +64,8 @@ class Seen:
     """What one walk of a text's tree found, for every codemod's question."""
 
     text: str
+    # The text's tree, for a question reading more of it than the fields below.
+    tree: ast.Module | None = None
     identifiers: set[str] = field(default_factory=set)
     # Local names that imports bind to a spawn or tracker function (`as spawn`).
     aliases: dict[str, str] = field(default_factory=dict)
@@ -155,7 +157,7 @@ def _called_name(call: ast.Call) -> str | None:
 
 def walk(tree: ast.Module, text: str, lifecycle_methods: frozenset[str]) -> Seen:
     """One walk of ``tree`` (of ``text``), gathering what the questions read."""
-    seen = Seen(text)
+    seen = Seen(text, tree)
     names = seen.identifiers
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):

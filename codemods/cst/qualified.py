@@ -26,6 +26,7 @@ from libcst.metadata import (
 
 from codemods.cst.bound_names import import_bindings
 from codemods.cst.names import LocalBindings
+from codemods.cst.positions import TreeLines
 
 # Gives the (absolute) qualified names of a node; codemods bind it to their metadata.
 QualifiedNamesOf = Callable[[cst.CSTNode], set[str]]
@@ -71,11 +72,20 @@ def qualified_names_of(wrapper: MetadataWrapper, module_name: str) -> QualifiedN
 class NameWrapper(MetadataWrapper):
     """A metadata wrapper (never a copy of its tree) that also knows, from the ``ast``
     of the text its tree was parsed from (or of a text binding at least the same
-    names), which imported names mean the same everywhere (``bound_names``)."""
+    names), which imported names mean the same everywhere (``bound_names``); and,
+    given the ``text`` its tree was parsed from, its functions' and classes' lines
+    (``lines``: from ``text_tree``, the ``ast`` of ``text`` when already built)."""
 
-    def __init__(self, module: cst.Module, tree: ast.Module | None) -> None:
+    def __init__(
+        self,
+        module: cst.Module,
+        tree: ast.Module | None,
+        text: str | None = None,
+        text_tree: ast.Module | None = None,
+    ) -> None:
         super().__init__(module, unsafe_skip_copy=True)
         self.bindings = None if tree is None else import_bindings(tree)
+        self.lines = TreeLines(self, text, text_tree)
         self._imports: dict[str, list[ImportAssignment]] | None = None
         self._import_parts: set[int] | None = None  # ids of an import's names
         self.local_bindings = LocalBindings()  # shared by the facts and codemods
@@ -144,6 +154,14 @@ def tree_bindings(wrapper: MetadataWrapper) -> LocalBindings:
     if isinstance(wrapper, NameWrapper):
         return wrapper.local_bindings
     return LocalBindings()
+
+
+def tree_lines(wrapper: MetadataWrapper) -> TreeLines:
+    """The lines of ``wrapper``'s nodes (a wrapper that is not a ``NameWrapper``:
+    all from ``PositionProvider``)."""
+    if isinstance(wrapper, NameWrapper):
+        return wrapper.lines
+    return TreeLines(wrapper)
 
 
 def resolver_bindings(resolve: QualifiedNamesOf) -> LocalBindings:

@@ -23,8 +23,12 @@ from typing import TYPE_CHECKING
 
 from codemods.core.results import Skipped
 from codemods.core.settings import Settings
-from codemods.engine.paths import ALWAYS_SKIPPED, check_paths, special_kind
-from codemods.engine.writer import TEMP_SUFFIX
+from codemods.engine.paths import (
+    ALWAYS_SKIPPED,
+    TEMP_SUFFIX,
+    check_paths,
+    special_kind,
+)
 
 if TYPE_CHECKING:  # ~20 ms, imported only where a .gitignore is read (`_spec`)
     import pathspec

@@ -30,8 +30,12 @@ if TYPE_CHECKING:  # started lazily: a small run does not import it
 # prefilter drops costs milliseconds), so it is issue 22's small repository, 50 files.
 INLINE_FILES = 50
 INLINE_BYTES = 128 * 1024
-# Most files a chunk sent to a worker process holds.
-CHUNK = 8
+# Most files a chunk sent to a worker process holds. Four, not eight: the files a
+# worker scans are the ones it finalizes (it keeps their trees), and with chunks of
+# eight a project's pending files sat in one worker's chunks, so that the finalize ran
+# on one core (the dense 500-file tree, replayed with ``profile_check.py --schedule
+# 2``: -j 2 1.83x -j 1 with eight, 1.94x with four, 1.95x the most its parent allows).
+CHUNK = 4
 
 
 def is_small(sizes: Sequence[int]) -> bool:

@@ -12,6 +12,10 @@ from pathlib import Path
 
 from codemods.core.settings import ConfigError, Settings
 
+# The writer's temporary files (``writer.py``) never end in .py, so a run killed
+# mid-write leaves nothing that a later run would take for source; the walk never takes
+# them. Here, not in the writer: a warm run imports no writer.
+TEMP_SUFFIX = ".codemods-tmp"
 ALWAYS_SKIPPED = frozenset(
     {
         ".git", ".hg", ".svn", "__pycache__", "build", "dist", "node_modules",

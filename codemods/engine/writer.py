@@ -12,9 +12,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-# Temporary files never end in .py, so a run killed mid-write leaves nothing that a later
-# run would take for source.
-TEMP_SUFFIX = ".codemods-tmp"
+from codemods.engine.paths import TEMP_SUFFIX
+
 _DIRECTORY_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
 _TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 

@@ -17,10 +17,15 @@ import importlib
 from abc import ABC
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar, cast
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider, ProviderT
+from libcst.metadata import (
+    BaseMetadataProvider,
+    MetadataWrapper,
+    PositionProvider,
+    ProviderT,
+)
 
 from codemods.analysis.index import ProjectIndex
 from codemods.core.noqa import NoqaMap
@@ -28,9 +33,13 @@ from codemods.core.results import Applicability, Finding
 from codemods.core.settings import Settings
 from codemods.core.source import split_lines
 from codemods.cst.dispatch import FastTransformer
+from codemods.cst.qualified import tree_lines
 from codemods.cst.unused_imports import ImportRemoval, drop_unused_imports
 from codemods.cst.walk import visit
 from codemods.rules.specs import CodemodSpec, FixSafety
+
+_MISSING = object()
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -76,7 +85,10 @@ class Codemod(FastTransformer, cst.CSTTransformer, ABC):
     CODE: ClassVar[str]
     NAME: ClassVar[str]
     FIX_SAFETY: ClassVar[FixSafety] = "unsafe"
-    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (PositionProvider,)
+    # None up front: ``get_metadata`` computes a provider for the whole tree on the
+    # first question (kept by the wrapper), so a tree on which nothing is reported or
+    # rewritten never pays for ``PositionProvider`` (see ``cst/positions.py``).
+    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = ()
 
     def __init_subclass__(cls, spec: CodemodSpec | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -124,28 +136,48 @@ class Codemod(FastTransformer, cst.CSTTransformer, ABC):
     def settings(self) -> Settings:
         return self.env.settings
 
+    def get_metadata(
+        self,
+        key: type[BaseMetadataProvider[_T]],
+        node: cst.CSTNode,
+        default: Any = _MISSING,
+    ) -> _T:
+        """LibCST's metadata of ``node`` (or ``default``); a provider not resolved up
+        front is computed for the whole tree on the first question (kept by the
+        wrapper)."""
+        if key in self.metadata:
+            found = self.metadata[key]
+        else:
+            found = self._wrapper().resolve(key)
+        if default is _MISSING:
+            return cast(_T, found[node])
+        return cast(_T, found.get(node, default))
+
+    def _wrapper(self) -> MetadataWrapper:
+        wrapper = self.context.wrapper
+        assert wrapper is not None, "a codemod runs on a MetadataWrapper"
+        return wrapper
+
     def spells(self, node: cst.CSTNode, words: Collection[str]) -> bool:
         """Whether the source lines of ``node`` spell one of ``words``; True when the
         text is unknown (``libcst.tool``).
 
         Visiting a subtree rebuilds every node in it, so a codemod skips the functions
-        that cannot hold what it looks for, after reading their lines instead."""
+        that cannot hold what it looks for, after reading their lines instead (a
+        function's lines come from the `ast`, not ``PositionProvider``)."""
         lines = self._lines()
         if lines is None:
             return True
-        where = self.get_metadata(PositionProvider, node)
-        chunk = "".join(lines[where.start.line - 1 : where.end.line])
-        return any(word in chunk for word in words)
+        return tree_lines(self._wrapper()).spells(node, lines, words)
 
     def _lines(self) -> list[str] | None:
-        """The lines of ``env.text``, if the tree's positions count them (LibCST
-        prints a parsed module back with the same lines, but a check is cheap)."""
+        """The lines of ``env.text``, if the tree's lines count them (LibCST prints a
+        parsed module back with the same lines, but a check is cheap)."""
         if self._text_lines is False:
             text, wrapper = self.env.text, self.context.wrapper
             lines = None if text is None or wrapper is None else split_lines(text)
             if lines is not None and wrapper is not None:
-                end = self.get_metadata(PositionProvider, wrapper.module, None)
-                if end is None or end.end.line != len(lines) + 1:
+                if tree_lines(wrapper).end_line() != len(lines) + 1:
                     lines = None
             self._text_lines = lines
         return self._text_lines

@@ -7,30 +7,21 @@ from __future__ import annotations
 
 from abc import ABC
 from collections.abc import Collection
-from typing import Any, TypeVar, cast
 
 import libcst as cst
-from libcst.metadata import (
-    BaseMetadataProvider,
-    MetadataWrapper,
-    PositionProvider,
-    ScopeProvider,
-)
 
 from codemods.cst.qualified import NameResolver
 from codemods.cst.scopes import ClassScope, Frame, frame_for, taskgroup_targets
 from codemods.rules.codemod import Codemod, CodemodContext, Environment
 
-_MISSING = object()
-_T = TypeVar("_T")
-
 
 class ScopeTracking(Codemod, ABC):  # ABC: a base (see ``Codemod``)
     """Maintains ``self.scopes``: the enclosing ClassScope/Frame objects, innermost last."""
 
-    # ScopeProvider too, but computed on first need (``scope_of``), not up front: most
-    # names are answered from the module's imports (``cst/qualified.py``).
-    METADATA_DEPENDENCIES = (PositionProvider,)
+    # ScopeProvider and PositionProvider are computed on first need
+    # (``Codemod.get_metadata``), not up front: most names are answered from the
+    # module's imports (``cst/qualified.py``), most lines from the `ast`.
+    METADATA_DEPENDENCIES = ()
 
     def __init__(
         self, context: CodemodContext, environment: Environment | None = None
@@ -57,29 +48,6 @@ class ScopeTracking(Codemod, ABC):  # ABC: a base (see ``Codemod``)
         if self._names is None:
             self._names = NameResolver(self._wrapper(), self.module_name)
         return self._names
-
-    def get_metadata(
-        self,
-        key: type[BaseMetadataProvider[_T]],
-        node: cst.CSTNode,
-        default: Any = _MISSING,
-    ) -> _T:
-        """LibCST's, and ``ScopeProvider``'s scope of ``node`` (or ``default``),
-        computed for the whole tree on the first question (kept by the wrapper)."""
-        if key is not ScopeProvider:
-            if default is _MISSING:
-                return super().get_metadata(key, node)
-            found: _T = super().get_metadata(key, node, default)
-            return found
-        scopes = self._wrapper().resolve(ScopeProvider)
-        return cast(
-            _T, scopes[node] if default is _MISSING else scopes.get(node, default)
-        )
-
-    def _wrapper(self) -> MetadataWrapper:
-        wrapper = self.context.wrapper
-        assert wrapper is not None, "a codemod runs on a MetadataWrapper"
-        return wrapper
 
     @property
     def module_name(self) -> str | None:

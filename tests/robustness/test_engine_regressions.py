@@ -19,8 +19,8 @@ from codemods.core.source import (
     split_lines,
 )
 from codemods.engine.discovery import discover
+from codemods.engine.paths import TEMP_SUFFIX
 from codemods.engine.worker.transform import transform_text
-from codemods.engine.writer import TEMP_SUFFIX
 
 TG001 = ("TG001",)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from codemods.engine.writer import TEMP_SUFFIX
+from codemods.engine.paths import TEMP_SUFFIX
 from tests.robustness.helpers import cli_argv, cli_env
 from tests.support.cli import TRACKED, write
 

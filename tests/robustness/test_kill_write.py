@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from codemods.engine.writer import TEMP_SUFFIX
+from codemods.engine.paths import TEMP_SUFFIX
 from tests.robustness.helpers import cli_argv, cli_env, run_cli, snapshot
 from tests.support.golden import CASES
 

@@ -93,8 +93,7 @@ def run_stages(
     back_to_original: list[LineMap] = []
     findings: list[Finding] = []
     changed_by: list[str] = []
-    # The whole text's `ast` binds every name its elided form does.
-    wrapper = NameWrapper(module, context.syntax.tree)
+    wrapper = wrap(context, module, text)
     facts = None
     if index is None and job.uses_index:
         facts, index = local_index(context, wrapper, text, line_of)
@@ -137,7 +136,7 @@ def run_stages(
         back_to_original.insert(0, LineMap(stage_text, new_text))
         module, stage_text = updated, new_text
         syntax = Syntax(stage_text)
-        wrapper = NameWrapper(module, syntax.tree)
+        wrapper = NameWrapper(module, syntax.tree, stage_text, syntax.tree)
         if only_triggered:
             # What the new text's `ast` says now decides for the codemods after it.
             relevance = judge(syntax, job.specs, settings)
@@ -150,6 +149,16 @@ def run_stages(
     return Transformed(
         final, tuple(sorted(findings, key=_order)), tuple(changed_by), facts, queries
     )
+
+
+def wrap(context: FileContext, module: cst.Module, text: str) -> NameWrapper:
+    """The wrapper of ``module``, parsed from ``text``: the text of ``context`` or its
+    elided form, whose lines the `ast` of the whole text counts only when they are
+    the same (else ``text``'s own `ast` is parsed if lines are asked)."""
+    whole = context.syntax
+    # The whole text's `ast` binds every name its elided form does.
+    same = whole.tree if text is whole.text or text == whole.text else None
+    return NameWrapper(module, whole.tree, text, same)
 
 
 def _triggered(spec: CodemodSpec, relevance: Relevance | None) -> bool:

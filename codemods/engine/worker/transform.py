@@ -21,7 +21,6 @@ from codemods.analysis.facts import ModuleFacts
 from codemods.analysis.index import ProjectIndex
 from codemods.core.settings import Settings
 from codemods.core.source import SourceError, syntax_error
-from codemods.cst.qualified import NameWrapper
 from codemods.cst.walk import visit
 from codemods.engine.job import Job
 from codemods.engine.worker import elision
@@ -34,6 +33,7 @@ from codemods.engine.worker.stages import (
     local_index,
     moved,
     run_stages,
+    wrap,
 )
 
 
@@ -151,9 +151,9 @@ def transform_module(
 def module_facts(context: FileContext, parsed: Parsed) -> ModuleFacts:
     """The facts of an already parsed text, without running any codemod (a file
     another shard reports, scanned for the project index only)."""
-    wrapper = NameWrapper(parsed.module, context.syntax.tree)
     elided = parsed.elided
     text = parsed.text if elided is None else elided.text
+    wrapper = wrap(context, parsed.module, text)
     line_of = None if elided is None else elided.whole_line
     facts, _ = local_index(context, wrapper, text, line_of)
     return facts

@@ -38,14 +38,33 @@ def is_project_package(top: str, root: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=8)
-def project_names(text: str, root: str) -> frozenset[str]:
+# The last few texts' answers: a file's relevance, its elision plan and each codemod
+# instance ask about the same text in turn.
+_RECENT: dict[tuple[str, str], frozenset[str]] = {}
+_RECENT_SIZE = 8
+
+
+def project_names(
+    text: str, root: str, tree: ast.Module | None = None
+) -> frozenset[str]:
     """The names ``text`` binds by importing from the project, and the attributes of
-    ``self`` assigned a value that spells one (see the module)."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError):
-        return frozenset()
+    ``self`` assigned a value that spells one (see the module). ``tree``: the text's
+    ``ast`` when the caller has it (the relevance prefilter's), not parsed again."""
+    key = (text, root)
+    found = _RECENT.get(key)
+    if found is None:
+        found = _RECENT[key] = _names_in(text, root, tree)
+        if len(_RECENT) > _RECENT_SIZE:
+            del _RECENT[next(iter(_RECENT))]
+    return found
+
+
+def _names_in(text: str, root: str, tree: ast.Module | None) -> frozenset[str]:
+    if tree is None:
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError):
+            return frozenset()
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from codemods.core.settings import Settings
@@ -17,6 +18,9 @@ if TYPE_CHECKING:  # annotations only: no warm run judges a file
 COROUTINE_FUNCTION = re.compile(r"\basync\s+def\s+(\w+)")
 PUBLIC_COROUTINE_FUNCTION = re.compile(r"^(?:    )?async\s+def\s+[^\W_]", re.MULTILINE)
 IMPORT_LINE = re.compile(r"^[ \t]*(?:from|import)\b.*$", re.MULTILINE)
+# Each word written as a call (``name(``): one pass over the text for every name.
+CALLED = re.compile(r"\b(\w+)\s*\(")
+CALLED_NOT_DEFINED = re.compile(r"(?<!def )\b(\w+)\s*\(")
 
 
 def triggers(settings: Settings) -> tuple[bytes, ...]:
@@ -31,14 +35,18 @@ def relevant(seen: Seen, settings: Settings) -> bool:
     project is called or reached into (``name(``, ``name.``) or annotates a
     parameter: another module's coroutine function may be called through it."""
     text = seen.text
-    for name in set(COROUTINE_FUNCTION.findall(text)):
-        if len(re.findall(rf"\b{name}\s*\(", text)) > 1:
+    # Asked first, from the prefilter's tree: the elision plan of a file judged
+    # relevant asks for them again (``words``), answered then without a parse.
+    imported = project_names(text, settings.root, seen.tree)
+    defined = set(COROUTINE_FUNCTION.findall(text))
+    if defined:
+        calls = Counter(name for name in CALLED.findall(text) if name in defined)
+        if any(count > 1 for count in calls.values()):
             return True
     if PUBLIC_COROUTINE_FUNCTION.search(text) is not None:
         # Its callers are in other modules: the index must know it (its bodies are
         # left out of the parse unless they call something TG006 checks).
         return True
-    imported = project_names(text, settings.root)
     if not imported:
         return False
     if not seen.annotating.isdisjoint(imported):
@@ -61,11 +69,9 @@ def words(settings: Settings, text: str | None) -> tuple[str, ...] | None:
     if text is None:
         return None
     methods = {f".{name}(" for name in NESTED_COROUTINE_FUNCTION.findall(text)}
-    functions = {
-        name
-        for name in TOP_COROUTINE_FUNCTION.findall(text)
-        if re.search(rf"(?<!def )\b{name}\s*\(", text) is not None
-    }
+    functions = set(TOP_COROUTINE_FUNCTION.findall(text))
+    if functions:
+        functions.intersection_update(CALLED_NOT_DEFINED.findall(text))
     imported = project_names(text, settings.root)
     return (*settings.lifecycle_methods, *sorted(methods | functions | imported))
 

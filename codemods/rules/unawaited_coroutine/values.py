@@ -39,10 +39,10 @@ VALUE_BUILTINS = frozenset(
         "tuple",
     }
 )
-LOGGING_FUNCTIONS = frozenset(
-    f"logging.{name}"
-    for name in ("debug", "info", "warning", "error", "exception", "critical", "log")
+LOGGING_NAMES = frozenset(
+    ("debug", "info", "warning", "error", "exception", "critical", "log")
 )
+LOGGING_FUNCTIONS = frozenset(f"logging.{name}" for name in LOGGING_NAMES)
 STRING_LITERALS = (cst.SimpleString, cst.ConcatenatedString)
 
 
@@ -72,4 +72,7 @@ def expects_values(
         and isinstance(func.value, STRING_LITERALS)
     ):
         return True
+    if isinstance(func, cst.Attribute) and func.attr.value not in LOGGING_NAMES:
+        # An attribute's qualified names end in its own name: not worth resolving.
+        return False
     return bool(resolve(func) & LOGGING_FUNCTIONS)

@@ -1,0 +1,12 @@
+from svc.base import Base, make
+
+
+async def use(base: Base) -> None:
+    # A parameter annotated with the class, and a factory's result.
+    await base.connect()
+    await make().connect()
+
+
+def sync_use(base: Base) -> bool:
+    # Used as if it were the result, from synchronous code: reported.
+    return bool(base.connect())

@@ -1,0 +1,5 @@
+import asyncio
+
+
+async def job() -> None:
+    await asyncio.sleep(0)

@@ -1,0 +1,6 @@
+import svc.jobs as m
+
+
+async def go() -> None:
+    # A module imported under another name.
+    m.job()

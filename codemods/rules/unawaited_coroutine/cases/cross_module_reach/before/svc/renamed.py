@@ -1,0 +1,6 @@
+from svc.sub import run_job
+
+
+async def go() -> None:
+    # Re-exported by a package under another name.
+    run_job()

@@ -1,0 +1,5 @@
+"""Re-exports a coroutine function under another name."""
+
+from svc.jobs import job as run_job
+
+__all__ = ["run_job"]
