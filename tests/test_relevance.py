@@ -132,6 +132,34 @@ def test_words_that_are_not_code_concern_no_codemod(source: str) -> None:
             id="aliased-running-loop",
         ),
         pytest.param(
+            # The name read nowhere but as another object's attribute (found by the
+            # fuzz properties: the prefilter counted `self.task` as a read).
+            """
+            import asyncio
+
+            async def run(self) -> None:
+                task = asyncio.create_task(work())
+                self.task = asyncio.create_task(work())
+            """,
+            {"TG003"},
+            id="assigned-name-spelled-only-as-an-attribute",
+        ),
+        pytest.param(
+            # Read in another function only: the codemod counts per function.
+            """
+            import asyncio
+
+            async def dropped() -> None:
+                task = asyncio.create_task(work())
+
+            async def kept() -> None:
+                task = asyncio.create_task(work())
+                await task
+            """,
+            {"TG003"},
+            id="assigned-name-read-in-another-function",
+        ),
+        pytest.param(
             """
             import asyncio
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 from typing import TYPE_CHECKING
 
 from codemods.core.asyncio_names import (
@@ -67,7 +66,18 @@ def _on_a_loop(func: ast.expr, seen: Seen) -> bool:
 
 
 def _written_once(name: str, seen: Seen) -> bool:
-    return len(re.findall(rf"\b{re.escape(name)}\b", seen.text)) == 1
+    """Whether some function (or the module) spells ``name`` as a name once only: the
+    codemod's own count (``analysis.name_counts``) is of names in the spawn's function,
+    where ``self.task`` does not spell ``task``; an ``ast.Name`` is a LibCST ``Name``
+    too, so this never says no where the codemod would find the name read nowhere."""
+    if seen.tree is None:
+        return True
+    scopes = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef)
+    return any(
+        sum(isinstance(n, ast.Name) and n.id == name for n in ast.walk(scope)) == 1
+        for scope in ast.walk(seen.tree)
+        if isinstance(scope, scopes)
+    )
 
 
 def words(settings: Settings, text: str | None) -> tuple[str, ...]:
