@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING
 
 from codemods.core.asyncio_names import (
@@ -72,6 +73,8 @@ def _written_once(name: str, seen: Seen) -> bool:
     too, so this never says no where the codemod would find the name read nowhere."""
     if seen.tree is None:
         return True
+    if len(re.findall(rf"(?<![.\w]){re.escape(name)}\b", seen.text)) <= 1:
+        return True  # spelled once but as attributes: no need to walk the scopes
     scopes = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef)
     return any(
         sum(isinstance(n, ast.Name) and n.id == name for n in ast.walk(scope)) == 1
