@@ -162,7 +162,7 @@ class Codemod(FastTransformer, cst.CSTTransformer, ABC):
         """Whether the source lines of ``node`` spell one of ``words``; True when the
         text is unknown (``libcst.tool``).
 
-        Visiting a subtree rebuilds every node in it, so a codemod skips the functions
+        Visiting a subtree costs a call per node, so a codemod skips the functions
         that cannot hold what it looks for, after reading their lines instead (a
         function's lines come from the `ast`, not ``PositionProvider``)."""
         lines = self._lines()
