@@ -10,10 +10,12 @@ from typing import Any
 
 from codemods.core.results import FileError, FileResult, Finding
 
-# An entry: [[size, mtime, hash], module name, statically clean, result or None].
+# An entry: [stamp, module name, statically clean, result or None].
 Raw = list[Any]
-# (size, mtime in ns, content hash) of a file as it was read.
-Stamp = tuple[int, int, str]
+# A file as it was read: (size, mtime in ns, content hash, ctime in ns, inode,
+# settled). "Settled": its status had not changed for a while when it was read, so a
+# later write cannot leave the same status (``cache``, "Trusting a file's status").
+Stamp = tuple[int, int, str, int, int, bool]
 # The result of a file no codemod changes or reports: most of a tree, so a quarter of
 # the file's JSON if spelled out.
 CLEAN = "clean"
@@ -81,10 +83,13 @@ def valid_entry(raw: Any) -> bool:
     stamp, module, statically_clean, values = raw
     return (
         isinstance(stamp, list)
-        and len(stamp) == 3
+        and len(stamp) == 6
         and _count(stamp[0])
         and _whole(stamp[1])
         and isinstance(stamp[2], str)  # any other text never equals a hash
+        and _whole(stamp[3])
+        and _count(stamp[4])
+        and isinstance(stamp[5], bool)
         and isinstance(module, str)
         and isinstance(statically_clean, bool)
         and (values is None or values == CLEAN or _valid_values(values))
