@@ -236,18 +236,23 @@ class Cache:
         longer hashes the same is left for the run to record again."""
         found = Lookup()
         servable: dict[str, FileResult] = {}
+        entries = self.entries
         for path, module, shown in files:
-            entry = self._entry(path)
+            entry = entries.get(path)
             if entry is None:
                 continue
-            recorded, entry_module, statically_clean, values = entry
+            if not valid_entry(entry):
+                self._drop(path)
+                continue
+            listed, entry_module, statically_clean, values = entry
             if entry_module != module:
                 continue
-            stamp = self._current(path, tuple(recorded))
+            recorded: Stamp = tuple(listed)  # of the shape valid_entry checked
+            stamp = self._current(path, recorded)
             if stamp is None:
                 continue
             found.stamps[shown] = stamp
-            if list(stamp) != recorded:
+            if stamp is not recorded and stamp != recorded:
                 found.restamped.add(shown)
             if statically_clean:
                 found.statically_clean.add(shown)
@@ -281,16 +286,6 @@ class Cache:
             ):
                 return recorded
         return _still_valid(path, size, digest)
-
-    def _entry(self, path: str) -> Raw | None:
-        """The entry of ``path`` if it has the shape the tool writes; else dropped."""
-        raw = self.entries.get(path)
-        if raw is None:
-            return None
-        if valid_entry(raw):
-            return raw
-        self._drop(path)
-        return None
 
     def _drop(self, key: str) -> None:
         self.entries.pop(key, None)
