@@ -34,6 +34,9 @@ DEFAULT = Path("<configured>")
 
 @dataclass(frozen=True)
 class Invocation:
+    """What one command line asks for (a docstring of its own: without one,
+    ``dataclass`` renders the signature for it, a warm run's time)."""
+
     paths: tuple[Path, ...]
     config_file: Path | None
     overrides: Mapping[str, Any]
