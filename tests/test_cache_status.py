@@ -13,45 +13,22 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from codemods.core.results import Summary
-from codemods.core.settings import Settings
 from codemods.engine import cache as cache_module
-from codemods.engine.parent import runner
-from tests.support.cli import TRACKED, write
+from tests.support.cache_tree import LEGACY, PLAIN, make_tree
+from tests.support.cache_tree import check as _check
+from tests.support.cache_tree import document as _document
+from tests.support.cache_tree import findings as _findings
 
-LEGACY = TRACKED.lstrip("\n")
-# As long as LEGACY, and spelling no trigger word.
-PLAIN = "#" * (len(LEGACY) - 1) + "\n"
 COLD = {"legacy.py": 2, "plain.py": 0}
-
-
-def _check(root: Path, cache_dir: Path, **settings: Any) -> Summary:
-    chosen = replace(Settings(select=("TG001",)), root=str(root), **settings)
-    request = runner.Request((root,), chosen, jobs=1, cache_dir=cache_dir)
-    return runner.run(request)
-
-
-def _findings(summary: Summary) -> dict[str, int]:
-    return {Path(r.path).name: len(r.findings) for r in summary.results}
-
-
-def _document(cache_dir: Path) -> tuple[Path, dict[str, Any]]:
-    (generation,) = cache_dir.glob("*.json")
-    return generation, json.loads(generation.read_bytes())
 
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
-    root = tmp_path / "tree"
-    write(root, "legacy.py", LEGACY)
-    write(root, "plain.py", PLAIN)
-    return root
+    return make_tree(tmp_path)
 
 
 @pytest.fixture
@@ -96,8 +73,10 @@ def test_a_settled_entry_is_served_from_the_files_status_unread(
 
 
 def test_a_file_read_just_after_its_change_is_not_settled(
-    tree: Path, tmp_path: Path
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # "Just after": well within RACY_NS, however slow the machine.
+    monkeypatch.setattr(cache_module, "RACY_NS", 600 * 10**9)
     cache = tmp_path / "cache"
     _check(tree, cache)
     _, document = _document(cache)
@@ -185,6 +164,7 @@ def test_a_racy_entry_that_has_settled_is_recorded_settled(
     """Hashed again and found the same, once its ctime is old enough: recorded again,
     so that the next run trusts its status."""
     cache = tmp_path / "cache"
+    monkeypatch.setattr(cache_module, "RACY_NS", 600 * 10**9)
     _check(tree, cache)
     monkeypatch.setattr(cache_module, "RACY_NS", 0)
     warm = _check(tree, cache)

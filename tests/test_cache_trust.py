@@ -13,43 +13,20 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from codemods.core.results import Summary
-from codemods.core.settings import Settings
-from codemods.engine.parent import runner
-from tests.support.cli import TRACKED, write
-
-LEGACY = TRACKED.lstrip("\n")
-# As long as LEGACY, and spelling no trigger word.
-PLAIN = "#" * (len(LEGACY) - 1) + "\n"
-
-
-def _check(root: Path, cache_dir: Path, select: str = "TG001") -> Summary:
-    settings = replace(Settings(select=(select,)), root=str(root))
-    request = runner.Request((root,), settings, jobs=1, cache_dir=cache_dir)
-    return runner.run(request)
+from tests.support.cache_tree import LEGACY, make_tree
+from tests.support.cache_tree import check as _check
+from tests.support.cache_tree import document as _document
+from tests.support.cache_tree import findings as _findings
 
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
-    root = tmp_path / "tree"
-    write(root, "legacy.py", LEGACY)
-    write(root, "plain.py", PLAIN)
-    return root
-
-
-def _document(cache_dir: Path) -> tuple[Path, dict[str, Any]]:
-    (generation,) = cache_dir.glob("*.json")
-    return generation, json.loads(generation.read_bytes())
-
-
-def _findings(summary: Summary) -> dict[str, int]:
-    return {Path(r.path).name: len(r.findings) for r in summary.results}
+    return make_tree(tmp_path)
 
 
 def test_same_size_and_mtime_with_other_content_is_not_served(
