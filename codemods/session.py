@@ -21,11 +21,11 @@ from codemods.engine.paths import check_output, check_paths
 from codemods.engine.reporting import github, json_report, progress, sarif, text
 from codemods.engine.reporting.terminal import Terminal, printable
 from codemods.engine.reporting.words import plural
-from codemods.engine.shard import Shard
 from codemods.rules import registry
 
 if TYPE_CHECKING:  # the scan machinery, ~40 ms: imported when `--index` is given
     from codemods.engine.parent.shared_index import SharedIndex
+    from codemods.engine.shard import Shard  # imported when `--shard` is given
 
 # The cache directory the configuration names (``cache-dir``, by default
 # ``.codemods_cache`` next to the configuration, else in the working directory).
@@ -34,6 +34,9 @@ DEFAULT = Path("<configured>")
 
 @dataclass(frozen=True)
 class Invocation:
+    """What one command line asks for (a docstring of its own: without one,
+    ``dataclass`` renders the signature for it, a warm run's time)."""
+
     paths: tuple[Path, ...]
     config_file: Path | None
     overrides: Mapping[str, Any]
@@ -175,6 +178,8 @@ def _installed(path: Path) -> bool:
 def shard(invocation: Invocation) -> Shard | None:
     if invocation.shard is None:
         return None
+    from codemods.engine.shard import Shard  # a run without --shard: no import
+
     try:
         return Shard.parse(invocation.shard)
     except ValueError as exc:

@@ -13,7 +13,6 @@ as empty: a file this tool only takes hints from is never a reason to stop.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -138,6 +137,8 @@ def _toml(path: Path) -> dict[str, Any]:
     text = _text(path)
     if text is None:
         return {}
+    import tomllib  # only where a TOML file exists (~3 ms of a warm run's start)
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError:

@@ -8,14 +8,27 @@ was read, its module name, whether it holds none of the static trigger words
 ("statically clean"), and its final result (findings, changed or not; the diff when the
 run made one).
 
-An entry is used only when the file's content still hashes the same (SHA-256) and the
-module name (which depends on ``__init__.py`` files around it) is the same; size and
-mtime are a hint only: a file whose size differs is a miss without being read, and a
-file with the same size and mtime is hashed all the same (``cp -p``, ``touch -r`` and a
-re-checkout keep them while the content changes). Every entry is checked against the
-schema the tool writes (types, fields, values) before anything is taken from it: a
-malformed one is a miss, and a document that cannot be parsed (deep nesting, bad
-UTF-8) is an empty cache.
+An entry is used only when the file is still the one it was made from and the module
+name (which depends on ``__init__.py`` files around it) is the same. "The same file":
+
+- **Trusting a file's status**, as Git's index does: an entry whose file has the very
+  size, mtime, ctime and inode it had when it was read is the same file, unread. The
+  ctime is what makes this hold: ``cp -p``, ``touch -r`` and a re-checkout keep size
+  and mtime while the content changes, but any write, and any setting of the mtime,
+  sets the ctime to the clock's present, which nobody can set back.
+- **The racy case**: a write in the same clock tick as the entry's ctime (1 ns to 2 s,
+  by file system) leaves the same ctime. So the status is trusted only for an entry
+  that was *settled* when read, its ctime older than the read by ``RACY_NS`` (more
+  than any file system's tick), and whose ctime and mtime are older than the cache
+  file's own write (Git's rule, on the file system's clock); any other entry's file is
+  read and hashed (SHA-256) each run, and its entry made again once it has settled.
+- Otherwise the content must hash the same: a file whose size differs is a miss
+  without being read; one with another status and the same hash is served (touched),
+  and its entry updated.
+
+Every entry is checked against the schema the tool writes (types, fields, values)
+before anything is taken from it: a malformed one is a miss, and a document that cannot
+be parsed (deep nesting, bad UTF-8) is an empty cache.
 
 What a cache cannot prove is that its results are this tool's: anyone who can write
 the cache directory can write entries that hash right and say "clean". A committed
@@ -36,7 +49,9 @@ import contextlib
 import hashlib
 import json
 import os
+import stat as stat_mode
 import sys
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -57,7 +72,11 @@ from codemods.engine.regular import read_regular
 
 __all__ = ["CLEAN", "Cache", "Stamp", "content_hash", "stamp_of", "tool_fingerprint"]
 
-FORMAT = 4
+FORMAT = 5
+# A file whose status changed less than this before it was read may be written again
+# in the same tick of its file system's clock (2 s on FAT, 1 s on ext3 and HFS+, one
+# timer tick elsewhere) and keep the same status: its entry is not trusted unread.
+RACY_NS = 3_000_000_000
 # Generations kept side by side (other settings, other checkouts of the tool).
 KEEP_GENERATIONS = 8
 IGNORE_ALL = "# Automatically created.\n*\n"
@@ -73,7 +92,19 @@ def content_hash(raw: bytes) -> str:
 
 
 def stamp_of(raw: bytes, stat: os.stat_result) -> Stamp:
-    return stat.st_size, stat.st_mtime_ns, content_hash(raw)
+    """The stamp of ``raw``, read from a file whose status (taken before the read) is
+    ``stat``. Settled: its ctime is older than the present by ``RACY_NS`` (a file
+    system that keeps no ctime, 0, never is)."""
+    ctime = stat.st_ctime_ns
+    settled = 0 < ctime < time.time_ns() - RACY_NS
+    return (
+        stat.st_size,
+        stat.st_mtime_ns,
+        content_hash(raw),
+        ctime,
+        stat.st_ino,
+        settled,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -151,6 +182,8 @@ class Cache:
         self.complete = ""
         # Entries differ from the file's (nothing loaded counts as a difference).
         self.dirty = True
+        # When the file was written, by its file system's clock (0: never).
+        self.written_ns = 0
         self._load()
 
     @classmethod
@@ -169,7 +202,9 @@ class Cache:
 
     def _load(self) -> None:
         try:
-            document = json.loads(self.file.read_bytes())
+            read = read_regular(self.file)
+            assert read is not None, "read whatever its size"
+            document = json.loads(read[0])
             entries, complete = document["entries"], document["complete"]
             if document["format"] != FORMAT:
                 raise ValueError("another format")
@@ -184,6 +219,7 @@ class Cache:
             if isinstance(raw, list) and len(raw) == 4
         }
         self.complete = complete
+        self.written_ns = read[1].st_mtime_ns
         self.dirty = len(self.entries) != len(entries)
 
     def lookup(
@@ -200,18 +236,23 @@ class Cache:
         longer hashes the same is left for the run to record again."""
         found = Lookup()
         servable: dict[str, FileResult] = {}
+        entries = self.entries
         for path, module, shown in files:
-            entry = self._entry(path)
+            entry = entries.get(path)
             if entry is None:
                 continue
-            (size, mtime, digest), entry_module, statically_clean, values = entry
+            if not valid_entry(entry):
+                self._drop(path)
+                continue
+            listed, entry_module, statically_clean, values = entry
             if entry_module != module:
                 continue
-            stamp = _still_valid(path, size, digest)
+            recorded: Stamp = tuple(listed)  # of the shape valid_entry checked
+            stamp = self._current(path, recorded)
             if stamp is None:
                 continue
             found.stamps[shown] = stamp
-            if stamp[1] != mtime:
+            if stamp is not recorded and stamp != recorded:
                 found.restamped.add(shown)
             if statically_clean:
                 found.statically_clean.add(shown)
@@ -227,15 +268,24 @@ class Cache:
             found.results = servable
         return found
 
-    def _entry(self, path: str) -> Raw | None:
-        """The entry of ``path`` if it has the shape the tool writes; else dropped."""
-        raw = self.entries.get(path)
-        if raw is None:
-            return None
-        if valid_entry(raw):
-            return raw
-        self._drop(path)
-        return None
+    def _current(self, path: str, recorded: Stamp) -> Stamp | None:
+        """The stamp of the file at ``path`` if it is still the one ``recorded``
+        describes (see the module's docstring), else None."""
+        size, mtime, digest, ctime, inode, settled = recorded
+        if settled and mtime < self.written_ns and ctime < self.written_ns:
+            try:
+                now = os.lstat(path)
+            except OSError:
+                return None
+            if (
+                now.st_ctime_ns == ctime
+                and now.st_mtime_ns == mtime
+                and now.st_size == size
+                and now.st_ino == inode
+                and stat_mode.S_ISREG(now.st_mode)
+            ):
+                return recorded
+        return _still_valid(path, size, digest)
 
     def _drop(self, key: str) -> None:
         self.entries.pop(key, None)
@@ -328,9 +378,8 @@ def _still_valid(path: str, size: int, digest: str) -> Stamp | None:
     if read is None:
         return None
     raw, stat = read
-    if content_hash(raw) != digest:
-        return None
-    return stat.st_size, stat.st_mtime_ns, digest
+    stamp = stamp_of(raw, stat)
+    return stamp if stamp[2] == digest else None
 
 
 def _servable(values: Mapping[str, Any], want_diff: bool, write: bool) -> bool:

@@ -10,10 +10,12 @@ from typing import Any
 
 from codemods.core.results import FileError, FileResult, Finding
 
-# An entry: [[size, mtime, hash], module name, statically clean, result or None].
+# An entry: [stamp, module name, statically clean, result or None].
 Raw = list[Any]
-# (size, mtime in ns, content hash) of a file as it was read.
-Stamp = tuple[int, int, str]
+# A file as it was read: (size, mtime in ns, content hash, ctime in ns, inode,
+# settled). "Settled": its status had not changed for a while when it was read, so a
+# later write cannot leave the same status (``cache``, "Trusting a file's status").
+Stamp = tuple[int, int, str, int, int, bool]
 # The result of a file no codemod changes or reports: most of a tree, so a quarter of
 # the file's JSON if spelled out.
 CLEAN = "clean"
@@ -76,17 +78,24 @@ APPLICABILITIES = frozenset({"safe", "unsafe"})
 
 def valid_entry(raw: Any) -> bool:
     """Whether ``raw`` is an entry as ``_values`` writes it, down to its last field."""
-    if not isinstance(raw, list) or len(raw) != 4:
+    # ``type(...) is``: JSON makes no subclasses, and a bool is not taken for an int
+    # (a warm run checks every entry of the tree: no call per field).
+    if type(raw) is not list or len(raw) != 4:
         return False
     stamp, module, statically_clean, values = raw
     return (
-        isinstance(stamp, list)
-        and len(stamp) == 3
-        and _count(stamp[0])
-        and _whole(stamp[1])
-        and isinstance(stamp[2], str)  # any other text never equals a hash
-        and isinstance(module, str)
-        and isinstance(statically_clean, bool)
+        type(stamp) is list
+        and len(stamp) == 6
+        and type(stamp[0]) is int
+        and stamp[0] >= 0
+        and type(stamp[1]) is int
+        and type(stamp[2]) is str  # any other text never equals a hash
+        and type(stamp[3]) is int
+        and type(stamp[4]) is int
+        and stamp[4] >= 0
+        and type(stamp[5]) is bool
+        and type(module) is str
+        and type(statically_clean) is bool
         and (values is None or values == CLEAN or _valid_values(values))
     )
 

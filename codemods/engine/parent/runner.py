@@ -33,12 +33,12 @@ from codemods.engine.discovery import discover
 from codemods.engine.job import Job
 from codemods.engine.parent.memo import Memo
 from codemods.engine.reporting.progress import SILENT, Progress
-from codemods.engine.shard import Shard
 from codemods.rules import registry
 
 if TYPE_CHECKING:  # a run the cache answers whole imports neither (see `run`)
     from codemods.engine.parent.phases import OnResult
     from codemods.engine.parent.shared_index import SharedIndex
+    from codemods.engine.shard import Shard  # made by the session (`--shard`)
 
 Mode = Literal["check", "run"]
 
