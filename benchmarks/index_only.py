@@ -35,7 +35,7 @@ import os
 import re
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -73,15 +73,17 @@ def other_clauses(seen: Seen, settings: Settings) -> bool:
 
 def used_names(tree: ast.Module) -> set[str]:
     """The names a module spells other than as the name of a ``def`` or ``class``."""
-    used = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            used.add(node.id)
-        elif isinstance(node, ast.Attribute):
-            used.add(node.attr)
-        elif isinstance(node, ast.alias):
-            used.add(node.asname or node.name.rpartition(".")[2])
-    return used
+    return {name for node in ast.walk(tree) if (name := _spelled(node)) is not None}
+
+
+def _spelled(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.alias):
+        return node.asname or node.name.rpartition(".")[2]
+    return None
 
 
 def calls_one_of(path: Path, names: set[str]) -> bool:
@@ -109,8 +111,8 @@ class Counts:
         self.final: Any = None
         self.parses: Counter[str] = Counter()
         self.later: dict[str, Path] = {}
-        self.seconds: Counter[str] = Counter()
-        self.seconds_by_task: Counter[str] = Counter()
+        self.seconds: defaultdict[str, float] = defaultdict(float)
+        self.seconds_by_task: defaultdict[str, float] = defaultdict(float)
 
     def install(self) -> None:
         counts = self
@@ -157,10 +159,10 @@ class Counts:
                     counts.later[shown] = path
             return outcome
 
-        context_module.FileContext.__post_init__ = judged  # type: ignore[method-assign]
-        index_module.ProjectIndex.dynamic_triggers = triggers  # type: ignore[method-assign]
-        worker_phases.WorkerState.scan = scanned  # type: ignore[method-assign]
-        worker_phases.WorkerState.__call__ = timed  # type: ignore[method-assign]
+        context_module.FileContext.__post_init__ = judged  # type: ignore[method-assign,assignment]
+        index_module.ProjectIndex.dynamic_triggers = triggers  # type: ignore[method-assign,assignment]
+        worker_phases.WorkerState.scan = scanned  # type: ignore[method-assign,assignment]
+        worker_phases.WorkerState.__call__ = timed  # type: ignore[method-assign,assignment]
 
     def report(self, root: Path) -> dict[str, Any]:
         words = frozenset[bytes]().union(*self.rounds)
@@ -202,7 +204,7 @@ class Counts:
         return report
 
     def cpu(self, shown: Iterable[str]) -> float:
-        return round(sum(self.seconds[s] for s in shown), 2)
+        return round(sum(self.seconds.get(s, 0.0) for s in shown), 2)
 
 
 def main() -> None:
@@ -221,7 +223,7 @@ def main() -> None:
         pool.inline = True
         return get(pool, items)
 
-    inline.LazyPool.get = in_process  # type: ignore[method-assign]
+    inline.LazyPool.get = in_process  # type: ignore[method-assign,assignment]
     os.chdir(argv[0])
     check = ["check", "--no-cache", "-q", "--format", "json"]
     try:
