@@ -1,0 +1,79 @@
+"""Every ``ModuleFacts`` a cold check collects, dumped in order: the proof that a
+change to the facts' collection (``analysis/collect.py`` and its helpers) keeps them.
+
+    python benchmarks/dump_facts.py TREE OUTPUT [-- CHECK-OPTIONS...]
+    PYTHONPATH=/work/main python benchmarks/dump_facts.py /tmp/dense-500 /tmp/main.facts
+    python benchmarks/dump_facts.py /tmp/dense-500 /tmp/mine.facts
+    cmp /tmp/main.facts /tmp/mine.facts
+
+Runs ``codemods check --no-cache --format json --target-version 3.11 .`` from inside
+TREE with all of its work in this process (the in-process pool forced, as
+``profile_check.py`` does), records the ``repr`` of every ``ModuleFacts`` that
+``collect_facts`` returns (a file parsed in several rounds or texts gives several), and
+writes them one a line, sorted, to OUTPUT. The facts are frozen dataclasses of tuples,
+so their ``repr`` is stable across processes. The check's report is discarded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+from typing import Any
+
+from codemods.analysis import collect
+from codemods.cli import main as codemods_main
+from codemods.engine import inline
+from codemods.engine.work import RECURSION_LIMIT
+from codemods.engine.worker import stages
+from codemods.rules import indexed
+
+
+def _recording(found: list[str]) -> Any:
+    collect_facts = collect.collect_facts
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        facts = collect_facts(*args, **kwargs)
+        found.append(repr(facts))
+        return facts
+
+    return recorded
+
+
+def _always_inline(get: Any) -> Any:
+    def forced(self: inline.LazyPool, items: int) -> Any:
+        self.inline = True
+        return get(self, items)
+
+    return forced
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    check_args: list[str] = []
+    if "--" in argv:
+        argv, check_args = argv[: argv.index("--")], argv[argv.index("--") + 1 :]
+    if len(argv) != 2:
+        sys.exit("usage: dump_facts.py TREE OUTPUT [-- CHECK-OPTIONS...]")
+    tree, output = argv[0], os.path.abspath(argv[1])
+    found: list[str] = []
+    recorded = _recording(found)
+    stages.collect_facts = recorded  # type: ignore[attr-defined]
+    indexed.collect_facts = recorded  # type: ignore[attr-defined]
+    sys.setrecursionlimit(RECURSION_LIMIT)
+    inline.LazyPool.get = _always_inline(inline.LazyPool.get)  # type: ignore[method-assign]
+    os.chdir(tree)
+    options = ["--no-cache", "-q", "--format", "json", "--target-version", "3.11"]
+    with contextlib.redirect_stdout(io.StringIO()):
+        try:
+            codemods_main(["check", *options, *check_args, "."], standalone_mode=False)
+        except SystemExit:
+            pass
+    with open(output, "w", encoding="utf-8") as handle:
+        handle.writelines(f"{line}\n" for line in sorted(found))
+    print(f"{len(found)} facts written to {output}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
