@@ -48,6 +48,7 @@ from codemods.cst.spawns import Spawn, spawns_in, unsupported_spawn
 from codemods.cst.statements import self_assignments, small_statements
 
 BUILTIN_NAMES = frozenset(dir(builtins))
+TASKGROUP_WORD = "TaskGroup"
 DECORATED_KINDS: dict[str, FunctionKind] = {
     "staticmethod": "static",
     "classmethod": "class",
@@ -76,6 +77,7 @@ class _Collector:
         noqa: NoqaMap,
         text: str,
         gains: Sequence[GainHook],
+        whole_text: str,
     ) -> None:
         self.module_name = module_name
         self.names = ModuleNames(wrapper.module, module_name, is_package)
@@ -87,6 +89,9 @@ class _Collector:
         self.settings = settings
         self.noqa = noqa
         self.lines = split_lines(text)
+        # A name resolves to ``asyncio.TaskGroup`` only where the text spells the
+        # word (an import, an attribute, a quoted annotation): else none is asked.
+        self.spells_taskgroup = TASKGROUP_WORD in whole_text
         self.spawn_words = (*SPAWN_FUNCTIONS, *settings.tracker_names)
         self.gains = gains
         configured = settings.options.get("TG007", {}).get("entry-points", ())
@@ -213,7 +218,14 @@ class _Collector:
         bound = owner if kind == "method" else None
         types = FunctionTypes(function, self.names, bound, self.local)
         line = self.spans.within(function)  # lines from the function's own code
-        return call_sites(function, types, self.resolve, line, grouped=grouped)
+        return call_sites(
+            function,
+            types,
+            self.resolve,
+            line,
+            grouped=grouped,
+            opens_groups=self.spells_taskgroup,
+        )
 
     def tracker_extras(
         self, function: cst.FunctionDef, kind: FunctionKind
@@ -224,6 +236,8 @@ class _Collector:
         return tracker_extras(function, self.module_body)
 
     def _is_taskgroup(self, annotation: cst.BaseExpression) -> bool:
+        if not self.spells_taskgroup:
+            return False
         if isinstance(annotation, cst.SimpleString):  # "asyncio.TaskGroup | None"
             try:
                 annotation = cst.parse_expression(str(annotation.evaluated_value))
@@ -360,12 +374,20 @@ def collect_facts(
     in it)."""
     module = wrapper.module
     text = module.code if text is None else text
+    syntax = whole or Syntax(text)
+    # The whole text spells all that its elided form (``text``) does.
     collector = _Collector(
-        wrapper, module_name, is_package, settings, noqa or NoqaMap(), text, gains
+        wrapper,
+        module_name,
+        is_package,
+        settings,
+        noqa or NoqaMap(),
+        text,
+        gains,
+        syntax.text,
     )
     statements = list(top_level_statements(module.body))
     names = collector.names
-    syntax = whole or Syntax(text)
     tree = syntax.tree
     return ModuleFacts(
         name=module_name,
