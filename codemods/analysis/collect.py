@@ -108,6 +108,12 @@ class _Collector:
         is slow, so analyses that need a word look only where it is written."""
         return self.spans.spells(node, self.lines, words)
 
+    def writes(self, node: cst.CSTNode, word: str) -> bool:
+        """Whether the source lines of ``node`` spell ``word`` (a keyword: unlike
+        ``mentions``, no line of the function is asked afterwards)."""
+        first, last = self.spans.span(node)
+        return word in "".join(self.lines[first - 1 : last])
+
     def spawns(self, function: cst.FunctionDef, kind: FunctionKind) -> list[Spawn]:
         """The spawns of a lifecycle method (TG002 asks of no other)."""
         if (
@@ -189,7 +195,8 @@ class _Collector:
             noqa=noqa,
             gains_taskgroup=gains,
             generator=(
-                yields(function)
+                # A `yield` is written where it is: most bodies are not walked.
+                (self.writes(function, "yield") and yields(function))
                 if function.asynchronous is not None
                 else bool(spawns) and is_generator_coroutine(function, self.resolve)
             ),
