@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from codemods.analysis.assigned_types import class_attributes, module_variables
 from codemods.analysis.call_sites import method_uses
 from codemods.analysis.calls import call_sites, entry_names, is_entry
 from codemods.analysis.facts import (
@@ -20,7 +21,6 @@ from codemods.analysis.facts import (
     FunctionFacts,
     FunctionKind,
     ModuleFacts,
-    Ref,
 )
 from codemods.analysis.families import TG002
 from codemods.analysis.fastapi_roles import fastapi_roles
@@ -36,7 +36,7 @@ from codemods.core.source import split_lines
 from codemods.cst.coroutine_uses import changes_calls, is_generator_coroutine, yields
 from codemods.cst.coroutines import Coroutines, coroutine_functions
 from codemods.cst.module_names import AMBIGUOUS, ModuleNames, top_level_statements
-from codemods.cst.names import dotted, is_none
+from codemods.cst.names import dotted
 from codemods.cst.qualified import (
     matches_configured,
     qualified_names_of,
@@ -45,7 +45,6 @@ from codemods.cst.qualified import (
 )
 from codemods.cst.scopes import taskgroup_annotation
 from codemods.cst.spawns import Spawn, spawns_in, unsupported_spawn
-from codemods.cst.statements import self_assignments, small_statements
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 TASKGROUP_WORD = "TaskGroup"
@@ -292,7 +291,9 @@ class _Collector:
                 self.function(f, kinds[f], coroutines, qualified, every_call)
                 for f in functions
             ),
-            attributes=self._attributes(body, instance_methods, qualified),
+            attributes=class_attributes(
+                body, instance_methods, qualified, self.names, self.local
+            ),
             init_gains_via=init_gains_via,
         )
 
@@ -306,61 +307,6 @@ class _Collector:
         if found is None and spelled in BUILTIN_NAMES:
             return f"builtins.{spelled}"
         return found or ""
-
-    def _attributes(
-        self,
-        body: Iterable[cst.BaseStatement],
-        methods: Iterable[cst.FunctionDef],
-        owner: str,
-    ) -> tuple[tuple[str, Ref], ...]:
-        annotated: dict[str, set[Ref | None]] = {}
-        assigned: dict[str, set[Ref | None]] = {}
-        for statement in body:
-            for small in small_statements(statement):
-                if isinstance(small, cst.AnnAssign) and isinstance(
-                    small.target, cst.Name
-                ):
-                    ref = annotation_ref(small.annotation.annotation, self.names)
-                    annotated.setdefault(small.target.value, set()).add(ref)
-        for method in methods:
-            types = FunctionTypes(method, self.names, owner, self.local)
-            params = method.params
-            receiver = [*params.posonly_params, *params.params][0].name.value
-            for target, annotation, value in self_assignments(method, receiver):
-                if annotation is not None:
-                    ref = annotation_ref(annotation, self.names)
-                    annotated.setdefault(target, set()).add(ref)
-                elif value is not None and not is_none(value):
-                    assigned.setdefault(target, set()).add(types.of(value))
-        return _agreed({**assigned, **annotated})
-
-    def module_variables(self, module: cst.Module) -> tuple[tuple[str, Ref], ...]:
-        types = FunctionTypes(None, self.names, None)
-        found: dict[str, set[Ref | None]] = {}
-        for statement in top_level_statements(module.body):
-            for small in small_statements(statement):
-                if isinstance(small, cst.AnnAssign) and isinstance(
-                    small.target, cst.Name
-                ):
-                    ref = annotation_ref(small.annotation.annotation, self.names)
-                    found.setdefault(small.target.value, set()).add(ref)
-                elif isinstance(small, cst.Assign) and not is_none(small.value):
-                    for target in small.targets:
-                        if isinstance(target.target, cst.Name):
-                            ref = types.of(small.value)
-                            found.setdefault(target.target.value, set()).add(ref)
-        return _agreed(found)
-
-
-def _agreed(found: dict[str, set[Ref | None]]) -> tuple[tuple[str, Ref], ...]:
-    """The names whose every annotation or assignment gives the same type."""
-    agreed = []
-    for name, refs in sorted(found.items()):
-        if len(refs) == 1:
-            (ref,) = refs
-            if ref is not None:
-                agreed.append((name, ref))
-    return tuple(agreed)
 
 
 def collect_facts(
@@ -407,7 +353,7 @@ def collect_facts(
             for s in statements
             if isinstance(s, cst.FunctionDef)
         ),
-        variables=collector.module_variables(module),
+        variables=module_variables(module, names),
         imports=tuple(
             sorted((k, v) for k, v in names.imports.items() if v != AMBIGUOUS)
         ),
