@@ -107,11 +107,11 @@ class _Collector:
         is slow, so analyses that need a word look only where it is written."""
         return self.spans.spells(node, self.lines, words)
 
-    def writes(self, node: cst.CSTNode, word: str) -> bool:
-        """Whether the source lines of ``node`` spell ``word`` (a keyword: unlike
-        ``mentions``, no line of the function is asked afterwards)."""
+    def source(self, node: cst.CSTNode) -> str:
+        """The source lines of ``node`` (unlike ``mentions``, no line of a function
+        is asked afterwards)."""
         first, last = self.spans.span(node)
-        return word in "".join(self.lines[first - 1 : last])
+        return "".join(self.lines[first - 1 : last])
 
     def spawns(self, function: cst.FunctionDef, kind: FunctionKind) -> list[Spawn]:
         """The spawns of a lifecycle method (TG002 asks of no other)."""
@@ -195,7 +195,7 @@ class _Collector:
             gains_taskgroup=gains,
             generator=(
                 # A `yield` is written where it is: most bodies are not walked.
-                (self.writes(function, "yield") and yields(function))
+                ("yield" in self.source(function) and yields(function))
                 if function.asynchronous is not None
                 else bool(spawns) and is_generator_coroutine(function, self.resolve)
             ),
@@ -367,6 +367,8 @@ def collect_facts(
             line=collector.line,
             mentions=lambda node: collector.mentions(node, settings.lifecycle_methods),
             local=collector.local,
+            text=text,
+            source=collector.source,
         ),
         values=value_uses(tree, names, module_name),
         fastapi=fastapi_roles(syntax, names, (noqa or NoqaMap()).whole_file),
