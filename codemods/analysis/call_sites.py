@@ -30,9 +30,11 @@ _NOT_BOUND = frozenset({"staticmethod", "classmethod"})
 @lru_cache(maxsize=8)
 def written_attribute(methods: tuple[str, ...]) -> re.Pattern[str]:
     """Where a text may write ``<receiver>.<method>``: a dot, then blanks, line
-    breaks, continuations or comments (inside brackets), then the method's name."""
+    breaks, continuations or comments (inside brackets), then the method's name.
+    A comment runs to its line's end: else a line of ``#`` splits into comments in
+    exponentially many ways before the search fails."""
     names = "|".join(re.escape(name) for name in methods)
-    blank = r"(?:[ \t\f\r\n]|\\\r?\n|#[^\r\n]*)*"
+    blank = r"(?:\s|\\\r?\n|#[^\r\n]*(?=[\r\n]))*"
     return re.compile(rf"\.{blank}(?:{names})\b")
 
 
