@@ -24,6 +24,10 @@ import sys
 import time
 from typing import Any
 
+from profile_check import (  # type: ignore[import-not-found,unused-ignore]
+    _always_inline,
+)
+
 from codemods.analysis import collect
 from codemods.cli import main as codemods_main
 from codemods.engine import inline
@@ -45,22 +49,13 @@ def _recording(found: list[str], seconds: list[float]) -> Any:
     return recorded
 
 
-def _always_inline(get: Any) -> Any:
-    def forced(self: inline.LazyPool, items: int) -> Any:
-        self.inline = True
-        return get(self, items)
-
-    return forced
-
-
 def main() -> None:
     argv = sys.argv[1:]
-    check_args: list[str] = []
-    if "--" in argv:
-        argv, check_args = argv[: argv.index("--")], argv[argv.index("--") + 1 :]
-    if len(argv) != 2:
+    cut = argv.index("--") if "--" in argv else len(argv)
+    ours, check_args = argv[:cut], argv[cut + 1 :]
+    if len(ours) != 2:
         sys.exit("usage: dump_facts.py TREE OUTPUT [-- CHECK-OPTIONS...]")
-    tree, output = argv[0], os.path.abspath(argv[1])
+    tree, output = ours[0], os.path.abspath(ours[1])
     found: list[str] = []
     seconds: list[float] = []
     recorded = _recording(found, seconds)
