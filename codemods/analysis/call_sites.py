@@ -8,8 +8,10 @@ the code shows, leaving the verdict to the index, which sees every module.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import libcst as cst
 
@@ -23,6 +25,17 @@ from codemods.cst.qualified import QualifiedNamesOf
 from codemods.cst.walk import visit
 
 _NOT_BOUND = frozenset({"staticmethod", "classmethod"})
+
+
+@lru_cache(maxsize=8)
+def written_attribute(methods: tuple[str, ...]) -> re.Pattern[str]:
+    """Where a text may write ``<receiver>.<method>``: a dot, then blanks, line
+    breaks, continuations or comments (inside brackets), then the method's name.
+    A comment runs to its line's end: else a line of ``#`` splits into comments in
+    exponentially many ways before the search fails."""
+    names = "|".join(re.escape(name) for name in methods)
+    blank = r"(?:\s|\\\r?\n|#[^\r\n]*(?=[\r\n]))*"
+    return re.compile(rf"\.{blank}(?:{names})\b")
 
 
 @dataclass
@@ -46,11 +59,13 @@ class _Uses(cst.CSTVisitor):
         line: Callable[[cst.CSTNode], int],
         mentions: Callable[[cst.CSTNode], bool],
         local: LocalBindings | None,
+        source: Callable[[cst.CSTNode], str] | None,
     ) -> None:
         self.local = local
         self.module_name, self.names, self.names_of = module_name, names, resolve
         self.methods = frozenset(methods)
-        self.line, self.mentions = line, mentions
+        self.line, self.mentions, self.source = line, mentions, source
+        self.written = written_attribute(tuple(methods))
         self.parents: list[cst.CSTNode] = []
         self.classes: list[str] = []
         module_types = FunctionTypes(None, names, None)
@@ -72,8 +87,17 @@ class _Uses(cst.CSTVisitor):
             self._use(node)
         self.parents.append(node)
         if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            return self.mentions(node)
+            return self._walked(node)
         return True
+
+    def _walked(self, node: cst.FunctionDef | cst.ClassDef) -> bool:
+        """Whether a use may be in ``node``: its lines write the attribute (its
+        decorators, above them, may: those are judged by the word alone)."""
+        source = self.source
+        if source is not None and not node.decorators:
+            if self.written.search(source(node)) is None:
+                return False
+        return self.mentions(node)
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         self.parents.pop()
@@ -157,9 +181,15 @@ def method_uses(
     line: Callable[[cst.CSTNode], int],
     mentions: Callable[[cst.CSTNode], bool],
     local: LocalBindings | None = None,
+    text: str | None = None,
+    source: Callable[[cst.CSTNode], str] | None = None,
 ) -> tuple[MethodUse, ...]:
     """Every ``<receiver>.<method>`` of ``module`` for the lifecycle ``methods``;
-    functions and classes whose lines do not spell one are not walked."""
-    visitor = _Uses(module_name, names, resolve, methods, line, mentions, local)
+    functions and classes whose lines do not spell one are not walked. ``text``:
+    the module's text, ``source``: a node's lines in it (when known, a text or a
+    function that writes no ``.<method>`` is not walked at all)."""
+    if text is not None and written_attribute(tuple(methods)).search(text) is None:
+        return ()
+    visitor = _Uses(module_name, names, resolve, methods, line, mentions, local, source)
     visit(module, visitor)
     return tuple(visitor.found)

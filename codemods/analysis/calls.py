@@ -31,15 +31,17 @@ class _Calls(OwnCodeVisitor):
         resolve: QualifiedNamesOf,
         line: LineOf,
         grouped: bool,
+        opens_groups: bool,
     ) -> None:
         super().__init__()
         self.types, self.names_of, self.line = types, resolve, line
         self.groups = 1 if grouped else 0
+        self.opens_groups = opens_groups
         self.opened: list[int] = []
         self.found: list[CallSite] = []
 
     def visit_With(self, node: cst.With) -> None:
-        opened = len(taskgroup_targets(node, self.names_of))
+        opened = len(taskgroup_targets(node, self.names_of)) if self.opens_groups else 0
         self.opened.append(opened)
         self.groups += opened
 
@@ -61,10 +63,13 @@ def call_sites(
     line: LineOf,
     *,
     grouped: bool,
+    opens_groups: bool = True,
 ) -> tuple[CallSite, ...]:
     """The calls of ``function``'s own code whose callee the facts can name;
-    ``grouped``: a TaskGroup parameter is in scope everywhere in it."""
-    visitor = _Calls(types, resolve, line, grouped)
+    ``grouped``: a TaskGroup parameter is in scope everywhere in it;
+    ``opens_groups``: False when no ``async with`` of it can open a TaskGroup (its
+    module's text does not spell the word)."""
+    visitor = _Calls(types, resolve, line, grouped, opens_groups)
     visit(function.body, visitor)
     return tuple(visitor.found)
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from codemods.analysis.assigned_types import class_attributes, module_variables
 from codemods.analysis.call_sites import method_uses
 from codemods.analysis.calls import call_sites, entry_names, is_entry
 from codemods.analysis.facts import (
@@ -20,7 +21,6 @@ from codemods.analysis.facts import (
     FunctionFacts,
     FunctionKind,
     ModuleFacts,
-    Ref,
 )
 from codemods.analysis.families import TG002
 from codemods.analysis.fastapi_roles import fastapi_roles
@@ -36,7 +36,7 @@ from codemods.core.source import split_lines
 from codemods.cst.coroutine_uses import changes_calls, is_generator_coroutine, yields
 from codemods.cst.coroutines import Coroutines, coroutine_functions
 from codemods.cst.module_names import AMBIGUOUS, ModuleNames, top_level_statements
-from codemods.cst.names import dotted, is_none
+from codemods.cst.names import dotted
 from codemods.cst.qualified import (
     matches_configured,
     qualified_names_of,
@@ -45,9 +45,9 @@ from codemods.cst.qualified import (
 )
 from codemods.cst.scopes import taskgroup_annotation
 from codemods.cst.spawns import Spawn, spawns_in, unsupported_spawn
-from codemods.cst.statements import self_assignments, small_statements
 
 BUILTIN_NAMES = frozenset(dir(builtins))
+TASKGROUP_WORD = "TaskGroup"
 DECORATED_KINDS: dict[str, FunctionKind] = {
     "staticmethod": "static",
     "classmethod": "class",
@@ -76,6 +76,7 @@ class _Collector:
         noqa: NoqaMap,
         text: str,
         gains: Sequence[GainHook],
+        whole_text: str,
     ) -> None:
         self.module_name = module_name
         self.names = ModuleNames(wrapper.module, module_name, is_package)
@@ -87,6 +88,9 @@ class _Collector:
         self.settings = settings
         self.noqa = noqa
         self.lines = split_lines(text)
+        # A name resolves to ``asyncio.TaskGroup`` only where the text spells the
+        # word (an import, an attribute, a quoted annotation): else none is asked.
+        self.spells_taskgroup = TASKGROUP_WORD in whole_text
         self.spawn_words = (*SPAWN_FUNCTIONS, *settings.tracker_names)
         self.gains = gains
         configured = settings.options.get("TG007", {}).get("entry-points", ())
@@ -102,6 +106,12 @@ class _Collector:
         """Whether the source lines of ``node`` spell one of ``words``: walking a tree
         is slow, so analyses that need a word look only where it is written."""
         return self.spans.spells(node, self.lines, words)
+
+    def source(self, node: cst.CSTNode) -> str:
+        """The source lines of ``node`` (unlike ``mentions``, no line of a function
+        is asked afterwards)."""
+        first, last = self.spans.span(node)
+        return "".join(self.lines[first - 1 : last])
 
     def spawns(self, function: cst.FunctionDef, kind: FunctionKind) -> list[Spawn]:
         """The spawns of a lifecycle method (TG002 asks of no other)."""
@@ -184,7 +194,8 @@ class _Collector:
             noqa=noqa,
             gains_taskgroup=gains,
             generator=(
-                yields(function)
+                # A `yield` is written where it is: most bodies are not walked.
+                ("yield" in self.source(function) and yields(function))
                 if function.asynchronous is not None
                 else bool(spawns) and is_generator_coroutine(function, self.resolve)
             ),
@@ -213,7 +224,14 @@ class _Collector:
         bound = owner if kind == "method" else None
         types = FunctionTypes(function, self.names, bound, self.local)
         line = self.spans.within(function)  # lines from the function's own code
-        return call_sites(function, types, self.resolve, line, grouped=grouped)
+        return call_sites(
+            function,
+            types,
+            self.resolve,
+            line,
+            grouped=grouped,
+            opens_groups=self.spells_taskgroup,
+        )
 
     def tracker_extras(
         self, function: cst.FunctionDef, kind: FunctionKind
@@ -224,6 +242,8 @@ class _Collector:
         return tracker_extras(function, self.module_body)
 
     def _is_taskgroup(self, annotation: cst.BaseExpression) -> bool:
+        if not self.spells_taskgroup:
+            return False
         if isinstance(annotation, cst.SimpleString):  # "asyncio.TaskGroup | None"
             try:
                 annotation = cst.parse_expression(str(annotation.evaluated_value))
@@ -271,7 +291,9 @@ class _Collector:
                 self.function(f, kinds[f], coroutines, qualified, every_call)
                 for f in functions
             ),
-            attributes=self._attributes(body, instance_methods, qualified),
+            attributes=class_attributes(
+                body, instance_methods, qualified, self.names, self.local
+            ),
             init_gains_via=init_gains_via,
         )
 
@@ -285,61 +307,6 @@ class _Collector:
         if found is None and spelled in BUILTIN_NAMES:
             return f"builtins.{spelled}"
         return found or ""
-
-    def _attributes(
-        self,
-        body: Iterable[cst.BaseStatement],
-        methods: Iterable[cst.FunctionDef],
-        owner: str,
-    ) -> tuple[tuple[str, Ref], ...]:
-        annotated: dict[str, set[Ref | None]] = {}
-        assigned: dict[str, set[Ref | None]] = {}
-        for statement in body:
-            for small in small_statements(statement):
-                if isinstance(small, cst.AnnAssign) and isinstance(
-                    small.target, cst.Name
-                ):
-                    ref = annotation_ref(small.annotation.annotation, self.names)
-                    annotated.setdefault(small.target.value, set()).add(ref)
-        for method in methods:
-            types = FunctionTypes(method, self.names, owner, self.local)
-            params = method.params
-            receiver = [*params.posonly_params, *params.params][0].name.value
-            for target, annotation, value in self_assignments(method, receiver):
-                if annotation is not None:
-                    ref = annotation_ref(annotation, self.names)
-                    annotated.setdefault(target, set()).add(ref)
-                elif value is not None and not is_none(value):
-                    assigned.setdefault(target, set()).add(types.of(value))
-        return _agreed({**assigned, **annotated})
-
-    def module_variables(self, module: cst.Module) -> tuple[tuple[str, Ref], ...]:
-        types = FunctionTypes(None, self.names, None)
-        found: dict[str, set[Ref | None]] = {}
-        for statement in top_level_statements(module.body):
-            for small in small_statements(statement):
-                if isinstance(small, cst.AnnAssign) and isinstance(
-                    small.target, cst.Name
-                ):
-                    ref = annotation_ref(small.annotation.annotation, self.names)
-                    found.setdefault(small.target.value, set()).add(ref)
-                elif isinstance(small, cst.Assign) and not is_none(small.value):
-                    for target in small.targets:
-                        if isinstance(target.target, cst.Name):
-                            ref = types.of(small.value)
-                            found.setdefault(target.target.value, set()).add(ref)
-        return _agreed(found)
-
-
-def _agreed(found: dict[str, set[Ref | None]]) -> tuple[tuple[str, Ref], ...]:
-    """The names whose every annotation or assignment gives the same type."""
-    agreed = []
-    for name, refs in sorted(found.items()):
-        if len(refs) == 1:
-            (ref,) = refs
-            if ref is not None:
-                agreed.append((name, ref))
-    return tuple(agreed)
 
 
 def collect_facts(
@@ -360,12 +327,20 @@ def collect_facts(
     in it)."""
     module = wrapper.module
     text = module.code if text is None else text
+    syntax = whole or Syntax(text)
+    # The whole text spells all that its elided form (``text``) does.
     collector = _Collector(
-        wrapper, module_name, is_package, settings, noqa or NoqaMap(), text, gains
+        wrapper,
+        module_name,
+        is_package,
+        settings,
+        noqa or NoqaMap(),
+        text,
+        gains,
+        syntax.text,
     )
     statements = list(top_level_statements(module.body))
     names = collector.names
-    syntax = whole or Syntax(text)
     tree = syntax.tree
     return ModuleFacts(
         name=module_name,
@@ -378,7 +353,7 @@ def collect_facts(
             for s in statements
             if isinstance(s, cst.FunctionDef)
         ),
-        variables=collector.module_variables(module),
+        variables=module_variables(module, names),
         imports=tuple(
             sorted((k, v) for k, v in names.imports.items() if v != AMBIGUOUS)
         ),
@@ -392,6 +367,8 @@ def collect_facts(
             line=collector.line,
             mentions=lambda node: collector.mentions(node, settings.lifecycle_methods),
             local=collector.local,
+            text=text,
+            source=collector.source,
         ),
         values=value_uses(tree, names, module_name),
         fastapi=fastapi_roles(syntax, names, (noqa or NoqaMap()).whole_file),

@@ -33,6 +33,7 @@ from codemods.cst.module_names import ModuleNames
 
 ROOT, ENDPOINT = "root", "endpoint"
 _SPAWNS = frozenset({"create_task", "ensure_future"})
+FASTAPI_PACKAGE = "fastapi"  # of every name in APPLICATIONS and ROUTERS
 _Absolute = Callable[[ast.expr], "str | None"]
 
 
@@ -42,7 +43,7 @@ def fastapi_roles(
     """The roles (``ROOT``, ``ENDPOINT``) the module's top-level code plays;
     ``ignored``: the codes its ``per-file-ignores`` suppress."""
     tree = syntax.tree
-    if tree is None:
+    if tree is None or not _may_name_fastapi(syntax.text, names):
         return ()
     # A lifespan whose TG007 finding is suppressed is not rooted, so not a root.
     noqa = NoqaMap.of(syntax.text, ignored)
@@ -82,6 +83,14 @@ def fastapi_roles(
         if _is_endpoint(statement, owners, absolute):
             roles.add(ENDPOINT)
     return tuple(sorted(roles))
+
+
+def _may_name_fastapi(text: str, names: ModuleNames) -> bool:
+    """Whether a name of the module may be one of FastAPI's: every role needs an
+    application or a router, which only an import spelling the package's name, or a
+    relative one in the package itself, can bind."""
+    package = FASTAPI_PACKAGE
+    return package in text or names.module_name.partition(".")[0] == package
 
 
 def _is_root(

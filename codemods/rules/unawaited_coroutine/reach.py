@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import sys
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -61,12 +62,16 @@ def project_names(
 
 def _names_in(text: str, root: str, tree: ast.Module | None) -> frozenset[str]:
     if tree is None:
+        if "import" not in text:  # no import statement: nothing from the project
+            return frozenset()
         try:
             tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError):
             return frozenset()
     names: set[str] = set()
-    for node in ast.walk(tree):
+    # Imports and assignments are statements: no expression is walked for them.
+    assignments: list[ast.Assign | ast.AnnAssign] = []
+    for node in _statements(tree.body):
         if isinstance(node, ast.ImportFrom):
             module = node.module or ""
             if node.level > 0 or is_project_package(module.partition(".")[0], root):
@@ -80,23 +85,46 @@ def _names_in(text: str, root: str, tree: ast.Module | None) -> frozenset[str]:
                 top = alias.name.partition(".")[0]
                 if is_project_package(top, root):
                     names.add(alias.asname or top)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            assignments.append(node)
     if names:
-        names |= _holding_attributes(tree, names)
+        names |= _holding_attributes(assignments, names)
     return frozenset(names)
 
 
-def _holding_attributes(tree: ast.Module, names: set[str]) -> set[str]:
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement of ``body`` and of the blocks nested in it (functions' and
+    classes' too): where an import or an assignment can stand."""
+    pending = list(reversed(body))
+    while pending:
+        statement = pending.pop()
+        yield statement
+        blocks: list[list[ast.stmt]] = []
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(statement, name, None)
+            if isinstance(block, list):
+                blocks.append(block)
+        for clause in (
+            *getattr(statement, "handlers", ()),
+            *getattr(statement, "cases", ()),
+        ):
+            blocks.append(clause.body)
+        for block in reversed(blocks):
+            pending.extend(reversed(block))
+
+
+def _holding_attributes(
+    assignments: list[ast.Assign | ast.AnnAssign], names: set[str]
+) -> set[str]:
     """Attributes ``self.<x>`` assigned (or annotated with) something spelling one of
-    ``names``."""
+    ``names``, among ``assignments``."""
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in assignments:
         spelled: list[ast.expr | None]
         if isinstance(node, ast.Assign):
             targets, spelled = node.targets, [node.value]
-        elif isinstance(node, ast.AnnAssign):
-            targets, spelled = [node.target], [node.annotation, node.value]
         else:
-            continue
+            targets, spelled = [node.target], [node.annotation, node.value]
         attributes = [
             target.attr
             for target in targets
