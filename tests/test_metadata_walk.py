@@ -1,5 +1,5 @@
 """LibCST's metadata resolved through the walk (``NameWrapper.visit_batched``, with
-``walk.metadata_visits_walked``) is LibCST's, node for node.
+``metadata_walk.metadata_visits_walked``) is LibCST's, node for node.
 
 Each provider we resolve is compared on the same tree resolved both ways (a plain
 ``MetadataWrapper`` and a ``NameWrapper``): the same nodes have metadata, with equal
@@ -24,7 +24,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from codemods.cst import walk
+from codemods.cst import metadata_walk, walk
 from codemods.cst.qualified import NameWrapper
 from tests.support.golden import REPO
 from tests.test_walk import _golden_and_apps, _parsed, _realworld_projects
@@ -172,7 +172,7 @@ def test_the_metadata_visitors_walk_without_rebuilding_and_libcst_is_restored() 
         assert built != []  # LibCST's own resolution does rebuild them
     finally:
         cst.Name._visit_and_replace_children = original  # type: ignore[method-assign]
-    assert cst.CSTNode.visit is walk._LIBCST_VISIT
+    assert cst.CSTNode.visit is metadata_walk._LIBCST_VISIT
 
 
 def test_a_batchable_visitor_with_attribute_hooks_gets_libcsts_batched_visit() -> None:

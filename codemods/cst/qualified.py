@@ -27,9 +27,9 @@ from libcst.metadata import (
 )
 
 from codemods.cst.bound_names import import_bindings
+from codemods.cst.metadata_walk import visit_batched
 from codemods.cst.names import LocalBindings
 from codemods.cst.positions import TreeLines
-from codemods.cst.walk import visit_batched
 
 # Gives the (absolute) qualified names of a node; codemods bind it to their metadata.
 QualifiedNamesOf = Callable[[cst.CSTNode], set[str]]
@@ -121,7 +121,7 @@ class NameWrapper(MetadataWrapper):
         after_leave: Callable[[cst.CSTNode], None] | None = None,
     ) -> cst.CSTNode:
         # What LibCST's resolution runs the batchable providers with: LibCST's
-        # ``visit_batched``, but over the walk (``cst/walk.py``), which does not
+        # ``visit_batched``, but over the walk (``cst/metadata_walk.py``), which does not
         # rebuild every node it passes (a tenth of a dense tree's time).
         batch = list(visitors)
         with ExitStack() as stack:
