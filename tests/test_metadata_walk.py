@@ -27,7 +27,7 @@ from libcst.metadata import (
 from codemods.cst import metadata_walk, walk
 from codemods.cst.qualified import NameWrapper
 from tests.support.golden import REPO
-from tests.test_walk import _golden_and_apps, _parsed, _realworld_projects
+from tests.test_walk import _golden_and_apps, _parsed, on_real_projects
 
 Described = tuple[object, ...]
 
@@ -141,15 +141,7 @@ def test_the_metadata_through_the_walk_is_libcsts_on_our_files(path: Path) -> No
     _check(path)
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(
-    not _realworld_projects(),
-    reason="the real-world projects are not fetched (python -m benchmarks.realworld "
-    "--fetch-only)",
-)
-@pytest.mark.parametrize(
-    "project", _realworld_projects(), ids=lambda project: project.name
-)
+@on_real_projects
 def test_the_metadata_through_the_walk_is_libcsts_on_real_files(project: Path) -> None:
     for path in sorted(project.rglob("*.py")):
         _check(path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import os
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import libcst as cst
@@ -109,6 +109,14 @@ def _projects() -> list[Path | None]:
 def test_lines_are_position_providers_on_real_world_sources(
     project: Path | None,
 ) -> None:
+    assert_agrees_on_project(project, disagreements)
+
+
+def assert_agrees_on_project(
+    project: Path | None, disagreements: Callable[[str], list[str]]
+) -> None:
+    """``disagreements`` is empty on every file of ``project`` LibCST parses (None:
+    skipped, the projects are not unpacked)."""
     if project is None:
         pytest.skip(
             f"no real-world sources at {REALWORLD}: `python -m benchmarks.realworld`"

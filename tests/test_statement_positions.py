@@ -24,12 +24,12 @@ from codemods.cst.walk import children
 from tests.test_positions import (
     APPS,
     CASES,
-    REALWORLD,
     REPO,
     _Counted,
     _projects,
     _read,
     _sources,
+    assert_agrees_on_project,
 )
 
 
@@ -74,18 +74,7 @@ def test_statement_positions_are_position_providers_on_cases_and_apps(
 def test_statement_positions_are_position_providers_on_real_world_sources(
     project: Path | None,
 ) -> None:
-    if project is None:
-        pytest.skip(
-            f"no real-world sources at {REALWORLD}: `python -m benchmarks.realworld`"
-            " unpacks them (or set CODEMODS_REALWORLD_SRC)"
-        )
-    checked = 0
-    for path in _sources(project):
-        text = _read(path)
-        if text is not None:
-            assert disagreements(text) == [], path
-            checked += 1
-    assert checked > 0
+    assert_agrees_on_project(project, disagreements)
 
 
 @pytest.mark.parametrize(
