@@ -1,5 +1,7 @@
 """Positions from the code of a top-level statement alone (``TreeLines.position``)
-are ``PositionProvider``'s, for every node of every top-level statement.
+and from the code of a function or class alone (indented as it stands) are
+``PositionProvider``'s, for every node of every top-level statement, function and
+class.
 
 On every golden case's files, the apps and (``slow``, when fetched) every file
 LibCST parses of the real-world projects; plus the shapes where the statement's own
@@ -40,18 +42,26 @@ def _nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
 
 
 def disagreements(text: str, tree: ast.Module | None = None) -> list[str]:
-    """Where a statement's own positions differ from ``PositionProvider``'s (empty:
-    nowhere), and whether any question needed the whole tree's."""
+    """Where positions from a statement's, a function's or a class's own code
+    differ from ``PositionProvider``'s (empty: nowhere), and whether any question
+    needed the whole tree's. Each top-level statement, then each function and class
+    at any depth, is asked first about its own nodes (its own code generated)."""
     module = cst.parse_module(text)
-    lines = NameWrapper(module, None, text, tree).lines
+    if tree is None:
+        tree = ast.parse(text)
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     found: list[str] = []
-    for statement in module.body:
-        for node in _nodes(statement):
+    roots = [
+        *module.body,
+        *(n for n in positions if isinstance(n, (cst.FunctionDef, cst.ClassDef))),
+    ]
+    for root in roots:
+        lines = NameWrapper(module, None, text, tree).lines
+        for node in _nodes(root):
             if lines.position(node) != positions[node]:
                 found.append(f"{type(node).__name__}: {lines.position(node)}")
-    if lines.whole_tree:
-        found.append("the whole tree's positions were computed")
+        if lines.whole_tree:
+            found.append("the whole tree's positions were computed")
     return found
 
 
@@ -102,6 +112,16 @@ def test_statement_positions_are_position_providers_on_real_world_sources(
         pytest.param("x = [\n  1,\n  2,\n]  # c\n\\\n\ny = 2\n", id="backslash"),
         pytest.param("def \uff46():\n    return 1\n", id="full_width_name"),
         pytest.param("if x:\n\tif y:\n\t\tz = f(\n1)\n", id="tabs"),
+        pytest.param(
+            "class C:\n  @d\n  def f(self):\n  \tif x:\n  \t\ty = g(\n1, '''\n'''\n"
+            "  )\n  # c\n  def h(self): return 1\n",
+            id="mixed_indents_in_a_class",
+        ),
+        pytest.param(
+            "if x:\n    class C:\n        def f(self):\n            return [\n"
+            "  1]\nelse:\n    def g():\n        pass\n",
+            id="definitions_in_blocks",
+        ),
     ],
 )
 def test_statement_positions_on_shapes(source: str) -> None:

@@ -42,7 +42,8 @@ from codemods.cst.names import dotted
 from codemods.cst.statement_positions import (
     cpython_name,
     generated_positions,
-    holds,
+    indents,
+    path_to,
     starts,
 )
 
@@ -76,12 +77,12 @@ class TreeLines:
         # once one is asked.
         self._functions: dict[int, _Function] = {}
         self._twins: dict[int, _AstDefinition] = {}  # the `ast` node of a definition
-        # The line each top-level statement's syntactic position starts on (None
-        # until read; empty when the two trees could not be matched), the positions
-        # of those generated alone, and the statement a codemod's walk is in.
+        # The lines each top-level statement's syntactic position starts and ends on
+        # (None until read; empty when the two trees could not be matched), the
+        # positions of the nodes of the statements, functions and classes generated
+        # alone, and the top-level statement a codemod's walk is in.
         self._starts: dict[int, tuple[int, int]] | None = None
         self._positions: dict[cst.CSTNode, CodeRange] = {}
-        self._generated: set[int] = set()
         self.entered: cst.CSTNode | None = None
         self.whole_tree = False  # whether ``PositionProvider`` was computed
 
@@ -102,12 +103,15 @@ class TreeLines:
 
     def position(self, node: cst.CSTNode) -> CodeRange:
         """``PositionProvider``'s range of ``node`` (KeyError: not in the tree): from
-        the code of its top-level statement alone, else (see the module's doc) from
-        ``PositionProvider`` computed for the whole tree (kept by the wrapper)."""
+        the code of its innermost function or class alone, or of its top-level
+        statement, else (see the module's doc) from ``PositionProvider`` computed for
+        the whole tree (kept by the wrapper)."""
         if not self.whole_tree and self._statement_starts():
             found = self._positions.get(node)
-            if found is None and self._generate(self._statement_of(node)):
-                found = self._positions.get(node)
+            if found is None:
+                path = self._path_to(node)
+                if path is not None and self._generate(path):
+                    found = self._positions.get(node)
             if found is not None:
                 return found
         self.whole_tree = True
@@ -115,43 +119,50 @@ class TreeLines:
 
     def enter(self, node: cst.CSTNode) -> None:
         """Note the top-level statement (or module-level line) a walk enters: the
-        first one asked about a node."""
+        first one searched for a node asked about."""
         self.entered = node
 
-    def _statement_of(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        """The top-level statement holding ``node`` (the one entered, else found by
-        walking the others), or None."""
+    def _path_to(self, node: cst.CSTNode) -> list[cst.CSTNode] | None:
+        """The nodes from a top-level statement down to ``node`` (the statement
+        entered searched first)."""
         entered = self.entered
-        if entered is not None and id(entered) not in self._generated:
-            if self._generate(entered) and node in self._positions:
-                return entered
-        for statement in self.wrapper.module.body:
-            if id(statement) not in self._generated and holds(statement, node):
-                return statement
+        others = [s for s in self.wrapper.module.body if s is not entered]
+        for statement in others if entered is None else (entered, *others):
+            path = path_to(statement, node)
+            if path is not None:
+                return path
         return None
 
-    def _generate(self, statement: cst.CSTNode | None) -> bool:
-        """Record the positions of the nodes of ``statement`` from its own code,
-        when it is a top-level statement whose start is known."""
-        if statement is None:
-            return False
-        if id(statement) in self._generated:
-            return True
-        known = self._statement_starts().get(id(statement))
-        if known is None:
-            return False
-        computed = generated_positions(self.wrapper.module, statement)
-        own = computed[statement]
-        shift = known[0] - own.start.line
-        if own.end.line + shift != known[1]:
+    def _generate(self, path: list[cst.CSTNode]) -> bool:
+        """Record the positions of the nodes of the innermost function or class of
+        ``path`` whose lines are known, from its own code indented as it stands,
+        else of its top-level statement (``path[0]``), when its start is known."""
+        for depth in range(len(path) - 1, 0, -1):
+            node = path[depth]
+            if not isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                continue
+            known = self.definitions().get(id(node))
+            if known is not None and known[0] is node:
+                made = indents(self.wrapper.module, path[:depth])
+                return self._record(node, known[1], made)
+        statement = path[0]
+        start = self._statement_starts().get(id(statement))
+        return start is not None and self._record(statement, start, [])
+
+    def _record(self, node: cst.CSTNode, span: LineSpan, made: list[str]) -> bool:
+        """Record the positions of ``node``'s nodes, generated inside blocks indented
+        by ``made``, where ``node`` spans ``span``."""
+        computed = generated_positions(self.wrapper.module, node, made)
+        own = computed[node]
+        shift = span[0] - own.start.line
+        if own.end.line + shift != span[1]:
             self._starts = {}  # the `ast` is not of this tree's text after all
             return False
-        for node, where in computed.items():
-            self._positions[node] = CodeRange(
+        for inner, where in computed.items():
+            self._positions[inner] = CodeRange(
                 (where.start.line + shift, where.start.column),
                 (where.end.line + shift, where.end.column),
             )
-        self._generated.add(id(statement))
         return True
 
     def _statement_starts(self) -> dict[int, tuple[int, int]]:

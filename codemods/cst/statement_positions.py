@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from typing import cast
 from unicodedata import normalize
 
@@ -74,28 +75,44 @@ def cpython_name(name: str) -> str:
 
 
 def generated_positions(
-    module: cst.Module, statement: cst.CSTNode
+    module: cst.Module, statement: cst.CSTNode, indents: Sequence[str] = ()
 ) -> dict[cst.CSTNode, CodeRange]:
     """``PositionProvider``'s ranges of the nodes of ``statement``, from its own code
-    generated from line 1, column 0 (LibCST's position-tracking code generation,
-    ``PositionProvidingCodegenState``, and the ranges it records in a provider's
-    ``_computed``: private to LibCST, the tests compare the results)."""
+    generated from line 1, column 0, inside blocks indented by ``indents`` (LibCST's
+    position-tracking code generation, ``PositionProvidingCodegenState``, and the
+    ranges it records in a provider's ``_computed``: private to LibCST, the tests
+    compare the results)."""
     recorder = PositionProvider()
     state = PositionProvidingCodegenState(
         default_indent=module.default_indent,
         default_newline=module.default_newline,
         provider=recorder,
     )
+    for indent in indents:
+        state.increase_indent(indent)
     statement._codegen(state)
     return cast(dict[cst.CSTNode, CodeRange], recorder._computed)
 
 
-def holds(root: cst.CSTNode, node: cst.CSTNode) -> bool:
-    """Whether ``node`` is ``root`` or under it."""
-    stack = [root]
+def path_to(root: cst.CSTNode, node: cst.CSTNode) -> list[cst.CSTNode] | None:
+    """The nodes from ``root`` down to ``node`` (both included), if it is there."""
+    path: list[cst.CSTNode] = []
+    stack: list[tuple[cst.CSTNode, int]] = [(root, 0)]
     while stack:
-        current = stack.pop()
+        current, depth = stack.pop()
+        del path[depth:]
+        path.append(current)
         if current is node:
-            return True
-        stack.extend(children(current))
-    return False
+            return path
+        stack.extend((child, depth + 1) for child in reversed(children(current)))
+    return None
+
+
+def indents(module: cst.Module, path: Sequence[cst.CSTNode]) -> list[str]:
+    """The indentation the blocks of ``path`` give what is under them, as LibCST's
+    code generation adds it (``IndentedBlock``)."""
+    return [
+        module.default_indent if node.indent is None else node.indent
+        for node in path
+        if isinstance(node, cst.IndentedBlock)
+    ]
