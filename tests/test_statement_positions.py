@@ -14,6 +14,7 @@ from ``PositionProvider`` computed for the whole tree).
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,7 +49,9 @@ def disagreements(text: str, tree: ast.Module | None = None) -> list[str]:
     at any depth, is asked first about its own nodes (its own code generated)."""
     module = cst.parse_module(text)
     if tree is None:
-        tree = ast.parse(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a project's invalid escape sequence
+            tree = ast.parse(text)
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     found: list[str] = []
     roots = [
