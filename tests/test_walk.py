@@ -9,9 +9,9 @@ LibCST's own rebuilding (sentinels, optional fields, emptied lines) is exercised
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import libcst as cst
 import pytest
@@ -24,6 +24,7 @@ from codemods.rules import registry
 from tests.support.golden import REPO
 
 Event = tuple[str, int]
+_Test = TypeVar("_Test", bound=Callable[..., None])
 
 
 def _golden_and_apps() -> list[Path]:
@@ -175,15 +176,26 @@ def test_the_walk_makes_libcsts_calls_and_code_on_our_files(path: Path) -> None:
     _assert_same(path)
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(
-    not _realworld_projects(),
-    reason="the real-world projects are not fetched (python -m benchmarks.realworld "
-    "--fetch-only)",
-)
-@pytest.mark.parametrize(
-    "project", _realworld_projects(), ids=lambda project: project.name
-)
+def on_real_projects(test: _Test) -> _Test:
+    """``test(project)`` for each real-world project (``slow``; skipped, saying why,
+    when they are not fetched)."""
+    marks = (
+        pytest.mark.slow,
+        pytest.mark.skipif(
+            not _realworld_projects(),
+            reason="the real-world projects are not fetched (python -m "
+            "benchmarks.realworld --fetch-only)",
+        ),
+        pytest.mark.parametrize(
+            "project", _realworld_projects(), ids=lambda project: project.name
+        ),
+    )
+    for mark in reversed(marks):
+        test = mark(test)
+    return test
+
+
+@on_real_projects
 def test_the_walk_makes_libcsts_calls_and_code_on_real_files(project: Path) -> None:
     files = list(_realworld_files(project))
     for path in files:

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 import libcst as cst
 
-_ATTRIBUTE_HOOK = re.compile(r"^(visit|leave)_[A-Z][A-Za-z]*_\w+$")
+ATTRIBUTE_HOOK = re.compile(r"^(visit|leave)_[A-Z][A-Za-z]*_\w+$")
 # What LibCST's matcher decorators set on the functions they decorate.
 _MATCHER_MARKS = (
     "_call_if_inside_matcher",
@@ -44,7 +44,7 @@ def defines_attribute_hooks(cls: type) -> bool:
     own = [k for k in cls.__mro__ if not k.__module__.startswith("libcst")]
     names = {name for klass in own for name in vars(klass)}
     return any(
-        _ATTRIBUTE_HOOK.match(name)
+        ATTRIBUTE_HOOK.match(name)
         or name in ("on_visit_attribute", "on_leave_attribute")
         for name in names
     )
@@ -61,7 +61,7 @@ class FastTransformer:
         super().__init_subclass__(**kwargs)
         cls._visits, cls._leaves = {}, {}
         names = {name for klass in _ours(cls) for name in vars(klass)}
-        cls._attribute_hooks = any(_ATTRIBUTE_HOOK.match(name) for name in names)
+        cls._attribute_hooks = any(ATTRIBUTE_HOOK.match(name) for name in names)
         for name in names:
             value = getattr(cls, name, None)
             if any(hasattr(value, mark) for mark in _MATCHER_MARKS):

@@ -16,9 +16,15 @@ The other lines the facts ask (a call site's, a method use's, the span a ``# noq
 must cover) are of nodes in functions whose lines spelled what the facts look for
 (``spells``) or whose calls they record (``within``): they come from generating that
 function's code alone, whose line breaks, offset by the function's line, are the
-module's. Anything else (a finding's place, a rewrite's column) is answered by
-``PositionProvider``, computed for the tree on the first such question and kept, so
-a tree on which nothing is reported or rewritten never pays for it.
+module's. Anything else (a finding's place, a rewrite's column) is answered from
+the code of the node's top-level statement alone (``position``), generated with
+LibCST's position tracking: a top-level statement's code starts a line at column 0
+wherever it stands, so its nodes' columns are the module's, and its lines are the
+module's shifted by where the statement starts, which its twin in the ``ast`` gives
+(the module's and the ``ast``'s statements matched in order and kind; should they
+disagree, or for a node outside every statement, ``PositionProvider``, computed for
+the whole tree and kept). A tree on which nothing is reported or rewritten never
+pays for either.
 """
 
 from __future__ import annotations
@@ -28,14 +34,18 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import cast
-from unicodedata import normalize
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
-from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from codemods.cst.names import dotted
+from codemods.cst.statement_positions import (
+    cpython_name,
+    generated_positions,
+    indents,
+    path_to,
+    starts,
+)
 
 Definition = cst.FunctionDef | cst.ClassDef
 _AstDefinition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
@@ -67,6 +77,14 @@ class TreeLines:
         # once one is asked.
         self._functions: dict[int, _Function] = {}
         self._twins: dict[int, _AstDefinition] = {}  # the `ast` node of a definition
+        # The lines each top-level statement's syntactic position starts and ends on
+        # (None until read; empty when the two trees could not be matched), the
+        # positions of the nodes of the statements, functions and classes generated
+        # alone, and the top-level statement a codemod's walk is in.
+        self._starts: dict[int, tuple[int, int]] | None = None
+        self._positions: dict[cst.CSTNode, CodeRange] = {}
+        self.entered: cst.CSTNode | None = None
+        self.whole_tree = False  # whether ``PositionProvider`` was computed
 
     def span(self, node: cst.CSTNode) -> LineSpan:
         """``node``'s first and last lines, as ``PositionProvider`` gives them."""
@@ -84,9 +102,74 @@ class TreeLines:
         return self.span(node)[0]
 
     def position(self, node: cst.CSTNode) -> CodeRange:
-        """``PositionProvider``'s range of ``node``, computed for the whole tree on the
-        first question (kept by the wrapper)."""
+        """``PositionProvider``'s range of ``node`` (KeyError: not in the tree): from
+        the code of its innermost function or class alone, or of its top-level
+        statement, else (see the module's doc) from ``PositionProvider`` computed for
+        the whole tree (kept by the wrapper)."""
+        if not self.whole_tree and self._statement_starts():
+            found = self._positions.get(node)
+            if found is None:
+                path = self._path_to(node)
+                if path is not None and self._generate(path):
+                    found = self._positions.get(node)
+            if found is not None:
+                return found
+        self.whole_tree = True
         return self.wrapper.resolve(PositionProvider)[node]
+
+    def enter(self, node: cst.CSTNode) -> None:
+        """Note the top-level statement (or module-level line) a walk enters: the
+        first one searched for a node asked about."""
+        self.entered = node
+
+    def _path_to(self, node: cst.CSTNode) -> list[cst.CSTNode] | None:
+        """The nodes from a top-level statement down to ``node`` (the statement
+        entered searched first)."""
+        entered = self.entered
+        others = [s for s in self.wrapper.module.body if s is not entered]
+        for statement in others if entered is None else (entered, *others):
+            path = path_to(statement, node)
+            if path is not None:
+                return path
+        return None
+
+    def _generate(self, path: list[cst.CSTNode]) -> bool:
+        """Record the positions of the nodes of the innermost function or class of
+        ``path`` whose lines are known, from its own code indented as it stands,
+        else of its top-level statement (``path[0]``), when its start is known."""
+        for depth in range(len(path) - 1, 0, -1):
+            node = path[depth]
+            if not isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                continue
+            known = self.definitions().get(id(node))
+            if known is not None and known[0] is node:
+                made = indents(self.wrapper.module, path[:depth])
+                return self._record(node, known[1], made)
+        statement = path[0]
+        start = self._statement_starts().get(id(statement))
+        return start is not None and self._record(statement, start, [])
+
+    def _record(self, node: cst.CSTNode, span: LineSpan, made: list[str]) -> bool:
+        """Record the positions of ``node``'s nodes, generated inside blocks indented
+        by ``made``, where ``node`` spans ``span``."""
+        computed = generated_positions(self.wrapper.module, node, made)
+        own = computed[node]
+        shift = span[0] - own.start.line
+        if own.end.line + shift != span[1]:
+            self._starts = {}  # the `ast` is not of this tree's text after all
+            return False
+        for inner, where in computed.items():
+            self._positions[inner] = CodeRange(
+                (where.start.line + shift, where.start.column),
+                (where.end.line + shift, where.end.column),
+            )
+        return True
+
+    def _statement_starts(self) -> dict[int, tuple[int, int]]:
+        if self._starts is None:
+            tree = self._ast()
+            self._starts = {} if tree is None else starts(self.wrapper.module, tree)
+        return self._starts
 
     def end_line(self) -> int:
         """The line LibCST's position of the module ends on."""
@@ -150,15 +233,19 @@ class TreeLines:
             self._definitions = self._match()
         return self._definitions
 
-    def _match(self) -> dict[int, tuple[Definition, LineSpan]]:
-        tree = self._tree
-        if tree is None and self._text is not None:
+    def _ast(self) -> ast.Module | None:
+        """The ``ast`` of the tree's text (parsed on first need), if known."""
+        if self._tree is None and self._text is not None:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # the whole text's parse warned
-                    tree = ast.parse(self._text)
+                    self._tree = ast.parse(self._text)
             except (SyntaxError, ValueError, RecursionError, MemoryError):
-                tree = None
+                self._text = None  # not to be tried again
+        return self._tree
+
+    def _match(self) -> dict[int, tuple[Definition, LineSpan]]:
+        tree = self._ast()
         if tree is None:
             return {}
         found: dict[int, tuple[Definition, LineSpan]] = {}
@@ -180,11 +267,7 @@ def _same(ours: Definition, theirs: _AstDefinition) -> bool:
         kind_agrees = isinstance(
             theirs, ast.AsyncFunctionDef if is_async else ast.FunctionDef
         )
-    name = ours.name.value
-    # CPython reads identifiers NFKC-normalised (the engine's trees are, too).
-    return kind_agrees and (name if name.isascii() else normalize("NFKC", name)) == (
-        theirs.name
-    )
+    return kind_agrees and cpython_name(ours.name.value) == theirs.name
 
 
 def _cst_definitions(statements: Iterable[cst.CSTNode]) -> Iterator[Definition]:
@@ -261,14 +344,7 @@ def _local_spans(
     ``function``'s ``def`` is ``first``: the line breaks of generated code are the
     same wherever the function stands (only indentation, never a line, depends on
     it)."""
-    recorder = PositionProvider()  # holds the ranges the code generation records
-    state = PositionProvidingCodegenState(
-        default_indent=module.default_indent,
-        default_newline=module.default_newline,
-        provider=recorder,
-    )
-    function._codegen(state)
-    computed = cast(dict[cst.CSTNode, CodeRange], recorder._computed)
+    computed = generated_positions(module, function)
     shift = first - computed[function].start.line
     return {
         node: (where.start.line + shift, where.end.line + shift)

@@ -29,6 +29,8 @@ same order, and builds a node only where a child's result differs from the child
   visitor's own): this walk does not call them, so a visitor that defines any is
   run by LibCST's ``node.visit(visitor)`` instead (none of ours does).
 
+LibCST's metadata providers run over this walk too (``cst/metadata_walk.py``).
+
 The visitor sees the original nodes, so metadata resolved on them
 (``get_metadata``) answers as under LibCST's visit. One difference where LibCST
 raises: a child's result its parent cannot take (a required field removed) raises
@@ -66,18 +68,28 @@ _HOOKS: WeakKeyDictionary[type, bool] = WeakKeyDictionary()
 
 @overload
 def visit(
-    node: cst.Module, visitor: cst.CSTVisitor | cst.CSTTransformer
+    node: cst.Module,
+    visitor: cst.CSTVisitor | cst.CSTTransformer,
+    entering: Callable[[cst.CSTNode], None] | None = None,
 ) -> cst.Module: ...
 
 
 @overload
 def visit(
-    node: Node, visitor: cst.CSTVisitor | cst.CSTTransformer
+    node: Node,
+    visitor: cst.CSTVisitor | cst.CSTTransformer,
+    entering: Callable[[cst.CSTNode], None] | None = None,
 ) -> Node | cst.RemovalSentinel | cst.FlattenSentinel[Node]: ...
 
 
-def visit(node: cst.CSTNode, visitor: cst.CSTVisitor | cst.CSTTransformer) -> _Result:
-    """What ``node.visit(visitor)`` returns and calls (see the module's doc)."""
+def visit(
+    node: cst.CSTNode,
+    visitor: cst.CSTVisitor | cst.CSTTransformer,
+    entering: Callable[[cst.CSTNode], None] | None = None,
+) -> _Result:
+    """What ``node.visit(visitor)`` returns and calls (see the module's doc); for a
+    transformer, ``entering`` (if given) is called with each child of ``node`` before
+    the walk enters it (a codemod's positions: the top-level statement it is in)."""
     kind = type(visitor)
     hooks = _HOOKS.get(kind)
     if hooks is None:
@@ -88,7 +100,7 @@ def visit(node: cst.CSTNode, visitor: cst.CSTVisitor | cst.CSTTransformer) -> _R
     if isinstance(visitor, cst.CSTVisitor):
         _look(node, visitor if by_name is None else by_name)
         return node
-    result = _transform(node, visitor if by_name is None else by_name)
+    result = _transform(node, visitor if by_name is None else by_name, entering)
     if isinstance(node, cst.Module) and isinstance(result, cst.RemovalSentinel):
         return node.with_changes(body=(), header=(), footer=())
     return result
@@ -143,12 +155,18 @@ def _look(node: cst.CSTNode, visitor: cst.CSTVisitor | _ByName) -> None:
     visitor.on_leave(node)
 
 
-def _transform(node: cst.CSTNode, visitor: cst.CSTTransformer | _ByName) -> _Result:
+def _transform(
+    node: cst.CSTNode,
+    visitor: cst.CSTTransformer | _ByName,
+    entering: Callable[[cst.CSTNode], None] | None = None,
+) -> _Result:
     updated = node
     if visitor.on_visit(node):
         changes: dict[int, _Result] | None = None
         kids = children(node)
         for index, child in enumerate(kids):
+            if entering is not None:
+                entering(child)
             result = _transform(child, visitor)
             if result is not child:
                 if changes is None:
@@ -289,3 +307,14 @@ class _Replay(cst.CSTTransformer):
 
     def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
         pass
+
+
+def walker(visitor: cst.CSTVisitor) -> Callable[[cst.CSTNode], None]:
+    """``visit(node, visitor)`` for many nodes with one visitor: its handlers found by
+    name (if it finds them so) once per node type across all of them."""
+    target = _ByName(visitor) if _dispatches_by_name(type(visitor)) else visitor
+
+    def walk(node: cst.CSTNode) -> None:
+        _look(node, target)
+
+    return walk

@@ -114,7 +114,11 @@ class Codemod(FastTransformer, cst.CSTTransformer, ABC):
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         """The tree this codemod makes of ``tree`` (its metadata resolved)."""
-        return visit(tree, self)
+        wrapper = self.context.wrapper
+        if wrapper is None or wrapper.module is not tree:
+            return visit(tree, self)
+        # The statement a question about positions most likely concerns.
+        return visit(tree, self, tree_lines(wrapper).enter)
 
     def warn(self, warning: str) -> None:
         """Shown by ``python -m libcst.tool codemod``, which knows nothing of findings."""
@@ -144,9 +148,17 @@ class Codemod(FastTransformer, cst.CSTTransformer, ABC):
     ) -> _T:
         """LibCST's metadata of ``node`` (or ``default``); a provider not resolved up
         front is computed for the whole tree on the first question (kept by the
-        wrapper)."""
+        wrapper), but for ``PositionProvider``: from the code of ``node``'s top-level
+        statement alone where it can (``TreeLines.position``)."""
         if key in self.metadata:
             found = self.metadata[key]
+        elif key is PositionProvider:
+            try:
+                return cast(_T, tree_lines(self._wrapper()).position(node))
+            except KeyError:
+                if default is _MISSING:
+                    raise
+                return cast(_T, default)
         else:
             found = self._wrapper().resolve(key)
         if default is _MISSING:
