@@ -25,3 +25,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             "(default: target_reference)"
         ),
     )
+
+
+# Markers that keep a test out of the default run (`pytest`, the README's command and
+# CI); `pytest -m slow` (any `-m`) runs them. A mark alone selects nothing away, so
+# the corpus comparisons (the real-world sources, when fetched) ran in every suite.
+OPT_IN_MARKERS = ("slow", "stress")
+
+
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    if config.getoption("markexpr"):
+        return
+    for item in items:
+        for marker in OPT_IN_MARKERS:
+            if item.get_closest_marker(marker) is not None:
+                item.add_marker(
+                    pytest.mark.skip(reason=f"{marker}: run with -m {marker}")
+                )
+                break
