@@ -17,14 +17,14 @@ must cover) are of nodes in functions whose lines spelled what the facts look fo
 (``spells``) or whose calls they record (``within``): they come from generating that
 function's code alone, whose line breaks, offset by the function's line, are the
 module's. Anything else (a finding's place, a rewrite's column) is answered from
-the code of the node's top-level statement alone (``position``), generated with
-LibCST's position tracking: a top-level statement's code starts a line at column 0
-wherever it stands, so its nodes' columns are the module's, and its lines are the
-module's shifted by where the statement starts, which its twin in the ``ast`` gives
-(the module's and the ``ast``'s statements matched in order and kind; should they
-disagree, or for a node outside every statement, ``PositionProvider``, computed for
-the whole tree and kept). A tree on which nothing is reported or rewritten never
-pays for either.
+the code of the node's innermost function or class alone (``position``), generated
+with LibCST's position tracking inside the indentation of the blocks around it, so
+its nodes' columns are the module's and its lines the module's shifted by where the
+definition starts, which the ``ast`` gives; a node outside every definition takes its
+top-level statement's code, the module's and the ``ast``'s statements matched in order
+and kind. Should the two trees disagree, or for a node outside every statement,
+``PositionProvider`` is computed for the whole tree and kept. A tree on which nothing
+is reported or rewritten never pays for either.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Positions of the nodes of one top-level statement from its own code: LibCST's
-``PositionProvider`` ranges without generating the whole module (see
+"""Positions of the nodes of one definition or top-level statement from its own
+code: LibCST's ``PositionProvider`` ranges without generating the whole module (see
 ``positions.TreeLines.position``)."""
 
 from __future__ import annotations

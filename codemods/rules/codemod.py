@@ -148,8 +148,9 @@ class Codemod(FastTransformer, cst.CSTTransformer, ABC):
     ) -> _T:
         """LibCST's metadata of ``node`` (or ``default``); a provider not resolved up
         front is computed for the whole tree on the first question (kept by the
-        wrapper), but for ``PositionProvider``: from the code of ``node``'s top-level
-        statement alone where it can (``TreeLines.position``)."""
+        wrapper), but for ``PositionProvider``: from the code of ``node``'s innermost
+        function or class (else top-level statement) alone where it can
+        (``TreeLines.position``)."""
         if key in self.metadata:
             found = self.metadata[key]
         elif key is PositionProvider:
